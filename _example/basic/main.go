@@ -1,0 +1,70 @@
+// Command basic is the quick start: a login route that issues an access
+// token and a route that requires one.
+//
+//	go run ./_example/basic
+//	curl localhost:8000/user
+//	curl -X POST -H 'Content-Type: application/json' -d '{"username":"test","password":"test"}' localhost:8000/login
+//	curl -H "Authorization: Bearer <access_token>" localhost:8000/user
+package main
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"log"
+	"net/http"
+	"os"
+
+	"github.com/gin-gonic/gin"
+	"github.com/ginpaseto/ginpaseto"
+)
+
+// User is the login request body.
+type User struct {
+	Username string `json:"username"`
+	Password string `json:"password"`
+}
+
+func main() {
+	auth, err := ginpaseto.New(ginpaseto.WithSecretKey(secretKey(os.Getenv("PASETO_SECRET_KEY"))))
+	if err != nil {
+		log.Fatal(err)
+	}
+	port := os.Getenv("PORT")
+	if port == "" {
+		port = "8000"
+	}
+	log.Fatal(newRouter(auth).Run(":" + port))
+}
+
+// secretKey returns the configured key, or a fresh random one for this run
+// only: tokens then stop working when the program restarts.
+func secretKey(configured string) string {
+	if configured != "" {
+		return configured
+	}
+	key := make([]byte, 32)
+	rand.Read(key)
+	log.Print("PASETO_SECRET_KEY is not set: using an ephemeral key, tokens will not survive a restart")
+	return hex.EncodeToString(key)
+}
+
+func newRouter(auth *ginpaseto.Authorizer) *gin.Engine {
+	r := gin.Default()
+	r.POST("/login", func(c *gin.Context) {
+		var u User
+		if err := c.ShouldBindJSON(&u); err != nil || u.Username != "test" || u.Password != "test" {
+			c.JSON(http.StatusUnauthorized, gin.H{"detail": "Bad username or password"})
+			return
+		}
+		token, err := auth.CreateAccessToken(c, u.Username)
+		if err != nil {
+			c.JSON(http.StatusInternalServerError, gin.H{"detail": "Could not create token"})
+			return
+		}
+		c.JSON(http.StatusOK, gin.H{"access_token": token})
+	})
+	r.GET("/user", auth.Required(), func(c *gin.Context) {
+		c.JSON(http.StatusOK, gin.H{"user": ginpaseto.Subject(c)})
+	})
+	return r
+}

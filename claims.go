@@ -1,0 +1,262 @@
+package ginpaseto
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// Token types ginpaseto creates itself. Any other non-empty string is a
+// custom type, created with CreateToken and required with TypeRequired.
+const (
+	TypeAccess  = "access"
+	TypeRefresh = "refresh"
+)
+
+// reservedClaims are written by ginpaseto; extra claims may not use them.
+var reservedClaims = []string{"sub", "type", "fresh", "jti", "iat", "nbf", "exp", "iss", "aud"}
+
+// Claims is the verified content of a token. The registered claims are
+// decoded into fields; any other claim is read with Get, or the whole payload
+// with Decode.
+type Claims struct {
+	Subject  string   // sub
+	Type     string   // type: "access", "refresh" or a custom type
+	JTI      string   // jti: unique token ID, the key for revocation
+	Fresh    bool     // fresh: set on access tokens created with Fresh()
+	Issuer   string   // iss, when present
+	Audience []string // aud, when present (a string or an array on the wire)
+
+	IssuedAt   time.Time // iat; zero when absent
+	NotBefore  time.Time // nbf; zero when absent
+	Expiration time.Time // exp; zero only for tokens created with NoExpiry
+
+	// Footer is the token's footer as sent: authenticated, but never
+	// encrypted. Empty when the token has none.
+	Footer string
+
+	payload []byte // the decrypted or verified JSON payload
+}
+
+// Get decodes the claim name into v, which must be a pointer, as
+// json.Unmarshal would. It reports an error if the claim is absent.
+func (c *Claims) Get(name string, v any) error {
+	var all map[string]json.RawMessage
+	if err := json.Unmarshal(c.payload, &all); err != nil {
+		return fmt.Errorf("ginpaseto: decoding claims: %w", err)
+	}
+	raw, ok := all[name]
+	if !ok {
+		return fmt.Errorf("ginpaseto: claim %q not present", name)
+	}
+	if err := json.Unmarshal(raw, v); err != nil {
+		return fmt.Errorf("ginpaseto: decoding claim %q: %w", name, err)
+	}
+	return nil
+}
+
+// Decode decodes the whole payload, registered and extra claims alike, into
+// v, which is usually a pointer to a struct with json tags.
+func (c *Claims) Decode(v any) error {
+	if err := json.Unmarshal(c.payload, v); err != nil {
+		return fmt.Errorf("ginpaseto: decoding claims: %w", err)
+	}
+	return nil
+}
+
+// DecodeFooter decodes a JSON footer into v. Use Footer for string footers.
+func (c *Claims) DecodeFooter(v any) error {
+	if c.Footer == "" {
+		return errors.New("ginpaseto: token has no footer")
+	}
+	if err := json.Unmarshal([]byte(c.Footer), v); err != nil {
+		return fmt.Errorf("ginpaseto: decoding footer: %w", err)
+	}
+	return nil
+}
+
+// HasAudience reports whether aud is one of the token's audiences.
+func (c *Claims) HasAudience(aud string) bool {
+	return slices.Contains(c.Audience, aud)
+}
+
+// wireClaims is the JSON layout of the registered claims.
+type wireClaims struct {
+	Sub   string    `json:"sub"`
+	Type  string    `json:"type"`
+	Fresh bool      `json:"fresh"`
+	JTI   string    `json:"jti"`
+	Iss   string    `json:"iss"`
+	Aud   audience  `json:"aud"`
+	Iat   timestamp `json:"iat"`
+	Nbf   timestamp `json:"nbf"`
+	Exp   timestamp `json:"exp"`
+}
+
+// audience accepts aud as a single string or an array of strings, as
+// PASETO implementations differ.
+type audience []string
+
+func (a *audience) UnmarshalJSON(b []byte) error {
+	if len(b) > 0 && b[0] == '[' {
+		var list []string
+		if err := json.Unmarshal(b, &list); err != nil {
+			return err
+		}
+		*a = list
+		return nil
+	}
+	var one string
+	if err := json.Unmarshal(b, &one); err != nil {
+		return err
+	}
+	*a = audience{one}
+	return nil
+}
+
+// timestamp is an RFC 3339 time claim.
+type timestamp struct{ time.Time }
+
+func (t *timestamp) UnmarshalJSON(b []byte) error {
+	if len(b) < 2 || b[0] != '"' || b[len(b)-1] != '"' {
+		return errors.New("time claim is not an RFC 3339 string")
+	}
+	parsed, err := time.Parse(time.RFC3339, string(b[1:len(b)-1]))
+	if err != nil {
+		return errors.New("time claim is not an RFC 3339 string")
+	}
+	t.Time = parsed
+	return nil
+}
+
+// parseClaims decodes a payload. The payload must be a JSON object; the
+// registered claims, when present, must have their registered types.
+func parseClaims(payload []byte, footer []byte) (*Claims, error) {
+	var w wireClaims
+	if err := json.Unmarshal(payload, &w); err != nil {
+		return nil, err
+	}
+	c := &Claims{
+		Subject:    w.Sub,
+		Type:       w.Type,
+		JTI:        w.JTI,
+		Fresh:      w.Fresh,
+		Issuer:     w.Iss,
+		Audience:   w.Aud,
+		IssuedAt:   w.Iat.Time,
+		NotBefore:  w.Nbf.Time,
+		Expiration: w.Exp.Time,
+		payload:    payload,
+	}
+	if len(footer) > 0 {
+		c.Footer = string(footer)
+	}
+	return c, nil
+}
+
+// claimsBuilder writes a payload in the registered layout: sub, type,
+// fresh (access tokens only), jti, iat, nbf, exp, iss, aud, then extra
+// claims in key order.
+type claimsBuilder struct{ buf []byte }
+
+func (b *claimsBuilder) field(name string) {
+	if len(b.buf) == 0 {
+		b.buf = append(b.buf, '{')
+	} else {
+		b.buf = append(b.buf, ',')
+	}
+	b.buf = append(b.buf, '"')
+	b.buf = append(b.buf, name...)
+	b.buf = append(b.buf, '"', ':')
+}
+
+func (b *claimsBuilder) str(name, value string) {
+	b.field(name)
+	b.buf = appendJSONString(b.buf, value)
+}
+
+func (b *claimsBuilder) time(name string, t time.Time) {
+	b.field(name)
+	b.buf = append(b.buf, '"')
+	b.buf = t.UTC().AppendFormat(b.buf, time.RFC3339)
+	b.buf = append(b.buf, '"')
+}
+
+func (b *claimsBuilder) boolean(name string, v bool) {
+	b.field(name)
+	b.buf = strconv.AppendBool(b.buf, v)
+}
+
+func (b *claimsBuilder) raw(name string, v []byte) {
+	b.field(name)
+	b.buf = append(b.buf, v...)
+}
+
+func (b *claimsBuilder) bytes() []byte { return append(b.buf, '}') }
+
+// appendJSONString appends s as a JSON string. Plain printable ASCII, the
+// common case for subjects and IDs, is copied as is; anything else goes
+// through encoding/json for correct escaping.
+func appendJSONString(dst []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c > 0x7e || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
+			quoted, _ := json.Marshal(s) // a string always marshals
+			return append(dst, quoted...)
+		}
+	}
+	dst = append(dst, '"')
+	dst = append(dst, s...)
+	return append(dst, '"')
+}
+
+// marshalExtraClaims encodes user claims in key order and refuses reserved
+// names, so that a user claim can never shadow one ginpaseto relies on.
+func marshalExtraClaims(claims map[string]any) ([]string, [][]byte, error) {
+	keys := make([]string, 0, len(claims))
+	for k := range claims {
+		if slices.Contains(reservedClaims, k) {
+			return nil, nil, fmt.Errorf("ginpaseto: claim %q is reserved; reserved claims are %s", k, strings.Join(reservedClaims, ", "))
+		}
+		if k == "" || !utf8.ValidString(k) {
+			return nil, nil, errors.New("ginpaseto: claim names must be non-empty UTF-8 strings")
+		}
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	values := make([][]byte, len(keys))
+	for i, k := range keys {
+		v, err := json.Marshal(claims[k])
+		if err != nil {
+			return nil, nil, fmt.Errorf("ginpaseto: claim %q cannot be encoded as JSON: %w", k, err)
+		}
+		values[i] = v
+	}
+	return keys, values, nil
+}
+
+// marshalFooter turns a footer value into bytes: a string or []byte is used
+// as is, anything else must encode to a JSON object.
+func marshalFooter(v any) ([]byte, error) {
+	switch f := v.(type) {
+	case nil:
+		return nil, nil
+	case string:
+		return []byte(f), nil
+	case []byte:
+		return bytes.Clone(f), nil
+	}
+	b, err := json.Marshal(v)
+	if err != nil {
+		return nil, fmt.Errorf("ginpaseto: footer cannot be encoded as JSON: %w", err)
+	}
+	if len(b) == 0 || b[0] != '{' {
+		return nil, errors.New("ginpaseto: a footer must be a string or encode to a JSON object")
+	}
+	return b, nil
+}

@@ -1,0 +1,281 @@
+package ginpaseto
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/base64"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+)
+
+type tokenOptionFunc func(*tokenConfig)
+
+func (f tokenOptionFunc) applyToken(t *tokenConfig) { f(t) }
+
+// tokenConfig is what token options can set for one token.
+type tokenConfig struct {
+	lifetime  time.Duration
+	expiresAt time.Time
+	noExpiry  bool
+	fresh     bool
+	audience  []string
+	issuer    *string
+	extra     map[string]any
+	footer    any
+	implicit  []byte
+	purpose   Purpose
+	base64    bool
+	err       error // the first invalid option, reported by Create*
+}
+
+func (t *tokenConfig) fail(err error) {
+	if t.err == nil {
+		t.err = err
+	}
+}
+
+// Fresh marks an access token as fresh: created from a login with
+// credentials rather than from a refresh token. FreshRequired accepts only
+// fresh tokens.
+func Fresh() TokenOption {
+	return tokenOptionFunc(func(t *tokenConfig) { t.fresh = true })
+}
+
+// ExpiresIn sets the token's lifetime instead of the Authorizer's default
+// for its type.
+func ExpiresIn(d time.Duration) TokenOption {
+	return tokenOptionFunc(func(t *tokenConfig) {
+		if d <= 0 {
+			t.fail(fmt.Errorf("ginpaseto: ExpiresIn: lifetime must be positive, got %v; use NoExpiry for a token that never expires", d))
+			return
+		}
+		t.lifetime, t.expiresAt, t.noExpiry = d, time.Time{}, false
+	})
+}
+
+// ExpiresAt sets the token's absolute expiry time.
+func ExpiresAt(at time.Time) TokenOption {
+	return tokenOptionFunc(func(t *tokenConfig) {
+		if at.IsZero() {
+			t.fail(errors.New("ginpaseto: ExpiresAt: time is zero; use NoExpiry for a token that never expires"))
+			return
+		}
+		t.expiresAt, t.noExpiry = at, false
+	})
+}
+
+// NoExpiry creates a token without exp, valid until it is revoked or the
+// key changes. Use it only where that is the intent, such as long-lived
+// machine credentials kept in a denylist-checked type.
+func NoExpiry() TokenOption {
+	return tokenOptionFunc(func(t *tokenConfig) { t.noExpiry, t.expiresAt = true, time.Time{} })
+}
+
+// Audience sets aud: a string for one audience, an array for several.
+func Audience(aud ...string) TokenOption {
+	return tokenOptionFunc(func(t *tokenConfig) {
+		for _, a := range aud {
+			if a == "" {
+				t.fail(errors.New("ginpaseto: Audience: audiences must not be empty"))
+				return
+			}
+		}
+		t.audience = aud
+	})
+}
+
+// Issuer sets iss on this token, overriding WithIssuer.
+func Issuer(iss string) TokenOption {
+	return tokenOptionFunc(func(t *tokenConfig) { t.issuer = &iss })
+}
+
+// ExtraClaims adds claims to the payload. Each value must encode to JSON;
+// the registered names (sub, type, fresh, jti, iat, nbf, exp, iss, aud) are
+// refused. The payload is encrypted in local tokens but only signed,
+// readable by anyone, in public tokens.
+func ExtraClaims(claims map[string]any) TokenOption {
+	return tokenOptionFunc(func(t *tokenConfig) {
+		if t.extra == nil {
+			t.extra = make(map[string]any, len(claims))
+		}
+		for k, v := range claims {
+			t.extra[k] = v
+		}
+	})
+}
+
+// Footer sets the token footer: a string, or a value that encodes to a JSON
+// object. The footer is authenticated but never encrypted, so it must not
+// hold secrets; it suits a key ID or other routing data.
+func Footer(footer any) TokenOption {
+	return tokenOptionFunc(func(t *tokenConfig) { t.footer = footer })
+}
+
+// AsPurpose creates this token with purpose p instead of the Authorizer's
+// WithPurpose; the Authorizer needs the key for it.
+func AsPurpose(p Purpose) TokenOption {
+	return tokenOptionFunc(func(t *tokenConfig) {
+		if !p.valid() {
+			t.fail(fmt.Errorf("ginpaseto: AsPurpose: unknown purpose %q; use ginpaseto.Local or ginpaseto.Public", string(p)))
+			return
+		}
+		t.purpose = p
+	})
+}
+
+// CreateAccessToken creates an access token for subject, valid for the
+// access lifetime (15 minutes by default).
+func (a *Authorizer) CreateAccessToken(ctx context.Context, subject string, opts ...TokenOption) (string, error) {
+	return a.CreateToken(ctx, subject, TypeAccess, opts...)
+}
+
+// CreateRefreshToken creates a refresh token for subject, valid for the
+// refresh lifetime (30 days by default).
+func (a *Authorizer) CreateRefreshToken(ctx context.Context, subject string, opts ...TokenOption) (string, error) {
+	return a.CreateToken(ctx, subject, TypeRefresh, opts...)
+}
+
+// CreateToken creates a token of any type for subject. Types other than
+// access and refresh live for the custom lifetime (30 days by default) and
+// are required with TypeRequired. ctx may be the *gin.Context; a done
+// context stops the creation.
+func (a *Authorizer) CreateToken(ctx context.Context, subject, tokenType string, opts ...TokenOption) (string, error) {
+	if err := ctx.Err(); err != nil {
+		return "", err
+	}
+	if subject == "" {
+		return "", errors.New("ginpaseto: subject must not be empty: Subject returns \"\" for anonymous requests")
+	}
+	if tokenType == "" {
+		return "", errors.New("ginpaseto: token type must not be empty")
+	}
+	t := tokenConfig{purpose: a.purpose, lifetime: a.lifetime(tokenType)}
+	for _, o := range opts {
+		if o == nil {
+			return "", errors.New("ginpaseto: nil TokenOption")
+		}
+		o.applyToken(&t)
+	}
+	if t.err != nil {
+		return "", t.err
+	}
+	if t.fresh && tokenType != TypeAccess {
+		return "", errors.New("ginpaseto: Fresh applies to access tokens only")
+	}
+	s := a.sealers[t.purpose]
+	if s == nil {
+		return "", a.noSealerError(t.purpose)
+	}
+	payload, err := a.payload(subject, tokenType, &t)
+	if err != nil {
+		return "", err
+	}
+	footer, err := marshalFooter(t.footer)
+	if err != nil {
+		return "", err
+	}
+	tok, err := s.seal(payload, footer, t.implicit)
+	if err != nil {
+		return "", fmt.Errorf("ginpaseto: creating token: %w", err)
+	}
+	if t.base64 {
+		tok = base64.StdEncoding.EncodeToString([]byte(tok))
+	}
+	return tok, nil
+}
+
+func (a *Authorizer) lifetime(tokenType string) time.Duration {
+	if d, ok := a.lifetimes[tokenType]; ok {
+		return d
+	}
+	return a.customLifetime
+}
+
+// payload writes the claims in the registered order.
+func (a *Authorizer) payload(subject, tokenType string, t *tokenConfig) ([]byte, error) {
+	var keys []string
+	var values [][]byte
+	if len(t.extra) > 0 {
+		var err error
+		if keys, values, err = marshalExtraClaims(t.extra); err != nil {
+			return nil, err
+		}
+	}
+	jti, err := newJTI()
+	if err != nil {
+		return nil, fmt.Errorf("ginpaseto: generating jti: %w", err)
+	}
+	now := a.now().Truncate(time.Second)
+	b := claimsBuilder{buf: make([]byte, 0, 256)}
+	b.str("sub", subject)
+	b.str("type", tokenType)
+	if tokenType == TypeAccess {
+		b.boolean("fresh", t.fresh)
+	}
+	b.str("jti", jti)
+	b.time("iat", now)
+	b.time("nbf", now)
+	switch {
+	case t.noExpiry:
+	case !t.expiresAt.IsZero():
+		b.time("exp", t.expiresAt)
+	default:
+		b.time("exp", now.Add(t.lifetime))
+	}
+	iss := ""
+	if tokenType == TypeAccess {
+		iss = a.issuer
+	}
+	if t.issuer != nil {
+		iss = *t.issuer
+	}
+	if iss != "" {
+		b.str("iss", iss)
+	}
+	switch len(t.audience) {
+	case 0:
+	case 1:
+		b.str("aud", t.audience[0])
+	default:
+		list, _ := json.Marshal(t.audience) // strings always encode
+		b.raw("aud", list)
+	}
+	for i, k := range keys {
+		b.raw(k, values[i])
+	}
+	return b.bytes(), nil
+}
+
+// newJTI returns a random UUID version 4.
+func newJTI() (string, error) {
+	var u [16]byte
+	if _, err := rand.Read(u[:]); err != nil {
+		return "", err
+	}
+	u[6] = u[6]&0x0f | 0x40
+	u[8] = u[8]&0x3f | 0x80
+	var out [36]byte
+	hex.Encode(out[0:8], u[0:4])
+	out[8] = '-'
+	hex.Encode(out[9:13], u[4:6])
+	out[13] = '-'
+	hex.Encode(out[14:18], u[6:8])
+	out[18] = '-'
+	hex.Encode(out[19:23], u[8:10])
+	out[23] = '-'
+	hex.Encode(out[24:], u[10:])
+	return string(out[:]), nil
+}
+
+func (a *Authorizer) noSealerError(p Purpose) error {
+	if p == Public {
+		if a.verifyOnly != "" {
+			return fmt.Errorf("ginpaseto: cannot create %s.public tokens: %s", a.version, a.verifyOnly)
+		}
+		return fmt.Errorf("ginpaseto: cannot create %s.public tokens without a signing key; add WithPrivateKey", a.version)
+	}
+	return fmt.Errorf("ginpaseto: cannot create %s.local tokens without a secret key; add WithSecretKey, or create public tokens with WithPurpose(ginpaseto.Public)", a.version)
+}

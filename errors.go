@@ -1,0 +1,143 @@
+package ginpaseto
+
+import (
+	"errors"
+	"net/http"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+)
+
+// Sentinel errors. Every *Error a check produces wraps exactly one of them, so
+// callers test the cause with errors.Is(err, ginpaseto.ErrTokenExpired) no
+// matter which message the client saw.
+var (
+	// ErrTokenMissing: the request carries no token in any configured location.
+	ErrTokenMissing = errors.New("ginpaseto: token missing")
+	// ErrTokenInvalid: the token or the header carrying it is malformed, is of
+	// a version or purpose the authorizer has no key for, fails decryption or
+	// signature verification, or has claims that do not validate.
+	ErrTokenInvalid = errors.New("ginpaseto: token invalid")
+	// ErrTokenExpired: the token's exp claim is in the past (beyond the leeway).
+	ErrTokenExpired = errors.New("ginpaseto: token expired")
+	// ErrTokenRevoked: the denylist reports the token as revoked.
+	ErrTokenRevoked = errors.New("ginpaseto: token revoked")
+	// ErrWrongTokenType: the token's type claim is not the one the check requires.
+	ErrWrongTokenType = errors.New("ginpaseto: wrong token type")
+	// ErrTokenNotFresh: FreshRequired was given an access token without fresh=true.
+	ErrTokenNotFresh = errors.New("ginpaseto: token not fresh")
+	// ErrRevocationUnavailable: the denylist could not answer, so the request
+	// is refused (fail closed) with 503.
+	ErrRevocationUnavailable = errors.New("ginpaseto: revocation status unavailable")
+)
+
+// Error is what a failed check reports: the HTTP status and the client-facing
+// message the default handler writes as {"detail": Message}, and the cause.
+// Message never contains key material or token contents; Err may carry more
+// detail for server-side logs and always wraps one of the sentinel errors.
+type Error struct {
+	Status  int
+	Message string
+	Err     error
+}
+
+// Error returns the client-facing message.
+func (e *Error) Error() string { return e.Message }
+
+// Unwrap returns the cause, so errors.Is sees the sentinel errors.
+func (e *Error) Unwrap() error { return e.Err }
+
+// tokenPresented reports whether the client sent a token (or something in
+// the token's place); RFC 6750 asks for error="invalid_token" then.
+func (e *Error) tokenPresented() bool {
+	return e.Status == http.StatusUnauthorized && !errors.Is(e.Err, ErrTokenMissing)
+}
+
+// Client-facing messages. Their wording is part of the API.
+const (
+	msgTokenMissing     = "PASETO Authorization Token required"
+	msgTokenInvalid     = "Invalid PASETO token"
+	msgTokenTooLarge    = "PASETO token is too large"
+	msgTokenUnsupported = "PASETO token version or purpose not accepted"
+	msgClaimsInvalid    = "PASETO token claims are invalid"
+	msgNotYetValid      = "Token is not yet valid"
+	msgIssuedInFuture   = "Token was issued in the future"
+	msgWrongIssuer      = "Token issuer is not accepted"
+	msgWrongAudience    = "Token audience is not accepted"
+	msgTokenExpired     = "Token has expired"
+	msgTokenRevoked     = "Token has been revoked"
+	msgNotFresh         = "PASETO access token is not fresh"
+	msgRevocationDown   = "Token revocation status unavailable"
+)
+
+func newError(status int, sentinel error, message string) *Error {
+	return &Error{Status: status, Message: message, Err: sentinel}
+}
+
+func unauthorized(sentinel error, message string) *Error {
+	return newError(http.StatusUnauthorized, sentinel, message)
+}
+
+// Errors without per-request detail are allocated once.
+var (
+	errMissing      = unauthorized(ErrTokenMissing, msgTokenMissing)
+	errInvalid      = unauthorized(ErrTokenInvalid, msgTokenInvalid)
+	errTooLarge     = unauthorized(ErrTokenInvalid, msgTokenTooLarge)
+	errUnsupported  = unauthorized(ErrTokenInvalid, msgTokenUnsupported)
+	errBadClaims    = unauthorized(ErrTokenInvalid, msgClaimsInvalid)
+	errNotYetValid  = unauthorized(ErrTokenInvalid, msgNotYetValid)
+	errFutureIssued = unauthorized(ErrTokenInvalid, msgIssuedInFuture)
+	errWrongIssuer  = unauthorized(ErrTokenInvalid, msgWrongIssuer)
+	errWrongAud     = unauthorized(ErrTokenInvalid, msgWrongAudience)
+	errExpired      = unauthorized(ErrTokenExpired, msgTokenExpired)
+	errRevoked      = unauthorized(ErrTokenRevoked, msgTokenRevoked)
+	errNotFresh     = unauthorized(ErrTokenNotFresh, msgNotFresh)
+)
+
+// badHeaderError is the message for a header that is present but does not
+// hold "<prefix> <token>".
+func badHeaderError(name, prefix string) *Error {
+	want := "<PASETO>"
+	if prefix != "" {
+		want = prefix + " <PASETO>"
+	}
+	return unauthorized(ErrTokenInvalid, "Bad "+name+" header. Expected value '"+want+"'")
+}
+
+// wrongTypeError is the message for a token of another type than required.
+// The access and refresh messages are capitalized as fastapi-paseto writes
+// them; custom type names are shown as the application spelled them.
+func wrongTypeError(want, got string) *Error {
+	label := want
+	if want == TypeAccess || want == TypeRefresh {
+		label = strings.ToUpper(want[:1]) + want[1:]
+	}
+	if got == "" {
+		got = "untyped"
+	}
+	return unauthorized(ErrWrongTokenType, label+" token required but "+got+" provided")
+}
+
+// revocationUnavailable wraps the store's error for logs; the client only
+// learns that the status is unavailable.
+func revocationUnavailable(cause error) *Error {
+	return &Error{
+		Status:  http.StatusServiceUnavailable,
+		Message: msgRevocationDown,
+		Err:     errors.Join(ErrRevocationUnavailable, cause),
+	}
+}
+
+// DefaultErrorHandler writes {"detail": err.Message} with err.Status and,
+// on 401, a WWW-Authenticate challenge as RFC 6750 describes. It is what
+// an Authorizer uses unless WithErrorHandler replaces it.
+func DefaultErrorHandler(c *gin.Context, err *Error) {
+	if err.Status == http.StatusUnauthorized {
+		challenge := `Bearer`
+		if err.tokenPresented() {
+			challenge = `Bearer error="invalid_token"`
+		}
+		c.Header("WWW-Authenticate", challenge)
+	}
+	c.AbortWithStatusJSON(err.Status, gin.H{"detail": err.Message})
+}

@@ -1,0 +1,174 @@
+package ginpaseto
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"io"
+	"mime"
+	"net/http"
+	"net/textproto"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+)
+
+// Location is a place in a request where checks look for a token.
+type Location int
+
+// Token locations, used with WithTokenLocations and the TokenLocations
+// check option.
+const (
+	// InHeader: a request header, by default "Authorization: Bearer <token>".
+	InHeader Location = iota + 1
+	// InQuery: a query parameter, by default "token". Only WebSocket
+	// upgrades are searched unless WithQueryOnAllRequests.
+	InQuery
+	// InJSON: a top-level string in a JSON request body, by default
+	// "access_token" ("refresh_token" for RefreshRequired). The body stays
+	// readable by the handler.
+	InJSON
+)
+
+func (l Location) valid() bool { return l >= InHeader && l <= InJSON }
+
+// Extractor finds a token in a request. It returns "" and a nil error when
+// the request carries none, and an error when it carries something
+// malformed in the token's place; a *Error is passed to the error handler as
+// is, any other error becomes a 401 with ErrTokenInvalid.
+type Extractor func(c *gin.Context) (string, error)
+
+// FromHeader returns an Extractor reading "<prefix> <token>" from the header
+// name; the prefix is matched case-insensitively and exactly one token must
+// follow it. An empty prefix reads a bare token.
+func FromHeader(name, prefix string) Extractor {
+	key := textproto.CanonicalMIMEHeaderKey(name)
+	bad := badHeaderError(name, prefix)
+	return func(c *gin.Context) (string, error) {
+		values := c.Request.Header[key]
+		if len(values) == 0 || values[0] == "" {
+			return "", nil
+		}
+		if len(values) > 1 {
+			return "", bad
+		}
+		tok, ok := cutScheme(values[0], prefix)
+		if !ok {
+			return "", bad
+		}
+		return tok, nil
+	}
+}
+
+// cutScheme returns the single token after prefix in v.
+func cutScheme(v, prefix string) (string, bool) {
+	if prefix != "" {
+		if len(v) <= len(prefix) || !strings.EqualFold(v[:len(prefix)], prefix) || v[len(prefix)] != ' ' {
+			return "", false
+		}
+		v = strings.TrimLeft(v[len(prefix):], " ")
+	}
+	if v == "" || strings.ContainsAny(v, " \t") {
+		return "", false
+	}
+	return v, true
+}
+
+// FromQuery returns an Extractor reading the query parameter name, in any
+// request. Prefer headers: URLs end up in logs.
+func FromQuery(name string) Extractor {
+	return func(c *gin.Context) (string, error) {
+		return c.Query(name), nil
+	}
+}
+
+// fromWebSocketQuery reads the query parameter name in WebSocket upgrades
+// only, where browsers cannot set headers.
+func fromWebSocketQuery(name string) Extractor {
+	query := FromQuery(name)
+	return func(c *gin.Context) (string, error) {
+		if !isWebSocketUpgrade(c.Request) {
+			return "", nil
+		}
+		return query(c)
+	}
+}
+
+var errJSONTokenNotString = unauthorized(ErrTokenInvalid, "Bad JSON token. Expected a string")
+
+// FromJSONBody returns an Extractor reading the top-level string key of a
+// JSON request body (Content-Type application/json or +json). It reads at
+// most limit bytes; a larger or non-JSON body counts as carrying no token.
+// The body is restored, so the handler reads it in full afterwards.
+func FromJSONBody(key string, limit int64) Extractor {
+	return func(c *gin.Context) (string, error) {
+		r := c.Request
+		if r.Body == nil || r.Body == http.NoBody || !isJSON(r.Header.Get("Content-Type")) {
+			return "", nil
+		}
+		head, err := io.ReadAll(io.LimitReader(r.Body, limit+1))
+		r.Body = replayBody{io.MultiReader(bytes.NewReader(head), r.Body), r.Body}
+		if err != nil || int64(len(head)) > limit {
+			return "", nil
+		}
+		var doc map[string]json.RawMessage
+		if json.Unmarshal(head, &doc) != nil {
+			return "", nil // the handler reports malformed JSON as it sees fit
+		}
+		raw, ok := doc[key]
+		if !ok || string(raw) == "null" {
+			return "", nil
+		}
+		var tok string
+		if json.Unmarshal(raw, &tok) != nil {
+			return "", errJSONTokenNotString
+		}
+		return tok, nil
+	}
+}
+
+// replayBody serves the bytes already read, then the rest of the body, and
+// closes the original body.
+type replayBody struct {
+	io.Reader
+	io.Closer
+}
+
+func isJSON(contentType string) bool {
+	mt, _, err := mime.ParseMediaType(contentType)
+	return err == nil && (mt == "application/json" || strings.HasSuffix(mt, "+json"))
+}
+
+// isWebSocketUpgrade reports whether r asks to become a WebSocket (RFC 6455
+// section 4.1: Upgrade: websocket and a Connection header listing upgrade).
+func isWebSocketUpgrade(r *http.Request) bool {
+	if !strings.EqualFold(r.Header.Get("Upgrade"), "websocket") {
+		return false
+	}
+	for _, v := range r.Header["Connection"] {
+		for _, token := range strings.Split(v, ",") {
+			if strings.EqualFold(strings.TrimSpace(token), "upgrade") {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// firstToken runs the extractors in order and returns the first token found.
+func firstToken(c *gin.Context, lookup []Extractor) (string, *Error) {
+	for _, extract := range lookup {
+		tok, err := extract(c)
+		if err != nil {
+			var e *Error
+			if errors.As(err, &e) {
+				return "", e
+			}
+			return "", errInvalid
+		}
+		if tok != "" {
+			return tok, nil
+		}
+	}
+	return "", errMissing
+}

@@ -1,0 +1,343 @@
+// Package ginpaseto is PASETO authentication for Gin: access and refresh
+// tokens, freshness, revocation and WebSocket authentication, with secure
+// defaults (v4.local tokens, 15-minute access tokens, keys checked at
+// start-up).
+//
+// Build one Authorizer with New at start-up, create tokens in your login
+// handler with CreateAccessToken and CreateRefreshToken, and protect routes
+// with the middleware Required, Optional, FreshRequired, RefreshRequired or
+// TypeRequired. Later handlers read the verified token with Subject and
+// GetClaims.
+//
+// Every check runs the same steps, in this order: find the token (header,
+// then the other configured locations); reject oversized tokens and any
+// version or purpose the Authorizer has no key for, before any
+// cryptography; decrypt or verify; validate exp, nbf, iat, iss and aud;
+// consult the denylist; check the token type and freshness.
+package ginpaseto
+
+import (
+	"context"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/gin-gonic/gin"
+)
+
+// Authorizer creates and checks tokens. It is safe for concurrent use and
+// holds no global state: several Authorizers with different keys can live
+// in one process.
+type Authorizer struct {
+	version    Version
+	purpose    Purpose
+	sealers    map[Purpose]sealer
+	openers    map[string]opener // by token header, such as "v4.local."
+	verifyOnly string            // why the Authorizer cannot create tokens, if it cannot
+
+	lifetimes        map[string]time.Duration
+	customLifetime   time.Duration
+	leeway           time.Duration
+	issuer           string
+	expectedIssuer   string
+	expectedAudience string
+	maxTokenSize     int
+	now              func() time.Time
+
+	denylist       Denylist
+	revocableTypes []string
+
+	errorHandler func(*gin.Context, *Error)
+	cfg          config // the resolved configuration, for per-check lookups
+}
+
+// sealer creates tokens of one version and purpose.
+type sealer interface {
+	seal(payload, footer, implicit []byte) (string, error)
+}
+
+// opener decrypts or verifies tokens of one version and purpose and returns
+// the payload. v4 works on the decoded body and footer; the other versions
+// are handed the whole token.
+type opener interface {
+	open(tok string, body, footer, implicit []byte) ([]byte, error)
+}
+
+// New builds an Authorizer. It needs at least one key; every key is parsed
+// and every option checked here, and a mistake is reported with what to do
+// about it, so a running Authorizer never fails on configuration.
+func New(opts ...Option) (*Authorizer, error) {
+	cfg := defaultConfig()
+	for _, opt := range opts {
+		if opt == nil {
+			return nil, errors.New("ginpaseto: New: nil option")
+		}
+		if err := opt(&cfg); err != nil {
+			return nil, err
+		}
+	}
+	a := &Authorizer{
+		version: cfg.version,
+		purpose: cfg.purpose,
+		sealers: map[Purpose]sealer{},
+		openers: map[string]opener{},
+		lifetimes: map[string]time.Duration{
+			TypeAccess:  cfg.accessLifetime,
+			TypeRefresh: cfg.refreshLifetime,
+		},
+		customLifetime:   cfg.customLifetime,
+		leeway:           cfg.leeway,
+		issuer:           cfg.issuer,
+		expectedIssuer:   cfg.expectedIssuer,
+		expectedAudience: cfg.expectedAudience,
+		maxTokenSize:     cfg.maxTokenSize,
+		now:              cfg.now,
+		denylist:         cfg.denylist,
+		revocableTypes:   cfg.revocableTypes,
+		errorHandler:     cfg.errorHandler,
+		cfg:              cfg,
+	}
+	if err := a.loadKeys(&cfg); err != nil {
+		return nil, err
+	}
+	if a.denylist == nil {
+		a.denylist = NewMemoryDenylist(0)
+	}
+	return a, nil
+}
+
+// Required returns middleware that lets a request through only with a
+// valid access token.
+func (a *Authorizer) Required(opts ...CheckOption) gin.HandlerFunc {
+	return a.middleware(a.newCheck(checkRequired, TypeAccess, opts))
+}
+
+// Optional returns middleware that authenticates the request when it
+// carries a valid access token and otherwise lets it through anonymously,
+// so Subject returns "". A token that verifies but is revoked, or is not an
+// access token, is still refused: it is not a missing credential but a
+// wrong one.
+func (a *Authorizer) Optional(opts ...CheckOption) gin.HandlerFunc {
+	return a.middleware(a.newCheck(checkOptional, TypeAccess, opts))
+}
+
+// FreshRequired returns middleware that requires an access token created
+// with the Fresh option, as sensitive operations (changing a password)
+// should.
+func (a *Authorizer) FreshRequired(opts ...CheckOption) gin.HandlerFunc {
+	return a.middleware(a.newCheck(checkFresh, TypeAccess, opts))
+}
+
+// RefreshRequired returns middleware that requires a refresh token, for the
+// route that issues new access tokens.
+func (a *Authorizer) RefreshRequired(opts ...CheckOption) gin.HandlerFunc {
+	return a.middleware(a.newCheck(checkRequired, TypeRefresh, opts))
+}
+
+// TypeRequired returns middleware that requires a token of the custom type
+// tokenType, created with CreateToken. It panics if tokenType is empty, as a
+// route registered that way is a programming error.
+func (a *Authorizer) TypeRequired(tokenType string, opts ...CheckOption) gin.HandlerFunc {
+	if tokenType == "" {
+		panic("ginpaseto: TypeRequired: token type must not be empty")
+	}
+	return a.middleware(a.newCheck(checkRequired, tokenType, opts))
+}
+
+// middleware runs a check: identify the token, authorize it, hand it on.
+func (a *Authorizer) middleware(ch *check) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		if ch.skip != nil && ch.skip(c) {
+			c.Next()
+			return
+		}
+		claims, err := a.identify(c, ch)
+		if err != nil {
+			if ch.mode == checkOptional {
+				c.Next()
+				return
+			}
+			a.fail(c, ch, err)
+			return
+		}
+		if err := a.authorize(c.Request.Context(), ch, claims); err != nil {
+			a.fail(c, ch, err)
+			return
+		}
+		c.Set(claimsKey{}, claims)
+		c.Next()
+	}
+}
+
+// identify finds the token and verifies it: steps 1 to 4.
+func (a *Authorizer) identify(c *gin.Context, ch *check) (*Claims, *Error) {
+	tok, err := firstToken(c, ch.lookup)
+	if err != nil {
+		return nil, err
+	}
+	return a.verify(tok, ch.implicit, ch.base64)
+}
+
+// authorize decides whether a verified token may pass: steps 5 and 6.
+func (a *Authorizer) authorize(ctx context.Context, ch *check, claims *Claims) *Error {
+	if err := a.checkRevoked(ctx, claims); err != nil {
+		return err
+	}
+	if claims.Type != ch.tokenType {
+		return wrongTypeError(ch.tokenType, claims.Type)
+	}
+	if ch.mode == checkFresh && !claims.Fresh {
+		return errNotFresh
+	}
+	return nil
+}
+
+// fail hands err to the error handler, or closes a WebSocket with 1008
+// when the check asks for that.
+func (a *Authorizer) fail(c *gin.Context, ch *check, err *Error) {
+	if ch.webSocketClose && isWebSocketUpgrade(c.Request) && closeWebSocket(c, err) {
+		c.Abort()
+		return
+	}
+	a.errorHandler(c, err)
+	c.Abort()
+}
+
+// verify checks a token string and returns its claims: steps 2 to 4.
+func (a *Authorizer) verify(tok string, implicit []byte, wrapped bool) (*Claims, *Error) {
+	if wrapped {
+		var err *Error
+		if tok, err = a.unwrapBase64(tok); err != nil {
+			return nil, err
+		}
+	}
+	if len(tok) > a.maxTokenSize {
+		return nil, errTooLarge
+	}
+	header, body64, footer64, ok := splitToken(tok)
+	if !ok {
+		return nil, errInvalid
+	}
+	op := a.openers[header]
+	if op == nil {
+		return nil, errUnsupported
+	}
+	body, err := b64.DecodeString(body64)
+	if err != nil {
+		return nil, errInvalid
+	}
+	var footer []byte
+	if footer64 != "" {
+		if footer, err = b64.DecodeString(footer64); err != nil {
+			return nil, errInvalid
+		}
+	}
+	payload, err := op.open(tok, body, footer, implicit)
+	if err != nil {
+		return nil, errInvalid
+	}
+	claims, err := parseClaims(payload, footer)
+	if err != nil {
+		return nil, errBadClaims
+	}
+	if err := a.validateClaims(claims); err != nil {
+		return nil, err
+	}
+	return claims, nil
+}
+
+// unwrapBase64 undoes the Base64 option's wrapping (standard or URL-safe
+// alphabet, padded), bounded like a plain token.
+func (a *Authorizer) unwrapBase64(tok string) (string, *Error) {
+	if len(tok) > base64.StdEncoding.EncodedLen(a.maxTokenSize) {
+		return "", errTooLarge
+	}
+	raw, err := base64.StdEncoding.Strict().DecodeString(tok)
+	if err != nil {
+		if raw, err = base64.URLEncoding.Strict().DecodeString(tok); err != nil {
+			return "", errInvalid
+		}
+	}
+	return string(raw), nil
+}
+
+// validateClaims checks the time claims with the leeway, then issuer and
+// audience when they are configured.
+func (a *Authorizer) validateClaims(c *Claims) *Error {
+	now := a.now()
+	if !c.Expiration.IsZero() && now.After(c.Expiration.Add(a.leeway)) {
+		return errExpired
+	}
+	if !c.NotBefore.IsZero() && now.Add(a.leeway).Before(c.NotBefore) {
+		return errNotYetValid
+	}
+	if !c.IssuedAt.IsZero() && now.Add(a.leeway).Before(c.IssuedAt) {
+		return errFutureIssued
+	}
+	if a.expectedIssuer != "" && c.Issuer != a.expectedIssuer {
+		return errWrongIssuer
+	}
+	if a.expectedAudience != "" && !c.HasAudience(a.expectedAudience) {
+		return errWrongAud
+	}
+	return nil
+}
+
+// ParseToken verifies a token given as a string, as a check would before
+// consulting the denylist (decryption or signature, exp, nbf, iat, issuer,
+// audience), and returns its claims. Use it for tokens that arrive outside
+// an HTTP request, such as in a WebSocket message, or to revoke a token
+// that the client hands in. The ImplicitAssertion and Base64 options apply;
+// options about token locations are ignored. Errors are *Error values.
+func (a *Authorizer) ParseToken(tok string, opts ...CheckOption) (*Claims, error) {
+	var cc checkConfig
+	for _, o := range opts {
+		o.applyCheck(&cc)
+	}
+	if tok == "" {
+		return nil, errMissing
+	}
+	claims, err := a.verify(tok, cc.implicit, cc.base64)
+	if err != nil {
+		return nil, err
+	}
+	return claims, nil
+}
+
+// Revoke adds the token described by claims to the denylist until it would
+// expire anyway. The denylist must implement Revoker, as MemoryDenylist
+// does.
+func (a *Authorizer) Revoke(ctx context.Context, claims *Claims) error {
+	r, ok := a.denylist.(Revoker)
+	if !ok {
+		return fmt.Errorf("ginpaseto: Revoke: the denylist %T cannot record revocations (it does not implement Revoker); revoke through the store itself", a.denylist)
+	}
+	if claims == nil || claims.JTI == "" {
+		return errors.New("ginpaseto: Revoke: the token has no jti, so it cannot be revoked by ID")
+	}
+	// A token stays acceptable for the leeway after exp, so it must stay
+	// revoked that long too.
+	c := *claims
+	if !c.Expiration.IsZero() {
+		c.Expiration = c.Expiration.Add(a.leeway)
+	}
+	return r.Revoke(ctx, &c)
+}
+
+// checkRevoked consults the denylist for the revocable types; a store
+// error fails closed.
+func (a *Authorizer) checkRevoked(ctx context.Context, claims *Claims) *Error {
+	if !slices.Contains(a.revocableTypes, claims.Type) {
+		return nil
+	}
+	revoked, err := a.denylist.IsRevoked(ctx, claims)
+	if err != nil {
+		return revocationUnavailable(err)
+	}
+	if revoked {
+		return errRevoked
+	}
+	return nil
+}

@@ -1,0 +1,149 @@
+package ginpaseto
+
+import (
+	"crypto"
+	"crypto/ecdsa"
+	"crypto/ed25519"
+	"errors"
+	"fmt"
+)
+
+// loadKeys parses the configured keys for the Authorizer's version and
+// binds each to the one token header it serves, so a token is only ever
+// opened with the key of its own version and purpose.
+func (a *Authorizer) loadKeys(cfg *config) error {
+	if cfg.secretKey == nil && cfg.privateKey == nil && cfg.publicKey == nil {
+		return errors.New("ginpaseto: New: no key configured; pass WithSecretKey for local tokens " +
+			"(generate one with: openssl rand -hex 32) or WithPrivateKey / WithPublicKey for public tokens")
+	}
+	v := cfg.version
+	if cfg.secretKey != nil {
+		raw, err := cfg.secretKey.load("WithSecretKey")
+		if err != nil {
+			return err
+		}
+		key, err := parseSymmetricKey(v, raw)
+		if err != nil {
+			return err
+		}
+		if err := a.bindLocal(key); err != nil {
+			return err
+		}
+	}
+	var public crypto.PublicKey
+	if cfg.publicKey != nil {
+		raw, err := cfg.publicKey.load("WithPublicKey")
+		if err != nil {
+			return err
+		}
+		if public, err = parsePublicKey(v, raw); err != nil {
+			return err
+		}
+		a.verifyOnly = fmt.Sprintf("this Authorizer was built with WithPublicKey alone and only verifies tokens; add WithPrivateKey to create %s.public tokens", v)
+	}
+	if cfg.privateKey != nil {
+		raw, err := cfg.privateKey.load("WithPrivateKey")
+		if err != nil {
+			return err
+		}
+		signer, err := parseSigningKey(v, raw)
+		if err != nil {
+			return err
+		}
+		if public != nil && !publicKeysEqual(public, signer.Public()) {
+			return errors.New("ginpaseto: New: WithPublicKey is not the public half of WithPrivateKey; pass the matching pair, or only the private key")
+		}
+		public = signer.Public()
+		a.verifyOnly = ""
+		if err := a.bindSigner(signer); err != nil {
+			return err
+		}
+	}
+	if public != nil {
+		if err := a.bindVerifier(public); err != nil {
+			return err
+		}
+	}
+	return a.choosePurpose(cfg)
+}
+
+// choosePurpose settles the purpose of created tokens: the one asked for
+// with WithPurpose, or, without it, public when only public keys were
+// given.
+func (a *Authorizer) choosePurpose(cfg *config) error {
+	hasLocal := a.openers[a.header(Local)] != nil
+	hasPublic := a.openers[a.header(Public)] != nil
+	switch {
+	case !cfg.purposeSet && !hasLocal:
+		a.purpose = Public
+	case a.purpose == Local && !hasLocal:
+		return errors.New("ginpaseto: New: WithPurpose(Local) needs WithSecretKey (generate one with: openssl rand -hex 32)")
+	case a.purpose == Public && !hasPublic:
+		return errors.New("ginpaseto: New: WithPurpose(Public) needs WithPrivateKey to create tokens, or WithPublicKey to verify them")
+	}
+	return nil
+}
+
+func (a *Authorizer) header(p Purpose) string { return a.version.String() + "." + string(p) + "." }
+
+func (a *Authorizer) bindLocal(key []byte) error {
+	if a.version == V4 {
+		l := newV4Local(key)
+		a.sealers[Local], a.openers[headerV4Local] = l, l
+		return nil
+	}
+	s, err := legacySealer(a.version, Local, key, nil)
+	if err != nil {
+		return fmt.Errorf("ginpaseto: WithSecretKey: %w", err)
+	}
+	a.sealers[Local], a.openers[a.header(Local)] = s, s.(opener)
+	return nil
+}
+
+func (a *Authorizer) bindSigner(signer crypto.Signer) error {
+	if a.version == V4 {
+		a.sealers[Public] = v4Signer{signer.(ed25519.PrivateKey)}
+		return nil
+	}
+	s, err := legacySealer(a.version, Public, nil, signer)
+	if err != nil {
+		return fmt.Errorf("ginpaseto: WithPrivateKey: %w", err)
+	}
+	a.sealers[Public] = s
+	return nil
+}
+
+func (a *Authorizer) bindVerifier(public crypto.PublicKey) error {
+	if a.version == V4 {
+		a.openers[headerV4Public] = v4Verifier{public.(ed25519.PublicKey)}
+		return nil
+	}
+	o, err := legacyOpener(a.version, Public, nil, public)
+	if err != nil {
+		return fmt.Errorf("ginpaseto: WithPublicKey: %w", err)
+	}
+	a.openers[a.header(Public)] = o
+	return nil
+}
+
+func publicKeysEqual(a, b crypto.PublicKey) bool {
+	switch k := a.(type) {
+	case ed25519.PublicKey:
+		return k.Equal(b)
+	case *ecdsa.PublicKey:
+		return k.Equal(b)
+	}
+	return false
+}
+
+// load returns the key text, reading it from its file when one was given.
+func (s *keySource) load(option string) (string, error) {
+	if s.path == "" {
+		return s.value, nil
+	}
+	raw, err := readKeyFile(s.path)
+	if err != nil {
+		return "", fmt.Errorf("ginpaseto: %sFile: %w", option, err)
+	}
+	return raw, nil
+}

@@ -1,0 +1,400 @@
+package ginpaseto
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+)
+
+// Option configures an Authorizer. Options are applied in order by New,
+// which reports the first invalid one.
+type Option func(*config) error
+
+// config is everything New reads; New validates it once and turns it into
+// an Authorizer whose request path parses nothing.
+type config struct {
+	version              Version
+	purpose              Purpose
+	purposeSet           bool
+	secretKey            *keySource
+	privateKey           *keySource
+	publicKey            *keySource
+	errorHandler         func(*gin.Context, *Error)
+	accessLifetime       time.Duration
+	refreshLifetime      time.Duration
+	customLifetime       time.Duration
+	leeway               time.Duration
+	issuer               string
+	expectedIssuer       string
+	expectedAudience     string
+	maxTokenSize         int
+	locations            []Location
+	headerName           string
+	headerPrefix         string
+	jsonAccessKey        string
+	jsonRefreshKey       string
+	queryParam           string
+	queryOnAllRequests   bool
+	maxBodySize          int64
+	denylist             Denylist
+	revocableTypes       []string
+	skipper              func(*gin.Context) bool
+	webSocketCloseOnFail bool
+	now                  func() time.Time
+}
+
+// keySource is a key as given, parsed in New once the version is known.
+type keySource struct {
+	value string
+	path  string // set by the *File options; value is read from it in New
+}
+
+// Defaults. They are documented on the options that change them.
+const (
+	DefaultAccessLifetime  = 15 * time.Minute
+	DefaultRefreshLifetime = 30 * 24 * time.Hour
+	DefaultCustomLifetime  = 30 * 24 * time.Hour
+	DefaultMaxTokenSize    = 8 << 10
+	DefaultMaxBodySize     = 64 << 10
+	DefaultHeaderName      = "Authorization"
+	DefaultHeaderPrefix    = "Bearer"
+	DefaultJSONAccessKey   = "access_token"
+	DefaultJSONRefreshKey  = "refresh_token"
+	DefaultQueryParam      = "token"
+)
+
+func defaultConfig() config {
+	return config{
+		version:         V4,
+		purpose:         Local,
+		errorHandler:    DefaultErrorHandler,
+		accessLifetime:  DefaultAccessLifetime,
+		refreshLifetime: DefaultRefreshLifetime,
+		customLifetime:  DefaultCustomLifetime,
+		maxTokenSize:    DefaultMaxTokenSize,
+		locations:       []Location{InHeader, InQuery},
+		headerName:      DefaultHeaderName,
+		headerPrefix:    DefaultHeaderPrefix,
+		jsonAccessKey:   DefaultJSONAccessKey,
+		jsonRefreshKey:  DefaultJSONRefreshKey,
+		queryParam:      DefaultQueryParam,
+		maxBodySize:     DefaultMaxBodySize,
+		revocableTypes:  []string{TypeAccess, TypeRefresh},
+		now:             time.Now,
+	}
+}
+
+// WithSecretKey sets the shared key for local (encrypted) tokens: 32 random
+// bytes given as 64 hex characters, standard or URL-safe base64, or a PASERK
+// "k4.local." key. Generate one with `openssl rand -hex 32`. A weak value
+// such as "secret" makes New fail.
+func WithSecretKey(key string) Option {
+	return func(c *config) error { c.secretKey = &keySource{value: key}; return nil }
+}
+
+// WithSecretKeyFile is WithSecretKey with the key read from a file.
+func WithSecretKeyFile(path string) Option {
+	return func(c *config) error { c.secretKey = &keySource{path: path}; return nil }
+}
+
+// WithPrivateKey sets the signing key for public tokens: an Ed25519 key as
+// PKCS#8 PEM, hex (64-byte key or 32-byte seed) or PASERK "k4.secret.".
+// Its public half verifies tokens too, so WithPublicKey is then optional.
+func WithPrivateKey(key string) Option {
+	return func(c *config) error { c.privateKey = &keySource{value: key}; return nil }
+}
+
+// WithPrivateKeyFile is WithPrivateKey with the key read from a file.
+func WithPrivateKeyFile(path string) Option {
+	return func(c *config) error { c.privateKey = &keySource{path: path}; return nil }
+}
+
+// WithPublicKey sets the verification key for public tokens: an Ed25519
+// key as PKIX PEM, 64 hex characters or PASERK "k4.public.". With a public
+// key alone the Authorizer verifies tokens but cannot create them.
+func WithPublicKey(key string) Option {
+	return func(c *config) error { c.publicKey = &keySource{value: key}; return nil }
+}
+
+// WithPublicKeyFile is WithPublicKey with the key read from a file.
+func WithPublicKeyFile(path string) Option {
+	return func(c *config) error { c.publicKey = &keySource{path: path}; return nil }
+}
+
+// WithVersion selects the PASETO version of the Authorizer's keys and
+// tokens. Default V4; V3 and V2 exist for interoperability with systems
+// that use them. Tokens of any other version are rejected before any
+// cryptography runs.
+func WithVersion(v Version) Option {
+	return func(c *config) error {
+		if !v.valid() {
+			return fmt.Errorf("ginpaseto: WithVersion: unknown version %d; use ginpaseto.V4 (or V3, V2)", int(v))
+		}
+		c.version = v
+		return nil
+	}
+}
+
+// WithPurpose sets the purpose of created tokens: Local (default), which
+// needs WithSecretKey, or Public, which needs WithPrivateKey.
+func WithPurpose(p Purpose) Option {
+	return func(c *config) error {
+		if !p.valid() {
+			return fmt.Errorf("ginpaseto: WithPurpose: unknown purpose %q; use ginpaseto.Local or ginpaseto.Public", string(p))
+		}
+		c.purpose, c.purposeSet = p, true
+		return nil
+	}
+}
+
+// WithErrorHandler replaces DefaultErrorHandler. The handler writes the
+// response for a failed check; if it does not abort the context, the
+// middleware aborts it anyway so a failed check never reaches the route.
+func WithErrorHandler(h func(c *gin.Context, err *Error)) Option {
+	return func(c *config) error {
+		if h == nil {
+			return errors.New("ginpaseto: WithErrorHandler: handler is nil; omit the option to keep DefaultErrorHandler")
+		}
+		c.errorHandler = h
+		return nil
+	}
+}
+
+// lifetimeOption sets the lifetime field picks out, which must be positive.
+func lifetimeOption(name string, d time.Duration, field func(*config) *time.Duration) Option {
+	return func(c *config) error {
+		if d <= 0 {
+			return fmt.Errorf("ginpaseto: %s: lifetime must be positive, got %v; for a token that never expires, pass the NoExpiry() token option when creating it", name, d)
+		}
+		*field(c) = d
+		return nil
+	}
+}
+
+// WithAccessLifetime sets how long access tokens live. Default 15 minutes.
+func WithAccessLifetime(d time.Duration) Option {
+	return lifetimeOption("WithAccessLifetime", d, func(c *config) *time.Duration { return &c.accessLifetime })
+}
+
+// WithRefreshLifetime sets how long refresh tokens live. Default 30 days.
+func WithRefreshLifetime(d time.Duration) Option {
+	return lifetimeOption("WithRefreshLifetime", d, func(c *config) *time.Duration { return &c.refreshLifetime })
+}
+
+// WithCustomLifetime sets how long tokens of custom types live. Default 30 days.
+func WithCustomLifetime(d time.Duration) Option {
+	return lifetimeOption("WithCustomLifetime", d, func(c *config) *time.Duration { return &c.customLifetime })
+}
+
+// WithLeeway allows for clock skew between the servers that create and
+// check tokens: exp, nbf and iat are checked with this much tolerance.
+// Default 0; keep it to seconds.
+func WithLeeway(d time.Duration) Option {
+	return func(c *config) error {
+		if d < 0 {
+			return fmt.Errorf("ginpaseto: WithLeeway: leeway must not be negative, got %v", d)
+		}
+		c.leeway = d
+		return nil
+	}
+}
+
+// WithIssuer stamps iss on the access tokens the Authorizer creates. The
+// Issuer token option sets it on any single token. Default: none.
+func WithIssuer(iss string) Option {
+	return func(c *config) error { c.issuer = iss; return nil }
+}
+
+// WithExpectedIssuer makes every check require iss to equal iss.
+// Default: iss is not checked.
+func WithExpectedIssuer(iss string) Option {
+	return func(c *config) error {
+		if iss == "" {
+			return errors.New("ginpaseto: WithExpectedIssuer: issuer is empty; omit the option to accept any issuer")
+		}
+		c.expectedIssuer = iss
+		return nil
+	}
+}
+
+// WithExpectedAudience makes every check require aud to contain aud.
+// Default: aud is not checked.
+func WithExpectedAudience(aud string) Option {
+	return func(c *config) error {
+		if aud == "" {
+			return errors.New("ginpaseto: WithExpectedAudience: audience is empty; omit the option to accept any audience")
+		}
+		c.expectedAudience = aud
+		return nil
+	}
+}
+
+// WithMaxTokenSize sets the largest token, in bytes, that a check will look
+// at; larger ones are rejected before any decoding. Default 8 KiB.
+func WithMaxTokenSize(n int) Option {
+	return func(c *config) error {
+		if n < 64 {
+			return fmt.Errorf("ginpaseto: WithMaxTokenSize: %d bytes cannot hold a PASETO token; use at least 64 (default %d)", n, DefaultMaxTokenSize)
+		}
+		c.maxTokenSize = n
+		return nil
+	}
+}
+
+// WithTokenLocations sets where checks look for a token, in this order;
+// the first location that holds one wins. Default: InHeader, then InQuery
+// (which, unless WithQueryOnAllRequests, only applies to WebSocket
+// upgrades). InJSON must be listed here to be used.
+func WithTokenLocations(locs ...Location) Option {
+	return func(c *config) error {
+		if err := validLocations("WithTokenLocations", locs); err != nil {
+			return err
+		}
+		c.locations = slices.Clone(locs)
+		return nil
+	}
+}
+
+// WithHeader sets the header that carries tokens and the scheme before
+// them, matched case-insensitively. Default "Authorization" and "Bearer".
+// An empty prefix means the header holds the bare token.
+func WithHeader(name, prefix string) Option {
+	return func(c *config) error {
+		if err := validHeader("WithHeader", name, prefix); err != nil {
+			return err
+		}
+		c.headerName, c.headerPrefix = name, prefix
+		return nil
+	}
+}
+
+// WithJSONKeys sets the JSON body keys that hold access and refresh tokens
+// when InJSON is a token location. Default "access_token" and
+// "refresh_token".
+func WithJSONKeys(access, refresh string) Option {
+	return func(c *config) error {
+		if access == "" || refresh == "" {
+			return errors.New("ginpaseto: WithJSONKeys: keys must not be empty")
+		}
+		c.jsonAccessKey, c.jsonRefreshKey = access, refresh
+		return nil
+	}
+}
+
+// WithQueryParam sets the query parameter that carries tokens. Default
+// "token".
+func WithQueryParam(name string) Option {
+	return func(c *config) error {
+		if name == "" {
+			return errors.New("ginpaseto: WithQueryParam: name must not be empty")
+		}
+		c.queryParam = name
+		return nil
+	}
+}
+
+// WithQueryOnAllRequests lets InQuery find tokens in any request, not only
+// in WebSocket upgrades. Off by default because URLs, and the tokens in
+// them, end up in access logs, browser history and Referer headers.
+func WithQueryOnAllRequests() Option {
+	return func(c *config) error { c.queryOnAllRequests = true; return nil }
+}
+
+// WithMaxBodySize bounds how much of a JSON body InJSON reads to find a
+// token. A larger body is left unread and counts as carrying no token.
+// Default 64 KiB.
+func WithMaxBodySize(n int64) Option {
+	return func(c *config) error {
+		if n <= 0 {
+			return fmt.Errorf("ginpaseto: WithMaxBodySize: limit must be positive, got %d", n)
+		}
+		c.maxBodySize = n
+		return nil
+	}
+}
+
+// WithDenylist sets the revocation store that checks consult. Default: a
+// MemoryDenylist created by New, which suits a single process; use a shared
+// store when several processes serve the same tokens.
+func WithDenylist(d Denylist) Option {
+	return func(c *config) error {
+		if d == nil {
+			return errors.New("ginpaseto: WithDenylist: denylist is nil; to turn revocation checks off, use WithRevocableTypes() with no types")
+		}
+		c.denylist = d
+		return nil
+	}
+}
+
+// WithRevocableTypes sets the token types whose revocation status checks
+// consult the denylist for. Default "access" and "refresh"; no arguments
+// turns revocation checks off.
+func WithRevocableTypes(types ...string) Option {
+	return func(c *config) error {
+		if slices.Contains(types, "") {
+			return errors.New("ginpaseto: WithRevocableTypes: token types must not be empty")
+		}
+		c.revocableTypes = slices.Clone(types)
+		return nil
+	}
+}
+
+// WithSkipper makes every check let through the requests for which skip
+// returns true, unauthenticated. It lets router.Use(auth.Required()) sit on
+// a router that also serves /login. The Skip check option does the same for
+// one check.
+func WithSkipper(skip func(c *gin.Context) bool) Option {
+	return func(c *config) error {
+		if skip == nil {
+			return errors.New("ginpaseto: WithSkipper: skipper is nil")
+		}
+		c.skipper = skip
+		return nil
+	}
+}
+
+// WithWebSocketClose makes every check answer a failed WebSocket upgrade by
+// accepting it and closing at once with code 1008 (policy violation) and
+// the error message as reason, because browsers hide the status of a
+// refused handshake from scripts. Off by default.
+func WithWebSocketClose() Option {
+	return func(c *config) error { c.webSocketCloseOnFail = true; return nil }
+}
+
+// WithClock sets the source of the current time for creating and checking
+// tokens. Default time.Now; tests use it to move time.
+func WithClock(now func() time.Time) Option {
+	return func(c *config) error {
+		if now == nil {
+			return errors.New("ginpaseto: WithClock: clock is nil")
+		}
+		c.now = now
+		return nil
+	}
+}
+
+func validLocations(option string, locs []Location) error {
+	if len(locs) == 0 {
+		return fmt.Errorf("ginpaseto: %s: give at least one location (InHeader, InQuery, InJSON)", option)
+	}
+	for _, l := range locs {
+		if !l.valid() {
+			return fmt.Errorf("ginpaseto: %s: unknown location %d; use InHeader, InQuery or InJSON", option, int(l))
+		}
+	}
+	return nil
+}
+
+func validHeader(option, name, prefix string) error {
+	if name == "" || strings.ContainsAny(name, " \t:\r\n") {
+		return fmt.Errorf("ginpaseto: %s: %q is not a valid header name", option, name)
+	}
+	if strings.ContainsAny(prefix, " \t\r\n") {
+		return fmt.Errorf("ginpaseto: %s: prefix %q must be a single word such as \"Bearer\", or empty for bare tokens", option, prefix)
+	}
+	return nil
+}

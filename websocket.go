@@ -1,0 +1,102 @@
+package ginpaseto
+
+import (
+	"crypto/sha1"
+	"encoding/base64"
+	"encoding/binary"
+	"io"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+)
+
+// A browser script cannot read the status of a refused WebSocket
+// handshake: it only sees a generic failure. To tell it why, the check can
+// complete the handshake (RFC 6455 section 4.2.2) and close at once with
+// code 1008, policy violation, and the error message as the reason. This
+// needs no WebSocket library: one handshake response and one close frame.
+
+const (
+	wsGUID            = "258EAFA5-E914-47DA-95CA-C5AB0DC11B85"
+	wsClosePolicy     = 1008
+	wsMaxReason       = 123 // a control frame payload is at most 125 bytes, 2 are the code
+	wsCloseWaitPeriod = 5 * time.Second
+)
+
+// closeWebSocket accepts the upgrade and closes it with 1008 and the
+// error's message. It reports false, having written nothing, when the
+// request is not a well-formed upgrade or the connection cannot be taken
+// over; the caller then answers with a normal error response.
+func closeWebSocket(c *gin.Context, err *Error) bool {
+	key := c.Request.Header.Get("Sec-WebSocket-Key")
+	if c.Request.Method != http.MethodGet || c.Request.Header.Get("Sec-WebSocket-Version") != "13" || len(key) != 24 {
+		return false
+	}
+	conn, rw, hijackErr := c.Writer.Hijack()
+	if hijackErr != nil {
+		return false
+	}
+	var resp strings.Builder
+	resp.WriteString("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ")
+	resp.WriteString(acceptKey(key))
+	if proto := firstSubprotocol(c.Request); proto != "" {
+		// Browsers fail a handshake that requested subprotocols and got
+		// none back, before they would see the close frame.
+		resp.WriteString("\r\nSec-WebSocket-Protocol: ")
+		resp.WriteString(proto)
+	}
+	resp.WriteString("\r\n\r\n")
+	rw.WriteString(resp.String())
+	rw.Write(closeFrame(wsClosePolicy, err.Message))
+	if rw.Flush() != nil {
+		conn.Close()
+		return true
+	}
+	// Wait briefly for the client's close frame, then hang up; the
+	// connection no longer belongs to the HTTP server.
+	go func() {
+		defer conn.Close()
+		conn.SetReadDeadline(time.Now().Add(wsCloseWaitPeriod))
+		io.Copy(io.Discard, io.LimitReader(rw, 1<<10))
+	}()
+	return true
+}
+
+func acceptKey(key string) string {
+	sum := sha1.Sum([]byte(key + wsGUID))
+	return base64.StdEncoding.EncodeToString(sum[:])
+}
+
+// firstSubprotocol returns the first subprotocol the client offered, if it
+// is a valid token.
+func firstSubprotocol(r *http.Request) string {
+	offered := r.Header.Get("Sec-WebSocket-Protocol")
+	first, _, _ := strings.Cut(offered, ",")
+	first = strings.TrimSpace(first)
+	for i := 0; i < len(first); i++ {
+		if c := first[i]; c <= ' ' || c >= 0x7f || strings.IndexByte(`()<>@,;:\"/[]?={}`, c) >= 0 {
+			return ""
+		}
+	}
+	return first
+}
+
+// closeFrame builds an unmasked server close frame with code and reason,
+// cutting the reason to fit a control frame without splitting a UTF-8
+// sequence.
+func closeFrame(code uint16, reason string) []byte {
+	if len(reason) > wsMaxReason {
+		cut := wsMaxReason
+		for cut > 0 && reason[cut]&0xC0 == 0x80 {
+			cut--
+		}
+		reason = reason[:cut]
+	}
+	frame := make([]byte, 4, 4+len(reason))
+	frame[0] = 0x88 // FIN + opcode close
+	frame[1] = byte(2 + len(reason))
+	binary.BigEndian.PutUint16(frame[2:], code)
+	return append(frame, reason...)
+}
