@@ -1,6 +1,8 @@
 package ginpaseto
 
 import (
+	"bytes"
+	"encoding/json"
 	"errors"
 	"net/http"
 	"strings"
@@ -139,5 +141,17 @@ func DefaultErrorHandler(c *gin.Context, err *Error) {
 		}
 		c.Header("WWW-Authenticate", challenge)
 	}
-	c.AbortWithStatusJSON(err.Status, gin.H{"detail": err.Message})
+	c.Abort()
+	c.Data(err.Status, "application/json; charset=utf-8", detailJSON(err.Message))
+}
+
+// detailJSON encodes {"detail": message} as c.JSON would, but keeps "<" and
+// ">" in messages such as 'Bearer <PASETO>' readable instead of escaping
+// them for HTML.
+func detailJSON(message string) []byte {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	enc.Encode(map[string]string{"detail": message}) // a string map always encodes
+	return bytes.TrimSuffix(b.Bytes(), []byte("\n"))
 }

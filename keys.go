@@ -274,8 +274,8 @@ func paserkPayload(option string, v Version, want, s string) (data []byte, ok bo
 	}
 	got, typ := parts[0]+"."+parts[1], parts[1]
 	wantHeader := paserkHeader(v, want)
-	if what := paserkNonKey(typ); what != "" {
-		return nil, true, keyError(option, "got a %s PASERK, which is %s, not a key; supply a plain %s key", got, what, wantHeader)
+	if what, fix := paserkNonKey(typ); what != "" {
+		return nil, true, keyError(option, "got a %s PASERK, which is %s rather than a plain key; %s and supply the plain %s key", got, what, fix, wantHeader)
 	}
 	if typ != want {
 		return nil, true, keyError(option, "got a %s key, which is %s: pass it to %s; %s takes a %s key",
@@ -306,23 +306,25 @@ func isPaserkType(t string) bool {
 	case paserkLocal, paserkSecret, paserkPublic:
 		return true
 	}
-	return paserkNonKey(t) != ""
+	what, _ := paserkNonKey(t)
+	return what != ""
 }
 
-// paserkNonKey describes the PASERK types that do not carry a usable key:
-// encrypted keys would need a second secret to open, and key IDs are hashes.
-func paserkNonKey(t string) string {
+// paserkNonKey describes the PASERK types that do not carry a usable key and
+// says what to do instead: encrypted keys would need a second secret to
+// open, and key IDs are hashes.
+func paserkNonKey(t string) (what, fix string) {
 	switch t {
 	case "local-wrap", "secret-wrap":
-		return "a wrapped (encrypted) key; unwrap it with the tool that wrapped it"
+		return "a wrapped (encrypted) key", "unwrap it with the tool that wrapped it"
 	case "local-pw", "secret-pw":
-		return "a password-protected key; decrypt it with the tool that protected it"
+		return "a password-protected key", "decrypt it with the tool that protected it"
 	case "seal":
-		return "a key sealed to a public key; unseal it with the matching secret key"
+		return "a key sealed to a public key", "unseal it with the matching secret key"
 	case "lid", "pid", "sid":
-		return "a key ID, which names a key but does not contain it"
+		return "a key ID (it names a key but does not contain it)", "look up the key it names"
 	}
-	return ""
+	return "", ""
 }
 
 // paserkPurpose says what a key of a plain PASERK type is for.
@@ -354,9 +356,8 @@ func decodeHex(s string) ([]byte, bool) {
 }
 
 // decodeBase64 decodes s as standard or URL-safe base64, padded or not, and
-// reports ok only if it decodes to exactly n bytes. The two alphabets only
-// differ in two characters and each rejects the other's, so at most one
-// reading of s has the right length.
+// reports ok only if it decodes to exactly n bytes. Encodings that all
+// accept s decode it to the same bytes, so the order does not matter.
 func decodeBase64(s string, n int) ([]byte, bool) {
 	for _, enc := range []*base64.Encoding{base64.StdEncoding, base64.RawStdEncoding, base64.URLEncoding, base64.RawURLEncoding} {
 		if b, err := enc.Strict().DecodeString(s); err == nil && len(b) == n {
@@ -430,12 +431,12 @@ func signingKeyFromPEM(v Version, block *pem.Block) (crypto.Signer, error) {
 		}
 		return k, nil
 	case *ecdsa.PrivateKey:
-		if err := checkP384(option, v, k.Curve); err != nil {
+		if err := checkP384(option, v, k.Curve, signingHint(v)); err != nil {
 			return nil, err
 		}
 		return k, nil
 	}
-	return nil, keyError(option, "got a %s, which PASETO does not use; %s", keyTypeName(key), signingHint(v))
+	return nil, keyError(option, "the PEM key is %s, which PASETO does not use; %s", keyTypeName(key), signingHint(v))
 }
 
 // publicKeyFromPEM parses a PKIX public key and checks it fits v.
@@ -459,23 +460,23 @@ func publicKeyFromPEM(v Version, block *pem.Block) (crypto.PublicKey, error) {
 		}
 		return k, nil
 	case *ecdsa.PublicKey:
-		if err := checkP384(option, v, k.Curve); err != nil {
+		if err := checkP384(option, v, k.Curve, publicHint(v)); err != nil {
 			return nil, err
 		}
 		return k, nil
 	}
-	return nil, keyError(option, "got a %s, which PASETO does not use; %s", keyTypeName(key), publicHint(v))
+	return nil, keyError(option, "the PEM key is %s, which PASETO does not use; %s", keyTypeName(key), publicHint(v))
 }
 
-// keyTypeName names a parsed key's algorithm for messages.
+// keyTypeName names a parsed key's algorithm for messages, from its Go
+// package: "RSA" for *rsa.PrivateKey.
 func keyTypeName(key any) string {
-	name := strings.TrimPrefix(fmt.Sprintf("%T", key), "*")
-	name, _, _ = strings.Cut(name, ".")
-	return strings.ToUpper(name) + " key"
+	name, _, _ := strings.Cut(strings.TrimPrefix(fmt.Sprintf("%T", key), "*"), ".")
+	return strings.ToUpper(name)
 }
 
 // checkP384 accepts an ECDSA curve only where v uses ECDSA, and only P-384.
-func checkP384(option string, v Version, curve elliptic.Curve) error {
+func checkP384(option string, v Version, curve elliptic.Curve, hint string) error {
 	if v != V3 {
 		if curve == elliptic.P384() {
 			return keyError(option, "got a P-384 key but %s tokens use Ed25519; add WithVersion(ginpaseto.V3) or supply an Ed25519 key", v)
@@ -483,7 +484,7 @@ func checkP384(option string, v Version, curve elliptic.Curve) error {
 		return keyError(option, "got an ECDSA key but %s tokens use Ed25519; supply an Ed25519 key", v)
 	}
 	if curve != elliptic.P384() {
-		return keyError(option, "got an ECDSA key on %s but v3 tokens use P-384; %s", curve.Params().Name, genP384)
+		return keyError(option, "got an ECDSA key on %s but v3 tokens use P-384; %s", curve.Params().Name, hint)
 	}
 	return nil
 }
