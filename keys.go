@@ -213,19 +213,19 @@ func parsePublicKey(v Version, s string) (crypto.PublicKey, error) {
 func readKeyFile(path string) (string, error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return "", fmt.Errorf("ginpaseto: cannot read key file %q: %w", path, unwrapPathError(err))
+		return "", fmt.Errorf("cannot read key file %q: %w", path, unwrapPathError(err))
 	}
 	defer f.Close()
 	data, err := io.ReadAll(io.LimitReader(f, maxKeyFileSize+1))
 	if err != nil {
-		return "", fmt.Errorf("ginpaseto: cannot read key file %q: %w", path, unwrapPathError(err))
+		return "", fmt.Errorf("cannot read key file %q: %w", path, unwrapPathError(err))
 	}
 	if len(data) > maxKeyFileSize {
-		return "", fmt.Errorf("ginpaseto: key file %q is larger than 64 KiB, so it is not a key file", path)
+		return "", fmt.Errorf("key file %q is larger than 64 KiB, so it is not a key file", path)
 	}
 	key := strings.TrimSpace(string(data))
 	if key == "" {
-		return "", fmt.Errorf("ginpaseto: key file %q is empty", path)
+		return "", fmt.Errorf("key file %q is empty", path)
 	}
 	return key, nil
 }

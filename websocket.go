@@ -54,8 +54,14 @@ func closeWebSocket(c *gin.Context, err *Error) bool {
 		conn.Close()
 		return true
 	}
-	// Wait briefly for the client's close frame, then hang up; the
-	// connection no longer belongs to the HTTP server.
+	// Half-close at once: a browser that got the close frame waits for the
+	// server to end the TCP connection before it fires its close event.
+	// The client can still send its own close frame; read it, and anything
+	// before it, for a short while, then hang up. The connection no longer
+	// belongs to the HTTP server.
+	if cw, ok := conn.(interface{ CloseWrite() error }); ok {
+		cw.CloseWrite()
+	}
 	go func() {
 		defer conn.Close()
 		conn.SetReadDeadline(time.Now().Add(wsCloseWaitPeriod))
@@ -87,6 +93,9 @@ func firstSubprotocol(r *http.Request) string {
 // cutting the reason to fit a control frame without splitting a UTF-8
 // sequence.
 func closeFrame(code uint16, reason string) []byte {
+	// Clients fail the connection on a reason that is not UTF-8, and a
+	// message can come from a custom Extractor.
+	reason = strings.ToValidUTF8(reason, "\uFFFD")
 	if len(reason) > wsMaxReason {
 		cut := wsMaxReason
 		for cut > 0 && reason[cut]&0xC0 == 0x80 {

@@ -8,14 +8,13 @@
 package main
 
 import (
-	"crypto/rand"
-	"encoding/hex"
 	"log"
 	"net/http"
 	"os"
 
 	"github.com/gin-gonic/gin"
 	"github.com/ginpaseto/ginpaseto"
+	"github.com/ginpaseto/ginpaseto/_example/examplekey"
 )
 
 // User is the login request body.
@@ -25,7 +24,7 @@ type User struct {
 }
 
 func main() {
-	auth, err := ginpaseto.New(ginpaseto.WithSecretKey(secretKey(os.Getenv("PASETO_SECRET_KEY"))))
+	auth, err := ginpaseto.New(ginpaseto.WithSecretKey(examplekey.SecretKey()))
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -34,18 +33,6 @@ func main() {
 		port = "8000"
 	}
 	log.Fatal(newRouter(auth).Run(":" + port))
-}
-
-// secretKey returns the configured key, or a fresh random one for this run
-// only: tokens then stop working when the program restarts.
-func secretKey(configured string) string {
-	if configured != "" {
-		return configured
-	}
-	key := make([]byte, 32)
-	rand.Read(key)
-	log.Print("PASETO_SECRET_KEY is not set: using an ephemeral key, tokens will not survive a restart")
-	return hex.EncodeToString(key)
 }
 
 func newRouter(auth *ginpaseto.Authorizer) *gin.Engine {

@@ -32,6 +32,10 @@ func Serve(t testing.TB, h http.Handler) *Server {
 	return &Server{t: t, URL: srv.URL}
 }
 
+// At drives a server that is already listening at url, such as an example
+// program started as a separate process.
+func At(t testing.TB, url string) *Server { return &Server{t: t, URL: url} }
+
 // Response is what a call returned.
 type Response struct {
 	Status int
@@ -79,6 +83,16 @@ func (s *Server) Call(method, path string, body any, headers ...string) Response
 	b, err := io.ReadAll(resp.Body)
 	require.NoError(s.t, err)
 	return Response{Status: resp.StatusCode, Header: resp.Header, Body: string(b)}
+}
+
+// Login posts a username and password as JSON to path, as every example's
+// login route expects, requires 200 and returns the response that holds
+// the tokens.
+func (s *Server) Login(path, username, password string) Response {
+	s.t.Helper()
+	resp := s.Call(http.MethodPost, path, map[string]string{"username": username, "password": password})
+	require.Equal(s.t, http.StatusOK, resp.Status, "login: %s", resp.Body)
+	return resp
 }
 
 // Bearer returns the Authorization header pair for a token.
