@@ -19,7 +19,7 @@ import (
 // needs no WebSocket library: one handshake response and one close frame.
 
 const (
-	wsGUID            = "258EAFA5-E914-47DA-95CA-C5AB0DC11B85"
+	wsGUID            = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11" // RFC 6455 section 1.3
 	wsClosePolicy     = 1008
 	wsMaxReason       = 123 // a control frame payload is at most 125 bytes, 2 are the code
 	wsCloseWaitPeriod = 5 * time.Second

@@ -1,0 +1,180 @@
+// Command websocket authenticates WebSocket connections: a login route
+// issues an access token, and /ws echoes every message back, prefixed with
+// the token's subject.
+//
+// Browsers cannot set headers on a WebSocket handshake, so the token
+// travels in the "token" query parameter; the check reads that parameter
+// on upgrade requests only, because URLs end up in logs. A refused
+// handshake is a plain 401, whose status a browser script never sees: it
+// only gets a close event with code 1006. /ws-close does the same echo but
+// answers a bad token by accepting the upgrade and closing at once with
+// code 1008 and the error message as the reason, which the script can
+// read.
+//
+//	go run ./_example/websocket
+//
+// Then open http://localhost:8000 in a browser: log in, connect to either
+// route, and edit the token to see how each one fails. From a shell, the
+// refused handshake reads:
+//
+//	curl -i -H 'Connection: Upgrade' -H 'Upgrade: websocket' -H 'Sec-WebSocket-Version: 13' \
+//	  -H 'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==' 'localhost:8000/ws?token=bad'
+package main
+
+import (
+	"log"
+	"net/http"
+	"os"
+
+	"github.com/coder/websocket"
+	"github.com/gin-gonic/gin"
+	"github.com/ginpaseto/ginpaseto"
+	"github.com/ginpaseto/ginpaseto/_example/examplekey"
+)
+
+// User is the login request body.
+type User struct {
+	Username string `json:"username"`
+	Password string `json:"password"`
+}
+
+func main() {
+	auth, err := ginpaseto.New(ginpaseto.WithSecretKey(examplekey.SecretKey()))
+	if err != nil {
+		log.Fatal(err)
+	}
+	port := os.Getenv("PORT")
+	if port == "" {
+		port = "8000"
+	}
+	log.Fatal(newRouter(auth).Run(":" + port))
+}
+
+func newRouter(auth *ginpaseto.Authorizer) *gin.Engine {
+	r := gin.Default()
+	r.GET("/", func(c *gin.Context) {
+		c.Data(http.StatusOK, "text/html; charset=utf-8", []byte(page))
+	})
+	r.POST("/login", func(c *gin.Context) {
+		var u User
+		if err := c.ShouldBindJSON(&u); err != nil || u.Username != "test" || u.Password != "test" {
+			c.JSON(http.StatusUnauthorized, gin.H{"detail": "Bad username or password"})
+			return
+		}
+		token, err := auth.CreateAccessToken(c, u.Username)
+		if err != nil {
+			c.JSON(http.StatusInternalServerError, gin.H{"detail": "Could not create token"})
+			return
+		}
+		c.JSON(http.StatusOK, gin.H{"access_token": token})
+	})
+	r.GET("/ws", auth.Required(), echo)
+	r.GET("/ws-close", auth.Required(ginpaseto.CloseWebSocket()), echo)
+	return r
+}
+
+// echo upgrades an authenticated request and sends every message back,
+// prefixed with the subject, until the client goes away.
+func echo(c *gin.Context) {
+	conn, err := websocket.Accept(c.Writer, c.Request, &websocket.AcceptOptions{Subprotocols: []string{"chat"}})
+	if err != nil {
+		return // Accept has answered the client
+	}
+	defer conn.CloseNow()
+	subject := ginpaseto.Subject(c)
+	ctx := c.Request.Context()
+	for {
+		typ, msg, err := conn.Read(ctx)
+		if err != nil {
+			return
+		}
+		if err := conn.Write(ctx, typ, []byte(subject+": "+string(msg))); err != nil {
+			return
+		}
+	}
+}
+
+// page logs in, connects to either route and shows what the close event
+// tells a script.
+const page = `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<title>ginpaseto WebSocket example</title>
+<style>
+body { font-family: sans-serif; max-width: 48em; margin: 2em auto; }
+input[type=text] { width: 100%; box-sizing: border-box; }
+#log { background: #f4f4f4; padding: 1em; min-height: 10em; white-space: pre-wrap; }
+</style>
+</head>
+<body>
+<h1>WebSocket authentication</h1>
+<p>
+  <input id="username" value="test" aria-label="username">
+  <input id="password" value="test" type="password" aria-label="password">
+  <button id="login">Log in</button>
+</p>
+<p><label>Token (edit it to see a failure)<input id="token" type="text"></label></p>
+<p>
+  <button id="ws">Connect to /ws</button>
+  <button id="ws-close">Connect to /ws-close</button>
+  <button id="disconnect">Disconnect</button>
+</p>
+<p>
+  <input id="message" value="hello" aria-label="message">
+  <button id="send">Send</button>
+</p>
+<pre id="log"></pre>
+<script>
+"use strict";
+const $ = (id) => document.getElementById(id);
+let socket = null;
+
+function log(line) {
+  $("log").textContent += line + "\n";
+}
+
+$("login").onclick = async () => {
+  const resp = await fetch("/login", {
+    method: "POST",
+    headers: {"Content-Type": "application/json"},
+    body: JSON.stringify({username: $("username").value, password: $("password").value}),
+  });
+  const body = await resp.json();
+  if (!resp.ok) {
+    log("login: " + resp.status + " " + body.detail);
+    return;
+  }
+  $("token").value = body.access_token;
+  log("login: got an access token");
+};
+
+function connect(path) {
+  if (socket) socket.close();
+  const scheme = location.protocol === "https:" ? "wss:" : "ws:";
+  const url = scheme + "//" + location.host + path + "?token=" + encodeURIComponent($("token").value);
+  const ws = new WebSocket(url);
+  socket = ws;
+  ws.onopen = () => log(path + ": open");
+  ws.onmessage = (event) => log(path + ": received " + JSON.stringify(event.data));
+  ws.onerror = () => log(path + ": error (a refused handshake shows nothing more)");
+  ws.onclose = (event) => {
+    log(path + ": close, code " + event.code + ", reason " + JSON.stringify(event.reason));
+    if (socket === ws) socket = null;
+  };
+}
+
+$("ws").onclick = () => connect("/ws");
+$("ws-close").onclick = () => connect("/ws-close");
+$("disconnect").onclick = () => { if (socket) socket.close(1000, "bye"); };
+$("send").onclick = () => {
+  if (!socket || socket.readyState !== WebSocket.OPEN) {
+    log("not connected");
+    return;
+  }
+  socket.send($("message").value);
+};
+</script>
+</body>
+</html>
+`
