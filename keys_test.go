@@ -241,7 +241,13 @@ type paserkVector struct {
 
 func readPaserkVectors(t *testing.T, file string) []paserkVector {
 	t.Helper()
-	data, err := os.ReadFile(filepath.Join(testVectorsDir(t), "PASERK", file))
+	dir := filepath.Join(testVectorsDir(t), "PASERK")
+	if _, err := os.Stat(dir); err != nil && os.Getenv("PASETO_TEST_VECTORS_WITHOUT_PASERK") != "" {
+		// .ci/run sets this when only the PASETO vectors shipped with
+		// go-paseto are at hand: they have no PASERK directory.
+		t.Skipf("PASERK vectors not available: %v", err)
+	}
+	data, err := os.ReadFile(filepath.Join(dir, file))
 	require.NoError(t, err)
 	var doc struct {
 		Tests []paserkVector `json:"tests"`
