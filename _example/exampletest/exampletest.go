@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/gin-gonic/gin"
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
 
@@ -93,6 +94,40 @@ func (s *Server) Login(path, username, password string) Response {
 	resp := s.Call(http.MethodPost, path, map[string]string{"username": username, "password": password})
 	require.Equal(s.t, http.StatusOK, resp.Status, "login: %s", resp.Body)
 	return resp
+}
+
+// Case is one request of a table-driven example test and the reply it must
+// get.
+type Case struct {
+	Name    string
+	Method  string // GET when empty
+	Path    string
+	Token   string   // sent as a Bearer token when not empty
+	Headers []string // more name, value pairs
+	Body    any      // sent as JSON when not nil
+	Status  int
+	Want    string // the exact response body; "" leaves it unchecked
+}
+
+// Check sends each case in order and asserts its status and body, naming
+// the case in any failure.
+func (s *Server) Check(cases []Case) {
+	s.t.Helper()
+	for _, c := range cases {
+		headers := c.Headers
+		if c.Token != "" {
+			headers = append(Bearer(c.Token), headers...)
+		}
+		method := c.Method
+		if method == "" {
+			method = http.MethodGet
+		}
+		resp := s.Call(method, c.Path, c.Body, headers...)
+		assert.Equal(s.t, c.Status, resp.Status, "%s: %s", c.Name, resp.Body)
+		if c.Want != "" {
+			assert.Equal(s.t, c.Want, resp.Body, c.Name)
+		}
+	}
 }
 
 // Bearer returns the Authorization header pair for a token.

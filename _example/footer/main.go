@@ -1,0 +1,88 @@
+// Command footer uses the two parts of a token that are authenticated but
+// not encrypted. The footer travels with the token in plain sight: here it
+// names the key that made the token ({"kid":"2026-01"}), the usual hint
+// when keys are rotated, and handlers read it with Claims.DecodeFooter.
+// Never put secrets in it.
+//
+// The implicit assertion travels nowhere: it binds a token to something the
+// server already knows, here the tenant whose routes issued it, and the
+// token verifies only where the same assertion is given again. An acme
+// token is refused on globex's routes although it is otherwise valid.
+//
+//	go run ./_example/footer
+//	curl -X POST -H 'Content-Type: application/json' -d '{"username":"test","password":"test"}' localhost:8000/acme/login
+//	curl -H "Authorization: Bearer <access_token>" localhost:8000/acme/user
+//	curl -H "Authorization: Bearer <access_token>" localhost:8000/globex/user
+package main
+
+import (
+	"log"
+	"net/http"
+	"os"
+
+	"github.com/gin-gonic/gin"
+	"github.com/ginpaseto/ginpaseto"
+	"github.com/ginpaseto/ginpaseto/_example/examplekey"
+)
+
+// User is the login request body.
+type User struct {
+	Username string `json:"username"`
+	Password string `json:"password"`
+}
+
+// Footer is the JSON footer of every token this program creates.
+type Footer struct {
+	KeyID string `json:"kid"`
+}
+
+// keyID names the secret key, so that tokens say which key made them.
+const keyID = "2026-01"
+
+// tenants share the program; each has its own routes under /<tenant>.
+var tenants = []string{"acme", "globex"}
+
+func main() {
+	auth, err := ginpaseto.New(ginpaseto.WithSecretKey(examplekey.SecretKey()))
+	if err != nil {
+		log.Fatal(err)
+	}
+	port := os.Getenv("PORT")
+	if port == "" {
+		port = "8000"
+	}
+	log.Fatal(newRouter(auth).Run(":" + port))
+}
+
+func newRouter(auth *ginpaseto.Authorizer) *gin.Engine {
+	r := gin.Default()
+	for _, tenant := range tenants {
+		// Check options are fixed when a route is registered, so each
+		// tenant's routes get their own check with their own assertion.
+		bound := ginpaseto.ImplicitAssertion([]byte(tenant))
+		g := r.Group("/" + tenant)
+		g.POST("/login", func(c *gin.Context) {
+			var u User
+			if err := c.ShouldBindJSON(&u); err != nil || u.Username != "test" || u.Password != "test" {
+				c.JSON(http.StatusUnauthorized, gin.H{"detail": "Bad username or password"})
+				return
+			}
+			token, err := auth.CreateAccessToken(c, u.Username, bound, ginpaseto.Footer(Footer{KeyID: keyID}))
+			if err != nil {
+				c.AbortWithError(http.StatusInternalServerError, err)
+				return
+			}
+			c.JSON(http.StatusOK, gin.H{"access_token": token})
+		})
+		g.GET("/user", auth.Required(bound), func(c *gin.Context) {
+			claims, _ := ginpaseto.GetClaims(c)
+			var f Footer
+			if err := claims.DecodeFooter(&f); err != nil {
+				c.AbortWithError(http.StatusInternalServerError, err)
+				return
+			}
+			c.JSON(http.StatusOK, gin.H{"user": claims.Subject, "tenant": tenant, "kid": f.KeyID})
+		})
+	}
+	return r
+}
