@@ -40,6 +40,7 @@ type checkConfig struct {
 	queryParam   string
 	source       Extractor
 	implicit     []byte
+	implicitFrom func(*gin.Context) ([]byte, error)
 	base64       bool
 	skip         func(*gin.Context) bool
 	wsClose      bool
@@ -123,9 +124,21 @@ func (o sharedOption) applyToken(t *tokenConfig) { o.token(t) }
 func ImplicitAssertion(assertion []byte) SharedOption {
 	assertion = slices.Clone(assertion)
 	return sharedOption{
-		check: func(c *checkConfig) { c.implicit = assertion },
+		check: func(c *checkConfig) { c.implicit, c.implicitFrom = assertion, nil },
 		token: func(t *tokenConfig) { t.implicit = assertion },
 	}
+}
+
+// ImplicitAssertionFrom makes this check compute the implicit assertion
+// for each request, for assertions that depend on the request, such as a
+// tenant named in the URL. An error from assertion refuses the request as
+// an extractor error would: a *Error as is, anything else as a 401 invalid
+// token. It replaces ImplicitAssertion.
+func ImplicitAssertionFrom(assertion func(c *gin.Context) ([]byte, error)) CheckOption {
+	if assertion == nil {
+		panic("ginpaseto: ImplicitAssertionFrom: function is nil")
+	}
+	return checkOptionFunc(func(c *checkConfig) { c.implicitFrom, c.implicit = assertion, nil })
 }
 
 // Base64 wraps created tokens in standard base64, and makes checks expect
@@ -152,6 +165,7 @@ type check struct {
 	tokenType      string
 	lookup         []Extractor
 	implicit       []byte
+	implicitFrom   func(*gin.Context) ([]byte, error)
 	base64         bool
 	skip           func(*gin.Context) bool
 	webSocketClose bool
@@ -178,13 +192,14 @@ func (a *Authorizer) newCheck(mode checkMode, tokenType string, opts []CheckOpti
 		}
 		o.applyCheck(&cc)
 	}
-	if len(cc.implicit) > 0 && a.version == V2 {
+	if (len(cc.implicit) > 0 || cc.implicitFrom != nil) && a.version == V2 {
 		panic("ginpaseto: ImplicitAssertion: v2 tokens do not support implicit assertions; use v4")
 	}
 	ch := &check{
 		mode:           mode,
 		tokenType:      tokenType,
 		implicit:       cc.implicit,
+		implicitFrom:   cc.implicitFrom,
 		base64:         cc.base64,
 		skip:           combineSkippers(cfg.skipper, cc.skip),
 		webSocketClose: cc.wsClose,

@@ -44,9 +44,17 @@ type Claims struct {
 	payload []byte // the decrypted or verified JSON payload
 }
 
+// errNilClaims is what the Claims methods return on a nil *Claims, as
+// GetClaims gives when no check accepted a token (a handler registered
+// before the check, or after Optional let an anonymous request through).
+var errNilClaims = errors.New("ginpaseto: no claims: no check accepted a token for this request")
+
 // Get decodes the claim name into v, which must be a pointer, as
 // json.Unmarshal would. It reports an error if the claim is absent.
 func (c *Claims) Get(name string, v any) error {
+	if c == nil {
+		return errNilClaims
+	}
 	var all map[string]json.RawMessage
 	if err := json.Unmarshal(c.payload, &all); err != nil {
 		return fmt.Errorf("ginpaseto: decoding claims: %w", err)
@@ -64,6 +72,9 @@ func (c *Claims) Get(name string, v any) error {
 // Decode decodes the whole payload, registered and extra claims alike, into
 // v, which is usually a pointer to a struct with json tags.
 func (c *Claims) Decode(v any) error {
+	if c == nil {
+		return errNilClaims
+	}
 	if err := json.Unmarshal(c.payload, v); err != nil {
 		return fmt.Errorf("ginpaseto: decoding claims: %w", err)
 	}
@@ -72,6 +83,9 @@ func (c *Claims) Decode(v any) error {
 
 // DecodeFooter decodes a JSON footer into v. Use Footer for string footers.
 func (c *Claims) DecodeFooter(v any) error {
+	if c == nil {
+		return errNilClaims
+	}
 	if c.Footer == "" {
 		return errors.New("ginpaseto: token has no footer")
 	}
@@ -83,7 +97,7 @@ func (c *Claims) DecodeFooter(v any) error {
 
 // HasAudience reports whether aud is one of the token's audiences.
 func (c *Claims) HasAudience(aud string) bool {
-	return slices.Contains(c.Audience, aud)
+	return c != nil && slices.Contains(c.Audience, aud)
 }
 
 // wireClaims is the JSON layout of the registered claims.
@@ -138,6 +152,10 @@ func (t *timestamp) UnmarshalJSON(b []byte) error {
 // parseClaims decodes a payload. The payload must be a JSON object; the
 // registered claims, when present, must have their registered types.
 func parseClaims(payload []byte, footer []byte) (*Claims, error) {
+	// json.Unmarshal accepts null for a struct and leaves it empty.
+	if p := bytes.TrimLeft(payload, " \t\r\n"); len(p) == 0 || p[0] != '{' {
+		return nil, errors.New("claims are not a JSON object")
+	}
 	var w wireClaims
 	if err := json.Unmarshal(payload, &w); err != nil {
 		return nil, err
@@ -171,9 +189,9 @@ func (b *claimsBuilder) field(name string) {
 	} else {
 		b.buf = append(b.buf, ',')
 	}
-	b.buf = append(b.buf, '"')
-	b.buf = append(b.buf, name...)
-	b.buf = append(b.buf, '"', ':')
+	// Extra claim names are the application's and may need escaping.
+	b.buf = appendJSONString(b.buf, name)
+	b.buf = append(b.buf, ':')
 }
 
 func (b *claimsBuilder) str(name, value string) {

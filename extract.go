@@ -68,7 +68,9 @@ func cutScheme(v, prefix string) (string, bool) {
 		}
 		v = strings.TrimLeft(v[len(prefix):], " ")
 	}
-	if v == "" || strings.ContainsAny(v, " \t") {
+	// Two byte searches, which are vectorized, instead of ContainsAny, which
+	// tests the token byte by byte on every request.
+	if v == "" || strings.IndexByte(v, ' ') >= 0 || strings.IndexByte(v, '\t') >= 0 {
 		return "", false
 	}
 	return v, true
@@ -160,15 +162,22 @@ func firstToken(c *gin.Context, lookup []Extractor) (string, *Error) {
 	for _, extract := range lookup {
 		tok, err := extract(c)
 		if err != nil {
-			var e *Error
-			if errors.As(err, &e) {
-				return "", e
-			}
-			return "", errInvalid
+			return "", asError(err)
 		}
 		if tok != "" {
 			return tok, nil
 		}
 	}
 	return "", errMissing
+}
+
+// asError turns an error from application code (an Extractor, an assertion
+// function) into the *Error a check reports: a *Error as is, anything else
+// as a 401 invalid token that keeps the cause for logs.
+func asError(err error) *Error {
+	var e *Error
+	if errors.As(err, &e) {
+		return e
+	}
+	return &Error{Status: errInvalid.Status, Message: errInvalid.Message, Err: errors.Join(ErrTokenInvalid, err)}
 }

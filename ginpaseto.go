@@ -103,7 +103,11 @@ func New(opts ...Option) (*Authorizer, error) {
 		return nil, err
 	}
 	if a.denylist == nil {
-		a.denylist = NewMemoryDenylist(0)
+		// The default denylist keeps time with the Authorizer, so that a
+		// revocation lasts exactly as long as the token it revokes.
+		m := NewMemoryDenylist(0)
+		m.now = cfg.now
+		a.denylist = m
 	}
 	return a, nil
 }
@@ -177,7 +181,14 @@ func (a *Authorizer) identify(c *gin.Context, ch *check) (*Claims, *Error) {
 	if err != nil {
 		return nil, err
 	}
-	return a.verify(tok, ch.implicit, ch.base64)
+	implicit := ch.implicit
+	if ch.implicitFrom != nil {
+		var assertErr error
+		if implicit, assertErr = ch.implicitFrom(c); assertErr != nil {
+			return nil, asError(assertErr)
+		}
+	}
+	return a.verify(tok, implicit, ch.base64)
 }
 
 // authorize decides whether a verified token may pass: steps 5 and 6.
