@@ -49,8 +49,13 @@ type Claims struct {
 // before the check, or after Optional let an anonymous request through).
 var errNilClaims = errors.New("ginpaseto: no claims: no check accepted a token for this request")
 
+// ErrClaimNotPresent is returned by Claims.Get for a claim the token does
+// not have, so callers can tell an optional claim's absence from a claim of
+// the wrong JSON type.
+var ErrClaimNotPresent = errors.New("ginpaseto: claim not present")
+
 // Get decodes the claim name into v, which must be a pointer, as
-// json.Unmarshal would. It reports an error if the claim is absent.
+// json.Unmarshal would. A claim the token lacks gives ErrClaimNotPresent.
 func (c *Claims) Get(name string, v any) error {
 	if c == nil {
 		return errNilClaims
@@ -61,7 +66,7 @@ func (c *Claims) Get(name string, v any) error {
 	}
 	raw, ok := all[name]
 	if !ok {
-		return fmt.Errorf("ginpaseto: claim %q not present", name)
+		return fmt.Errorf("%w: %q", ErrClaimNotPresent, name)
 	}
 	if err := json.Unmarshal(raw, v); err != nil {
 		return fmt.Errorf("ginpaseto: decoding claim %q: %w", name, err)
@@ -238,8 +243,10 @@ func appendJSONString(dst []byte, s string) []byte {
 func marshalExtraClaims(claims map[string]any) ([]string, [][]byte, error) {
 	keys := make([]string, 0, len(claims))
 	for k := range claims {
-		if slices.Contains(reservedClaims, k) {
-			return nil, nil, fmt.Errorf("ginpaseto: claim %q is reserved; reserved claims are %s", k, strings.Join(reservedClaims, ", "))
+		// Case-insensitively, because encoding/json matches the registered
+		// claims that way when the payload is decoded: "SUB" would shadow sub.
+		if slices.ContainsFunc(reservedClaims, func(r string) bool { return strings.EqualFold(k, r) }) {
+			return nil, nil, fmt.Errorf("ginpaseto: claim %q is reserved; reserved claims are %s, in any letter case", k, strings.Join(reservedClaims, ", "))
 		}
 		if k == "" || !utf8.ValidString(k) {
 			return nil, nil, errors.New("ginpaseto: claim names must be non-empty UTF-8 strings")

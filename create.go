@@ -225,10 +225,7 @@ func (a *Authorizer) payload(subject, tokenType string, t *tokenConfig) ([]byte,
 	default:
 		b.time("exp", now.Add(t.lifetime))
 	}
-	iss := ""
-	if tokenType == TypeAccess {
-		iss = a.issuer
-	}
+	iss := a.issuer
 	if t.issuer != nil {
 		iss = *t.issuer
 	}

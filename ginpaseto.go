@@ -298,10 +298,11 @@ func (a *Authorizer) validateClaims(c *Claims) *Error {
 
 // ParseToken verifies a token given as a string, as a check would before
 // consulting the denylist (decryption or signature, exp, nbf, iat, issuer,
-// audience), and returns its claims. Use it for tokens that arrive outside
-// an HTTP request, such as in a WebSocket message, or to revoke a token
-// that the client hands in. The ImplicitAssertion and Base64 options apply;
-// options about token locations are ignored. Errors are *Error values.
+// audience), and returns its claims. Use it to revoke a token the client
+// hands in, or to read one whatever its type; to authenticate with a token
+// string, use CheckToken, which also consults the denylist and checks the
+// type. The ImplicitAssertion and Base64 options apply; other check
+// options are ignored. Errors are *Error values.
 func (a *Authorizer) ParseToken(tok string, opts ...CheckOption) (*Claims, error) {
 	var cc checkConfig
 	for _, o := range opts {
@@ -312,6 +313,23 @@ func (a *Authorizer) ParseToken(tok string, opts ...CheckOption) (*Claims, error
 	}
 	claims, err := a.verify(tok, cc.implicit, cc.base64)
 	if err != nil {
+		return nil, err
+	}
+	return claims, nil
+}
+
+// CheckToken runs on a token string every step a check runs after finding
+// the token: verification, claims, the denylist, and the type, which must
+// be tokenType. Use it for tokens that arrive outside the request's
+// headers, such as the first message on a WebSocket. The ImplicitAssertion
+// and Base64 options apply; options about token locations are ignored.
+// Errors are *Error values, as the middleware would report them.
+func (a *Authorizer) CheckToken(ctx context.Context, tok, tokenType string, opts ...CheckOption) (*Claims, error) {
+	claims, err := a.ParseToken(tok, opts...)
+	if err != nil {
+		return nil, err
+	}
+	if err := a.authorize(ctx, &check{tokenType: tokenType}, claims); err != nil {
 		return nil, err
 	}
 	return claims, nil

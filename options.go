@@ -203,8 +203,10 @@ func WithLeeway(d time.Duration) Option {
 	}
 }
 
-// WithIssuer stamps iss on the access tokens the Authorizer creates. The
-// Issuer token option sets it on any single token. Default: none.
+// WithIssuer stamps iss on every token the Authorizer creates, access
+// tokens and the others alike, so that WithExpectedIssuer accepts the
+// Authorizer's own refresh and custom tokens too. The Issuer token option
+// overrides it for one token. Default: none.
 func WithIssuer(iss string) Option {
 	return func(c *config) error { c.issuer = iss; return nil }
 }

@@ -1,0 +1,145 @@
+package main
+
+import (
+	"context"
+	"net"
+	"net/http"
+	"testing"
+
+	"github.com/ginpaseto/ginpaseto"
+	"github.com/ginpaseto/ginpaseto/_example/exampletest"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+const (
+	missing = `{"detail":"PASETO Authorization Token required"}`
+	revoked = `{"detail":"Token has been revoked"}`
+)
+
+func start(t *testing.T) *exampletest.Server {
+	t.Helper()
+	auth, err := ginpaseto.New(ginpaseto.WithSecretKey(exampletest.SecretKey))
+	require.NoError(t, err)
+	return exampletest.Serve(t, newRouter(&app{auth: auth, users: demoUsers}))
+}
+
+type session struct{ access, refresh string }
+
+func login(t *testing.T, srv *exampletest.Server, username string) session {
+	t.Helper()
+	res := srv.Login("/auth/login", username, username+"-password")
+	return session{res.Field(t, "access_token"), res.Field(t, "refresh_token")}
+}
+
+// call sends a request with token, if any, as a bearer token and checks
+// the answer; want "" skips the body.
+func call(t *testing.T, srv *exampletest.Server, method, path, token string, body any, status int, want string) exampletest.Response {
+	t.Helper()
+	var headers []string
+	if token != "" {
+		headers = exampletest.Bearer(token)
+	}
+	res := srv.Call(method, path, body, headers...)
+	require.Equal(t, status, res.Status, "%s %s: %s", method, path, res.Body)
+	if want != "" {
+		assert.JSONEq(t, want, res.Body, "%s %s", method, path)
+	}
+	return res
+}
+
+func TestRoutes(t *testing.T) {
+	srv := start(t)
+	alice, bob := login(t, srv, "alice"), login(t, srv, "bob")
+
+	tests := []struct {
+		name   string
+		method string
+		path   string
+		token  string
+		status int
+		want   string
+	}{
+		{"public without token", http.MethodGet, "/api/v1/public/status", "", http.StatusOK, `{"status":"ok"}`},
+		{"me without token", http.MethodGet, "/api/v1/me", "", http.StatusUnauthorized, missing},
+		{"admin without token", http.MethodGet, "/api/v1/admin/users", "", http.StatusUnauthorized, missing},
+		{"refresh without token", http.MethodPost, "/auth/refresh", "", http.StatusUnauthorized, missing},
+		{"logout without token", http.MethodPost, "/auth/logout", "", http.StatusUnauthorized, missing},
+		{"unknown path without token", http.MethodGet, "/api/v1/secret", "", http.StatusUnauthorized, missing},
+		{"unknown path with token", http.MethodGet, "/api/v1/secret", bob.access, http.StatusNotFound, ""},
+
+		{"member reads self", http.MethodGet, "/api/v1/me", bob.access, http.StatusOK, `{"user":"bob","role":"member"}`},
+		{"member is no admin", http.MethodGet, "/api/v1/admin/users", bob.access, http.StatusForbidden,
+			`{"detail":"The admin role is required"}`},
+		{"admin reads self", http.MethodGet, "/api/v1/me", alice.access, http.StatusOK, `{"user":"alice","role":"admin"}`},
+		{"admin lists users", http.MethodGet, "/api/v1/admin/users", alice.access, http.StatusOK, `{"users":["alice","bob"]}`},
+
+		{"refresh token on an API route", http.MethodGet, "/api/v1/me", alice.refresh, http.StatusUnauthorized,
+			`{"detail":"Access token required but refresh provided"}`},
+		{"access token to refresh", http.MethodPost, "/auth/refresh", alice.access, http.StatusUnauthorized,
+			`{"detail":"Refresh token required but access provided"}`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			call(t, srv, tt.method, tt.path, tt.token, nil, tt.status, tt.want)
+		})
+	}
+}
+
+func TestBadLogin(t *testing.T) {
+	srv := start(t)
+	for _, creds := range []map[string]string{
+		{"username": "alice", "password": "bob-password"},
+		{"username": "carol", "password": "carol-password"},
+		{},
+	} {
+		call(t, srv, http.MethodPost, "/auth/login", "", creds, http.StatusUnauthorized, `{"detail":"Bad username or password"}`)
+	}
+}
+
+func TestSession(t *testing.T) {
+	srv := start(t)
+	first := login(t, srv, "alice")
+
+	// Refreshing rotates the pair: the refresh token used is spent.
+	res := call(t, srv, http.MethodPost, "/auth/refresh", first.refresh, nil, http.StatusOK, "")
+	second := session{res.Field(t, "access_token"), res.Field(t, "refresh_token")}
+	call(t, srv, http.MethodPost, "/auth/refresh", first.refresh, nil, http.StatusUnauthorized, revoked)
+	call(t, srv, http.MethodGet, "/api/v1/admin/users", second.access, nil, http.StatusOK, "")
+
+	// Logout takes the refresh token of the same user only.
+	bob := login(t, srv, "bob")
+	call(t, srv, http.MethodPost, "/auth/logout", second.access, map[string]string{"refresh_token": bob.refresh},
+		http.StatusBadRequest, `{"detail":"Invalid refresh token"}`)
+	call(t, srv, http.MethodPost, "/auth/logout", second.access, map[string]string{"refresh_token": second.access},
+		http.StatusBadRequest, `{"detail":"Invalid refresh token"}`)
+	call(t, srv, http.MethodPost, "/auth/logout", second.access, nil,
+		http.StatusBadRequest, `{"detail":"refresh_token required"}`)
+
+	// Logout revokes both tokens of the session; the first access token,
+	// never revoked, lives on until it expires.
+	call(t, srv, http.MethodPost, "/auth/logout", second.access, map[string]string{"refresh_token": second.refresh},
+		http.StatusNoContent, "")
+	call(t, srv, http.MethodGet, "/api/v1/me", second.access, nil, http.StatusUnauthorized, revoked)
+	call(t, srv, http.MethodPost, "/auth/refresh", second.refresh, nil, http.StatusUnauthorized, revoked)
+	call(t, srv, http.MethodGet, "/api/v1/me", first.access, nil, http.StatusOK, `{"user":"alice","role":"admin"}`)
+	call(t, srv, http.MethodGet, "/api/v1/me", bob.access, nil, http.StatusOK, `{"user":"bob","role":"member"}`)
+}
+
+func TestGracefulShutdown(t *testing.T) {
+	auth, err := ginpaseto.New(ginpaseto.WithSecretKey(exampletest.SecretKey))
+	require.NoError(t, err)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	ctx, cancel := context.WithCancel(t.Context())
+	done := make(chan error, 1)
+	go func() { done <- serve(ctx, ln, newRouter(&app{auth: auth, users: demoUsers})) }()
+
+	srv := exampletest.At(t, "http://"+ln.Addr().String())
+	call(t, srv, http.MethodGet, "/api/v1/public/status", "", nil, http.StatusOK, `{"status":"ok"}`)
+
+	cancel()
+	require.NoError(t, <-done)
+	_, err = net.Dial("tcp", ln.Addr().String())
+	assert.Error(t, err, "still accepting connections after shutdown")
+}

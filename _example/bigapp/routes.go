@@ -1,0 +1,37 @@
+package main
+
+import (
+	"strings"
+
+	"github.com/gin-gonic/gin"
+	"github.com/ginpaseto/ginpaseto"
+)
+
+// newRouter wires every group to the one Authorizer.
+func newRouter(a *app) *gin.Engine {
+	r := gin.Default()
+	// Every route needs an access token unless isPublic says otherwise, so
+	// a route added later is protected until someone decides it is not.
+	// Unknown paths answer 401 to anonymous clients as well.
+	r.Use(a.auth.Required(ginpaseto.Skip(isPublic)))
+
+	v1 := r.Group("/api/v1")
+	v1.GET("/public/status", a.status)
+	v1.GET("/me", a.me)
+	admin := v1.Group("/admin", requireRole("admin"))
+	admin.GET("/users", a.listUsers)
+
+	auth := r.Group("/auth")
+	auth.POST("/login", a.login)
+	auth.POST("/refresh", a.auth.RefreshRequired(), a.refresh)
+	auth.POST("/logout", a.logout)
+	return r
+}
+
+// isPublic lists the routes anyone may call. /auth/refresh is among them
+// because it checks a refresh token of its own. It matches the route
+// pattern, not the request path, so no spelling of a URL slips through.
+func isPublic(c *gin.Context) bool {
+	path := c.FullPath()
+	return strings.HasPrefix(path, "/api/v1/public/") || path == "/auth/login" || path == "/auth/refresh"
+}

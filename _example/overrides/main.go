@@ -1,0 +1,142 @@
+// Command overrides shows per-route check options: one Authorizer, and
+// routes that look for their token in different places.
+//
+//	go run ./_example/overrides
+//	curl -X POST -H 'Content-Type: application/json' -d '{"username":"test","password":"test"}' localhost:8000/login
+//
+// A browser session in a cookie (login sets it too):
+//
+//	curl -b 'session=<access_token>' localhost:8000/dashboard
+//
+// A machine token of type "api", sent bare in X-API-Key:
+//
+//	curl -X POST -H "Authorization: Bearer <access_token>" localhost:8000/api-keys
+//	curl -H "X-API-Key: <api_key>" localhost:8000/machine/jobs
+//
+// A download link that carries its own short-lived token in the URL:
+//
+//	curl -H "Authorization: Bearer <access_token>" localhost:8000/reports/link
+//	curl "localhost:8000<url>"
+//
+// A health check that needs no token, next to a route that does:
+//
+//	curl localhost:8000/ops/health
+//	curl -H "Authorization: Bearer <access_token>" localhost:8000/ops/stats
+package main
+
+import (
+	"log"
+	"net/http"
+	"net/url"
+	"os"
+	"time"
+
+	"github.com/gin-gonic/gin"
+	"github.com/ginpaseto/ginpaseto"
+	"github.com/ginpaseto/ginpaseto/_example/examplekey"
+)
+
+// User is the login request body.
+type User struct {
+	Username string `json:"username"`
+	Password string `json:"password"`
+}
+
+func main() {
+	auth, err := newAuthorizer(examplekey.SecretKey())
+	if err != nil {
+		log.Fatal(err)
+	}
+	port := os.Getenv("PORT")
+	if port == "" {
+		port = "8000"
+	}
+	log.Fatal(newRouter(auth).Run(":" + port))
+}
+
+func newAuthorizer(secretKey string) (*ginpaseto.Authorizer, error) {
+	return ginpaseto.New(
+		ginpaseto.WithSecretKey(secretKey),
+		// URLs, and the tokens in them, end up in access logs, browser
+		// history and Referer headers, so by default only WebSocket
+		// upgrades are searched for a query token. Download links need
+		// one in plain GETs: allow it, and keep the query out of the
+		// default locations so that only routes asking for it read it.
+		ginpaseto.WithQueryOnAllRequests(),
+		ginpaseto.WithTokenLocations(ginpaseto.InHeader),
+	)
+}
+
+func newRouter(auth *ginpaseto.Authorizer) *gin.Engine {
+	r := gin.Default()
+	r.POST("/login", func(c *gin.Context) {
+		var u User
+		if err := c.ShouldBindJSON(&u); err != nil || u.Username != "test" || u.Password != "test" {
+			c.JSON(http.StatusUnauthorized, gin.H{"detail": "Bad username or password"})
+			return
+		}
+		token, err := auth.CreateAccessToken(c, u.Username)
+		if failed(c, err) {
+			return
+		}
+		// HttpOnly keeps scripts from reading the cookie, SameSite keeps
+		// other sites from sending it, Secure keeps it off plain HTTP.
+		c.SetSameSite(http.SameSiteStrictMode)
+		c.SetCookie("session", token, int(ginpaseto.DefaultAccessLifetime.Seconds()), "/", "", true, true)
+		c.JSON(http.StatusOK, gin.H{"access_token": token})
+	})
+
+	r.GET("/dashboard", auth.Required(ginpaseto.TokenSource(sessionCookie)), whoami)
+
+	// An API key is a token of its own type: it passes only where "api" is
+	// required, and an access token does not pass there.
+	r.POST("/api-keys", auth.Required(), func(c *gin.Context) {
+		key, err := auth.CreateToken(c, ginpaseto.Subject(c), "api")
+		if failed(c, err) {
+			return
+		}
+		c.JSON(http.StatusCreated, gin.H{"api_key": key})
+	})
+	r.GET("/machine/jobs", auth.TypeRequired("api", ginpaseto.Header("X-API-Key", "")), whoami)
+
+	// A link cannot carry a header, so it carries a token that is good
+	// for one thing, downloads, and for a few minutes only.
+	r.GET("/reports/link", auth.Required(), func(c *gin.Context) {
+		token, err := auth.CreateToken(c, ginpaseto.Subject(c), "download", ginpaseto.ExpiresIn(5*time.Minute))
+		if failed(c, err) {
+			return
+		}
+		c.JSON(http.StatusOK, gin.H{"url": "/reports/download?t=" + url.QueryEscape(token)})
+	})
+	r.GET("/reports/download",
+		auth.TypeRequired("download", ginpaseto.TokenLocations(ginpaseto.InQuery), ginpaseto.QueryParam("t")),
+		func(c *gin.Context) { c.String(http.StatusOK, "report for %s\n", ginpaseto.Subject(c)) })
+
+	// Load balancers probe /ops/health without credentials.
+	ops := r.Group("/ops", auth.Required(ginpaseto.Skip(func(c *gin.Context) bool {
+		return c.FullPath() == "/ops/health"
+	})))
+	ops.GET("/health", func(c *gin.Context) { c.JSON(http.StatusOK, gin.H{"status": "ok"}) })
+	ops.GET("/stats", whoami)
+	return r
+}
+
+// sessionCookie finds the token in the session cookie. No cookie means no
+// token, which the check reports as missing.
+func sessionCookie(c *gin.Context) (string, error) {
+	token, _ := c.Cookie("session")
+	return token, nil
+}
+
+// failed answers 500 when a token could not be created, which only a
+// misconfiguration causes.
+func failed(c *gin.Context, err error) bool {
+	if err != nil {
+		c.AbortWithStatusJSON(http.StatusInternalServerError, gin.H{"detail": "Could not create token"})
+	}
+	return err != nil
+}
+
+func whoami(c *gin.Context) {
+	c.JSON(http.StatusOK, gin.H{"user": ginpaseto.Subject(c)})
+}

@@ -1,0 +1,83 @@
+package main
+
+import (
+	"net/http"
+	"net/url"
+	"testing"
+
+	"github.com/ginpaseto/ginpaseto/_example/exampletest"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestPerRouteOverrides(t *testing.T) {
+	auth, err := newAuthorizer(exampletest.SecretKey)
+	require.NoError(t, err)
+	srv := exampletest.Serve(t, newRouter(auth))
+
+	login := srv.Login("/login", "test", "test")
+	access := login.Field(t, "access_token")
+	cookie := login.Header.Get("Set-Cookie")
+	assert.Contains(t, cookie, "session="+access)
+	assert.Contains(t, cookie, "HttpOnly")
+	assert.Contains(t, cookie, "Secure")
+	assert.Contains(t, cookie, "SameSite=Strict")
+
+	res := srv.Call(http.MethodPost, "/api-keys", nil, exampletest.Bearer(access)...)
+	require.Equal(t, http.StatusCreated, res.Status, res.Body)
+	apiKey := res.Field(t, "api_key")
+
+	res = srv.Call(http.MethodGet, "/reports/link", nil, exampletest.Bearer(access)...)
+	require.Equal(t, http.StatusOK, res.Status, res.Body)
+	link := res.Field(t, "url")
+	u, err := url.Parse(link)
+	require.NoError(t, err)
+	download := u.Query().Get("t")
+	require.NotEmpty(t, download)
+
+	const (
+		user    = `{"user":"test"}`
+		missing = `{"detail":"PASETO Authorization Token required"}`
+	)
+	tests := []struct {
+		name    string
+		path    string
+		headers []string
+		status  int
+		want    string
+	}{
+		{"session cookie", "/dashboard", []string{"Cookie", "session=" + access}, http.StatusOK, user},
+		{"dashboard reads only the cookie", "/dashboard", exampletest.Bearer(access), http.StatusUnauthorized, missing},
+		{"dashboard without cookie", "/dashboard", nil, http.StatusUnauthorized, missing},
+
+		{"bare API key", "/machine/jobs", []string{"X-API-Key", apiKey}, http.StatusOK, user},
+		{"access token as API key", "/machine/jobs", []string{"X-API-Key", access}, http.StatusUnauthorized,
+			`{"detail":"api token required but access provided"}`},
+		{"API key with a prefix", "/machine/jobs", []string{"X-API-Key", "Bearer " + apiKey}, http.StatusUnauthorized,
+			`{"detail":"Bad X-API-Key header. Expected value '<PASETO>'"}`},
+		{"API key in Authorization", "/machine/jobs", exampletest.Bearer(apiKey), http.StatusUnauthorized, missing},
+		{"API key where access is required", "/ops/stats", exampletest.Bearer(apiKey), http.StatusUnauthorized,
+			`{"detail":"Access token required but api provided"}`},
+
+		{"download link", link, nil, http.StatusOK, ""},
+		{"access token in a link", "/reports/download?t=" + url.QueryEscape(access), nil, http.StatusUnauthorized,
+			`{"detail":"download token required but access provided"}`},
+		{"download token in a header", "/reports/download", exampletest.Bearer(download), http.StatusUnauthorized, missing},
+		{"other routes ignore the query", "/ops/stats?token=" + url.QueryEscape(access), nil, http.StatusUnauthorized, missing},
+
+		{"health check without token", "/ops/health", nil, http.StatusOK, `{"status":"ok"}`},
+		{"stats without token", "/ops/stats", nil, http.StatusUnauthorized, missing},
+		{"stats with token", "/ops/stats", exampletest.Bearer(access), http.StatusOK, user},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			res := srv.Call(http.MethodGet, tt.path, nil, tt.headers...)
+			require.Equal(t, tt.status, res.Status, res.Body)
+			if tt.want != "" {
+				assert.JSONEq(t, tt.want, res.Body)
+			} else {
+				assert.Equal(t, "report for test\n", res.Body)
+			}
+		})
+	}
+}
