@@ -1,0 +1,291 @@
+package ginpaseto
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"time"
+	"unicode/utf8"
+)
+
+// This file reads the registered claims out of a payload. It runs on every
+// request, and it must match claim names exactly: encoding/json matches
+// struct fields regardless of case, so a token carrying both "sub" and
+// "SUB" would be read as whichever came last. The payload is validated
+// with json.Valid first, so the scanner below only walks well-formed JSON;
+// other claims are skipped, and read later with Claims.Get or Decode.
+
+var (
+	errNotObject      = errors.New("claims are not a JSON object")
+	errDuplicateClaim = errors.New("a registered claim appears twice")
+	errClaimType      = errors.New("a registered claim has the wrong JSON type")
+)
+
+// claimField is what a registered claim decodes into.
+type claimField int
+
+const (
+	fieldNone claimField = iota
+	fieldSub
+	fieldType
+	fieldFresh
+	fieldJTI
+	fieldIss
+	fieldAud
+	fieldIat
+	fieldNbf
+	fieldExp
+)
+
+func fieldOf(name []byte) claimField {
+	switch string(name) { // no allocation: the compiler compares in place
+	case "sub":
+		return fieldSub
+	case "type":
+		return fieldType
+	case "fresh":
+		return fieldFresh
+	case "jti":
+		return fieldJTI
+	case "iss":
+		return fieldIss
+	case "aud":
+		return fieldAud
+	case "iat":
+		return fieldIat
+	case "nbf":
+		return fieldNbf
+	case "exp":
+		return fieldExp
+	}
+	return fieldNone
+}
+
+// parseClaims decodes a payload: a JSON object whose registered claims,
+// when present and not null, have their registered types, each at most
+// once.
+func parseClaims(payload []byte, footer []byte) (*Claims, error) {
+	if !json.Valid(payload) {
+		return nil, errors.New("claims are not valid JSON")
+	}
+	s := scanner{buf: payload}
+	s.space()
+	if !s.consume('{') {
+		return nil, errNotObject
+	}
+	c := &Claims{payload: payload}
+	var seen [fieldExp + 1]bool
+	s.space()
+	if s.consume('}') {
+		return finishClaims(c, footer), nil
+	}
+	for {
+		s.space()
+		name := s.rawString()
+		s.space()
+		s.consume(':')
+		s.space()
+		field := fieldOf(unquoteRawKey(name))
+		if field == fieldNone {
+			s.skipValue()
+		} else {
+			if seen[field] {
+				return nil, errDuplicateClaim
+			}
+			seen[field] = true
+			if err := s.claim(c, field); err != nil {
+				return nil, err
+			}
+		}
+		s.space()
+		if s.consume('}') {
+			return finishClaims(c, footer), nil
+		}
+		s.consume(',')
+	}
+}
+
+func finishClaims(c *Claims, footer []byte) *Claims {
+	if len(footer) > 0 {
+		c.Footer = string(footer)
+	}
+	return c
+}
+
+// unquoteRawKey returns the name of a key given with its quotes. A key
+// written with escapes ("\u0073ub") is decoded, so it cannot pass for an
+// unknown claim.
+func unquoteRawKey(raw []byte) []byte {
+	inner := raw[1 : len(raw)-1]
+	if bytes.IndexByte(inner, '\\') < 0 {
+		return inner
+	}
+	var name string
+	if json.Unmarshal(raw, &name) != nil {
+		return nil
+	}
+	return []byte(name)
+}
+
+// claim decodes the value at the cursor into the registered field.
+func (s *scanner) claim(c *Claims, field claimField) error {
+	if s.peek() == 'n' { // null: as if absent
+		s.skipValue()
+		return nil
+	}
+	switch field {
+	case fieldFresh:
+		switch {
+		case s.literal("true"):
+			c.Fresh = true
+		case s.literal("false"):
+		default:
+			return errClaimType
+		}
+		return nil
+	case fieldAud:
+		if s.peek() == '[' {
+			raw := s.skipValue()
+			if json.Unmarshal(raw, &c.Audience) != nil {
+				return errClaimType
+			}
+			return nil
+		}
+	}
+	if s.peek() != '"' {
+		return errClaimType
+	}
+	str := s.stringValue()
+	switch field {
+	case fieldSub:
+		c.Subject = str
+	case fieldType:
+		c.Type = str
+	case fieldJTI:
+		c.JTI = str
+	case fieldIss:
+		c.Issuer = str
+	case fieldAud:
+		c.Audience = []string{str}
+	case fieldIat, fieldNbf, fieldExp:
+		t, err := time.Parse(time.RFC3339, str)
+		if err != nil {
+			return errors.New("a time claim is not an RFC 3339 string")
+		}
+		t = t.UTC()
+		switch field {
+		case fieldIat:
+			c.IssuedAt = t
+		case fieldNbf:
+			c.NotBefore = t
+		default:
+			c.Expiration = t
+		}
+	}
+	return nil
+}
+
+// scanner walks JSON already known to be valid.
+type scanner struct {
+	buf []byte
+	pos int
+}
+
+func (s *scanner) peek() byte {
+	if s.pos < len(s.buf) {
+		return s.buf[s.pos]
+	}
+	return 0
+}
+
+func (s *scanner) space() {
+	for s.pos < len(s.buf) {
+		switch s.buf[s.pos] {
+		case ' ', '\t', '\r', '\n':
+			s.pos++
+		default:
+			return
+		}
+	}
+}
+
+func (s *scanner) consume(c byte) bool {
+	if s.peek() == c {
+		s.pos++
+		return true
+	}
+	return false
+}
+
+func (s *scanner) literal(lit string) bool {
+	if bytes.HasPrefix(s.buf[s.pos:], []byte(lit)) {
+		s.pos += len(lit)
+		return true
+	}
+	return false
+}
+
+// rawString returns the string at the cursor, quotes included.
+func (s *scanner) rawString() []byte {
+	start := s.pos
+	s.pos++ // opening quote
+	for s.pos < len(s.buf) {
+		switch s.buf[s.pos] {
+		case '\\':
+			s.pos += 2
+		case '"':
+			s.pos++
+			return s.buf[start:s.pos]
+		default:
+			s.pos++
+		}
+	}
+	return s.buf[start:]
+}
+
+// stringValue decodes the string at the cursor.
+func (s *scanner) stringValue() string {
+	raw := s.rawString()
+	inner := raw[1 : len(raw)-1]
+	if bytes.IndexByte(inner, '\\') < 0 && utf8.Valid(inner) {
+		return string(inner)
+	}
+	// Escapes, or bytes that are not UTF-8, which encoding/json turns into
+	// U+FFFD: decode as Claims.Get would, so both read the same string.
+	var str string
+	json.Unmarshal(raw, &str) // valid JSON string: cannot fail
+	return str
+}
+
+// skipValue moves past the value at the cursor and returns it.
+func (s *scanner) skipValue() []byte {
+	start := s.pos
+	depth := 0
+	for s.pos < len(s.buf) {
+		switch c := s.buf[s.pos]; c {
+		case '"':
+			s.rawString()
+			if depth == 0 {
+				return s.buf[start:s.pos]
+			}
+			continue
+		case '{', '[':
+			depth++
+		case '}', ']':
+			if depth == 0 {
+				return s.buf[start:s.pos]
+			}
+			depth--
+			if depth == 0 {
+				s.pos++
+				return s.buf[start:s.pos]
+			}
+		case ',':
+			if depth == 0 {
+				return s.buf[start:s.pos]
+			}
+		}
+		s.pos++
+	}
+	return s.buf[start:]
+}

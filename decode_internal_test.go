@@ -1,0 +1,101 @@
+package ginpaseto
+
+import (
+	"encoding/json"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestParseClaims(t *testing.T) {
+	exp := time.Date(2026, 11, 29, 18, 44, 36, 0, time.UTC)
+	tests := []struct {
+		name    string
+		payload string
+		want    *Claims // nil: the payload must be refused
+	}{
+		{"registered layout",
+			`{"sub":"test","type":"access","fresh":true,"jti":"id","iat":"2026-11-29T18:29:36Z","nbf":"2026-11-29T18:29:36Z","exp":"2026-11-29T18:44:36Z","iss":"me","aud":"api"}`,
+			&Claims{Subject: "test", Type: "access", Fresh: true, JTI: "id", Issuer: "me", Audience: []string{"api"},
+				IssuedAt: exp.Add(-15 * time.Minute), NotBefore: exp.Add(-15 * time.Minute), Expiration: exp}},
+		{"empty object", `{}`, &Claims{}},
+		{"whitespace everywhere", " {\n\t\"sub\" :\r \"a\" , \"fresh\" : false }\n", &Claims{Subject: "a"}},
+		{"other claims of every shape are skipped",
+			`{"a":{"sub":"x","b":[1,{"c":"}"}]},"sub":"real","n":-1.5e3,"t":true,"z":null,"s":"\"sub\":\"y\"","l":[]}`,
+			&Claims{Subject: "real"}},
+		{"names match exactly, not by case", `{"SUB":"bob","Sub":"eve","sub":"alice","TYPE":"refresh","type":"access"}`,
+			&Claims{Subject: "alice", Type: "access"}},
+		{"an escaped name is the name it spells", `{"\u0073ub":"alice"}`, &Claims{Subject: "alice"}},
+		{"escaped values are decoded", `{"sub":"a\"b\\c\u00e9"}`, &Claims{Subject: "a\"b\\cé"}},
+		{"null is absent", `{"sub":null,"exp":null,"aud":null,"fresh":null}`, &Claims{}},
+		{"audience array", `{"aud":["a","b"]}`, &Claims{Audience: []string{"a", "b"}}},
+		{"offset and fractional times", `{"exp":"2026-11-29T19:44:36.5+01:00"}`, &Claims{Expiration: exp.Add(500 * time.Millisecond)}},
+
+		{"duplicate registered claim", `{"sub":"alice","sub":"bob"}`, nil},
+		{"duplicate through an escape", `{"sub":"alice","\u0073ub":"bob"}`, nil},
+		{"subject not a string", `{"sub":5}`, nil},
+		{"fresh not a bool", `{"fresh":"true"}`, nil},
+		{"audience of numbers", `{"aud":[1]}`, nil},
+		{"audience object", `{"aud":{}}`, nil},
+		{"time not RFC 3339", `{"exp":"yesterday"}`, nil},
+		{"time as a number", `{"exp":1700000000}`, nil},
+		{"array", `[]`, nil},
+		{"string", `"sub"`, nil},
+		{"null", `null`, nil},
+		{"invalid JSON", `{"sub":"a"`, nil},
+		{"trailing data", `{"sub":"a"}{}`, nil},
+		{"empty", ``, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := parseClaims([]byte(tt.payload), nil)
+			if tt.want == nil {
+				require.Error(t, err)
+				return
+			}
+			require.NoError(t, err)
+			tt.want.payload = []byte(tt.payload)
+			assert.Equal(t, tt.want, got)
+		})
+	}
+}
+
+// FuzzParseClaims checks the scanner against encoding/json on arbitrary
+// objects: whatever encoding/json reads under the exact registered names,
+// parseClaims reads the same, or refuses the payload for a reason it can
+// name (a duplicate or a wrong type).
+func FuzzParseClaims(f *testing.F) {
+	for _, seed := range []string{
+		`{"sub":"test","type":"access","fresh":false,"jti":"x","iat":"2026-11-29T18:29:36Z","exp":"2026-11-29T18:44:36Z"}`,
+		`{"a":[{"b":"}"}],"sub":"\u0041","aud":["x"]}`,
+		`{"SUB":"a","sub":"b"}`,
+		`{}`,
+	} {
+		f.Add([]byte(seed))
+	}
+	f.Fuzz(func(t *testing.T, payload []byte) {
+		got, err := parseClaims(payload, nil)
+		var doc map[string]json.RawMessage
+		if json.Unmarshal(payload, &doc) != nil {
+			if err == nil {
+				t.Fatalf("accepted a payload that is not a JSON object: %q", payload)
+			}
+			return
+		}
+		if err != nil {
+			return // refusing duplicates and wrong types is stricter than encoding/json
+		}
+		var want string
+		if raw, ok := doc["sub"]; ok && string(raw) != "null" {
+			require.NoError(t, json.Unmarshal(raw, &want))
+		}
+		assert.Equal(t, want, got.Subject)
+		var typ string
+		if raw, ok := doc["type"]; ok && string(raw) != "null" {
+			require.NoError(t, json.Unmarshal(raw, &typ))
+		}
+		assert.Equal(t, typ, got.Type)
+	})
+}
