@@ -32,6 +32,15 @@ var (
 	errTooShort   = errors.New("token payload too short")
 )
 
+// The constant inputs of the v4.local hashes, as byte slices made once:
+// converting a string at each call would allocate, because the compiler
+// cannot tell that hash.Hash.Write does not keep its argument.
+var (
+	v4LocalHeader = []byte(headerV4Local)
+	v4EncKeyInfo  = []byte("paseto-encryption-key")
+	v4AuthKeyInfo = []byte("paseto-auth-key-for-aead")
+)
+
 // v4Local seals and opens v4.local tokens with one 32-byte key.
 type v4Local struct {
 	key   []byte
@@ -46,6 +55,7 @@ type v4LocalState struct {
 	tmp     [56]byte
 	ak      [32]byte
 	tag     [32]byte
+	le      [8]byte // a PAE length, written through writePAE
 }
 
 func newV4Local(key []byte) *v4Local {
@@ -62,11 +72,11 @@ func newV4Local(key []byte) *v4Local {
 // authentication key from the token nonce n.
 func (s *v4LocalState) keys(n []byte) (ek, n2, ak []byte) {
 	s.encKDF.Reset()
-	s.encKDF.Write([]byte("paseto-encryption-key"))
+	s.encKDF.Write(v4EncKeyInfo)
 	s.encKDF.Write(n)
 	s.encKDF.Sum(s.tmp[:0])
 	s.authKDF.Reset()
-	s.authKDF.Write([]byte("paseto-auth-key-for-aead"))
+	s.authKDF.Write(v4AuthKeyInfo)
 	s.authKDF.Write(n)
 	s.authKDF.Sum(s.ak[:0])
 	return s.tmp[:32], s.tmp[32:], s.ak[:]
@@ -75,7 +85,7 @@ func (s *v4LocalState) keys(n []byte) (ek, n2, ak []byte) {
 // mac computes the tag over PAE(h, n, c, f, i) with the derived key ak.
 func (s *v4LocalState) mac(ak, n, c, f, i []byte) []byte {
 	m, _ := blake2b.New(32, ak)
-	writePAE(m, []byte(headerV4Local), n, c, f, i)
+	writePAE(m, &s.le, v4LocalHeader, n, c, f, i)
 	return m.Sum(s.tag[:0])
 }
 
@@ -163,9 +173,10 @@ func pae(pieces ...[]byte) []byte {
 }
 
 // writePAE streams the pre-authentication encoding of pieces into h, which
-// avoids building the encoding in memory.
-func writePAE(h hash.Hash, pieces ...[]byte) {
-	var le [8]byte
+// avoids building the encoding in memory. le is scratch space for the
+// lengths, kept by the caller because a local array would escape through
+// h.Write.
+func writePAE(h hash.Hash, le *[8]byte, pieces ...[]byte) {
 	binary.LittleEndian.PutUint64(le[:], uint64(len(pieces)))
 	h.Write(le[:])
 	for _, p := range pieces {

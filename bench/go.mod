@@ -5,17 +5,21 @@ go 1.25.0
 replace github.com/ginpaseto/ginpaseto => ../
 
 require (
-	aidanwoods.dev/go-paseto v1.6.0 // indirect
+	aidanwoods.dev/go-paseto v1.6.0
+	github.com/appleboy/gin-jwt/v2 v2.10.3
+	github.com/gin-gonic/gin v1.12.0
+	github.com/ginpaseto/ginpaseto v0.0.0-00010101000000-000000000000
+	github.com/stretchr/testify v1.12.1
+)
+
+require (
 	aidanwoods.dev/go-result v0.3.1 // indirect
-	github.com/appleboy/gin-jwt/v2 v2.10.3 // indirect
 	github.com/bytedance/gopkg v0.1.3 // indirect
 	github.com/bytedance/sonic v1.15.0 // indirect
 	github.com/bytedance/sonic/loader v0.5.0 // indirect
 	github.com/cloudwego/base64x v0.1.6 // indirect
 	github.com/gabriel-vasile/mimetype v1.4.12 // indirect
 	github.com/gin-contrib/sse v1.1.0 // indirect
-	github.com/gin-gonic/gin v1.12.0 // indirect
-	github.com/ginpaseto/ginpaseto v0.0.0-00010101000000-000000000000 // indirect
 	github.com/go-playground/locales v0.14.1 // indirect
 	github.com/go-playground/universal-translator v0.18.1 // indirect
 	github.com/go-playground/validator/v10 v10.30.1 // indirect
@@ -35,6 +39,7 @@ require (
 	github.com/ugorji/go/codec v1.3.1 // indirect
 	github.com/youmark/pkcs8 v0.0.0-20240726163527-a2c0da244d78 // indirect
 	go.mongodb.org/mongo-driver/v2 v2.5.0 // indirect
+	go.yaml.in/yaml/v3 v3.0.5 // indirect
 	golang.org/x/arch v0.22.0 // indirect
 	golang.org/x/crypto v0.48.0 // indirect
 	golang.org/x/net v0.51.0 // indirect
