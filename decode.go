@@ -155,24 +155,13 @@ func (s *scanner) claim(c *Claims, field claimField) error {
 	if s.peek() != '"' {
 		return errClaimType
 	}
-	str := s.stringValue()
+	raw := s.rawString()
 	switch field {
-	case fieldSub:
-		c.Subject = str
-	case fieldType:
-		c.Type = str
-	case fieldJTI:
-		c.JTI = str
-	case fieldIss:
-		c.Issuer = str
-	case fieldAud:
-		c.Audience = []string{str}
 	case fieldIat, fieldNbf, fieldExp:
-		t, err := time.Parse(time.RFC3339, str)
+		t, err := parseTime(raw)
 		if err != nil {
-			return errors.New("a time claim is not an RFC 3339 string")
+			return err
 		}
-		t = t.UTC()
 		switch field {
 		case fieldIat:
 			c.IssuedAt = t
@@ -181,8 +170,86 @@ func (s *scanner) claim(c *Claims, field claimField) error {
 		default:
 			c.Expiration = t
 		}
+		return nil
+	case fieldType:
+		c.Type = tokenType(raw)
+		return nil
+	}
+	str := unquote(raw)
+	switch field {
+	case fieldSub:
+		c.Subject = str
+	case fieldJTI:
+		c.JTI = str
+	case fieldIss:
+		c.Issuer = str
+	case fieldAud:
+		c.Audience = []string{str}
 	}
 	return nil
+}
+
+// tokenType returns the type claim, sharing the constants for the two
+// types every request carries.
+func tokenType(raw []byte) string {
+	switch string(raw) {
+	case `"` + TypeAccess + `"`:
+		return TypeAccess
+	case `"` + TypeRefresh + `"`:
+		return TypeRefresh
+	}
+	return unquote(raw)
+}
+
+var errTimeClaim = errors.New("a time claim is not an RFC 3339 string")
+
+// parseTime reads an RFC 3339 time claim given with its quotes. The form
+// ginpaseto writes, "2006-01-02T15:04:05Z", is read straight from the
+// bytes; any other goes through time.Parse.
+func parseTime(raw []byte) (time.Time, error) {
+	if t, ok := parseUTCSeconds(raw); ok {
+		return t, nil
+	}
+	t, err := time.Parse(time.RFC3339, unquote(raw))
+	if err != nil {
+		return time.Time{}, errTimeClaim
+	}
+	return t.UTC(), nil
+}
+
+// parseUTCSeconds reads "YYYY-MM-DDTHH:MM:SSZ" with quotes, and reports
+// false for anything else, including dates that do not exist.
+func parseUTCSeconds(raw []byte) (time.Time, bool) {
+	const layout = `"dddd-dd-ddTdd:dd:ddZ"`
+	if len(raw) != len(layout) {
+		return time.Time{}, false
+	}
+	for i := 0; i < len(layout); i++ {
+		if layout[i] == 'd' {
+			if raw[i] < '0' || raw[i] > '9' {
+				return time.Time{}, false
+			}
+		} else if raw[i] != layout[i] {
+			return time.Time{}, false
+		}
+	}
+	num := func(i, n int) int {
+		v := 0
+		for _, c := range raw[i : i+n] {
+			v = v*10 + int(c-'0')
+		}
+		return v
+	}
+	year, month, day := num(1, 4), time.Month(num(6, 2)), num(9, 2)
+	hour, minute, sec := num(12, 2), num(15, 2), num(18, 2)
+	if hour > 23 || minute > 59 || sec > 59 {
+		return time.Time{}, false
+	}
+	t := time.Date(year, month, day, hour, minute, sec, 0, time.UTC)
+	if t.Month() != month || t.Day() != day { // time.Date normalizes Feb 30 to March
+		return time.Time{}, false
+	}
+	return t, true
 }
 
 // scanner walks JSON already known to be valid.
@@ -243,9 +310,8 @@ func (s *scanner) rawString() []byte {
 	return s.buf[start:]
 }
 
-// stringValue decodes the string at the cursor.
-func (s *scanner) stringValue() string {
-	raw := s.rawString()
+// unquote decodes a JSON string given with its quotes.
+func unquote(raw []byte) string {
 	inner := raw[1 : len(raw)-1]
 	if bytes.IndexByte(inner, '\\') < 0 && utf8.Valid(inner) {
 		return string(inner)
@@ -253,7 +319,7 @@ func (s *scanner) stringValue() string {
 	// Escapes, or bytes that are not UTF-8, which encoding/json turns into
 	// U+FFFD: decode as Claims.Get would, so both read the same string.
 	var str string
-	json.Unmarshal(raw, &str) // valid JSON string: cannot fail
+	json.Unmarshal(raw, &str) // a valid JSON string: cannot fail
 	return str
 }
 
