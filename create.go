@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"time"
+	"unicode/utf8"
 )
 
 type tokenOptionFunc func(*tokenConfig)
@@ -152,6 +153,9 @@ func (a *Authorizer) CreateToken(ctx context.Context, subject, tokenType string,
 	if tokenType == "" {
 		return "", errors.New("ginpaseto: token type must not be empty")
 	}
+	if !utf8.ValidString(subject) || !utf8.ValidString(tokenType) {
+		return "", errors.New("ginpaseto: subject and token type must be valid UTF-8")
+	}
 	t := tokenConfig{purpose: a.purpose, lifetime: a.lifetime(tokenType)}
 	for _, o := range opts {
 		if o == nil {
@@ -273,6 +277,9 @@ func (a *Authorizer) noSealerError(p Purpose) error {
 			return fmt.Errorf("ginpaseto: cannot create %s.public tokens: %s", a.version, a.verifyOnly)
 		}
 		return fmt.Errorf("ginpaseto: cannot create %s.public tokens without a signing key; add WithPrivateKey", a.version)
+	}
+	if a.verifyOnly != "" {
+		return fmt.Errorf("ginpaseto: cannot create %s.local tokens: %s; add WithSecretKey for local tokens", a.version, a.verifyOnly)
 	}
 	return fmt.Errorf("ginpaseto: cannot create %s.local tokens without a secret key; add WithSecretKey, or create public tokens with WithPurpose(ginpaseto.Public)", a.version)
 }

@@ -259,6 +259,8 @@ func TestCreateErrors(t *testing.T) {
 	}{
 		{"empty subject", create{ctx, "", "access", nil}, "subject must not be empty"},
 		{"empty type", create{ctx, "alice", "", nil}, "token type must not be empty"},
+		{"subject not UTF-8", create{ctx, "al\xffice", "access", nil}, "valid UTF-8"},
+		{"type not UTF-8", create{ctx, "alice", "in\xffvite", nil}, "valid UTF-8"},
 		{"nil option", create{ctx, "alice", "access", []ginpaseto.TokenOption{nil}}, "nil TokenOption"},
 		{"fresh refresh", create{ctx, "alice", "refresh", []ginpaseto.TokenOption{ginpaseto.Fresh()}}, "Fresh applies to access tokens only"},
 		{"fresh custom", create{ctx, "alice", "reset", []ginpaseto.TokenOption{ginpaseto.Fresh()}}, "Fresh applies to access tokens only"},

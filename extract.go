@@ -46,11 +46,11 @@ func FromHeader(name, prefix string) Extractor {
 	bad := badHeaderError(name, prefix)
 	return func(c *gin.Context) (string, error) {
 		values := c.Request.Header[key]
-		if len(values) == 0 || values[0] == "" {
+		switch {
+		case len(values) > 1:
+			return "", bad // which one would be the credential is ambiguous
+		case len(values) == 0 || values[0] == "":
 			return "", nil
-		}
-		if len(values) > 1 {
-			return "", bad
 		}
 		tok, ok := cutScheme(values[0], prefix)
 		if !ok {

@@ -164,6 +164,7 @@ func TestVerifyOnly(t *testing.T) {
 		require.Error(t, err)
 		assert.True(t, strings.HasPrefix(err.Error(), "ginpaseto:"), err.Error())
 		assert.Contains(t, err.Error(), tt.want)
+		assert.NotContains(t, err.Error(), "WithPurpose(ginpaseto.Public)", "a verify-only Authorizer cannot create public tokens either")
 	}
 }
 

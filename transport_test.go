@@ -70,6 +70,7 @@ func TestMalformedHeader(t *testing.T) {
 		{"glued", []string{"Authorization", "Bearer" + tok}, 401, bad},
 		{"token without prefix", []string{"Authorization", tok}, 401, bad},
 		{"two headers", []string{"Authorization", "Bearer " + tok, "Authorization", "Bearer " + tok}, 401, bad},
+		{"an empty header, then a token", []string{"Authorization", "", "Authorization", "Bearer " + tok}, 401, bad},
 		{"empty header", []string{"Authorization", ""}, 401, detail(missing)},
 		{"extra spaces after prefix", []string{"Authorization", "Bearer   " + tok}, 200, user("alice")},
 		{"upper-case prefix", []string{"Authorization", "BEARER " + tok}, 200, user("alice")},
