@@ -269,6 +269,29 @@ func ExampleImplicitAssertion() {
 	// Invalid PASETO token
 }
 
+// When the assertion depends on the request, such as the tenant in the
+// URL, the check computes it for each request.
+func ExampleImplicitAssertionFrom() {
+	auth, err := ginpaseto.New(ginpaseto.WithSecretKey(exampleSecretKey))
+	if err != nil {
+		log.Fatal(err)
+	}
+	r := gin.New()
+	tenant := auth.Required(ginpaseto.ImplicitAssertionFrom(func(c *gin.Context) ([]byte, error) {
+		return []byte("tenant:" + c.Param("tenant")), nil
+	}))
+	r.GET("/t/:tenant/orders", tenant, func(c *gin.Context) {
+		c.String(http.StatusOK, ginpaseto.Subject(c)+" in "+c.Param("tenant"))
+	})
+	tok, _ := auth.CreateAccessToken(context.Background(), "alice", ginpaseto.ImplicitAssertion([]byte("tenant:acme")))
+
+	printResponse(r, bearerRequest("GET", "/t/acme/orders", tok))
+	printResponse(r, bearerRequest("GET", "/t/globex/orders", tok))
+	// Output:
+	// 200 alice in acme
+	// 401 {"detail":"Invalid PASETO token"}
+}
+
 // Base64 wrapping suits transports that mangle dots, at the cost of a
 // third more bytes.
 func ExampleBase64() {

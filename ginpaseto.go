@@ -141,8 +141,10 @@ func (a *Authorizer) RefreshRequired(opts ...CheckOption) gin.HandlerFunc {
 }
 
 // TypeRequired returns middleware that requires a token of the custom type
-// tokenType, created with CreateToken. It panics if tokenType is empty, as a
-// route registered that way is a programming error.
+// tokenType, created with CreateToken. Custom types are not checked against
+// the denylist unless WithRevocableTypes lists them, which single-use
+// tokens (an invitation, a password reset) want. It panics if tokenType is
+// empty, as a route registered that way is a programming error.
 func (a *Authorizer) TypeRequired(tokenType string, opts ...CheckOption) gin.HandlerFunc {
 	if tokenType == "" {
 		panic("ginpaseto: TypeRequired: token type must not be empty")
