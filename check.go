@@ -192,7 +192,7 @@ func (a *Authorizer) newCheck(mode checkMode, tokenType string, opts []CheckOpti
 		}
 		o.applyCheck(&cc)
 	}
-	if (len(cc.implicit) > 0 || cc.implicitFrom != nil) && a.version == V2 {
+	if (len(cc.implicit) > 0 || cc.implicitFrom != nil) && a.cfg.version == V2 {
 		panic("ginpaseto: ImplicitAssertion: v2 tokens do not support implicit assertions; use v4")
 	}
 	ch := &check{

@@ -156,7 +156,7 @@ func (a *Authorizer) CreateToken(ctx context.Context, subject, tokenType string,
 	if !utf8.ValidString(subject) || !utf8.ValidString(tokenType) {
 		return "", errors.New("ginpaseto: subject and token type must be valid UTF-8")
 	}
-	t := tokenConfig{purpose: a.purpose, lifetime: a.lifetime(tokenType)}
+	t := tokenConfig{purpose: a.cfg.purpose, lifetime: a.lifetime(tokenType)}
 	for _, o := range opts {
 		if o == nil {
 			return "", errors.New("ginpaseto: nil TokenOption")
@@ -192,10 +192,13 @@ func (a *Authorizer) CreateToken(ctx context.Context, subject, tokenType string,
 }
 
 func (a *Authorizer) lifetime(tokenType string) time.Duration {
-	if d, ok := a.lifetimes[tokenType]; ok {
-		return d
+	switch tokenType {
+	case TypeAccess:
+		return a.cfg.accessLifetime
+	case TypeRefresh:
+		return a.cfg.refreshLifetime
 	}
-	return a.customLifetime
+	return a.cfg.customLifetime
 }
 
 // payload writes the claims in the registered order.
@@ -212,7 +215,7 @@ func (a *Authorizer) payload(subject, tokenType string, t *tokenConfig) ([]byte,
 	if err != nil {
 		return nil, fmt.Errorf("ginpaseto: generating jti: %w", err)
 	}
-	now := a.now().Truncate(time.Second)
+	now := a.cfg.now().Truncate(time.Second)
 	b := claimsBuilder{buf: make([]byte, 0, 256)}
 	b.str("sub", subject)
 	b.str("type", tokenType)
@@ -229,7 +232,7 @@ func (a *Authorizer) payload(subject, tokenType string, t *tokenConfig) ([]byte,
 	default:
 		b.time("exp", now.Add(t.lifetime))
 	}
-	iss := a.issuer
+	iss := a.cfg.issuer
 	if t.issuer != nil {
 		iss = *t.issuer
 	}
@@ -274,12 +277,12 @@ func newJTI() (string, error) {
 func (a *Authorizer) noSealerError(p Purpose) error {
 	if p == Public {
 		if a.verifyOnly != "" {
-			return fmt.Errorf("ginpaseto: cannot create %s.public tokens: %s", a.version, a.verifyOnly)
+			return fmt.Errorf("ginpaseto: cannot create %s.public tokens: %s", a.cfg.version, a.verifyOnly)
 		}
-		return fmt.Errorf("ginpaseto: cannot create %s.public tokens without a signing key; add WithPrivateKey", a.version)
+		return fmt.Errorf("ginpaseto: cannot create %s.public tokens without a signing key; add WithPrivateKey", a.cfg.version)
 	}
 	if a.verifyOnly != "" {
-		return fmt.Errorf("ginpaseto: cannot create %s.local tokens: %s; add WithSecretKey for local tokens", a.version, a.verifyOnly)
+		return fmt.Errorf("ginpaseto: cannot create %s.local tokens: %s; add WithSecretKey for local tokens", a.cfg.version, a.verifyOnly)
 	}
-	return fmt.Errorf("ginpaseto: cannot create %s.local tokens without a secret key; add WithSecretKey, or create public tokens with WithPurpose(ginpaseto.Public)", a.version)
+	return fmt.Errorf("ginpaseto: cannot create %s.local tokens without a secret key; add WithSecretKey, or create public tokens with WithPurpose(ginpaseto.Public)", a.cfg.version)
 }

@@ -154,7 +154,7 @@ func TestDefaultDenylistUsesClock(t *testing.T) {
 	first, err := a.ParseToken(tok)
 	require.NoError(t, err)
 	require.NoError(t, a.Revoke(ctx, first))
-	m, ok := a.denylist.(*MemoryDenylist)
+	m, ok := a.cfg.denylist.(*MemoryDenylist)
 	require.True(t, ok)
 	assert.Equal(t, clk.now(), m.now())
 

@@ -22,7 +22,6 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"time"
 
 	"github.com/gin-gonic/gin"
 )
@@ -31,26 +30,10 @@ import (
 // holds no global state: several Authorizers with different keys can live
 // in one process.
 type Authorizer struct {
-	version    Version
-	purpose    Purpose
+	cfg        config // validated by New; read-only afterwards
 	sealers    map[Purpose]sealer
 	openers    map[string]opener // by token header, such as "v4.local."
 	verifyOnly string            // why the Authorizer cannot create tokens, if it cannot
-
-	lifetimes        map[string]time.Duration
-	customLifetime   time.Duration
-	leeway           time.Duration
-	issuer           string
-	expectedIssuer   string
-	expectedAudience string
-	maxTokenSize     int
-	now              func() time.Time
-
-	denylist       Denylist
-	revocableTypes []string
-
-	errorHandler func(*gin.Context, *Error)
-	cfg          config // the resolved configuration, for per-check lookups
 }
 
 // sealer creates tokens of one version and purpose.
@@ -78,36 +61,16 @@ func New(opts ...Option) (*Authorizer, error) {
 			return nil, err
 		}
 	}
-	a := &Authorizer{
-		version: cfg.version,
-		purpose: cfg.purpose,
-		sealers: map[Purpose]sealer{},
-		openers: map[string]opener{},
-		lifetimes: map[string]time.Duration{
-			TypeAccess:  cfg.accessLifetime,
-			TypeRefresh: cfg.refreshLifetime,
-		},
-		customLifetime:   cfg.customLifetime,
-		leeway:           cfg.leeway,
-		issuer:           cfg.issuer,
-		expectedIssuer:   cfg.expectedIssuer,
-		expectedAudience: cfg.expectedAudience,
-		maxTokenSize:     cfg.maxTokenSize,
-		now:              cfg.now,
-		denylist:         cfg.denylist,
-		revocableTypes:   cfg.revocableTypes,
-		errorHandler:     cfg.errorHandler,
-		cfg:              cfg,
-	}
-	if err := a.loadKeys(&cfg); err != nil {
+	a := &Authorizer{cfg: cfg, sealers: map[Purpose]sealer{}, openers: map[string]opener{}}
+	if err := a.loadKeys(); err != nil {
 		return nil, err
 	}
-	if a.denylist == nil {
+	if a.cfg.denylist == nil {
 		// The default denylist keeps time with the Authorizer, so that a
 		// revocation lasts exactly as long as the token it revokes.
 		m := NewMemoryDenylist(0)
-		m.now = cfg.now
-		a.denylist = m
+		m.now = a.cfg.now
+		a.cfg.denylist = m
 	}
 	return a, nil
 }
@@ -214,7 +177,7 @@ func (a *Authorizer) fail(c *gin.Context, ch *check, err *Error) {
 		c.Abort()
 		return
 	}
-	a.errorHandler(c, err)
+	a.cfg.errorHandler(c, err)
 	c.Abort()
 }
 
@@ -226,7 +189,7 @@ func (a *Authorizer) verify(tok string, implicit []byte, wrapped bool) (*Claims,
 			return nil, err
 		}
 	}
-	if len(tok) > a.maxTokenSize {
+	if len(tok) > a.cfg.maxTokenSize {
 		return nil, errTooLarge
 	}
 	header, body64, footer64, ok := splitToken(tok)
@@ -264,7 +227,7 @@ func (a *Authorizer) verify(tok string, implicit []byte, wrapped bool) (*Claims,
 // unwrapBase64 undoes the Base64 option's wrapping (standard or URL-safe
 // alphabet, padded), bounded like a plain token.
 func (a *Authorizer) unwrapBase64(tok string) (string, *Error) {
-	if len(tok) > base64.StdEncoding.EncodedLen(a.maxTokenSize) {
+	if len(tok) > base64.StdEncoding.EncodedLen(a.cfg.maxTokenSize) {
 		return "", errTooLarge
 	}
 	raw, err := base64.StdEncoding.Strict().DecodeString(tok)
@@ -279,20 +242,20 @@ func (a *Authorizer) unwrapBase64(tok string) (string, *Error) {
 // validateClaims checks the time claims with the leeway, then issuer and
 // audience when they are configured.
 func (a *Authorizer) validateClaims(c *Claims) *Error {
-	now := a.now()
-	if !c.Expiration.IsZero() && now.After(c.Expiration.Add(a.leeway)) {
+	now := a.cfg.now()
+	if !c.Expiration.IsZero() && now.After(c.Expiration.Add(a.cfg.leeway)) {
 		return errExpired
 	}
-	if !c.NotBefore.IsZero() && now.Add(a.leeway).Before(c.NotBefore) {
+	if !c.NotBefore.IsZero() && now.Add(a.cfg.leeway).Before(c.NotBefore) {
 		return errNotYetValid
 	}
-	if !c.IssuedAt.IsZero() && now.Add(a.leeway).Before(c.IssuedAt) {
+	if !c.IssuedAt.IsZero() && now.Add(a.cfg.leeway).Before(c.IssuedAt) {
 		return errFutureIssued
 	}
-	if a.expectedIssuer != "" && c.Issuer != a.expectedIssuer {
+	if a.cfg.expectedIssuer != "" && c.Issuer != a.cfg.expectedIssuer {
 		return errWrongIssuer
 	}
-	if a.expectedAudience != "" && !c.HasAudience(a.expectedAudience) {
+	if a.cfg.expectedAudience != "" && !c.HasAudience(a.cfg.expectedAudience) {
 		return errWrongAud
 	}
 	return nil
@@ -341,9 +304,9 @@ func (a *Authorizer) CheckToken(ctx context.Context, tok, tokenType string, opts
 // expire anyway. The denylist must implement Revoker, as MemoryDenylist
 // does.
 func (a *Authorizer) Revoke(ctx context.Context, claims *Claims) error {
-	r, ok := a.denylist.(Revoker)
+	r, ok := a.cfg.denylist.(Revoker)
 	if !ok {
-		return fmt.Errorf("ginpaseto: Revoke: the denylist %T cannot record revocations (it does not implement Revoker); revoke through the store itself", a.denylist)
+		return fmt.Errorf("ginpaseto: Revoke: the denylist %T cannot record revocations (it does not implement Revoker); revoke through the store itself", a.cfg.denylist)
 	}
 	if claims == nil || claims.JTI == "" {
 		return errors.New("ginpaseto: Revoke: the token has no jti, so it cannot be revoked by ID")
@@ -352,7 +315,7 @@ func (a *Authorizer) Revoke(ctx context.Context, claims *Claims) error {
 	// revoked that long too.
 	c := *claims
 	if !c.Expiration.IsZero() {
-		c.Expiration = c.Expiration.Add(a.leeway)
+		c.Expiration = c.Expiration.Add(a.cfg.leeway)
 	}
 	return r.Revoke(ctx, &c)
 }
@@ -360,10 +323,10 @@ func (a *Authorizer) Revoke(ctx context.Context, claims *Claims) error {
 // checkRevoked consults the denylist for the revocable types; a store
 // error fails closed.
 func (a *Authorizer) checkRevoked(ctx context.Context, claims *Claims) *Error {
-	if !slices.Contains(a.revocableTypes, claims.Type) {
+	if !slices.Contains(a.cfg.revocableTypes, claims.Type) {
 		return nil
 	}
-	revoked, err := a.denylist.IsRevoked(ctx, claims)
+	revoked, err := a.cfg.denylist.IsRevoked(ctx, claims)
 	if err != nil {
 		return revocationUnavailable(err)
 	}

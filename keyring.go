@@ -11,7 +11,8 @@ import (
 // loadKeys parses the configured keys for the Authorizer's version and
 // binds each to the one token header it serves, so a token is only ever
 // opened with the key of its own version and purpose.
-func (a *Authorizer) loadKeys(cfg *config) error {
+func (a *Authorizer) loadKeys() error {
+	cfg := &a.cfg
 	if cfg.secretKey == nil && cfg.privateKey == nil && cfg.publicKey == nil {
 		return errors.New("ginpaseto: New: no key configured; pass WithSecretKey for local tokens " +
 			"(generate one with: openssl rand -hex 32) or WithPrivateKey / WithPublicKey for public tokens")
@@ -64,35 +65,38 @@ func (a *Authorizer) loadKeys(cfg *config) error {
 			return err
 		}
 	}
-	return a.choosePurpose(cfg)
+	// Only the parsed keys are kept: the configuration should not hold a
+	// second, textual copy of the key material for the Authorizer's life.
+	cfg.secretKey, cfg.privateKey, cfg.publicKey = nil, nil, nil
+	return a.choosePurpose()
 }
 
 // choosePurpose settles the purpose of created tokens: the one asked for
 // with WithPurpose, or, without it, public when only public keys were
 // given.
-func (a *Authorizer) choosePurpose(cfg *config) error {
+func (a *Authorizer) choosePurpose() error {
 	hasLocal := a.openers[a.header(Local)] != nil
 	hasPublic := a.openers[a.header(Public)] != nil
 	switch {
-	case !cfg.purposeSet && !hasLocal:
-		a.purpose = Public
-	case a.purpose == Local && !hasLocal:
+	case !a.cfg.purposeSet && !hasLocal:
+		a.cfg.purpose = Public
+	case a.cfg.purpose == Local && !hasLocal:
 		return errors.New("ginpaseto: New: WithPurpose(Local) needs WithSecretKey (generate one with: openssl rand -hex 32)")
-	case a.purpose == Public && !hasPublic:
+	case a.cfg.purpose == Public && !hasPublic:
 		return errors.New("ginpaseto: New: WithPurpose(Public) needs WithPrivateKey to create tokens, or WithPublicKey to verify them")
 	}
 	return nil
 }
 
-func (a *Authorizer) header(p Purpose) string { return a.version.String() + "." + string(p) + "." }
+func (a *Authorizer) header(p Purpose) string { return a.cfg.version.String() + "." + string(p) + "." }
 
 func (a *Authorizer) bindLocal(key []byte) error {
-	if a.version == V4 {
+	if a.cfg.version == V4 {
 		l := newV4Local(key)
 		a.sealers[Local], a.openers[headerV4Local] = l, l
 		return nil
 	}
-	s, err := legacySealer(a.version, Local, key, nil)
+	s, err := legacySealer(a.cfg.version, Local, key, nil)
 	if err != nil {
 		return fmt.Errorf("ginpaseto: WithSecretKey: %w", err)
 	}
@@ -101,11 +105,11 @@ func (a *Authorizer) bindLocal(key []byte) error {
 }
 
 func (a *Authorizer) bindSigner(signer crypto.Signer) error {
-	if a.version == V4 {
+	if a.cfg.version == V4 {
 		a.sealers[Public] = v4Signer{signer.(ed25519.PrivateKey)}
 		return nil
 	}
-	s, err := legacySealer(a.version, Public, nil, signer)
+	s, err := legacySealer(a.cfg.version, Public, nil, signer)
 	if err != nil {
 		return fmt.Errorf("ginpaseto: WithPrivateKey: %w", err)
 	}
@@ -114,11 +118,11 @@ func (a *Authorizer) bindSigner(signer crypto.Signer) error {
 }
 
 func (a *Authorizer) bindVerifier(public crypto.PublicKey) error {
-	if a.version == V4 {
+	if a.cfg.version == V4 {
 		a.openers[headerV4Public] = v4Verifier{public.(ed25519.PublicKey)}
 		return nil
 	}
-	o, err := legacyOpener(a.version, Public, nil, public)
+	o, err := legacyOpener(a.cfg.version, Public, nil, public)
 	if err != nil {
 		return fmt.Errorf("ginpaseto: WithPublicKey: %w", err)
 	}

@@ -145,7 +145,7 @@ func checkVectorVerifies(t *testing.T, a *Authorizer, v Version, tv tokenVector)
 	assert.True(t, wantExp.Equal(claims.Expiration), "exp decoded as %v", claims.Expiration)
 
 	// The same token, once past its exp, must be refused as expired.
-	a.now = afterExpiry
+	a.cfg.now = afterExpiry
 	_, verr = a.verify(tv.Token, tv.implicitFor(v), false)
 	require.NotNil(t, verr)
 	assert.ErrorIs(t, verr, ErrTokenExpired)
@@ -155,7 +155,7 @@ func checkVectorVerifies(t *testing.T, a *Authorizer, v Version, tv tokenVector)
 		assert.NotNil(t, verr, "v2 token accepted with an implicit assertion")
 	}
 	if v != V2 && tv.Implicit != "" {
-		a.now = vectorClock(v)
+		a.cfg.now = vectorClock(v)
 		_, verr = a.verify(tv.Token, nil, false)
 		assert.NotNil(t, verr, "token accepted without its implicit assertion")
 	}
@@ -250,7 +250,7 @@ func TestTokenVectorsRoundTrip(t *testing.T) {
 				require.NoError(t, err)
 				checker, err := New(WithVersion(v), openOpt, WithClock(vectorClock(v)))
 				require.NoError(t, err)
-				s := signer.sealers[signer.purpose]
+				s := signer.sealers[signer.cfg.purpose]
 				require.NotNil(t, s)
 				tok, err := s.seal([]byte(*tv.Payload), []byte(tv.Footer), tv.implicitFor(v))
 				require.NoError(t, err)
