@@ -50,6 +50,15 @@ func TestCheckToken(t *testing.T) {
 	}
 }
 
+func TestCheckTokenMisuse(t *testing.T) {
+	auth := newAuth(t)
+	tok := token(t, auth, ginpaseto.TypeAccess)
+	_, err := auth.CheckToken(context.Background(), tok, "")
+	assert.ErrorContains(t, err, "token type must not be empty")
+	_, err = auth.ParseToken(tok, nil)
+	assert.ErrorContains(t, err, "nil CheckOption")
+}
+
 func TestClaimsGetAbsentClaim(t *testing.T) {
 	auth := newAuth(t)
 	claims, err := auth.ParseToken(token(t, auth, ginpaseto.TypeAccess, ginpaseto.ExtraClaims(map[string]any{"room": 7})))

@@ -271,6 +271,9 @@ func (a *Authorizer) validateClaims(c *Claims) *Error {
 func (a *Authorizer) ParseToken(tok string, opts ...CheckOption) (*Claims, error) {
 	var cc checkConfig
 	for _, o := range opts {
+		if o == nil {
+			return nil, errors.New("ginpaseto: ParseToken: nil CheckOption")
+		}
 		o.applyCheck(&cc)
 	}
 	if tok == "" {
@@ -290,6 +293,9 @@ func (a *Authorizer) ParseToken(tok string, opts ...CheckOption) (*Claims, error
 // and Base64 options apply; options about token locations are ignored.
 // Errors are *Error values, as the middleware would report them.
 func (a *Authorizer) CheckToken(ctx context.Context, tok, tokenType string, opts ...CheckOption) (*Claims, error) {
+	if tokenType == "" {
+		return nil, errors.New("ginpaseto: CheckToken: token type must not be empty; use ginpaseto.TypeAccess for access tokens")
+	}
 	claims, err := a.ParseToken(tok, opts...)
 	if err != nil {
 		return nil, err
