@@ -224,7 +224,7 @@ func (a *Authorizer) extractorFor(loc Location, cc *checkConfig) Extractor {
 		}
 		return fromWebSocketQuery(cc.queryParam)
 	case InJSON:
-		return FromJSONBody(cc.jsonKey, a.cfg.maxBodySize)
+		return FromJSONBody(cc.jsonKey, a.cfg.jsonPrefix, a.cfg.maxBodySize)
 	}
 	panic(fmt.Sprintf("ginpaseto: unknown location %d", int(loc)))
 }

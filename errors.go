@@ -106,6 +106,16 @@ func badHeaderError(name, prefix string) *Error {
 	return unauthorized(ErrTokenInvalid, "Bad "+name+" header. Expected value '"+want+"'")
 }
 
+// badJSONError is the message for a JSON body key that is present but does
+// not hold a string "<prefix> <token>".
+func badJSONError(key, prefix string) *Error {
+	want := "<PASETO>"
+	if prefix != "" {
+		want = prefix + " <PASETO>"
+	}
+	return unauthorized(ErrTokenInvalid, "Bad JSON token in '"+key+"'. Expected a string '"+want+"'")
+}
+
 // wrongTypeError is the message for a token of another type than required.
 // The access and refresh messages are capitalized as fastapi-paseto writes
 // them; custom type names are shown as the application spelled them.

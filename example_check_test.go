@@ -399,7 +399,7 @@ func ExampleFromJSONBody() {
 		log.Fatal(err)
 	}
 	r := gin.New()
-	r.POST("/messages", auth.Required(ginpaseto.TokenSource(ginpaseto.FromJSONBody("token", 16<<10))),
+	r.POST("/messages", auth.Required(ginpaseto.TokenSource(ginpaseto.FromJSONBody("token", "", 16<<10))),
 		func(c *gin.Context) {
 			var msg struct{ Text string }
 			if err := c.ShouldBindJSON(&msg); err != nil {

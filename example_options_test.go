@@ -471,6 +471,33 @@ func ExampleWithJSONKeys() {
 	// 200 refreshed alice
 }
 
+// Clients that send the header's value in the JSON body need the prefix
+// accepted there too.
+func ExampleWithJSONPrefix() {
+	auth, err := ginpaseto.New(
+		ginpaseto.WithSecretKey(exampleSecretKey),
+		ginpaseto.WithTokenLocations(ginpaseto.InJSON),
+		ginpaseto.WithJSONPrefix("Bearer"),
+	)
+	if err != nil {
+		log.Fatal(err)
+	}
+	r := gin.New()
+	r.POST("/orders", auth.Required(), func(c *gin.Context) {
+		c.String(http.StatusOK, "order for %s", ginpaseto.Subject(c))
+	})
+	tok, _ := auth.CreateAccessToken(context.Background(), "alice")
+
+	for _, value := range []string{"Bearer " + tok, tok} {
+		req := httptest.NewRequest("POST", "/orders", strings.NewReader(`{"access_token":"`+value+`"}`))
+		req.Header.Set("Content-Type", "application/json")
+		printResponse(r, req)
+	}
+	// Output:
+	// 200 order for alice
+	// 401 {"detail":"Bad JSON token in 'access_token'. Expected a string 'Bearer <PASETO>'"}
+}
+
 // Query parameters carry tokens where headers cannot be set, such as
 // links in emails.
 func ExampleWithQueryParam() {

@@ -96,13 +96,17 @@ func fromWebSocketQuery(name string) Extractor {
 	}
 }
 
-var errJSONTokenNotString = unauthorized(ErrTokenInvalid, "Bad JSON token. Expected a string")
-
 // FromJSONBody returns an Extractor reading the top-level string key of a
-// JSON request body (Content-Type application/json or +json). It reads at
-// most limit bytes; a larger or non-JSON body counts as carrying no token.
-// The body is restored, so the handler reads it in full afterwards.
-func FromJSONBody(key string, limit int64) Extractor {
+// JSON request body (Content-Type application/json or +json), as a bare
+// token or, when prefix is not empty, as "<prefix> <token>". It reads at
+// most limit bytes (DefaultMaxBodySize when limit is 0 or less); a larger
+// or non-JSON body counts as carrying no token. The body is restored, so
+// the handler reads it in full afterwards.
+func FromJSONBody(key, prefix string, limit int64) Extractor {
+	if limit <= 0 {
+		limit = DefaultMaxBodySize
+	}
+	bad := badJSONError(key, prefix)
 	return func(c *gin.Context) (string, error) {
 		r := c.Request
 		if r.Body == nil || r.Body == http.NoBody || !isJSON(r.Header.Get("Content-Type")) {
@@ -121,9 +125,16 @@ func FromJSONBody(key string, limit int64) Extractor {
 		if !ok || string(raw) == "null" {
 			return "", nil
 		}
-		var tok string
-		if json.Unmarshal(raw, &tok) != nil {
-			return "", errJSONTokenNotString
+		var value string
+		if json.Unmarshal(raw, &value) != nil {
+			return "", bad
+		}
+		if value == "" {
+			return "", nil
+		}
+		tok, ok := cutScheme(value, prefix)
+		if !ok {
+			return "", bad
 		}
 		return tok, nil
 	}

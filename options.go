@@ -37,6 +37,7 @@ type config struct {
 	headerPrefix         string
 	jsonAccessKey        string
 	jsonRefreshKey       string
+	jsonPrefix           string
 	queryParam           string
 	queryOnAllRequests   bool
 	maxBodySize          int64
@@ -283,6 +284,19 @@ func WithJSONKeys(access, refresh string) Option {
 			return errors.New("ginpaseto: WithJSONKeys: keys must not be empty")
 		}
 		c.jsonAccessKey, c.jsonRefreshKey = access, refresh
+		return nil
+	}
+}
+
+// WithJSONPrefix makes InJSON expect "<prefix> <token>" in the JSON body
+// key, as in {"access_token": "Bearer v4.local..."}, matched
+// case-insensitively. Default "": the key holds the bare token.
+func WithJSONPrefix(prefix string) Option {
+	return func(c *config) error {
+		if err := validHeader("WithJSONPrefix", DefaultJSONAccessKey, prefix); err != nil {
+			return err
+		}
+		c.jsonPrefix = prefix
 		return nil
 	}
 }

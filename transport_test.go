@@ -134,6 +134,37 @@ func echoed(subject, body string) string {
 	return string(b)
 }
 
+func TestJSONBodyPrefix(t *testing.T) {
+	auth := newAuth(t, ginpaseto.WithTokenLocations(ginpaseto.InJSON), ginpaseto.WithJSONPrefix("Bearer"))
+	r := gin.New()
+	r.POST("/access", auth.Required(), echo)
+	srv := serve(t, r)
+	access := token(t, auth, ginpaseto.TypeAccess)
+	bad := detail("Bad JSON token in 'access_token'. Expected a string 'Bearer <PASETO>'")
+	tests := []struct {
+		name, body string
+		status     int
+		want       string
+	}{
+		{"prefix", `{"access_token":"Bearer ` + access + `"}`, 200, ""},
+		{"prefix in lower case", `{"access_token":"bearer ` + access + `"}`, 200, ""},
+		{"bare token", `{"access_token":"` + access + `"}`, 401, bad},
+		{"prefix alone", `{"access_token":"Bearer "}`, 401, bad},
+		{"two tokens", `{"access_token":"Bearer ` + access + ` ` + access + `"}`, 401, bad},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := do(t, srv, request{method: http.MethodPost, path: "/access", body: tt.body})
+			assert.Equal(t, tt.status, got.status)
+			if tt.want != "" {
+				assert.Equal(t, tt.want, got.body)
+			}
+		})
+	}
+	_, err := ginpaseto.New(ginpaseto.WithSecretKey(testKey), ginpaseto.WithJSONPrefix("two words"))
+	assert.ErrorContains(t, err, "WithJSONPrefix")
+}
+
 func TestJSONBody(t *testing.T) {
 	auth := newAuth(t, ginpaseto.WithTokenLocations(ginpaseto.InHeader, ginpaseto.InJSON), ginpaseto.WithMaxBodySize(1024))
 	r := gin.New()
@@ -181,8 +212,10 @@ func TestJSONBody(t *testing.T) {
 		{"form ignored", "/access", []string{"Content-Type", "application/x-www-form-urlencoded"}, "access_token=" + access, 401, detail(missing)},
 		{"over the size limit", "/access", nil, oversized, 401, detail(missing)},
 		{"over the limit, still readable", "/optional", nil, oversized, 200, echoed("", oversized)},
-		{"not a string", "/access", nil, `{"access_token": 5}`, 401, detail("Bad JSON token. Expected a string")},
-		{"an object", "/access", nil, `{"access_token": {"a": 1}}`, 401, detail("Bad JSON token. Expected a string")},
+		{"not a string", "/access", nil, `{"access_token": 5}`, 401, detail("Bad JSON token in 'access_token'. Expected a string '<PASETO>'")},
+		{"an object", "/access", nil, `{"access_token": {"a": 1}}`, 401, detail("Bad JSON token in 'access_token'. Expected a string '<PASETO>'")},
+		{"a prefix where none is configured", "/access", nil, `{"access_token":"Bearer ` + access + `"}`, 401,
+			detail("Bad JSON token in 'access_token'. Expected a string '<PASETO>'")},
 		{"null", "/access", nil, `{"access_token": null}`, 401, detail(missing)},
 		{"empty string", "/access", nil, `{"access_token": ""}`, 401, detail(missing)},
 		{"malformed JSON", "/access", nil, `{"access_token": "` + access, 401, detail(missing)},

@@ -46,7 +46,7 @@ func TestTokenInJSONBody(t *testing.T) {
 			http.StatusUnauthorized, missing},
 		{"token that is not a string", "/orders",
 			map[string]any{"access_token": 42, "item": "tea", "quantity": 1}, nil,
-			http.StatusUnauthorized, `{"detail":"Bad JSON token. Expected a string"}`},
+			http.StatusUnauthorized, `{"detail":"Bad JSON token in 'access_token'. Expected a string '<PASETO>'"}`},
 		{"refresh token in body", "/refresh",
 			map[string]any{"refresh_token": refresh}, nil,
 			http.StatusOK, ""},
