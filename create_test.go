@@ -126,7 +126,7 @@ func TestClaimsOverHTTP(t *testing.T) {
 	require.Equal(t, 200, got.status, got.body)
 	assert.JSONEq(t, `{
 		"sub": "alice", "type": "access", "fresh": true,
-		"iat": "2026-03-14T15:09:26Z", "nbf": "2026-03-14T15:09:26Z", "exp": "2026-03-14T15:24:26Z",
+		"iat": "2026-03-01T12:00:00Z", "nbf": "2026-03-01T12:00:00Z", "exp": "2026-03-01T12:15:00Z",
 		"role": "admin", "tags": ["x", "y"], "jti-is-GetJTI": true
 	}`, got.body)
 }

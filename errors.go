@@ -99,21 +99,21 @@ var (
 // badHeaderError is the message for a header that is present but does not
 // hold "<prefix> <token>".
 func badHeaderError(name, prefix string) *Error {
-	want := "<PASETO>"
-	if prefix != "" {
-		want = prefix + " <PASETO>"
-	}
-	return unauthorized(ErrTokenInvalid, "Bad "+name+" header. Expected value '"+want+"'")
+	return unauthorized(ErrTokenInvalid, "Bad "+name+" header. Expected value '"+expectedValue(prefix)+"'")
 }
 
 // badJSONError is the message for a JSON body key that is present but does
 // not hold a string "<prefix> <token>".
 func badJSONError(key, prefix string) *Error {
-	want := "<PASETO>"
-	if prefix != "" {
-		want = prefix + " <PASETO>"
+	return unauthorized(ErrTokenInvalid, "Bad JSON token in '"+key+"'. Expected a string '"+expectedValue(prefix)+"'")
+}
+
+// expectedValue shows what a token source should hold: "<prefix> <PASETO>".
+func expectedValue(prefix string) string {
+	if prefix == "" {
+		return "<PASETO>"
 	}
-	return unauthorized(ErrTokenInvalid, "Bad JSON token in '"+key+"'. Expected a string '"+want+"'")
+	return prefix + " <PASETO>"
 }
 
 // wrongTypeError is the message for a token of another type than required.

@@ -283,7 +283,7 @@ func ExampleWithCustomLifetime() {
 // With a leeway, a server whose clock runs a little ahead of the one that
 // created the token still accepts it.
 func ExampleWithLeeway() {
-	clock := newExampleClock()
+	clock := newClock()
 	strict, err := ginpaseto.New(ginpaseto.WithSecretKey(exampleSecretKey), ginpaseto.WithClock(clock.Now))
 	if err != nil {
 		log.Fatal(err)

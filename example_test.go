@@ -58,29 +58,6 @@ func printResponse(h http.Handler, req *http.Request) {
 	fmt.Println(w.Code, w.Body.String())
 }
 
-// exampleClock is a clock that examples set and move, for output that does
-// not depend on the time they run.
-type exampleClock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func newExampleClock() *exampleClock {
-	return &exampleClock{now: time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)}
-}
-
-func (c *exampleClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *exampleClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
-}
-
 // The quick start: a login route that issues access tokens and a route that
 // requires one.
 func ExampleNew() {
@@ -554,7 +531,7 @@ func ExampleGetFooter() {
 }
 
 func ExampleClaims() {
-	clock := newExampleClock()
+	clock := newClock()
 	auth, err := ginpaseto.New(
 		ginpaseto.WithSecretKey(exampleSecretKey),
 		ginpaseto.WithIssuer("https://auth.example.com"),
@@ -681,7 +658,7 @@ func ExampleClaims_HasAudience() {
 // Every failed check is an *Error: its status and message are what the
 // client sees, and errors.Is tells the cause.
 func ExampleError() {
-	clock := newExampleClock()
+	clock := newClock()
 	auth, err := ginpaseto.New(ginpaseto.WithSecretKey(exampleSecretKey), ginpaseto.WithClock(clock.Now))
 	if err != nil {
 		log.Fatal(err)
@@ -955,7 +932,7 @@ func ExampleMemoryDenylist_Len() {
 // Token options are collected like any value, here to give administrators
 // shorter-lived tokens with their role in them.
 func ExampleTokenOption() {
-	clock := newExampleClock()
+	clock := newClock()
 	auth, err := ginpaseto.New(ginpaseto.WithSecretKey(exampleSecretKey), ginpaseto.WithClock(clock.Now))
 	if err != nil {
 		log.Fatal(err)
@@ -999,7 +976,7 @@ func ExampleFresh() {
 }
 
 func ExampleExpiresIn() {
-	clock := newExampleClock()
+	clock := newClock()
 	auth, err := ginpaseto.New(ginpaseto.WithSecretKey(exampleSecretKey), ginpaseto.WithClock(clock.Now))
 	if err != nil {
 		log.Fatal(err)
@@ -1019,7 +996,7 @@ func ExampleExpiresIn() {
 // ExpiresAt suits tokens that must end at a given moment, such as the end
 // of a subscription or of a working day.
 func ExampleExpiresAt() {
-	clock := newExampleClock()
+	clock := newClock()
 	auth, err := ginpaseto.New(ginpaseto.WithSecretKey(exampleSecretKey), ginpaseto.WithClock(clock.Now))
 	if err != nil {
 		log.Fatal(err)

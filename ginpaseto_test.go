@@ -137,7 +137,7 @@ type clock struct {
 
 // newClock returns a clock stopped at a whole second, as token times are.
 func newClock() *clock {
-	return &clock{now: time.Date(2026, 3, 14, 15, 9, 26, 0, time.UTC)}
+	return &clock{now: time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)}
 }
 
 // Now returns the clock's time.
@@ -145,6 +145,13 @@ func (c *clock) Now() time.Time {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return c.now
+}
+
+// Advance moves the clock forward by d.
+func (c *clock) Advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.now = c.now.Add(d)
 }
 
 // set moves the clock to t.
