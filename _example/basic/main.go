@@ -1,5 +1,7 @@
 // Command basic is the quick start: a login route that issues an access
-// token and a route that requires one.
+// token and a route that requires one. It listens on PORT (default 8000)
+// and reads its key from PASETO_SECRET_KEY, or makes an ephemeral one and
+// logs that it did.
 //
 //	go run ./_example/basic
 //	curl localhost:8000/user

@@ -9,7 +9,7 @@
 //	go run ./_example/customclaims
 //	curl -X POST -H 'Content-Type: application/json' -d '{"username":"admin","password":"admin"}' localhost:8000/login
 //	curl -H "Authorization: Bearer <access_token>" localhost:8000/me
-//	curl -X POST -H "Authorization: Bearer <access_token>" -d '{"email":"new@example.com"}' localhost:8000/admin/invites
+//	curl -X POST -H "Authorization: Bearer <access_token>" -H 'Content-Type: application/json' -d '{"email":"new@example.com"}' localhost:8000/admin/invites
 //	curl -X POST -H "Authorization: Bearer <invite_token>" localhost:8000/join
 package main
 

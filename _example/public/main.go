@@ -6,8 +6,8 @@
 //
 // Both services run in this one program, the auth service on PORT (8000)
 // and the API service on API_PORT (8001). The keys come from
-// PASETO_PRIVATE_KEY and PASETO_PUBLIC_KEY, as PEM or PASERK; when both are
-// unset the program makes a pair that lasts until it exits.
+// PASETO_PRIVATE_KEY and PASETO_PUBLIC_KEY, as PEM, hex or PASERK; when
+// both are unset the program makes a pair that lasts until it exits.
 //
 //	go run ./_example/public
 //	curl localhost:8000/.well-known/paseto-key

@@ -14,11 +14,14 @@
 //	go run ./_example/websocket
 //
 // Then open http://localhost:8000 in a browser: log in, connect to either
-// route, and edit the token to see how each one fails. From a shell, the
-// refused handshake reads:
+// route, and edit the token to see how each one fails. From a shell, /ws
+// refuses the handshake with a 401, and /ws-close answers 101 Switching
+// Protocols followed by a close frame that carries the reason:
 //
 //	curl -i -H 'Connection: Upgrade' -H 'Upgrade: websocket' -H 'Sec-WebSocket-Version: 13' \
 //	  -H 'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==' 'localhost:8000/ws?token=bad'
+//	curl -i --output - -H 'Connection: Upgrade' -H 'Upgrade: websocket' -H 'Sec-WebSocket-Version: 13' \
+//	  -H 'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==' 'localhost:8000/ws-close?token=bad'
 package main
 
 import (
