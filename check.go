@@ -9,7 +9,9 @@ import (
 
 // CheckOption changes one check (Required, Optional, ...) from the
 // Authorizer's defaults. Check options are resolved when the middleware is
-// built, at route registration, never per request.
+// built, at route registration, never per request; their constructors
+// panic on invalid arguments (an empty name, a nil function), so that the
+// mistake stops the program at start-up, as a conflicting Gin route does.
 type CheckOption interface {
 	applyCheck(*checkConfig)
 }

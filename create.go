@@ -40,13 +40,14 @@ func (t *tokenConfig) fail(err error) {
 
 // Fresh marks an access token as fresh: created from a login with
 // credentials rather than from a refresh token. FreshRequired accepts only
-// fresh tokens.
+// fresh tokens. Only access tokens can be fresh; on other types the
+// Create methods report an error.
 func Fresh() TokenOption {
 	return tokenOptionFunc(func(t *tokenConfig) { t.fresh = true })
 }
 
-// ExpiresIn sets the token's lifetime instead of the Authorizer's default
-// for its type.
+// ExpiresIn sets the token's lifetime, which must be positive, instead of
+// the Authorizer's default for its type.
 func ExpiresIn(d time.Duration) TokenOption {
 	return tokenOptionFunc(func(t *tokenConfig) {
 		if d <= 0 {
@@ -93,10 +94,11 @@ func Issuer(iss string) TokenOption {
 	return tokenOptionFunc(func(t *tokenConfig) { t.issuer = &iss })
 }
 
-// ExtraClaims adds claims to the payload. Each value must encode to JSON;
-// the registered names (sub, type, fresh, jti, iat, nbf, exp, iss, aud) are
-// refused. The payload is encrypted in local tokens but only signed,
-// readable by anyone, in public tokens.
+// ExtraClaims adds claims to the payload, after the registered ones, in key
+// order. Each value must encode to JSON; the registered names (sub, type,
+// fresh, jti, iat, nbf, exp, iss, aud, in any letter case) are refused. The
+// payload is encrypted in local tokens but only signed, readable by anyone,
+// in public tokens.
 func ExtraClaims(claims map[string]any) TokenOption {
 	return tokenOptionFunc(func(t *tokenConfig) {
 		if t.extra == nil {
@@ -139,10 +141,10 @@ func (a *Authorizer) CreateRefreshToken(ctx context.Context, subject string, opt
 	return a.CreateToken(ctx, subject, TypeRefresh, opts...)
 }
 
-// CreateToken creates a token of any type for subject. Types other than
-// access and refresh live for the custom lifetime (30 days by default) and
-// are required with TypeRequired. ctx may be the *gin.Context; a done
-// context stops the creation.
+// CreateToken creates a token of any type for subject; neither may be
+// empty. Types other than access and refresh live for the custom lifetime
+// (30 days by default) and are required with TypeRequired. ctx may be the
+// *gin.Context; a done context stops the creation.
 func (a *Authorizer) CreateToken(ctx context.Context, subject, tokenType string, opts ...TokenOption) (string, error) {
 	if err := ctx.Err(); err != nil {
 		return "", err

@@ -34,8 +34,9 @@ var ErrDenylistFull = errors.New("ginpaseto: memory denylist is full")
 
 // MemoryDenylist is an in-process denylist keyed by jti. Each revocation
 // is kept until the token would expire and dropped after; its size is
-// bounded. It suits a single process: use a shared store (the redis
-// subpackage) when several processes serve the same tokens.
+// bounded. It suits a single process: when several processes serve the
+// same tokens, give WithDenylist a shared store that implements Denylist
+// and Revoker.
 type MemoryDenylist struct {
 	mu        sync.RWMutex
 	until     map[string]time.Time // jti → end of the revocation; zero: never ends
@@ -80,6 +81,11 @@ func (m *MemoryDenylist) Revoke(_ context.Context, claims *Claims) error {
 	} else if now.Sub(m.lastSweep) > time.Minute {
 		m.sweep(now)
 	}
+	// A second revocation of the same jti may extend the first, never
+	// shorten it: zero, for good, is the longest.
+	if old, ok := m.until[claims.JTI]; ok && (old.IsZero() || !claims.Expiration.IsZero() && old.After(claims.Expiration)) {
+		return nil
+	}
 	m.until[claims.JTI] = claims.Expiration
 	return nil
 }
@@ -93,10 +99,12 @@ func (m *MemoryDenylist) Len() int {
 }
 
 // sweep drops ended revocations; the caller holds the lock. Revoke sweeps
-// at most once a minute, or when full, so the cost stays amortized.
+// at most once a minute, or when full, so the cost stays amortized. A
+// revocation ends after its time, not at it: checks still accept a token at
+// the very instant of its exp (plus leeway).
 func (m *MemoryDenylist) sweep(now time.Time) {
 	for jti, until := range m.until {
-		if !until.IsZero() && !now.Before(until) {
+		if !until.IsZero() && now.After(until) {
 			delete(m.until, jti)
 		}
 	}

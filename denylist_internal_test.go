@@ -56,7 +56,7 @@ func TestMemoryDenylistExpiry(t *testing.T) {
 	require.NoError(t, m.Revoke(ctx, &Claims{JTI: "long", Expiration: start.Add(time.Hour)}))
 	require.NoError(t, m.Revoke(ctx, &Claims{JTI: "forever"}))
 
-	// A revocation is dropped by the first sweep at or after its end; until
+	// A revocation is dropped by the first sweep after its end; until
 	// then it still answers revoked, which is harmless since checks refuse
 	// the expired token before they ask.
 	steps := []struct {
@@ -95,6 +95,9 @@ func TestMemoryDenylistCapacityFreedByExpiry(t *testing.T) {
 	assert.True(t, isRevoked(t, m, "a"))
 
 	clk.advance(30 * time.Second)
+	require.ErrorIs(t, m.Revoke(ctx, &Claims{JTI: "d", Expiration: exp}), ErrDenylistFull, "at exp the tokens are still valid")
+
+	clk.advance(time.Second)
 	require.NoError(t, m.Revoke(ctx, &Claims{JTI: "d", Expiration: clk.now().Add(time.Minute)}))
 	assert.Equal(t, 1, m.Len())
 	assert.True(t, isRevoked(t, m, "d"))

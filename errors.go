@@ -49,6 +49,13 @@ func (e *Error) Error() string { return e.Message }
 // Unwrap returns the cause, so errors.Is sees the sentinel errors.
 func (e *Error) Unwrap() error { return e.Err }
 
+// copy returns a copy of e, so that a caller may change it without
+// changing the errors shared by every request.
+func (e *Error) copy() *Error {
+	c := *e
+	return &c
+}
+
 // tokenPresented reports whether the client sent a token (or something in
 // the token's place); RFC 6750 asks for error="invalid_token" then.
 func (e *Error) tokenPresented() bool {

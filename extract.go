@@ -100,8 +100,9 @@ func fromWebSocketQuery(name string) Extractor {
 // JSON request body (Content-Type application/json or +json), as a bare
 // token or, when prefix is not empty, as "<prefix> <token>". It reads at
 // most limit bytes (DefaultMaxBodySize when limit is 0 or less); a larger
-// or non-JSON body counts as carrying no token. The body is restored, so
-// the handler reads it in full afterwards.
+// or non-JSON body counts as carrying no token, a key holding anything but
+// such a string as a malformed one. The body is restored, so the handler
+// reads it in full afterwards.
 func FromJSONBody(key, prefix string, limit int64) Extractor {
 	if limit <= 0 {
 		limit = DefaultMaxBodySize
@@ -188,6 +189,11 @@ func firstToken(c *gin.Context, lookup []Extractor) (string, *Error) {
 func asError(err error) *Error {
 	var e *Error
 	if errors.As(err, &e) {
+		if e == nil {
+			// A nil *Error returned as an error is not nil: refuse, without
+			// keeping a cause whose methods would dereference nil.
+			return errInvalid
+		}
 		return e
 	}
 	return &Error{Status: errInvalid.Status, Message: errInvalid.Message, Err: errors.Join(ErrTokenInvalid, err)}

@@ -1,19 +1,24 @@
 // Package ginpaseto is PASETO authentication for Gin: access and refresh
-// tokens, freshness, revocation and WebSocket authentication, with secure
-// defaults (v4.local tokens, 15-minute access tokens, keys checked at
-// start-up).
+// tokens, freshness, revocation, and tokens in headers, JSON bodies and
+// WebSocket handshakes, with secure defaults (v4.local tokens, 15-minute
+// access tokens, keys checked at start-up).
 //
-// Build one Authorizer with New at start-up, create tokens in your login
-// handler with CreateAccessToken and CreateRefreshToken, and protect routes
-// with the middleware Required, Optional, FreshRequired, RefreshRequired or
+// Build one Authorizer with New at start-up; New refuses to build one
+// without a key, or with a weak one. Create tokens in your login handler
+// with CreateAccessToken and CreateRefreshToken, and protect routes with
+// the middleware Required, Optional, FreshRequired, RefreshRequired or
 // TypeRequired. Later handlers read the verified token with Subject and
-// GetClaims.
+// GetClaims; Revoke makes later checks refuse a token, as logout needs.
 //
-// Every check runs the same steps, in this order: find the token (header,
-// then the other configured locations); reject oversized tokens and any
-// version or purpose the Authorizer has no key for, before any
-// cryptography; decrypt or verify; validate exp, nbf, iat, iss and aud;
-// consult the denylist; check the token type and freshness.
+// Every check runs the same steps, in this order: find the token in the
+// configured locations, the first one found winning (by default the
+// Authorization header, then the token query parameter of WebSocket
+// upgrades); reject oversized or malformed tokens and any version or
+// purpose the Authorizer has no key for, before any cryptography; decrypt
+// or verify; validate exp, nbf, iat, iss and aud; consult the denylist;
+// check the token type and freshness. A failed check answers
+// {"detail": message} with 401, or 503 when the denylist cannot answer;
+// WithErrorHandler replaces that response.
 package ginpaseto
 
 import (
@@ -177,7 +182,10 @@ func (a *Authorizer) fail(c *gin.Context, ch *check, err *Error) {
 		c.Abort()
 		return
 	}
-	a.cfg.errorHandler(c, err)
+	// The common errors are shared by every request: hand the handler its
+	// own copy, which it may change (to reword a message, say) without
+	// racing with other requests or changing what they report.
+	a.cfg.errorHandler(c, err.copy())
 	c.Abort()
 }
 
@@ -266,8 +274,9 @@ func (a *Authorizer) validateClaims(c *Claims) *Error {
 // audience), and returns its claims. Use it to revoke a token the client
 // hands in, or to read one whatever its type; to authenticate with a token
 // string, use CheckToken, which also consults the denylist and checks the
-// type. The ImplicitAssertion and Base64 options apply; other check
-// options are ignored. Errors are *Error values.
+// type. The ImplicitAssertion and Base64 options apply; ImplicitAssertionFrom,
+// which needs a request, is refused; other check options are ignored. Errors
+// are *Error values.
 func (a *Authorizer) ParseToken(tok string, opts ...CheckOption) (*Claims, error) {
 	var cc checkConfig
 	for _, o := range opts {
@@ -276,12 +285,16 @@ func (a *Authorizer) ParseToken(tok string, opts ...CheckOption) (*Claims, error
 		}
 		o.applyCheck(&cc)
 	}
+	if cc.implicitFrom != nil {
+		// Ignoring it would verify the token against no assertion at all.
+		return nil, errors.New("ginpaseto: ParseToken: ImplicitAssertionFrom needs a request; pass the assertion with ImplicitAssertion")
+	}
 	if tok == "" {
-		return nil, errMissing
+		return nil, errMissing.copy()
 	}
 	claims, err := a.verify(tok, cc.implicit, cc.base64)
 	if err != nil {
-		return nil, err
+		return nil, err.copy()
 	}
 	return claims, nil
 }
@@ -290,8 +303,9 @@ func (a *Authorizer) ParseToken(tok string, opts ...CheckOption) (*Claims, error
 // the token: verification, claims, the denylist, and the type, which must
 // be tokenType. Use it for tokens that arrive outside the request's
 // headers, such as the first message on a WebSocket. The ImplicitAssertion
-// and Base64 options apply; options about token locations are ignored.
-// Errors are *Error values, as the middleware would report them.
+// and Base64 options apply, as in ParseToken; options about token locations
+// are ignored. Freshness is not checked: read Claims.Fresh. Errors are
+// *Error values, as the middleware would report them.
 func (a *Authorizer) CheckToken(ctx context.Context, tok, tokenType string, opts ...CheckOption) (*Claims, error) {
 	if tokenType == "" {
 		return nil, errors.New("ginpaseto: CheckToken: token type must not be empty; use ginpaseto.TypeAccess for access tokens")
@@ -301,14 +315,14 @@ func (a *Authorizer) CheckToken(ctx context.Context, tok, tokenType string, opts
 		return nil, err
 	}
 	if err := a.authorize(ctx, &check{tokenType: tokenType}, claims); err != nil {
-		return nil, err
+		return nil, err.copy()
 	}
 	return claims, nil
 }
 
 // Revoke adds the token described by claims to the denylist until it would
-// expire anyway. The denylist must implement Revoker, as MemoryDenylist
-// does.
+// expire anyway (its exp plus the leeway). The denylist must implement
+// Revoker, as MemoryDenylist does, and claims must carry a jti.
 func (a *Authorizer) Revoke(ctx context.Context, claims *Claims) error {
 	r, ok := a.cfg.denylist.(Revoker)
 	if !ok {

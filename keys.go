@@ -16,6 +16,7 @@ import (
 	"io/fs"
 	"math/big"
 	"os"
+	"slices"
 	"strings"
 )
 
@@ -98,14 +99,14 @@ func parseSymmetricKey(v Version, s string) ([]byte, error) {
 		if len(b) != symmetricKeySize {
 			return nil, keyError(option, "the %s key holds %d bytes, not 32; %s", paserkHeader(v, paserkLocal), len(b), hint)
 		}
-		return b, nil
+		return randomLooking(option, b, hint)
 	}
 	hexKey, isHex := decodeHex(s)
 	if isHex && len(hexKey) == symmetricKeySize {
-		return hexKey, nil
+		return randomLooking(option, hexKey, hint)
 	}
 	if b, ok := decodeBase64(s, symmetricKeySize); ok {
-		return b, nil
+		return randomLooking(option, b, hint)
 	}
 	if isHex {
 		return nil, keyError(option, "got %d bytes of hex, not 32; %s", len(hexKey), hint)
@@ -155,6 +156,9 @@ func parseSigningKey(v Version, s string) (crypto.Signer, error) {
 	case v == V3:
 		return p384PrivateKey(b)
 	case len(b) == ed25519.SeedSize:
+		if _, err := randomLooking(option, b, signingHint(v)); err != nil {
+			return nil, err
+		}
 		return ed25519.NewKeyFromSeed(b), nil
 	case len(b) == ed25519.PrivateKeySize:
 		return ed25519PrivateKey(b)
@@ -203,7 +207,7 @@ func parsePublicKey(v Version, s string) (crypto.PublicKey, error) {
 	if len(b) != ed25519.PublicKeySize {
 		return nil, keyError(option, "got %d bytes, not a 32-byte Ed25519 public key; %s", len(b), publicHint(v))
 	}
-	return ed25519.PublicKey(b), nil
+	return checkEd25519Public(ed25519.PublicKey(b))
 }
 
 // readKeyFile reads a key file (bounded to 64 KiB, trimmed of surrounding whitespace) for the *File options.
@@ -429,9 +433,15 @@ func signingKeyFromPEM(v Version, block *pem.Block) (crypto.Signer, error) {
 		if v == V3 {
 			return nil, keyError(option, "got an Ed25519 key but v3 tokens use P-384; remove WithVersion(ginpaseto.V3) to use v4, or supply a P-384 key; %s", genP384)
 		}
+		if _, err := randomLooking(option, k.Seed(), genEd25519); err != nil {
+			return nil, err
+		}
 		return k, nil
 	case *ecdsa.PrivateKey:
 		if err := checkP384(option, v, k.Curve, signingHint(v)); err != nil {
+			return nil, err
+		}
+		if _, err := randomLooking(option, k.D.FillBytes(make([]byte, p384ScalarSize)), genP384); err != nil {
 			return nil, err
 		}
 		return k, nil
@@ -458,7 +468,7 @@ func publicKeyFromPEM(v Version, block *pem.Block) (crypto.PublicKey, error) {
 		if v == V3 {
 			return nil, keyError(option, "got an Ed25519 key but v3 tokens use P-384; remove WithVersion(ginpaseto.V3) to use v4, or supply a P-384 key")
 		}
-		return k, nil
+		return checkEd25519Public(k)
 	case *ecdsa.PublicKey:
 		if err := checkP384(option, v, k.Curve, publicHint(v)); err != nil {
 			return nil, err
@@ -493,11 +503,74 @@ func checkP384(option string, v Version, curve elliptic.Curve, hint string) erro
 // public key) only if the public half belongs to the seed: a mismatched key
 // would sign tokens that its own public key cannot verify.
 func ed25519PrivateKey(b []byte) (ed25519.PrivateKey, error) {
+	if _, err := randomLooking(optPrivateKey, b[:ed25519.SeedSize], genEd25519); err != nil {
+		return nil, err
+	}
 	key := ed25519.NewKeyFromSeed(b[:ed25519.SeedSize])
 	if !bytes.Equal(key[ed25519.SeedSize:], b[ed25519.SeedSize:]) {
 		return nil, keyError(optPrivateKey, "the 64-byte Ed25519 key's public half does not match its seed; the key is corrupt or was assembled from two keys; %s", genEd25519)
 	}
 	return key, nil
+}
+
+// minDistinctKeyBytes is the fewest distinct byte values a secret of 32
+// bytes or more may hold. 32 random bytes hold about 30, and fewer than 16
+// with a probability below 1e-16; placeholders such as 64 zeros, the scalar
+// 1 or a repeated "0123456789abcdef" hold 1 to 8.
+const minDistinctKeyBytes = 16
+
+// randomLooking returns b, a secret of 32 bytes or more, unless it repeats
+// too few byte values to have come from a random generator: a placeholder
+// key is public, so it would let anyone create tokens.
+func randomLooking(option string, b []byte, hint string) ([]byte, error) {
+	var seen [256]bool
+	n := 0
+	for _, c := range b {
+		if !seen[c] {
+			seen[c] = true
+			n++
+		}
+	}
+	if n < minDistinctKeyBytes {
+		return nil, keyError(option, "the key repeats only %d distinct byte values, as a placeholder does and a random key does not; %s", n, hint)
+	}
+	return b, nil
+}
+
+// curve25519P is the field prime of Ed25519, 2^255 - 19.
+var curve25519P = new(big.Int).Sub(new(big.Int).Lsh(big.NewInt(1), 255), big.NewInt(19))
+
+// checkEd25519Public refuses a public key of small order (1, 2, 4 or 8),
+// such as 32 zero bytes. crypto/ed25519 accepts signatures against those
+// without any private key behind them (for the identity point, R = identity
+// and S = 0 verify any message), so such a key would let anyone forge tokens.
+func checkEd25519Public(k ed25519.PublicKey) (ed25519.PublicKey, error) {
+	// A point and its Montgomery form u = (1+y)/(1-y) have the same order,
+	// with y read as crypto/ed25519 reads it: sign bit cleared, reduced mod
+	// p. Double u = X/Z three times; the order divides 8 exactly when the
+	// result is the point at infinity, Z = 0.
+	le := bytes.Clone(k)
+	le[31] &= 0x7f
+	slices.Reverse(le)
+	p := curve25519P
+	y := new(big.Int).SetBytes(le)
+	x := new(big.Int).Add(big.NewInt(1), y)
+	z := new(big.Int).Sub(big.NewInt(1), y)
+	a := big.NewInt(486662)
+	for range 3 {
+		// X' = (X^2 - Z^2)^2, Z' = 4XZ(X^2 + AXZ + Z^2)
+		xx := new(big.Int).Mul(x, x)
+		zz := new(big.Int).Mul(z, z)
+		xz := new(big.Int).Mul(x, z)
+		sum := new(big.Int).Mul(a, xz)
+		sum.Add(sum, xx).Add(sum, zz)
+		z.Mul(xz, sum).Lsh(z, 2).Mod(z, p)
+		x.Sub(xx, zz).Mul(x, x).Mod(x, p)
+	}
+	if z.Sign() == 0 {
+		return nil, keyError(optPublicKey, "the key is a point of small order, against which anyone can forge a signature; it is a placeholder or corrupt; %s", genPublic)
+	}
+	return k, nil
 }
 
 // p384PrivateKey parses a 48-byte big-endian P-384 scalar, which must be in
@@ -509,6 +582,9 @@ func p384PrivateKey(b []byte) (*ecdsa.PrivateKey, error) {
 	key, err := ecdsa.ParseRawPrivateKey(elliptic.P384(), b)
 	if err != nil {
 		return nil, keyError(optPrivateKey, "the P-384 private key is out of range (it must be between 1 and the curve order minus 1); %s", genP384)
+	}
+	if _, err := randomLooking(optPrivateKey, b, genP384); err != nil {
+		return nil, err
 	}
 	return key, nil
 }

@@ -3,6 +3,7 @@ package ginpaseto
 import (
 	"errors"
 	"fmt"
+	"reflect"
 	"slices"
 	"strings"
 	"time"
@@ -140,8 +141,10 @@ func WithVersion(v Version) Option {
 	}
 }
 
-// WithPurpose sets the purpose of created tokens: Local (default), which
-// needs WithSecretKey, or Public, which needs WithPrivateKey.
+// WithPurpose sets the purpose of created tokens: Local, which needs
+// WithSecretKey, or Public, which needs WithPrivateKey to create tokens
+// (WithPublicKey alone only verifies them). Default Local, or Public when
+// no secret key is given. AsPurpose overrides it for one token.
 func WithPurpose(p Purpose) Option {
 	return func(c *config) error {
 		if !p.valid() {
@@ -176,17 +179,20 @@ func lifetimeOption(name string, d time.Duration, field func(*config) *time.Dura
 	}
 }
 
-// WithAccessLifetime sets how long access tokens live. Default 15 minutes.
+// WithAccessLifetime sets how long access tokens live; it must be
+// positive. Default 15 minutes.
 func WithAccessLifetime(d time.Duration) Option {
 	return lifetimeOption("WithAccessLifetime", d, func(c *config) *time.Duration { return &c.accessLifetime })
 }
 
-// WithRefreshLifetime sets how long refresh tokens live. Default 30 days.
+// WithRefreshLifetime sets how long refresh tokens live; it must be
+// positive. Default 30 days.
 func WithRefreshLifetime(d time.Duration) Option {
 	return lifetimeOption("WithRefreshLifetime", d, func(c *config) *time.Duration { return &c.refreshLifetime })
 }
 
-// WithCustomLifetime sets how long tokens of custom types live. Default 30 days.
+// WithCustomLifetime sets how long tokens of custom types live; it must be
+// positive. Default 30 days.
 func WithCustomLifetime(d time.Duration) Option {
 	return lifetimeOption("WithCustomLifetime", d, func(c *config) *time.Duration { return &c.customLifetime })
 }
@@ -212,8 +218,8 @@ func WithIssuer(iss string) Option {
 	return func(c *config) error { c.issuer = iss; return nil }
 }
 
-// WithExpectedIssuer makes every check require iss to equal iss.
-// Default: iss is not checked.
+// WithExpectedIssuer makes every check, and ParseToken, require the
+// token's iss claim to equal iss. Default: the issuer is not checked.
 func WithExpectedIssuer(iss string) Option {
 	return func(c *config) error {
 		if iss == "" {
@@ -224,8 +230,8 @@ func WithExpectedIssuer(iss string) Option {
 	}
 }
 
-// WithExpectedAudience makes every check require aud to contain aud.
-// Default: aud is not checked.
+// WithExpectedAudience makes every check, and ParseToken, require the
+// token's aud claim to contain aud. Default: the audience is not checked.
 func WithExpectedAudience(aud string) Option {
 	return func(c *config) error {
 		if aud == "" {
@@ -237,7 +243,8 @@ func WithExpectedAudience(aud string) Option {
 }
 
 // WithMaxTokenSize sets the largest token, in bytes, that a check will look
-// at; larger ones are rejected before any decoding. Default 8 KiB.
+// at; larger ones are rejected before any decoding. At least 64; default
+// 8 KiB.
 func WithMaxTokenSize(n int) Option {
 	return func(c *config) error {
 		if n < 64 {
@@ -335,10 +342,12 @@ func WithMaxBodySize(n int64) Option {
 
 // WithDenylist sets the revocation store that checks consult. Default: a
 // MemoryDenylist created by New, which suits a single process; use a shared
-// store when several processes serve the same tokens.
+// store when several processes serve the same tokens. Authorizer.Revoke
+// writes to the store only if it also implements Revoker.
 func WithDenylist(d Denylist) Option {
 	return func(c *config) error {
-		if d == nil {
+		if v := reflect.ValueOf(d); d == nil || v.Kind() == reflect.Pointer && v.IsNil() {
+			// A nil pointer would pass here and panic on every request.
 			return errors.New("ginpaseto: WithDenylist: denylist is nil; to turn revocation checks off, use WithRevocableTypes() with no types")
 		}
 		c.denylist = d
