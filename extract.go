@@ -184,8 +184,9 @@ func firstToken(c *gin.Context, lookup []Extractor) (string, *Error) {
 }
 
 // asError turns an error from application code (an Extractor, an assertion
-// function) into the *Error a check reports: a *Error as is, anything else
-// as a 401 invalid token that keeps the cause for logs.
+// function) into the *Error a check reports: a *Error as is (with 401 if
+// its status is not an error status), anything else as a 401 invalid token
+// that keeps the cause for logs.
 func asError(err error) *Error {
 	var e *Error
 	if errors.As(err, &e) {
@@ -193,6 +194,13 @@ func asError(err error) *Error {
 			// A nil *Error returned as an error is not nil: refuse, without
 			// keeping a cause whose methods would dereference nil.
 			return errInvalid
+		}
+		if e.Status < 400 || e.Status > 599 {
+			// A refusal must not read as success: a zero or 2xx status
+			// becomes 401.
+			fixed := e.copy()
+			fixed.Status = http.StatusUnauthorized
+			return fixed
 		}
 		return e
 	}

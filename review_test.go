@@ -239,6 +239,22 @@ func TestNilErrorFromApplicationCode(t *testing.T) {
 	}
 }
 
+// TestErrorWithoutStatusFromApplicationCode: an *Error whose status is not
+// an error status must not let a refused request answer 200.
+func TestErrorWithoutStatusFromApplicationCode(t *testing.T) {
+	gin.SetMode(gin.TestMode)
+	a, err := New(WithSecretKey(reviewKey))
+	require.NoError(t, err)
+	r := gin.New()
+	r.GET("/", a.Required(TokenSource(func(*gin.Context) (string, error) {
+		return "", &Error{Message: "No session", Err: ErrTokenMissing}
+	})), func(c *gin.Context) { c.String(http.StatusOK, "reached") })
+	w := httptest.NewRecorder()
+	r.ServeHTTP(w, httptest.NewRequest(http.MethodGet, "/", nil))
+	assert.Equal(t, http.StatusUnauthorized, w.Code)
+	assert.Equal(t, `{"detail":"No session"}`, w.Body.String())
+}
+
 // TestParseTokenRefusesImplicitAssertionFrom: ParseToken has no request to
 // compute the assertion from; ignoring the option would accept tokens that
 // carry no assertion where the caller asked for one.
