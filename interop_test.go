@@ -20,13 +20,12 @@ import (
 // interopKeys is one key set of one version, held both as go-paseto keys
 // and as the options that give the same keys to New.
 type interopKeys struct {
-	name     string
-	local    bool
-	v2       bool // no implicit assertions
-	opts     []ginpaseto.Option
-	seal     func(tok paseto.Token, implicit []byte) string
-	parse    func(p paseto.Parser, tok string, implicit []byte) (*paseto.Token, error)
-	newToken func(context.Context, *ginpaseto.Authorizer) (string, error)
+	name  string
+	local bool
+	v2    bool // no implicit assertions
+	opts  []ginpaseto.Option
+	seal  func(tok paseto.Token, implicit []byte) string
+	parse func(p paseto.Parser, tok string, implicit []byte) (*paseto.Token, error)
 }
 
 func newInteropKeys(t *testing.T) []interopKeys {
