@@ -22,8 +22,8 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// reviewKey is a v4.local key for the tests in this file.
-const reviewKey = "707172737475767778797a7b7c7d7e7f808182838485868788898a8b8c8d8e8f"
+// internalTestKey is a fixed v4.local key for internal tests.
+const internalTestKey = "707172737475767778797a7b7c7d7e7f808182838485868788898a8b8c8d8e8f"
 
 // smallOrderEd25519 are encodings of the Ed25519 points of order 1, 2, 4
 // and 8, with and without the sign bit, and the non-canonical encodings of
@@ -126,7 +126,7 @@ func TestPlaceholderSecretKeysRefused(t *testing.T) {
 	}
 
 	// Keys with many distinct bytes, even in sequence, are accepted.
-	for _, key := range []string{reviewKey, "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f"} {
+	for _, key := range []string{internalTestKey, "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f"} {
 		_, err := New(WithSecretKey(key))
 		require.NoError(t, err)
 		_, err = New(WithPrivateKey(key))
@@ -139,13 +139,13 @@ func TestPlaceholderSecretKeysRefused(t *testing.T) {
 // change would leak into other requests and race with them.
 func TestErrorHandlerGetsItsOwnError(t *testing.T) {
 	gin.SetMode(gin.TestMode)
-	reworded, err := New(WithSecretKey(reviewKey), WithErrorHandler(func(c *gin.Context, e *Error) {
+	reworded, err := New(WithSecretKey(internalTestKey), WithErrorHandler(func(c *gin.Context, e *Error) {
 		e.Message = "Sign in again: " + e.Message
 		e.Status = http.StatusForbidden
 		DefaultErrorHandler(c, e)
 	}))
 	require.NoError(t, err)
-	plain, err := New(WithSecretKey(reviewKey))
+	plain, err := New(WithSecretKey(internalTestKey))
 	require.NoError(t, err)
 
 	r := gin.New()
@@ -183,7 +183,7 @@ func TestErrorHandlerGetsItsOwnError(t *testing.T) {
 // TestParseTokenErrorsAreNotShared: a caller that changes the *Error that
 // ParseToken or CheckToken returned changes nothing for later calls.
 func TestParseTokenErrorsAreNotShared(t *testing.T) {
-	a, err := New(WithSecretKey(reviewKey))
+	a, err := New(WithSecretKey(internalTestKey))
 	require.NoError(t, err)
 	refresh, err := a.CreateRefreshToken(context.Background(), "alice")
 	require.NoError(t, err)
@@ -210,7 +210,7 @@ func TestParseTokenErrorsAreNotShared(t *testing.T) {
 // request refused, not a nil dereference.
 func TestNilErrorFromApplicationCode(t *testing.T) {
 	gin.SetMode(gin.TestMode)
-	a, err := New(WithSecretKey(reviewKey))
+	a, err := New(WithSecretKey(internalTestKey))
 	require.NoError(t, err)
 	tok, err := a.CreateAccessToken(context.Background(), "alice")
 	require.NoError(t, err)
@@ -243,7 +243,7 @@ func TestNilErrorFromApplicationCode(t *testing.T) {
 // an error status must not let a refused request answer 200.
 func TestErrorWithoutStatusFromApplicationCode(t *testing.T) {
 	gin.SetMode(gin.TestMode)
-	a, err := New(WithSecretKey(reviewKey))
+	a, err := New(WithSecretKey(internalTestKey))
 	require.NoError(t, err)
 	r := gin.New()
 	r.GET("/", a.Required(TokenSource(func(*gin.Context) (string, error) {
@@ -259,7 +259,7 @@ func TestErrorWithoutStatusFromApplicationCode(t *testing.T) {
 // compute the assertion from; ignoring the option would accept tokens that
 // carry no assertion where the caller asked for one.
 func TestParseTokenRefusesImplicitAssertionFrom(t *testing.T) {
-	a, err := New(WithSecretKey(reviewKey))
+	a, err := New(WithSecretKey(internalTestKey))
 	require.NoError(t, err)
 	unbound, err := a.CreateAccessToken(context.Background(), "alice")
 	require.NoError(t, err)
@@ -277,7 +277,7 @@ func TestParseTokenRefusesImplicitAssertionFrom(t *testing.T) {
 func TestRevocationHoldsAtExpInstant(t *testing.T) {
 	ctx := context.Background()
 	clk := newFakeTime()
-	a, err := New(WithSecretKey(reviewKey), WithLeeway(30*time.Second), WithClock(clk.now))
+	a, err := New(WithSecretKey(internalTestKey), WithLeeway(30*time.Second), WithClock(clk.now))
 	require.NoError(t, err)
 	tok, err := a.CreateAccessToken(ctx, "alice")
 	require.NoError(t, err)
@@ -324,9 +324,9 @@ func TestRevokeNeverShortens(t *testing.T) {
 // pass a nil check and panic on the first request.
 func TestWithDenylistNilPointer(t *testing.T) {
 	var m *MemoryDenylist
-	_, err := New(WithSecretKey(reviewKey), WithDenylist(m))
+	_, err := New(WithSecretKey(internalTestKey), WithDenylist(m))
 	require.ErrorContains(t, err, "denylist is nil")
-	_, err = New(WithSecretKey(reviewKey), WithDenylist(nil))
+	_, err = New(WithSecretKey(internalTestKey), WithDenylist(nil))
 	require.ErrorContains(t, err, "denylist is nil")
 	require.False(t, errors.Is(err, ErrTokenInvalid))
 }
