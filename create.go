@@ -187,6 +187,10 @@ func (a *Authorizer) CreateToken(ctx context.Context, subject, tokenType string,
 	if err != nil {
 		return "", fmt.Errorf("ginpaseto: creating token: %w", err)
 	}
+	if len(tok) > a.cfg.maxTokenSize {
+		// Checks refuse it unread; better to say so now than at every request.
+		return "", fmt.Errorf("ginpaseto: the token would be %d bytes, over the %d that checks accept; put less in its claims or footer, or raise WithMaxTokenSize", len(tok), a.cfg.maxTokenSize)
+	}
 	if t.base64 {
 		tok = base64.StdEncoding.EncodeToString([]byte(tok))
 	}

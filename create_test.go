@@ -273,6 +273,8 @@ func TestCreateErrors(t *testing.T) {
 		{"footer number", create{ctx, "alice", "access", []ginpaseto.TokenOption{ginpaseto.Footer(42)}}, "footer"},
 		{"footer array", create{ctx, "alice", "access", []ginpaseto.TokenOption{ginpaseto.Footer([]string{"a"})}}, "footer"},
 		{"footer not encodable", create{ctx, "alice", "access", []ginpaseto.TokenOption{ginpaseto.Footer(map[string]any{"c": make(chan int)})}}, "footer"},
+		{"token over the size cap", create{ctx, "alice", "access", []ginpaseto.TokenOption{
+			ginpaseto.ExtraClaims(map[string]any{"blob": strings.Repeat("x", ginpaseto.DefaultMaxTokenSize)})}}, "WithMaxTokenSize"},
 		{"claim not encodable", create{ctx, "alice", "access", []ginpaseto.TokenOption{
 			ginpaseto.ExtraClaims(map[string]any{"ch": make(chan int)})}}, `claim "ch" cannot be encoded`},
 		{"claim func", create{ctx, "alice", "access", []ginpaseto.TokenOption{
