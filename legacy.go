@@ -18,14 +18,10 @@ var noRules = paseto.NewParserWithoutExpiryCheck()
 
 var errNoImplicitV2 = errors.New("v2 tokens do not support implicit assertions")
 
-// pasetoToken rebuilds a go-paseto token from a payload, for sealing.
-func pasetoToken(payload, footer []byte) (*paseto.Token, error) {
-	return paseto.NewTokenFromClaimsJSON(payload, footer)
-}
-
-// sealWith runs a go-paseto sealing function over payload and footer.
+// sealWith rebuilds a go-paseto token from payload and footer and seals it
+// with seal.
 func sealWith(payload, footer []byte, seal func(paseto.Token) string) (string, error) {
-	t, err := pasetoToken(payload, footer)
+	t, err := paseto.NewTokenFromClaimsJSON(payload, footer)
 	if err != nil {
 		return "", err
 	}
