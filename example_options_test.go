@@ -373,7 +373,7 @@ func ExampleWithExpectedAudience() {
 }
 
 // Oversized tokens are refused before any decoding, which bounds the work a
-// client can cause.
+// client can cause. The Authorizer will not create one either.
 func ExampleWithMaxTokenSize() {
 	auth, err := ginpaseto.New(
 		ginpaseto.WithSecretKey(exampleSecretKey),
@@ -382,15 +382,24 @@ func ExampleWithMaxTokenSize() {
 	if err != nil {
 		log.Fatal(err)
 	}
+	bio := ginpaseto.ExtraClaims(map[string]any{"bio": strings.Repeat("x", 1024)})
 	small, _ := auth.CreateAccessToken(context.Background(), "alice")
-	large, _ := auth.CreateAccessToken(context.Background(), "alice",
-		ginpaseto.ExtraClaims(map[string]any{"bio": strings.Repeat("x", 1024)}))
+	_, err = auth.CreateAccessToken(context.Background(), "alice", bio)
+	fmt.Println(err)
+
+	// Another service with the same key and the default limit made this one.
+	other, err := ginpaseto.New(ginpaseto.WithSecretKey(exampleSecretKey))
+	if err != nil {
+		log.Fatal(err)
+	}
+	large, _ := other.CreateAccessToken(context.Background(), "alice", bio)
 
 	_, err = auth.ParseToken(small)
 	fmt.Println(err)
 	_, err = auth.ParseToken(large)
 	fmt.Println(err)
 	// Output:
+	// ginpaseto: the token would be 1708 bytes, over the 1024 that checks accept; put less in its claims or footer, or raise WithMaxTokenSize
 	// <nil>
 	// PASETO token is too large
 }

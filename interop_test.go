@@ -92,14 +92,16 @@ func newInteropKeys(t *testing.T) []interopKeys {
 	}
 }
 
-// authFor builds the Authorizer for keys, creating tokens of their purpose.
-func authFor(t *testing.T, keys interopKeys) *ginpaseto.Authorizer {
+// authFor builds the Authorizer for keys, creating tokens of their purpose,
+// with more options if any.
+func authFor(t *testing.T, keys interopKeys, more ...ginpaseto.Option) *ginpaseto.Authorizer {
 	t.Helper()
 	purpose := ginpaseto.Public
 	if keys.local {
 		purpose = ginpaseto.Local
 	}
-	auth, err := ginpaseto.New(append(slices.Clone(keys.opts), ginpaseto.WithPurpose(purpose))...)
+	opts := append(slices.Clone(keys.opts), ginpaseto.WithPurpose(purpose))
+	auth, err := ginpaseto.New(append(opts, more...)...)
 	require.NoError(t, err)
 	return auth
 }
@@ -305,14 +307,7 @@ func TestInteropExpiredForGoPaseto(t *testing.T) {
 	past := time.Now().Add(-time.Hour)
 	for _, keys := range newInteropKeys(t) {
 		t.Run(keys.name, func(t *testing.T) {
-			opts := append(slices.Clone(keys.opts), ginpaseto.WithClock(func() time.Time { return past }))
-			if keys.local {
-				opts = append(opts, ginpaseto.WithPurpose(ginpaseto.Local))
-			} else {
-				opts = append(opts, ginpaseto.WithPurpose(ginpaseto.Public))
-			}
-			auth, err := ginpaseto.New(opts...)
-			require.NoError(t, err)
+			auth := authFor(t, keys, ginpaseto.WithClock(func() time.Time { return past }))
 			tok, err := auth.CreateAccessToken(context.Background(), "alice")
 			require.NoError(t, err)
 			_, err = keys.parse(paseto.NewParser(), tok, nil)

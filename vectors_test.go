@@ -73,24 +73,23 @@ func afterExpiry() time.Time { return time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC
 // vectorKeyOptions returns one key configuration per way the vector's keys
 // can be given to New, by name. Each must verify the vector's token.
 func vectorKeyOptions(tv tokenVector) map[string]Option {
+	forms := []struct {
+		name string
+		key  string
+		with func(string) Option
+	}{
+		{"key", tv.Key, WithSecretKey},
+		{"public-key", tv.PublicKey, WithPublicKey},
+		{"public-key-pem", tv.PublicKeyPEM, WithPublicKey},
+		{"secret-key", tv.SecretKey, WithPrivateKey},
+		{"secret-key-seed", tv.SecretKeySeed, WithPrivateKey},
+		{"secret-key-pem", tv.SecretKeyPEM, WithPrivateKey},
+	}
 	opts := map[string]Option{}
-	if tv.Key != "" {
-		opts["key"] = WithSecretKey(tv.Key)
-	}
-	if tv.PublicKey != "" {
-		opts["public-key"] = WithPublicKey(tv.PublicKey)
-	}
-	if tv.PublicKeyPEM != "" {
-		opts["public-key-pem"] = WithPublicKey(tv.PublicKeyPEM)
-	}
-	if tv.SecretKey != "" {
-		opts["secret-key"] = WithPrivateKey(tv.SecretKey)
-	}
-	if tv.SecretKeySeed != "" {
-		opts["secret-key-seed"] = WithPrivateKey(tv.SecretKeySeed)
-	}
-	if tv.SecretKeyPEM != "" {
-		opts["secret-key-pem"] = WithPrivateKey(tv.SecretKeyPEM)
+	for _, f := range forms {
+		if f.key != "" {
+			opts[f.name] = f.with(f.key)
+		}
 	}
 	return opts
 }

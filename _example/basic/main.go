@@ -16,7 +16,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 	"github.com/ginpaseto/ginpaseto"
-	"github.com/ginpaseto/ginpaseto/_example/examplekey"
+	"github.com/ginpaseto/ginpaseto/_example/exampleapp"
 )
 
 // User is the login request body.
@@ -26,7 +26,7 @@ type User struct {
 }
 
 func main() {
-	auth, err := ginpaseto.New(ginpaseto.WithSecretKey(examplekey.SecretKey()))
+	auth, err := ginpaseto.New(ginpaseto.WithSecretKey(exampleapp.SecretKey()))
 	if err != nil {
 		log.Fatal(err)
 	}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 	"github.com/ginpaseto/ginpaseto"
+	"github.com/ginpaseto/ginpaseto/_example/exampleapp"
 )
 
 func (a *app) status(c *gin.Context) {
@@ -52,13 +53,11 @@ func (a *app) refresh(c *gin.Context) {
 func (a *app) issueTokens(c *gin.Context, username string) {
 	role := ginpaseto.ExtraClaims(map[string]any{"role": a.users[username].role})
 	access, err := a.auth.CreateAccessToken(c, username, role)
-	if err != nil {
-		c.JSON(http.StatusInternalServerError, gin.H{"detail": "Could not create token"})
+	if exampleapp.TokenFailed(c, err) {
 		return
 	}
 	refresh, err := a.auth.CreateRefreshToken(c, username)
-	if err != nil {
-		c.JSON(http.StatusInternalServerError, gin.H{"detail": "Could not create token"})
+	if exampleapp.TokenFailed(c, err) {
 		return
 	}
 	c.JSON(http.StatusOK, gin.H{"access_token": access, "refresh_token": refresh})

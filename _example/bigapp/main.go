@@ -25,7 +25,7 @@ import (
 	"time"
 
 	"github.com/ginpaseto/ginpaseto"
-	"github.com/ginpaseto/ginpaseto/_example/examplekey"
+	"github.com/ginpaseto/ginpaseto/_example/exampleapp"
 )
 
 // user is an account. A real service keeps a password hash (argon2id,
@@ -48,15 +48,11 @@ type app struct {
 }
 
 func main() {
-	auth, err := ginpaseto.New(ginpaseto.WithSecretKey(examplekey.SecretKey()))
+	auth, err := ginpaseto.New(ginpaseto.WithSecretKey(exampleapp.SecretKey()))
 	if err != nil {
 		log.Fatal(err)
 	}
-	port := os.Getenv("PORT")
-	if port == "" {
-		port = "8000"
-	}
-	ln, err := net.Listen("tcp", ":"+port)
+	ln, err := net.Listen("tcp", exampleapp.Addr())
 	if err != nil {
 		log.Fatal(err)
 	}

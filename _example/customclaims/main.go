@@ -16,13 +16,12 @@ package main
 import (
 	"log"
 	"net/http"
-	"os"
 	"slices"
 	"time"
 
 	"github.com/gin-gonic/gin"
 	"github.com/ginpaseto/ginpaseto"
-	"github.com/ginpaseto/ginpaseto/_example/examplekey"
+	"github.com/ginpaseto/ginpaseto/_example/exampleapp"
 )
 
 // User is the login request body.
@@ -48,15 +47,11 @@ var accounts = map[string]struct {
 }
 
 func main() {
-	auth, err := ginpaseto.New(ginpaseto.WithSecretKey(examplekey.SecretKey()))
+	auth, err := ginpaseto.New(ginpaseto.WithSecretKey(exampleapp.SecretKey()))
 	if err != nil {
 		log.Fatal(err)
 	}
-	port := os.Getenv("PORT")
-	if port == "" {
-		port = "8000"
-	}
-	log.Fatal(newRouter(auth).Run(":" + port))
+	log.Fatal(newRouter(auth).Run(exampleapp.Addr()))
 }
 
 func newRouter(auth *ginpaseto.Authorizer) *gin.Engine {
@@ -71,8 +66,7 @@ func newRouter(auth *ginpaseto.Authorizer) *gin.Engine {
 		}
 		roles := ginpaseto.ExtraClaims(map[string]any{"roles": account.roles})
 		token, err := auth.CreateAccessToken(c, u.Username, roles)
-		if err != nil {
-			c.AbortWithError(http.StatusInternalServerError, err)
+		if exampleapp.TokenFailed(c, err) {
 			return
 		}
 		c.JSON(http.StatusOK, gin.H{"access_token": token})
@@ -97,8 +91,7 @@ func newRouter(auth *ginpaseto.Authorizer) *gin.Engine {
 			return
 		}
 		invite, err := auth.CreateToken(c, req.Email, "invite", ginpaseto.ExpiresIn(48*time.Hour))
-		if err != nil {
-			c.AbortWithError(http.StatusInternalServerError, err)
+		if exampleapp.TokenFailed(c, err) {
 			return
 		}
 		c.JSON(http.StatusOK, gin.H{"invite_token": invite})

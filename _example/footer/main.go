@@ -18,18 +18,11 @@ package main
 import (
 	"log"
 	"net/http"
-	"os"
 
 	"github.com/gin-gonic/gin"
 	"github.com/ginpaseto/ginpaseto"
-	"github.com/ginpaseto/ginpaseto/_example/examplekey"
+	"github.com/ginpaseto/ginpaseto/_example/exampleapp"
 )
-
-// User is the login request body.
-type User struct {
-	Username string `json:"username"`
-	Password string `json:"password"`
-}
 
 // Footer is the JSON footer of every token this program creates.
 type Footer struct {
@@ -43,15 +36,11 @@ const keyID = "2026-01"
 var tenants = []string{"acme", "globex"}
 
 func main() {
-	auth, err := ginpaseto.New(ginpaseto.WithSecretKey(examplekey.SecretKey()))
+	auth, err := ginpaseto.New(ginpaseto.WithSecretKey(exampleapp.SecretKey()))
 	if err != nil {
 		log.Fatal(err)
 	}
-	port := os.Getenv("PORT")
-	if port == "" {
-		port = "8000"
-	}
-	log.Fatal(newRouter(auth).Run(":" + port))
+	log.Fatal(newRouter(auth).Run(exampleapp.Addr()))
 }
 
 func newRouter(auth *ginpaseto.Authorizer) *gin.Engine {
@@ -62,14 +51,12 @@ func newRouter(auth *ginpaseto.Authorizer) *gin.Engine {
 		bound := ginpaseto.ImplicitAssertion([]byte(tenant))
 		g := r.Group("/" + tenant)
 		g.POST("/login", func(c *gin.Context) {
-			var u User
-			if err := c.ShouldBindJSON(&u); err != nil || u.Username != "test" || u.Password != "test" {
-				c.JSON(http.StatusUnauthorized, gin.H{"detail": "Bad username or password"})
+			username, ok := exampleapp.Login(c)
+			if !ok {
 				return
 			}
-			token, err := auth.CreateAccessToken(c, u.Username, bound, ginpaseto.Footer(Footer{KeyID: keyID}))
-			if err != nil {
-				c.AbortWithError(http.StatusInternalServerError, err)
+			token, err := auth.CreateAccessToken(c, username, bound, ginpaseto.Footer(Footer{KeyID: keyID}))
+			if exampleapp.TokenFailed(c, err) {
 				return
 			}
 			c.JSON(http.StatusOK, gin.H{"access_token": token})

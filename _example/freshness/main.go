@@ -14,55 +14,40 @@ package main
 import (
 	"log"
 	"net/http"
-	"os"
 
 	"github.com/gin-gonic/gin"
 	"github.com/ginpaseto/ginpaseto"
-	"github.com/ginpaseto/ginpaseto/_example/examplekey"
+	"github.com/ginpaseto/ginpaseto/_example/exampleapp"
 )
 
-// User is the login request body.
-type User struct {
-	Username string `json:"username"`
-	Password string `json:"password"`
-}
-
 func main() {
-	auth, err := ginpaseto.New(ginpaseto.WithSecretKey(examplekey.SecretKey()))
+	auth, err := ginpaseto.New(ginpaseto.WithSecretKey(exampleapp.SecretKey()))
 	if err != nil {
 		log.Fatal(err)
 	}
-	port := os.Getenv("PORT")
-	if port == "" {
-		port = "8000"
-	}
-	log.Fatal(newRouter(auth).Run(":" + port))
+	log.Fatal(newRouter(auth).Run(exampleapp.Addr()))
 }
 
 func newRouter(auth *ginpaseto.Authorizer) *gin.Engine {
 	r := gin.Default()
 	r.POST("/login", func(c *gin.Context) {
-		var u User
-		if err := c.ShouldBindJSON(&u); err != nil || u.Username != "test" || u.Password != "test" {
-			c.JSON(http.StatusUnauthorized, gin.H{"detail": "Bad username or password"})
+		username, ok := exampleapp.Login(c)
+		if !ok {
 			return
 		}
-		access, err := auth.CreateAccessToken(c, u.Username, ginpaseto.Fresh())
-		if err != nil {
-			c.AbortWithError(http.StatusInternalServerError, err)
+		access, err := auth.CreateAccessToken(c, username, ginpaseto.Fresh())
+		if exampleapp.TokenFailed(c, err) {
 			return
 		}
-		refresh, err := auth.CreateRefreshToken(c, u.Username)
-		if err != nil {
-			c.AbortWithError(http.StatusInternalServerError, err)
+		refresh, err := auth.CreateRefreshToken(c, username)
+		if exampleapp.TokenFailed(c, err) {
 			return
 		}
 		c.JSON(http.StatusOK, gin.H{"access_token": access, "refresh_token": refresh})
 	})
 	r.POST("/refresh", auth.RefreshRequired(), func(c *gin.Context) {
 		access, err := auth.CreateAccessToken(c, ginpaseto.Subject(c))
-		if err != nil {
-			c.AbortWithError(http.StatusInternalServerError, err)
+		if exampleapp.TokenFailed(c, err) {
 			return
 		}
 		c.JSON(http.StatusOK, gin.H{"access_token": access})

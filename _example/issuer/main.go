@@ -12,11 +12,10 @@ package main
 import (
 	"log"
 	"net/http"
-	"os"
 
 	"github.com/gin-gonic/gin"
 	"github.com/ginpaseto/ginpaseto"
-	"github.com/ginpaseto/ginpaseto/_example/examplekey"
+	"github.com/ginpaseto/ginpaseto/_example/exampleapp"
 )
 
 const (
@@ -24,22 +23,12 @@ const (
 	audience = "orders" // this service
 )
 
-// User is the login request body.
-type User struct {
-	Username string `json:"username"`
-	Password string `json:"password"`
-}
-
 func main() {
-	auth, err := newAuthorizer(examplekey.SecretKey(), audience)
+	auth, err := newAuthorizer(exampleapp.SecretKey(), audience)
 	if err != nil {
 		log.Fatal(err)
 	}
-	port := os.Getenv("PORT")
-	if port == "" {
-		port = "8000"
-	}
-	log.Fatal(newRouter(auth).Run(":" + port))
+	log.Fatal(newRouter(auth).Run(exampleapp.Addr()))
 }
 
 // newAuthorizer is how every service of the system builds its Authorizer:
@@ -56,16 +45,14 @@ func newAuthorizer(secretKey, audience string) (*ginpaseto.Authorizer, error) {
 func newRouter(auth *ginpaseto.Authorizer) *gin.Engine {
 	r := gin.Default()
 	r.POST("/login", func(c *gin.Context) {
-		var u User
-		if err := c.ShouldBindJSON(&u); err != nil || u.Username != "test" || u.Password != "test" {
-			c.JSON(http.StatusUnauthorized, gin.H{"detail": "Bad username or password"})
+		username, ok := exampleapp.Login(c)
+		if !ok {
 			return
 		}
 		// The audience is chosen per token: an auth server would issue
 		// each client a token for the services it may call.
-		token, err := auth.CreateAccessToken(c, u.Username, ginpaseto.Audience(audience))
-		if err != nil {
-			c.JSON(http.StatusInternalServerError, gin.H{"detail": "Could not create token"})
+		token, err := auth.CreateAccessToken(c, username, ginpaseto.Audience(audience))
+		if exampleapp.TokenFailed(c, err) {
 			return
 		}
 		c.JSON(http.StatusOK, gin.H{"access_token": token})

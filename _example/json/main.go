@@ -12,18 +12,11 @@ package main
 import (
 	"log"
 	"net/http"
-	"os"
 
 	"github.com/gin-gonic/gin"
 	"github.com/ginpaseto/ginpaseto"
-	"github.com/ginpaseto/ginpaseto/_example/examplekey"
+	"github.com/ginpaseto/ginpaseto/_example/exampleapp"
 )
-
-// User is the login request body.
-type User struct {
-	Username string `json:"username"`
-	Password string `json:"password"`
-}
 
 // Order is the body of POST /orders. The access_token next to these fields
 // is for the check; the handler has no use for it.
@@ -33,15 +26,11 @@ type Order struct {
 }
 
 func main() {
-	auth, err := newAuthorizer(examplekey.SecretKey())
+	auth, err := newAuthorizer(exampleapp.SecretKey())
 	if err != nil {
 		log.Fatal(err)
 	}
-	port := os.Getenv("PORT")
-	if port == "" {
-		port = "8000"
-	}
-	log.Fatal(newRouter(auth).Run(":" + port))
+	log.Fatal(newRouter(auth).Run(exampleapp.Addr()))
 }
 
 func newAuthorizer(secretKey string) (*ginpaseto.Authorizer, error) {
@@ -56,19 +45,16 @@ func newAuthorizer(secretKey string) (*ginpaseto.Authorizer, error) {
 func newRouter(auth *ginpaseto.Authorizer) *gin.Engine {
 	r := gin.Default()
 	r.POST("/login", func(c *gin.Context) {
-		var u User
-		if err := c.ShouldBindJSON(&u); err != nil || u.Username != "test" || u.Password != "test" {
-			c.JSON(http.StatusUnauthorized, gin.H{"detail": "Bad username or password"})
+		username, ok := exampleapp.Login(c)
+		if !ok {
 			return
 		}
-		access, err := auth.CreateAccessToken(c, u.Username)
-		if err != nil {
-			c.JSON(http.StatusInternalServerError, gin.H{"detail": "Could not create token"})
+		access, err := auth.CreateAccessToken(c, username)
+		if exampleapp.TokenFailed(c, err) {
 			return
 		}
-		refresh, err := auth.CreateRefreshToken(c, u.Username)
-		if err != nil {
-			c.JSON(http.StatusInternalServerError, gin.H{"detail": "Could not create token"})
+		refresh, err := auth.CreateRefreshToken(c, username)
+		if exampleapp.TokenFailed(c, err) {
 			return
 		}
 		c.JSON(http.StatusOK, gin.H{"access_token": access, "refresh_token": refresh})
@@ -85,8 +71,7 @@ func newRouter(auth *ginpaseto.Authorizer) *gin.Engine {
 	// RefreshRequired reads "refresh_token" instead.
 	r.POST("/refresh", auth.RefreshRequired(), func(c *gin.Context) {
 		access, err := auth.CreateAccessToken(c, ginpaseto.Subject(c))
-		if err != nil {
-			c.JSON(http.StatusInternalServerError, gin.H{"detail": "Could not create token"})
+		if exampleapp.TokenFailed(c, err) {
 			return
 		}
 		c.JSON(http.StatusOK, gin.H{"access_token": access})

@@ -28,30 +28,19 @@ import (
 	"log"
 	"net/http"
 	"net/url"
-	"os"
 	"time"
 
 	"github.com/gin-gonic/gin"
 	"github.com/ginpaseto/ginpaseto"
-	"github.com/ginpaseto/ginpaseto/_example/examplekey"
+	"github.com/ginpaseto/ginpaseto/_example/exampleapp"
 )
 
-// User is the login request body.
-type User struct {
-	Username string `json:"username"`
-	Password string `json:"password"`
-}
-
 func main() {
-	auth, err := newAuthorizer(examplekey.SecretKey())
+	auth, err := newAuthorizer(exampleapp.SecretKey())
 	if err != nil {
 		log.Fatal(err)
 	}
-	port := os.Getenv("PORT")
-	if port == "" {
-		port = "8000"
-	}
-	log.Fatal(newRouter(auth).Run(":" + port))
+	log.Fatal(newRouter(auth).Run(exampleapp.Addr()))
 }
 
 func newAuthorizer(secretKey string) (*ginpaseto.Authorizer, error) {
@@ -70,13 +59,12 @@ func newAuthorizer(secretKey string) (*ginpaseto.Authorizer, error) {
 func newRouter(auth *ginpaseto.Authorizer) *gin.Engine {
 	r := gin.Default()
 	r.POST("/login", func(c *gin.Context) {
-		var u User
-		if err := c.ShouldBindJSON(&u); err != nil || u.Username != "test" || u.Password != "test" {
-			c.JSON(http.StatusUnauthorized, gin.H{"detail": "Bad username or password"})
+		username, ok := exampleapp.Login(c)
+		if !ok {
 			return
 		}
-		token, err := auth.CreateAccessToken(c, u.Username)
-		if failed(c, err) {
+		token, err := auth.CreateAccessToken(c, username)
+		if exampleapp.TokenFailed(c, err) {
 			return
 		}
 		// HttpOnly keeps scripts from reading the cookie, SameSite keeps
@@ -92,7 +80,7 @@ func newRouter(auth *ginpaseto.Authorizer) *gin.Engine {
 	// required, and an access token does not pass there.
 	r.POST("/api-keys", auth.Required(), func(c *gin.Context) {
 		key, err := auth.CreateToken(c, ginpaseto.Subject(c), "api")
-		if failed(c, err) {
+		if exampleapp.TokenFailed(c, err) {
 			return
 		}
 		c.JSON(http.StatusCreated, gin.H{"api_key": key})
@@ -103,7 +91,7 @@ func newRouter(auth *ginpaseto.Authorizer) *gin.Engine {
 	// for one thing, downloads, and for a few minutes only.
 	r.GET("/reports/link", auth.Required(), func(c *gin.Context) {
 		token, err := auth.CreateToken(c, ginpaseto.Subject(c), "download", ginpaseto.ExpiresIn(5*time.Minute))
-		if failed(c, err) {
+		if exampleapp.TokenFailed(c, err) {
 			return
 		}
 		c.JSON(http.StatusOK, gin.H{"url": "/reports/download?t=" + url.QueryEscape(token)})
@@ -126,15 +114,6 @@ func newRouter(auth *ginpaseto.Authorizer) *gin.Engine {
 func sessionCookie(c *gin.Context) (string, error) {
 	token, _ := c.Cookie("session")
 	return token, nil
-}
-
-// failed answers 500 when a token could not be created, which only a
-// misconfiguration causes.
-func failed(c *gin.Context, err error) bool {
-	if err != nil {
-		c.AbortWithStatusJSON(http.StatusInternalServerError, gin.H{"detail": "Could not create token"})
-	}
-	return err != nil
 }
 
 func whoami(c *gin.Context) {

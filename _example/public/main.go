@@ -26,13 +26,8 @@ import (
 
 	"github.com/gin-gonic/gin"
 	"github.com/ginpaseto/ginpaseto"
+	"github.com/ginpaseto/ginpaseto/_example/exampleapp"
 )
-
-// User is the login request body.
-type User struct {
-	Username string `json:"username"`
-	Password string `json:"password"`
-}
 
 func main() {
 	privateKey, publicKey := keyPair(os.Getenv("PASETO_PRIVATE_KEY"), os.Getenv("PASETO_PUBLIC_KEY"))
@@ -95,14 +90,12 @@ func newAuthService(auth *ginpaseto.Authorizer, publicKey string) *gin.Engine {
 		c.JSON(http.StatusOK, gin.H{"public_key": publicKey})
 	})
 	r.POST("/login", func(c *gin.Context) {
-		var u User
-		if err := c.ShouldBindJSON(&u); err != nil || u.Username != "test" || u.Password != "test" {
-			c.JSON(http.StatusUnauthorized, gin.H{"detail": "Bad username or password"})
+		username, ok := exampleapp.Login(c)
+		if !ok {
 			return
 		}
-		token, err := auth.CreateAccessToken(c, u.Username)
-		if err != nil {
-			c.JSON(http.StatusInternalServerError, gin.H{"detail": "Could not create token"})
+		token, err := auth.CreateAccessToken(c, username)
+		if exampleapp.TokenFailed(c, err) {
 			return
 		}
 		c.JSON(http.StatusOK, gin.H{"access_token": token})
