@@ -66,3 +66,13 @@ func TestParseClaims(t *testing.T) {
 		})
 	}
 }
+
+// TestReservedClaimsAreTheScannedOnes keeps the two lists of registered
+// names in step: the names CreateToken refuses as extra claims are exactly
+// the ones the scanner reads into Claims fields.
+func TestReservedClaimsAreTheScannedOnes(t *testing.T) {
+	for _, name := range reservedClaims {
+		assert.NotEqual(t, fieldNone, fieldOf([]byte(name)), name)
+	}
+	assert.Len(t, reservedClaims, int(fieldExp), "one reserved name per scanned field")
+}
