@@ -18,6 +18,8 @@ import (
 	"os"
 	"slices"
 	"strings"
+
+	"github.com/ginpaseto/ginpaseto/internal/paserk"
 )
 
 // Key parsing turns the strings given to WithSecretKey, WithPrivateKey and
@@ -272,11 +274,11 @@ func paserkHeader(v Version, typ string) string {
 // formats; once the header is recognized, s is a PASERK and any mismatch
 // is an error that names the header given and the one expected.
 func paserkPayload(option string, v Version, want, s string) (data []byte, ok bool, err error) {
-	parts := strings.SplitN(s, ".", 3)
-	if len(parts) != 3 || !isPaserkVersion(parts[0]) || !isPaserkType(parts[1]) {
+	gotVersion, gotType, _, ok := paserk.Split(s)
+	if !ok {
 		return nil, false, nil
 	}
-	got, typ := parts[0]+"."+parts[1], parts[1]
+	got, typ := fmt.Sprintf("k%d.%s", int(gotVersion), gotType), string(gotType)
 	wantHeader := paserkHeader(v, want)
 	if what, fix := paserkNonKey(typ); what != "" {
 		return nil, true, keyError(option, "got a %s PASERK, which is %s rather than a plain key; %s and supply the plain %s key", got, what, fix, wantHeader)
@@ -285,33 +287,18 @@ func paserkPayload(option string, v Version, want, s string) (data []byte, ok bo
 		return nil, true, keyError(option, "got a %s key, which is %s: pass it to %s; %s takes a %s key",
 			got, paserkPurpose(typ), paserkOption(typ), option, wantHeader)
 	}
-	if gotVersion := Version(parts[0][1] - '0'); gotVersion != v {
-		if !gotVersion.valid() {
-			return nil, true, keyError(option, "got a %s key but ginpaseto does not support %s tokens; supply a %s key", got, gotVersion, wantHeader)
+	if Version(gotVersion) != v {
+		if !Version(gotVersion).valid() {
+			return nil, true, keyError(option, "got a %s key but ginpaseto does not support %s tokens; supply a %s key", got, Version(gotVersion), wantHeader)
 		}
 		return nil, true, keyError(option, "got a %s key but the authorizer uses %s tokens; add WithVersion(ginpaseto.V%d) or supply a %s key",
 			got, v, int(gotVersion), wantHeader)
 	}
-	data, err = base64.RawURLEncoding.Strict().DecodeString(parts[2])
+	p, err := paserk.Parse(s)
 	if err != nil {
 		return nil, true, keyError(option, "the %s key is not valid unpadded base64url; copy the whole PASERK string", got)
 	}
-	return data, true, nil
-}
-
-// isPaserkVersion reports whether p is a PASERK version prefix, "k1" to "k9".
-func isPaserkVersion(p string) bool {
-	return len(p) == 2 && p[0] == 'k' && p[1] >= '1' && p[1] <= '9'
-}
-
-// isPaserkType reports whether t is a PASERK type defined by the specification.
-func isPaserkType(t string) bool {
-	switch t {
-	case paserkLocal, paserkSecret, paserkPublic:
-		return true
-	}
-	what, _ := paserkNonKey(t)
-	return what != ""
+	return p.Data, true, nil
 }
 
 // paserkNonKey describes the PASERK types that do not carry a usable key and
