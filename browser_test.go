@@ -88,7 +88,7 @@ func chromiumPath(t *testing.T) string {
 			return path
 		}
 	}
-	const msg = "chromium not found; install Debian's chromium or set CHROMIUM"
+	const msg = "skipping the headless browser test: chromium not found; install Debian's chromium (apt-get install chromium) or set CHROMIUM to a Chromium binary"
 	if os.Getenv("REQUIRE_CHROMIUM") != "" {
 		t.Fatal(msg + " (REQUIRE_CHROMIUM is set)")
 	}

@@ -46,7 +46,10 @@ func testVectorsDir(t *testing.T) string {
 		}
 		return dir
 	}
-	msg := fmt.Sprintf("PASETO test vectors not found (%v); set PASETO_TEST_VECTORS to the paseto-standard/test-vectors directory or place it at ../shared/paseto-test-vectors", err)
+	msg := fmt.Sprintf("official PASETO/PASERK test vectors not found (%v). "+
+		"Set PASETO_TEST_VECTORS to a checkout of github.com/paseto-standard/test-vectors, or, for the PASETO vectors alone, "+
+		"to the copy in the go-paseto module: PASETO_TEST_VECTORS=\"$(go list -m -f '{{.Dir}}' aidanwoods.dev/go-paseto)/test-vectors\" PASETO_TEST_VECTORS_WITHOUT_PASERK=1 "+
+		"(what bash .ci/run does on a fresh machine)", err)
 	if explicit || os.Getenv("CI") != "" {
 		t.Fatal(msg)
 	}
@@ -246,7 +249,9 @@ func readPaserkVectors(t *testing.T, file string) []paserkVector {
 	if _, err := os.Stat(dir); err != nil && os.Getenv("PASETO_TEST_VECTORS_WITHOUT_PASERK") != "" {
 		// .ci/run sets this when only the PASETO vectors shipped with
 		// go-paseto are at hand: they have no PASERK directory.
-		t.Skipf("PASERK vectors not available: %v", err)
+		t.Skipf("PASERK vectors not available: %s does not exist and PASETO_TEST_VECTORS_WITHOUT_PASERK is set "+
+			"(go-paseto's copy of the vectors has no PASERK directory); set PASETO_TEST_VECTORS to a checkout of "+
+			"github.com/paseto-standard/test-vectors to run them", dir)
 	}
 	data, err := os.ReadFile(filepath.Join(dir, file))
 	require.NoError(t, err)

@@ -56,7 +56,7 @@ func transcript(t *testing.T, srv *exampletest.Server) {
 // then with a (weak) PASETO_SECRET_KEY.
 func TestProgram(t *testing.T) {
 	if testing.Short() {
-		t.Skip("builds and runs the program")
+		t.Skip("skipped with -short: this test builds the program with go build and runs it")
 	}
 	bin := filepath.Join(t.TempDir(), "basic")
 	out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput()
