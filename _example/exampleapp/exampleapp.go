@@ -1,4 +1,4 @@
-// Package exampleapp holds what every example program needs but none of
+// Package exampleapp holds what the example programs need but none of
 // them is about: a key to start with, a demo login, a 500 for a token that
 // could not be made, and the address to listen on. A real service has its
 // own configuration and user store instead.
