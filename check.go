@@ -46,6 +46,7 @@ type checkConfig struct {
 	base64       bool
 	skip         func(*gin.Context) bool
 	wsClose      bool
+	rules        rules // RequireScopes, Authorize
 }
 
 // TokenLocations makes this check look for the token in locs, in order,
@@ -171,6 +172,7 @@ type check struct {
 	base64         bool
 	skip           func(*gin.Context) bool
 	webSocketClose bool
+	rules          compiledRules
 }
 
 // newCheck resolves the Authorizer's configuration and the check options
@@ -205,6 +207,7 @@ func (a *Authorizer) newCheck(mode checkMode, tokenType string, opts []CheckOpti
 		base64:         cc.base64,
 		skip:           combineSkippers(cfg.skipper, cc.skip),
 		webSocketClose: cc.wsClose,
+		rules:          cc.rules.compile(),
 	}
 	if cc.source != nil {
 		ch.lookup = []Extractor{cc.source}

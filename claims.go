@@ -20,7 +20,7 @@ const (
 )
 
 // reservedClaims are written by ginpaseto; extra claims may not use them.
-var reservedClaims = []string{"sub", "type", "fresh", "jti", "iat", "nbf", "exp", "iss", "aud"}
+var reservedClaims = []string{"sub", "type", "fresh", "jti", "iat", "nbf", "exp", "iss", "aud", "scope"}
 
 // Claims is the verified content of a token. The registered claims are
 // decoded into fields; any other claim is read with Get, or the whole payload
@@ -32,6 +32,7 @@ type Claims struct {
 	Fresh    bool     // fresh: set on access tokens created with Fresh()
 	Issuer   string   // iss, when present
 	Audience []string // aud, when present (a string or an array on the wire)
+	Scopes   []string // scope, when present (a space-separated string on the wire)
 
 	IssuedAt   time.Time // iat; zero when absent
 	NotBefore  time.Time // nbf; zero when absent
@@ -106,8 +107,8 @@ func (c *Claims) HasAudience(aud string) bool {
 }
 
 // claimsBuilder writes a payload in the registered layout: sub, type,
-// fresh (access tokens only), jti, iat, nbf, exp, iss, aud, then extra
-// claims in key order.
+// fresh (access tokens only), jti, iat, nbf, exp, iss, aud, scope, then
+// extra claims in key order.
 type claimsBuilder struct{ buf []byte }
 
 func (b *claimsBuilder) field(name string) {

@@ -29,7 +29,8 @@ type tokenConfig struct {
 	implicit  []byte
 	purpose   Purpose
 	base64    bool
-	err       error // the first invalid option, reported by Create*
+	scope     string // space-separated, validated by Scopes
+	err       error  // the first invalid option, reported by Create*
 }
 
 func (t *tokenConfig) fail(err error) {
@@ -96,9 +97,9 @@ func Issuer(iss string) TokenOption {
 
 // ExtraClaims adds claims to the payload, after the registered ones, in key
 // order. Each value must encode to JSON; the registered names (sub, type,
-// fresh, jti, iat, nbf, exp, iss, aud, in any letter case) are refused. The
-// payload is encrypted in local tokens but only signed, readable by anyone,
-// in public tokens.
+// fresh, jti, iat, nbf, exp, iss, aud, scope, in any letter case) are
+// refused (use Scopes for scope). The payload is encrypted in local tokens
+// but only signed, readable by anyone, in public tokens.
 func ExtraClaims(claims map[string]any) TokenOption {
 	return tokenOptionFunc(func(t *tokenConfig) {
 		if t.extra == nil {
@@ -252,6 +253,9 @@ func (a *Authorizer) payload(subject, tokenType string, t *tokenConfig) ([]byte,
 	default:
 		list, _ := json.Marshal(t.audience) // strings always encode
 		b.raw("aud", list)
+	}
+	if t.scope != "" {
+		b.str("scope", t.scope)
 	}
 	for i, k := range keys {
 		b.raw(k, values[i])

@@ -35,6 +35,8 @@ const (
 	fieldIat
 	fieldNbf
 	fieldExp
+	fieldScope
+	numFields // not a field: the number of them
 )
 
 func fieldOf(name []byte) claimField {
@@ -57,6 +59,8 @@ func fieldOf(name []byte) claimField {
 		return fieldNbf
 	case "exp":
 		return fieldExp
+	case "scope":
+		return fieldScope
 	}
 	return fieldNone
 }
@@ -74,7 +78,7 @@ func parseClaims(payload []byte, footer []byte) (*Claims, error) {
 		return nil, errNotObject
 	}
 	c := &Claims{payload: payload}
-	var seen [fieldExp + 1]bool
+	var seen [numFields]bool
 	s.space()
 	if s.consume('}') {
 		return finishClaims(c, footer), nil
@@ -173,6 +177,9 @@ func (s *scanner) claim(c *Claims, field claimField) error {
 		return nil
 	case fieldType:
 		c.Type = tokenType(raw)
+		return nil
+	case fieldScope:
+		c.Scopes = splitScopes(unquote(raw))
 		return nil
 	}
 	str := unquote(raw)

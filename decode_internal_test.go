@@ -74,5 +74,5 @@ func TestReservedClaimsAreTheScannedOnes(t *testing.T) {
 	for _, name := range reservedClaims {
 		assert.NotEqual(t, fieldNone, fieldOf([]byte(name)), name)
 	}
-	assert.Len(t, reservedClaims, int(fieldExp), "one reserved name per scanned field")
+	assert.Len(t, reservedClaims, int(numFields)-1, "one reserved name per scanned field")
 }

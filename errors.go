@@ -148,14 +148,11 @@ func revocationUnavailable(cause error) *Error {
 }
 
 // DefaultErrorHandler writes {"detail": err.Message} with err.Status and,
-// on 401, a WWW-Authenticate challenge as RFC 6750 describes. It is what
-// an Authorizer uses unless WithErrorHandler replaces it.
+// on 401 and on 403 for a missing scope, the WWW-Authenticate challenge
+// RFC 6750 describes (Error.Challenge). It is what an Authorizer uses
+// unless WithErrorHandler replaces it.
 func DefaultErrorHandler(c *gin.Context, err *Error) {
-	if err.Status == http.StatusUnauthorized {
-		challenge := `Bearer`
-		if err.tokenPresented() {
-			challenge = `Bearer error="invalid_token"`
-		}
+	if challenge := err.Challenge(); challenge != "" {
 		c.Header("WWW-Authenticate", challenge)
 	}
 	c.Abort()

@@ -346,6 +346,12 @@ func referenceClaims(payload []byte) (*Claims, bool) {
 			c.Issuer = s
 		case "aud":
 			c.Audience = []string{s}
+		case "scope":
+			for _, name := range strings.Split(s, " ") {
+				if name != "" {
+					c.Scopes = append(c.Scopes, name)
+				}
+			}
 		default:
 			at, err := time.Parse(time.RFC3339, s)
 			if err != nil {
@@ -367,6 +373,7 @@ func FuzzParseClaimsEquivalence(f *testing.F) {
 		`{"aud":["a",null]}`, `{"aud":"a","iss":"i"}`, `{"exp":"2025-01-01T00:00:00+01:00"}`, `{"exp":1}`,
 		`null`, `[]`, ` {"fresh":true} `, `{"fresh":"true"}`, `{"a":{"b":[1,"}",{"c":"\""}]},"sub":"x\ty\u00e9"}`,
 		`{"x":[[[]]],"type":"refresh","y":-1.5e3,"z":true}`, `{}`, ``, `{"sub":"x",}`,
+		`{"scope":"a b"}`, `{"scope":"  a  "}`, `{"scope":""}`, `{"scope":["a"]}`, `{"scope":"a","scope":"b"}`, `{"scope":"a\u0020b"}`,
 	} {
 		f.Add([]byte(s))
 	}

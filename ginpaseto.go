@@ -16,9 +16,11 @@
 // upgrades); reject oversized or malformed tokens and any version or
 // purpose the Authorizer has no key for, before any cryptography; decrypt
 // or verify; validate exp, nbf, iat, iss and aud; consult the denylist;
-// check the token type and freshness. A failed check answers
-// {"detail": message} with 401, or 503 when the denylist cannot answer;
-// WithErrorHandler replaces that response.
+// check the token type and freshness; then authorize: the scopes
+// RequireScopes names, and the Authorize hooks. A failed check answers
+// {"detail": message} with 401, 403 when authorization refuses a genuine
+// token, or 503 when the denylist cannot answer; WithErrorHandler replaces
+// that response.
 package ginpaseto
 
 import (
@@ -141,6 +143,10 @@ func (a *Authorizer) middleware(ch *check) gin.HandlerFunc {
 			return
 		}
 		c.Set(claimsKey{}, claims)
+		if err := ch.rules.runHooks(c, claims); err != nil {
+			a.fail(c, ch, err)
+			return
+		}
 		c.Next()
 	}
 }
@@ -161,7 +167,8 @@ func (a *Authorizer) identify(c *gin.Context, ch *check) (*Claims, *Error) {
 	return a.verify(tok, implicit, ch.base64)
 }
 
-// authorize decides whether a verified token may pass: steps 5 and 6.
+// authorize decides whether a verified token may pass: steps 5 and 6, and
+// the scopes.
 func (a *Authorizer) authorize(ctx context.Context, ch *check, claims *Claims) *Error {
 	if err := a.checkRevoked(ctx, claims); err != nil {
 		return err
@@ -172,7 +179,7 @@ func (a *Authorizer) authorize(ctx context.Context, ch *check, claims *Claims) *
 	if ch.mode == checkFresh && !claims.Fresh {
 		return errNotFresh
 	}
-	return nil
+	return ch.rules.checkScopes(claims)
 }
 
 // fail hands err to the error handler, or closes a WebSocket with 1008
@@ -304,17 +311,27 @@ func (a *Authorizer) ParseToken(tok string, opts ...CheckOption) (*Claims, error
 // be tokenType. Use it for tokens that arrive outside the request's
 // headers, such as the first message on a WebSocket. The ImplicitAssertion
 // and Base64 options apply, as in ParseToken; options about token locations
-// are ignored. Freshness is not checked: read Claims.Fresh. Errors are
+// are ignored. Freshness is not checked: read Claims.Fresh. RequireScopes
+// applies; Authorize, whose hook needs a request, is refused. Errors are
 // *Error values, as the middleware would report them.
 func (a *Authorizer) CheckToken(ctx context.Context, tok, tokenType string, opts ...CheckOption) (*Claims, error) {
 	if tokenType == "" {
 		return nil, errors.New("ginpaseto: CheckToken: token type must not be empty; use ginpaseto.TypeAccess for access tokens")
 	}
+	var cc checkConfig
+	for _, o := range opts {
+		if o != nil { // ParseToken reports a nil option
+			o.applyCheck(&cc)
+		}
+	}
+	if len(cc.rules.hooks) > 0 {
+		return nil, errors.New("ginpaseto: CheckToken: Authorize needs a request; call the function yourself on the claims CheckToken returns")
+	}
 	claims, err := a.ParseToken(tok, opts...)
 	if err != nil {
 		return nil, err
 	}
-	if err := a.authorize(ctx, &check{tokenType: tokenType}, claims); err != nil {
+	if err := a.authorize(ctx, &check{tokenType: tokenType, rules: cc.rules.compile()}, claims); err != nil {
 		return nil, err.copy()
 	}
 	return claims, nil
