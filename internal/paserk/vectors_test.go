@@ -43,7 +43,7 @@ func vectorsDir(t *testing.T) string {
 	if os.Getenv("PASETO_TEST_VECTORS_WITHOUT_PASERK") != "" {
 		t.Skipf("PASERK vectors not available (only go-paseto's PASETO vectors are): %v", err)
 	}
-	msg := fmt.Sprintf("PASERK vectors not found (%v); set PASETO_TEST_VECTORS to the paseto-standard/test-vectors directory or place it at ../shared/paseto-test-vectors", err)
+	msg := fmt.Sprintf("PASERK vectors not found (%v); set PASETO_TEST_VECTORS to a checkout of github.com/paseto-standard/test-vectors, or place one at ../shared/paseto-test-vectors next to the repository", err)
 	if explicit || os.Getenv("CI") != "" {
 		t.Fatal(msg)
 	}
