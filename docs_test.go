@@ -11,8 +11,9 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// markdownLink matches the target of an inline link or image, [text](target).
-var markdownLink = regexp.MustCompile(`\]\(([^)\s]+)\)`)
+// markdownLink matches the target of an inline link or image,
+// [text](target), or of a reference definition, [name]: target.
+var markdownLink = regexp.MustCompile(`\]\(([^)\s]+)[^)]*\)|(?m)^ {0,3}\[[^\]]+\]:\s*(\S+)`)
 
 // TestDocsLinks follows every relative link in the repository's Markdown
 // files: the file or folder it names must exist and, when it names a
@@ -24,7 +25,7 @@ func TestDocsLinks(t *testing.T) {
 		text, err := os.ReadFile(page)
 		require.NoError(t, err)
 		for _, m := range markdownLink.FindAllStringSubmatch(withoutCode(string(text)), -1) {
-			target := m[1]
+			target := m[1] + m[2]
 			if strings.Contains(target, "://") || strings.HasPrefix(target, "mailto:") {
 				continue
 			}
