@@ -32,7 +32,7 @@ const (
 func fuzzTokens(t testing.TB) map[string]string {
 	t.Helper()
 	local := newV4Local(mustHex(t, fuzzLocalKey))
-	signer := v4Signer{ed25519.NewKeyFromSeed(mustHex(t, fuzzSeed))}
+	signer := v4Signer{hide(ed25519.NewKeyFromSeed(mustHex(t, fuzzSeed)))}
 	claims := func(typ, jti string) []byte {
 		fresh := ""
 		if typ == TypeAccess {

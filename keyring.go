@@ -106,7 +106,7 @@ func (a *Authorizer) bindLocal(key []byte) error {
 
 func (a *Authorizer) bindSigner(signer crypto.Signer) error {
 	if a.cfg.version == V4 {
-		a.sealers[Public] = v4Signer{signer.(ed25519.PrivateKey)}
+		a.sealers[Public] = v4Signer{hide(signer.(ed25519.PrivateKey))}
 		return nil
 	}
 	s, err := legacySealer(a.cfg.version, Public, nil, signer)
@@ -119,7 +119,7 @@ func (a *Authorizer) bindSigner(signer crypto.Signer) error {
 
 func (a *Authorizer) bindVerifier(public crypto.PublicKey) error {
 	if a.cfg.version == V4 {
-		a.openers[headerV4Public] = v4Verifier{public.(ed25519.PublicKey)}
+		a.openers[headerV4Public] = v4Verifier{hide(public.(ed25519.PublicKey))}
 		return nil
 	}
 	o, err := legacyOpener(a.cfg.version, Public, nil, public)
@@ -143,7 +143,7 @@ func publicKeysEqual(a, b crypto.PublicKey) bool {
 // load returns the key text, reading it from its file when one was given.
 func (s *keySource) load(option string) (string, error) {
 	if s.path == "" {
-		return s.value, nil
+		return s.value.get(), nil
 	}
 	raw, err := readKeyFile(s.path)
 	if err != nil {

@@ -37,60 +37,68 @@ func openWith(parse func() (*paseto.Token, error)) ([]byte, error) {
 	return t.ClaimsJSON(), nil
 }
 
-type v3Local struct{ key paseto.V3SymmetricKey }
+type v3Local struct{ key hidden[paseto.V3SymmetricKey] }
 
 func (k v3Local) seal(payload, footer, implicit []byte) (string, error) {
-	return sealWith(payload, footer, func(t paseto.Token) string { return t.V3Encrypt(k.key, implicit) })
+	return sealWith(payload, footer, func(t paseto.Token) string { return t.V3Encrypt(k.key.get(), implicit) })
 }
 
 func (k v3Local) open(tok string, _, _, implicit []byte) ([]byte, error) {
-	return openWith(func() (*paseto.Token, error) { return noRules.ParseV3Local(k.key, tok, implicit) })
+	return openWith(func() (*paseto.Token, error) { return noRules.ParseV3Local(k.key.get(), tok, implicit) })
 }
 
-type v3Signer struct{ key paseto.V3AsymmetricSecretKey }
+type v3Signer struct {
+	key hidden[paseto.V3AsymmetricSecretKey]
+}
 
 func (k v3Signer) seal(payload, footer, implicit []byte) (string, error) {
-	return sealWith(payload, footer, func(t paseto.Token) string { return t.V3Sign(k.key, implicit) })
+	return sealWith(payload, footer, func(t paseto.Token) string { return t.V3Sign(k.key.get(), implicit) })
 }
 
-type v3Verifier struct{ key paseto.V3AsymmetricPublicKey }
+type v3Verifier struct {
+	key hidden[paseto.V3AsymmetricPublicKey]
+}
 
 func (k v3Verifier) open(tok string, _, _, implicit []byte) ([]byte, error) {
-	return openWith(func() (*paseto.Token, error) { return noRules.ParseV3Public(k.key, tok, implicit) })
+	return openWith(func() (*paseto.Token, error) { return noRules.ParseV3Public(k.key.get(), tok, implicit) })
 }
 
-type v2Local struct{ key paseto.V2SymmetricKey }
+type v2Local struct{ key hidden[paseto.V2SymmetricKey] }
 
 func (k v2Local) seal(payload, footer, implicit []byte) (string, error) {
 	if len(implicit) > 0 {
 		return "", errNoImplicitV2
 	}
-	return sealWith(payload, footer, func(t paseto.Token) string { return t.V2Encrypt(k.key) })
+	return sealWith(payload, footer, func(t paseto.Token) string { return t.V2Encrypt(k.key.get()) })
 }
 
 func (k v2Local) open(tok string, _, _, implicit []byte) ([]byte, error) {
 	if len(implicit) > 0 {
 		return nil, errNoImplicitV2
 	}
-	return openWith(func() (*paseto.Token, error) { return noRules.ParseV2Local(k.key, tok) })
+	return openWith(func() (*paseto.Token, error) { return noRules.ParseV2Local(k.key.get(), tok) })
 }
 
-type v2Signer struct{ key paseto.V2AsymmetricSecretKey }
+type v2Signer struct {
+	key hidden[paseto.V2AsymmetricSecretKey]
+}
 
 func (k v2Signer) seal(payload, footer, implicit []byte) (string, error) {
 	if len(implicit) > 0 {
 		return "", errNoImplicitV2
 	}
-	return sealWith(payload, footer, func(t paseto.Token) string { return t.V2Sign(k.key) })
+	return sealWith(payload, footer, func(t paseto.Token) string { return t.V2Sign(k.key.get()) })
 }
 
-type v2Verifier struct{ key paseto.V2AsymmetricPublicKey }
+type v2Verifier struct {
+	key hidden[paseto.V2AsymmetricPublicKey]
+}
 
 func (k v2Verifier) open(tok string, _, _, implicit []byte) ([]byte, error) {
 	if len(implicit) > 0 {
 		return nil, errNoImplicitV2
 	}
-	return openWith(func() (*paseto.Token, error) { return noRules.ParseV2Public(k.key, tok) })
+	return openWith(func() (*paseto.Token, error) { return noRules.ParseV2Public(k.key.get(), tok) })
 }
 
 // legacySealer and legacyOpener build the go-paseto adapters from parsed keys.
@@ -98,16 +106,16 @@ func legacySealer(v Version, p Purpose, local []byte, signing any) (sealer, erro
 	switch {
 	case v == V3 && p == Local:
 		k, err := paseto.V3SymmetricKeyFromBytes(local)
-		return v3Local{k}, err
+		return v3Local{hide(k)}, err
 	case v == V3 && p == Public:
 		k, err := paseto.NewV3AsymmetricSecretKeyFromEcdsa(*signing.(*ecdsa.PrivateKey))
-		return v3Signer{k}, err
+		return v3Signer{hide(k)}, err
 	case v == V2 && p == Local:
 		k, err := paseto.V2SymmetricKeyFromBytes(local)
-		return v2Local{k}, err
+		return v2Local{hide(k)}, err
 	default:
 		k, err := paseto.NewV2AsymmetricSecretKeyFromEd25519(signing.(ed25519.PrivateKey))
-		return v2Signer{k}, err
+		return v2Signer{hide(k)}, err
 	}
 }
 
@@ -115,15 +123,15 @@ func legacyOpener(v Version, p Purpose, local []byte, public any) (opener, error
 	switch {
 	case v == V3 && p == Local:
 		k, err := paseto.V3SymmetricKeyFromBytes(local)
-		return v3Local{k}, err
+		return v3Local{hide(k)}, err
 	case v == V3 && p == Public:
 		k, err := paseto.NewV3AsymmetricPublicKeyFromEcdsa(*public.(*ecdsa.PublicKey))
-		return v3Verifier{k}, err
+		return v3Verifier{hide(k)}, err
 	case v == V2 && p == Local:
 		k, err := paseto.V2SymmetricKeyFromBytes(local)
-		return v2Local{k}, err
+		return v2Local{hide(k)}, err
 	default:
 		k, err := paseto.NewV2AsymmetricPublicKeyFromEd25519(public.(ed25519.PublicKey))
-		return v2Verifier{k}, err
+		return v2Verifier{hide(k)}, err
 	}
 }

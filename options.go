@@ -51,7 +51,7 @@ type config struct {
 
 // keySource is a key as given, parsed in New once the version is known.
 type keySource struct {
-	value string
+	value hidden[string]
 	path  string // set by the *File options; value is read from it in New
 }
 
@@ -95,7 +95,7 @@ func defaultConfig() config {
 // "k4.local." key. Generate one with `openssl rand -hex 32`. A weak value
 // such as "secret" makes New fail.
 func WithSecretKey(key string) Option {
-	return func(c *config) error { c.secretKey = &keySource{value: key}; return nil }
+	return func(c *config) error { c.secretKey = &keySource{value: hide(key)}; return nil }
 }
 
 // WithSecretKeyFile is WithSecretKey with the key read from a file.
@@ -107,7 +107,7 @@ func WithSecretKeyFile(path string) Option {
 // PKCS#8 PEM, hex (64-byte key or 32-byte seed) or PASERK "k4.secret.".
 // Its public half verifies tokens too, so WithPublicKey is then optional.
 func WithPrivateKey(key string) Option {
-	return func(c *config) error { c.privateKey = &keySource{value: key}; return nil }
+	return func(c *config) error { c.privateKey = &keySource{value: hide(key)}; return nil }
 }
 
 // WithPrivateKeyFile is WithPrivateKey with the key read from a file.
@@ -119,7 +119,7 @@ func WithPrivateKeyFile(path string) Option {
 // key as PKIX PEM, 64 hex characters or PASERK "k4.public.". With a public
 // key alone the Authorizer verifies tokens but cannot create them.
 func WithPublicKey(key string) Option {
-	return func(c *config) error { c.publicKey = &keySource{value: key}; return nil }
+	return func(c *config) error { c.publicKey = &keySource{value: hide(key)}; return nil }
 }
 
 // WithPublicKeyFile is WithPublicKey with the key read from a file.

@@ -43,7 +43,7 @@ var (
 
 // v4Local seals and opens v4.local tokens with one 32-byte key.
 type v4Local struct {
-	key   []byte
+	key   hidden[[]byte]
 	state sync.Pool // *v4LocalState
 }
 
@@ -59,7 +59,7 @@ type v4LocalState struct {
 }
 
 func newV4Local(key []byte) *v4Local {
-	l := &v4Local{key: key}
+	l := &v4Local{key: hide(key)}
 	l.state.New = func() any {
 		enc, _ := blake2b.New(56, key) // sizes and key length are valid by construction
 		auth, _ := blake2b.New(32, key)
@@ -133,17 +133,17 @@ func (l *v4Local) open(_ string, body, footer, implicit []byte) ([]byte, error) 
 }
 
 // v4Signer signs v4.public tokens.
-type v4Signer struct{ key ed25519.PrivateKey }
+type v4Signer struct{ key hidden[ed25519.PrivateKey] }
 
 func (s v4Signer) seal(payload, footer, implicit []byte) (string, error) {
 	body := make([]byte, len(payload), len(payload)+ed25519.SignatureSize)
 	copy(body, payload)
-	body = append(body, ed25519.Sign(s.key, pae([]byte(headerV4Public), payload, footer, implicit))...)
+	body = append(body, ed25519.Sign(s.key.get(), pae([]byte(headerV4Public), payload, footer, implicit))...)
 	return encodeToken(headerV4Public, body, footer), nil
 }
 
 // v4Verifier verifies v4.public tokens.
-type v4Verifier struct{ key ed25519.PublicKey }
+type v4Verifier struct{ key hidden[ed25519.PublicKey] }
 
 func (v v4Verifier) open(_ string, body, footer, implicit []byte) ([]byte, error) {
 	if len(body) < ed25519.SignatureSize {
@@ -151,7 +151,7 @@ func (v v4Verifier) open(_ string, body, footer, implicit []byte) ([]byte, error
 	}
 	m := body[:len(body)-ed25519.SignatureSize]
 	sig := body[len(body)-ed25519.SignatureSize:]
-	if !ed25519.Verify(v.key, pae([]byte(headerV4Public), m, footer, implicit), sig) {
+	if !ed25519.Verify(v.key.get(), pae([]byte(headerV4Public), m, footer, implicit), sig) {
 		return nil, errAuthFailed
 	}
 	return m, nil
