@@ -9,16 +9,21 @@ import (
 )
 
 // This file reads the registered claims out of a payload. It runs on every
-// request, and it must match claim names exactly: encoding/json matches
-// struct fields regardless of case, so a token carrying both "sub" and
-// "SUB" would be read as whichever came last. The payload is validated
-// with json.Valid first, so the scanner below only walks well-formed JSON;
-// other claims are skipped, and read later with Claims.Get or Decode.
+// request. encoding/json, which Claims.Decode uses, matches a key to a
+// struct field regardless of case, under Unicode case folding ("SUB", "Sub"
+// and "ſub" all fill a field tagged "sub"), and the last match wins. So a
+// payload holding a key that folds to a registered claim name without
+// being that name is refused: otherwise the fields here and a struct
+// decoded by the application could read two different subjects. The
+// payload is validated with json.Valid first, so the scanner below only
+// walks well-formed JSON; other claims are skipped, and read later with
+// Claims.Get or Decode.
 
 var (
 	errNotObject      = errors.New("claims are not a JSON object")
 	errDuplicateClaim = errors.New("a registered claim appears twice")
 	errClaimType      = errors.New("a registered claim has the wrong JSON type")
+	errFoldedClaim    = errors.New("a claim name differs from a registered one only in letter case")
 )
 
 // claimField is what a registered claim decodes into.
@@ -89,8 +94,12 @@ func parseClaims(payload []byte, footer []byte) (*Claims, error) {
 		s.space()
 		s.consume(':')
 		s.space()
-		field := fieldOf(unquoteRawKey(name))
+		key := unquoteRawKey(name)
+		field := fieldOf(key)
 		if field == fieldNone {
+			if foldsToClaim(key) {
+				return nil, errFoldedClaim
+			}
 			s.skipValue()
 		} else {
 			if seen[field] {
@@ -107,6 +116,26 @@ func parseClaims(payload []byte, footer []byte) (*Claims, error) {
 		}
 		s.consume(',')
 	}
+}
+
+// maxFoldedClaimSize is the longest spelling, in bytes, of a registered
+// name under case folding: five letters, each at most three bytes long
+// (the Kelvin sign K, U+212A, folds to k).
+const maxFoldedClaimSize = 5 * 3
+
+// foldsToClaim reports whether key, which is not exactly a registered
+// name, equals one under Unicode simple case folding, as encoding/json
+// compares a key with a field's name.
+func foldsToClaim(key []byte) bool {
+	if len(key) < 3 || len(key) > maxFoldedClaimSize {
+		return false
+	}
+	for _, name := range reservedClaims {
+		if bytes.EqualFold(key, []byte(name)) {
+			return true
+		}
+	}
+	return false
 }
 
 func finishClaims(c *Claims, footer []byte) *Claims {

@@ -1,6 +1,8 @@
 package ginpaseto
 
 import (
+	"encoding/json"
+	"strings"
 	"testing"
 	"time"
 
@@ -24,8 +26,7 @@ func TestParseClaims(t *testing.T) {
 		{"other claims of every shape are skipped",
 			`{"a":{"sub":"x","b":[1,{"c":"}"}]},"sub":"real","n":-1.5e3,"t":true,"z":null,"s":"\"sub\":\"y\"","l":[]}`,
 			&Claims{Subject: "real"}},
-		{"names match exactly, not by case", `{"SUB":"bob","Sub":"eve","sub":"alice","TYPE":"refresh","type":"access"}`,
-			&Claims{Subject: "alice", Type: "access"}},
+		{"a name that folds to no registered one", `{"subs":"x","Key":1,"ıat":1,"İss":1,"su":1}`, &Claims{}},
 		{"an escaped name is the name it spells", `{"\u0073ub":"alice"}`, &Claims{Subject: "alice"}},
 		{"a time with escapes", `{"exp":"2026-11-29T18:44:36\u005a"}`, &Claims{Expiration: exp}},
 		{"custom type", `{"type":"invite"}`, &Claims{Type: "invite"}},
@@ -35,6 +36,11 @@ func TestParseClaims(t *testing.T) {
 		{"offset and fractional times", `{"exp":"2026-11-29T19:44:36.5+01:00"}`, &Claims{Expiration: exp.Add(500 * time.Millisecond)}},
 
 		{"duplicate registered claim", `{"sub":"alice","sub":"bob"}`, nil},
+		{"a registered name in another case", `{"sub":"alice","SUB":"admin"}`, nil},
+		{"another case alone", `{"Exp":"2026-11-29T18:44:36Z"}`, nil},
+		{"another case, null", `{"TYPE":null}`, nil},
+		{"long s folds to s", `{"sub":"alice","ſub":"admin"}`, nil},
+		{"long s escaped", `{"\u017fub":"admin"}`, nil},
 		{"duplicate through an escape", `{"sub":"alice","\u0073ub":"bob"}`, nil},
 		{"subject not a string", `{"sub":5}`, nil},
 		{"fresh not a bool", `{"fresh":"true"}`, nil},
@@ -75,4 +81,58 @@ func TestReservedClaimsAreTheScannedOnes(t *testing.T) {
 		assert.NotEqual(t, fieldNone, fieldOf([]byte(name)), name)
 	}
 	assert.Len(t, reservedClaims, int(numFields)-1, "one reserved name per scanned field")
+}
+
+// TestClaimNameFoldingMatchesEncodingJSON spells every registered name in
+// every letter case, and with the non-ASCII letters that fold to ASCII
+// ones, and checks that parseClaims refuses exactly the keys that
+// encoding/json would decode into the claim's field, other than the name
+// itself.
+func TestClaimNameFoldingMatchesEncodingJSON(t *testing.T) {
+	// Runes to try in place of each letter: its two cases, and the other
+	// members of its case-folding orbit or look-alikes that are not in it.
+	variants := func(r rune) []string {
+		out := []string{string(r), strings.ToUpper(string(r))}
+		switch r {
+		case 's':
+			out = append(out, "ſ") // U+017F folds to s
+		case 'k':
+			out = append(out, "\u212a") // the Kelvin sign folds to k
+		case 'i':
+			out = append(out, "ı", "İ") // dotless and dotted I do not fold to i
+		case 'a':
+			out = append(out, "å")
+		}
+		return out
+	}
+	names := append([]string{"kid", "sid"}, reservedClaims...) // names that are not registered must pass
+	refused, checked := 0, 0
+	for _, name := range names {
+		spellings := []string{""}
+		for _, r := range name {
+			var next []string
+			for _, prefix := range spellings {
+				for _, v := range variants(r) {
+					next = append(next, prefix+v)
+				}
+			}
+			spellings = next
+		}
+		for _, key := range spellings {
+			payload := []byte(`{"` + key + `":null}`)
+			var decoded string
+			require.NoError(t, json.Unmarshal([]byte(`"`+key+`"`), &decoded))
+			matched := jsonMatchedClaim(decoded)
+			_, err := parseClaims(payload, nil)
+			checked++
+			if matched != "" && decoded != matched {
+				refused++
+				require.ErrorIs(t, err, errFoldedClaim, "%s matches %s in encoding/json", payload, matched)
+			} else {
+				require.NoError(t, err, "%s", payload)
+			}
+		}
+	}
+	t.Logf("%d spellings, %d refused", checked, refused)
+	require.Positive(t, refused)
 }

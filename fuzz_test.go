@@ -5,9 +5,11 @@ import (
 	"crypto/ed25519"
 	"encoding/base64"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -285,10 +287,39 @@ func FuzzSplitToken(f *testing.F) {
 	})
 }
 
+// jsonClaimProbe is a struct with one field per registered claim, tagged
+// with its name, so that encoding/json itself says which claim a key would
+// fill when an application decodes the payload into its own struct.
+var jsonClaimProbe = func() reflect.Type {
+	fields := make([]reflect.StructField, len(reservedClaims))
+	for i, name := range reservedClaims {
+		fields[i] = reflect.StructField{Name: fmt.Sprintf("F%d", i), Type: reflect.TypeFor[json.RawMessage](),
+			Tag: reflect.StructTag(`json:"` + name + `"`)}
+	}
+	return reflect.StructOf(fields)
+}()
+
+// jsonMatchedClaim returns the registered claim whose field encoding/json
+// fills from key, or "" if none.
+func jsonMatchedClaim(key string) string {
+	quoted, _ := json.Marshal(key)
+	probe := reflect.New(jsonClaimProbe)
+	if json.Unmarshal([]byte(`{`+string(quoted)+`:0}`), probe.Interface()) != nil {
+		return ""
+	}
+	for i, name := range reservedClaims {
+		if probe.Elem().Field(i).Len() > 0 {
+			return name
+		}
+	}
+	return ""
+}
+
 // referenceClaims decodes the registered claims of payload with
 // encoding/json alone, as the specification of parseClaims: a JSON object
 // whose registered claims, matched by exact name, appear at most once and,
-// unless null, have their registered types.
+// unless null, have their registered types, and that holds no other key
+// encoding/json would match to a registered claim.
 func referenceClaims(payload []byte) (*Claims, bool) {
 	if !json.Valid(payload) {
 		return nil, false
@@ -310,6 +341,9 @@ func referenceClaims(payload []byte) (*Claims, bool) {
 			return nil, false
 		}
 		if !slices.Contains(reservedClaims, name) {
+			if jsonMatchedClaim(name) != "" {
+				return nil, false
+			}
 			continue
 		}
 		if seen[name] {
@@ -374,6 +408,8 @@ func FuzzParseClaimsEquivalence(f *testing.F) {
 		`null`, `[]`, ` {"fresh":true} `, `{"fresh":"true"}`, `{"a":{"b":[1,"}",{"c":"\""}]},"sub":"x\ty\u00e9"}`,
 		`{"x":[[[]]],"type":"refresh","y":-1.5e3,"z":true}`, `{}`, ``, `{"sub":"x",}`,
 		`{"scope":"a b"}`, `{"scope":"  a  "}`, `{"scope":""}`, `{"scope":["a"]}`, `{"scope":"a","scope":"b"}`, `{"scope":"a\u0020b"}`,
+		`{"sub":"alice","SUB":"admin"}`, `{"ſub":"x"}`, `{"\u017fub":"x"}`, `{"Exp":"2025-01-01T00:00:00Z"}`,
+		`{"Key":1}`, `{"ıat":1}`, `{"fReSh":true}`,
 	} {
 		f.Add([]byte(s))
 	}
