@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"math"
 	"mime"
 	"net/http"
 	"net/textproto"
@@ -107,13 +108,20 @@ func FromJSONBody(key, prefix string, limit int64) Extractor {
 	if limit <= 0 {
 		limit = DefaultMaxBodySize
 	}
+	// One byte past the limit tells a body at the limit from a larger one;
+	// at math.MaxInt64 no body can be larger, and limit+1 would overflow
+	// into a negative bound that reads nothing.
+	probe := limit
+	if probe < math.MaxInt64 {
+		probe++
+	}
 	bad := badJSONError(key, prefix)
 	return func(c *gin.Context) (string, error) {
 		r := c.Request
 		if r.Body == nil || r.Body == http.NoBody || !isJSON(r.Header.Get("Content-Type")) {
 			return "", nil
 		}
-		head, err := io.ReadAll(io.LimitReader(r.Body, limit+1))
+		head, err := io.ReadAll(io.LimitReader(r.Body, probe))
 		r.Body = replayBody{io.MultiReader(bytes.NewReader(head), r.Body), r.Body}
 		if err != nil || int64(len(head)) > limit {
 			return "", nil

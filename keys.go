@@ -103,15 +103,16 @@ func parseSymmetricKey(v Version, s string) ([]byte, error) {
 		}
 		return randomLooking(option, b, hint)
 	}
-	hexKey, isHex := decodeHex(s)
-	if isHex && len(hexKey) == symmetricKeySize {
+	if hexKey, isHex := decodeHex(s); isHex && len(hexKey) == symmetricKeySize {
 		return randomLooking(option, hexKey, hint)
 	}
 	if b, ok := decodeBase64(s, symmetricKeySize); ok {
 		return randomLooking(option, b, hint)
 	}
-	if isHex {
-		return nil, keyError(option, "got %d bytes of hex, not 32; %s", len(hexKey), hint)
+	if isHexDigits(s) {
+		// Checked on the text, not on decoding: an odd count, such as a key
+		// that lost its last character, does not decode as hex at all.
+		return nil, keyError(option, "got %d hex characters, 64 expected; %s", len(s), hint)
 	}
 	return nil, keyError(option, "the key is not 32 bytes as hex, base64 or PASERK (a password is not a key); %s", hint)
 }
@@ -205,6 +206,10 @@ func parsePublicKey(v Version, s string) (crypto.PublicKey, error) {
 			return nil, keyError(option, "the k3.public key holds %d bytes, not a 49-byte compressed P-384 point; %s", len(b), publicHint(v))
 		}
 		return p384PublicKey(b)
+	}
+	if len(b) == ed25519.PrivateKeySize {
+		return nil, keyError(option, "got 64 bytes, the size of an Ed25519 private key (seed and public key), not of a 32-byte public key: "+
+			"this is probably the private key, which must stay with the token issuer; pass it to WithPrivateKey, and give WithPublicKey its public half; %s", genPublic)
 	}
 	if len(b) != ed25519.PublicKeySize {
 		return nil, keyError(option, "got %d bytes, not a 32-byte Ed25519 public key; %s", len(b), publicHint(v))
@@ -344,6 +349,16 @@ func paserkOption(t string) string {
 func decodeHex(s string) ([]byte, bool) {
 	b, err := hex.DecodeString(s)
 	return b, err == nil
+}
+
+// isHexDigits reports whether s holds only hex digits, of either case.
+func isHexDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; !('0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F') {
+			return false
+		}
+	}
+	return s != ""
 }
 
 // decodeBase64 decodes s as standard or URL-safe base64, padded or not, and
@@ -587,6 +602,9 @@ func p384PublicKey(b []byte) (*ecdsa.PublicKey, error) {
 		}
 		b = uncompressedP384(x, y)
 	case p384UncompressedSize:
+	case p384ScalarSize:
+		return nil, keyError(optPublicKey, "got 48 bytes, the size of a P-384 private key, not of a public key: "+
+			"this is probably the private key, which must stay with the token issuer; pass it to WithPrivateKey, and give WithPublicKey its public key; %s", genPublic)
 	default:
 		return nil, keyError(optPublicKey, "got %d bytes, not a 49-byte compressed or 97-byte uncompressed P-384 public key; %s", len(b), publicHint(V3))
 	}

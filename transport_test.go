@@ -3,6 +3,7 @@ package ginpaseto_test
 import (
 	"encoding/json"
 	"io"
+	"math"
 	"net/http"
 	"slices"
 	"strings"
@@ -238,6 +239,14 @@ func TestJSONBody(t *testing.T) {
 		srv := serve(t, routes(newAuth(t)))
 		got := do(t, srv, request{path: "/required", body: withAccess})
 		expect(t, got, 401, detail(missing))
+	})
+
+	t.Run("the largest limit", func(t *testing.T) {
+		auth := newAuth(t, ginpaseto.WithTokenLocations(ginpaseto.InJSON), ginpaseto.WithMaxBodySize(math.MaxInt64))
+		r := gin.New()
+		r.POST("/access", auth.Required(), echo)
+		got := do(t, serve(t, r), request{method: http.MethodPost, path: "/access", body: withAccess})
+		expect(t, got, 200, echoed("alice", withAccess))
 	})
 }
 
