@@ -20,7 +20,7 @@ const (
 )
 
 // reservedClaims are written by ginpaseto; extra claims may not use them.
-var reservedClaims = []string{"sub", "type", "fresh", "jti", "iat", "nbf", "exp", "iss", "aud", "scope"}
+var reservedClaims = []string{"sub", "type", "fresh", "jti", "iat", "nbf", "exp", "iss", "aud", "scope", "sid"}
 
 // Claims is the verified content of a token. The registered claims are
 // decoded into fields; any other claim is read with Get, or the whole payload
@@ -33,6 +33,11 @@ type Claims struct {
 	Issuer   string   // iss, when present
 	Audience []string // aud, when present (a string or an array on the wire)
 	Scopes   []string // scope, when present (a space-separated string on the wire)
+
+	// SessionID is the sid claim: the session that CreateTokenPair
+	// started, shared by its access and refresh tokens and kept by
+	// RotateRefreshToken. Empty for tokens created outside a session.
+	SessionID string
 
 	IssuedAt   time.Time // iat; zero when absent
 	NotBefore  time.Time // nbf; zero when absent
@@ -107,8 +112,8 @@ func (c *Claims) HasAudience(aud string) bool {
 }
 
 // claimsBuilder writes a payload in the registered layout: sub, type,
-// fresh (access tokens only), jti, iat, nbf, exp, iss, aud, scope, then
-// extra claims in key order.
+// fresh (access tokens only), jti, iat, nbf, exp, iss, aud, scope, sid
+// (session tokens only), then extra claims in key order.
 type claimsBuilder struct{ buf []byte }
 
 func (b *claimsBuilder) field(name string) {

@@ -31,6 +31,13 @@ type tokenConfig struct {
 	base64    bool
 	scope     string // space-separated, validated by Scopes
 	err       error  // the first invalid option, reported by Create*
+
+	// For token pairs: whether a lifetime option was given, and the
+	// options of one token of the pair.
+	lifetimeSet bool
+	pairOnly    bool // AccessTokenOptions or RefreshTokenOptions was given
+	forAccess   []TokenOption
+	forRefresh  []TokenOption
 }
 
 func (t *tokenConfig) fail(err error) {
@@ -55,7 +62,7 @@ func ExpiresIn(d time.Duration) TokenOption {
 			t.fail(fmt.Errorf("ginpaseto: ExpiresIn: lifetime must be positive, got %v; use NoExpiry for a token that never expires", d))
 			return
 		}
-		t.lifetime, t.expiresAt, t.noExpiry = d, time.Time{}, false
+		t.lifetime, t.expiresAt, t.noExpiry, t.lifetimeSet = d, time.Time{}, false, true
 	})
 }
 
@@ -66,7 +73,7 @@ func ExpiresAt(at time.Time) TokenOption {
 			t.fail(errors.New("ginpaseto: ExpiresAt: time is zero; use NoExpiry for a token that never expires"))
 			return
 		}
-		t.expiresAt, t.noExpiry = at, false
+		t.expiresAt, t.noExpiry, t.lifetimeSet = at, false, true
 	})
 }
 
@@ -74,7 +81,7 @@ func ExpiresAt(at time.Time) TokenOption {
 // key changes. Use it only where that is the intent, such as long-lived
 // machine credentials kept in a denylist-checked type.
 func NoExpiry() TokenOption {
-	return tokenOptionFunc(func(t *tokenConfig) { t.noExpiry, t.expiresAt = true, time.Time{} })
+	return tokenOptionFunc(func(t *tokenConfig) { t.noExpiry, t.expiresAt, t.lifetimeSet = true, time.Time{}, true })
 }
 
 // Audience sets aud: a string for one audience, an array for several.
@@ -97,7 +104,7 @@ func Issuer(iss string) TokenOption {
 
 // ExtraClaims adds claims to the payload, after the registered ones, in key
 // order. Each value must encode to JSON; the registered names (sub, type,
-// fresh, jti, iat, nbf, exp, iss, aud, scope, in any letter case) are
+// fresh, jti, sid, iat, nbf, exp, iss, aud, scope, in any letter case) are
 // refused (use Scopes for scope). The payload is encrypted in local tokens
 // but only signed, readable by anyone, in public tokens.
 func ExtraClaims(claims map[string]any) TokenOption {
@@ -147,55 +154,96 @@ func (a *Authorizer) CreateRefreshToken(ctx context.Context, subject string, opt
 // (30 days by default) and are required with TypeRequired. ctx may be the
 // *gin.Context; a done context stops the creation.
 func (a *Authorizer) CreateToken(ctx context.Context, subject, tokenType string, opts ...TokenOption) (string, error) {
-	if err := ctx.Err(); err != nil {
-		return "", err
-	}
-	if subject == "" {
-		return "", errors.New("ginpaseto: subject must not be empty: Subject returns \"\" for anonymous requests")
-	}
-	if tokenType == "" {
-		return "", errors.New("ginpaseto: token type must not be empty")
-	}
-	if !utf8.ValidString(subject) || !utf8.ValidString(tokenType) {
-		return "", errors.New("ginpaseto: subject and token type must be valid UTF-8")
-	}
-	t := tokenConfig{purpose: a.cfg.purpose, lifetime: a.lifetime(tokenType)}
-	for _, o := range opts {
-		if o == nil {
-			return "", errors.New("ginpaseto: nil TokenOption")
-		}
-		o.applyToken(&t)
-	}
-	if t.err != nil {
-		return "", t.err
-	}
-	if t.fresh && tokenType != TypeAccess {
-		return "", errors.New("ginpaseto: Fresh applies to access tokens only")
-	}
-	s := a.sealers[t.purpose]
-	if s == nil {
-		return "", a.noSealerError(t.purpose)
-	}
-	payload, err := a.payload(subject, tokenType, &t)
+	t, err := a.tokenConfig(ctx, subject, tokenType, opts)
 	if err != nil {
 		return "", err
+	}
+	m, err := a.mint(subject, tokenType, "", t)
+	if err != nil {
+		return "", err
+	}
+	return m.token, nil
+}
+
+// tokenConfig checks the arguments of a Create method and applies its
+// options.
+func (a *Authorizer) tokenConfig(ctx context.Context, subject, tokenType string, opts []TokenOption) (*tokenConfig, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	if subject == "" {
+		return nil, errors.New("ginpaseto: subject must not be empty: Subject returns \"\" for anonymous requests")
+	}
+	if tokenType == "" {
+		return nil, errors.New("ginpaseto: token type must not be empty")
+	}
+	if !utf8.ValidString(subject) || !utf8.ValidString(tokenType) {
+		return nil, errors.New("ginpaseto: subject and token type must be valid UTF-8")
+	}
+	t := &tokenConfig{purpose: a.cfg.purpose, lifetime: a.lifetime(tokenType)}
+	if err := t.apply(opts); err != nil {
+		return nil, err
+	}
+	if t.fresh && tokenType != TypeAccess {
+		return nil, errors.New("ginpaseto: Fresh applies to access tokens only")
+	}
+	if t.pairOnly {
+		return nil, errors.New("ginpaseto: AccessTokenOptions and RefreshTokenOptions apply to token pairs only; pass their options directly")
+	}
+	return t, nil
+}
+
+// apply applies opts in order and reports the first invalid one.
+func (t *tokenConfig) apply(opts []TokenOption) error {
+	for _, o := range opts {
+		if o == nil {
+			return errors.New("ginpaseto: nil TokenOption")
+		}
+		o.applyToken(t)
+	}
+	return t.err
+}
+
+// minted is a created token and what the store needs to know of it.
+type minted struct {
+	token   string
+	jti     string
+	expires time.Time // zero: no expiry
+}
+
+// mint creates a token of a checked configuration, in session sid when
+// sid is not empty.
+func (a *Authorizer) mint(subject, tokenType, sid string, t *tokenConfig) (minted, error) {
+	s := a.sealers[t.purpose]
+	if s == nil {
+		return minted{}, a.noSealerError(t.purpose)
+	}
+	jti, err := newJTI()
+	if err != nil {
+		return minted{}, fmt.Errorf("ginpaseto: generating jti: %w", err)
+	}
+	m := minted{jti: jti}
+	payload, err := a.payload(subject, tokenType, sid, &m, t)
+	if err != nil {
+		return minted{}, err
 	}
 	footer, err := marshalFooter(t.footer)
 	if err != nil {
-		return "", err
+		return minted{}, err
 	}
 	tok, err := s.seal(payload, footer, t.implicit)
 	if err != nil {
-		return "", fmt.Errorf("ginpaseto: creating token: %w", err)
+		return minted{}, fmt.Errorf("ginpaseto: creating token: %w", err)
 	}
 	if len(tok) > a.cfg.maxTokenSize {
 		// Checks refuse it unread; better to say so now than at every request.
-		return "", fmt.Errorf("ginpaseto: the token would be %d bytes, over the %d that checks accept; put less in its claims or footer, or raise WithMaxTokenSize", len(tok), a.cfg.maxTokenSize)
+		return minted{}, fmt.Errorf("ginpaseto: the token would be %d bytes, over the %d that checks accept; put less in its claims or footer, or raise WithMaxTokenSize", len(tok), a.cfg.maxTokenSize)
 	}
 	if t.base64 {
 		tok = base64.StdEncoding.EncodeToString([]byte(tok))
 	}
-	return tok, nil
+	m.token = tok
+	return m, nil
 }
 
 func (a *Authorizer) lifetime(tokenType string) time.Duration {
@@ -208,8 +256,9 @@ func (a *Authorizer) lifetime(tokenType string) time.Duration {
 	return a.cfg.customLifetime
 }
 
-// payload writes the claims in the registered order.
-func (a *Authorizer) payload(subject, tokenType string, t *tokenConfig) ([]byte, error) {
+// payload writes the claims in the registered order, with m's jti, and
+// records the expiry in m.
+func (a *Authorizer) payload(subject, tokenType, sid string, m *minted, t *tokenConfig) ([]byte, error) {
 	var keys []string
 	var values [][]byte
 	if len(t.extra) > 0 {
@@ -218,10 +267,6 @@ func (a *Authorizer) payload(subject, tokenType string, t *tokenConfig) ([]byte,
 			return nil, err
 		}
 	}
-	jti, err := newJTI()
-	if err != nil {
-		return nil, fmt.Errorf("ginpaseto: generating jti: %w", err)
-	}
 	now := a.cfg.now().Truncate(time.Second)
 	b := claimsBuilder{buf: make([]byte, 0, 256)}
 	b.str("sub", subject)
@@ -229,15 +274,18 @@ func (a *Authorizer) payload(subject, tokenType string, t *tokenConfig) ([]byte,
 	if tokenType == TypeAccess {
 		b.boolean("fresh", t.fresh)
 	}
-	b.str("jti", jti)
+	b.str("jti", m.jti)
 	b.time("iat", now)
 	b.time("nbf", now)
 	switch {
 	case t.noExpiry:
 	case !t.expiresAt.IsZero():
-		b.time("exp", t.expiresAt)
+		m.expires = t.expiresAt.UTC().Truncate(time.Second)
 	default:
-		b.time("exp", now.Add(t.lifetime))
+		m.expires = now.Add(t.lifetime)
+	}
+	if !m.expires.IsZero() {
+		b.time("exp", m.expires)
 	}
 	iss := a.cfg.issuer
 	if t.issuer != nil {
@@ -256,6 +304,9 @@ func (a *Authorizer) payload(subject, tokenType string, t *tokenConfig) ([]byte,
 	}
 	if t.scope != "" {
 		b.str("scope", t.scope)
+	}
+	if sid != "" {
+		b.str("sid", sid)
 	}
 	for i, k := range keys {
 		b.raw(k, values[i])

@@ -35,6 +35,7 @@ const (
 	fieldType
 	fieldFresh
 	fieldJTI
+	fieldSid
 	fieldIss
 	fieldAud
 	fieldIat
@@ -54,6 +55,8 @@ func fieldOf(name []byte) claimField {
 		return fieldFresh
 	case "jti":
 		return fieldJTI
+	case "sid":
+		return fieldSid
 	case "iss":
 		return fieldIss
 	case "aud":
@@ -217,6 +220,8 @@ func (s *scanner) claim(c *Claims, field claimField) error {
 		c.Subject = str
 	case fieldJTI:
 		c.JTI = str
+	case fieldSid:
+		c.SessionID = str
 	case fieldIss:
 		c.Issuer = str
 	case fieldAud:

@@ -22,14 +22,16 @@ var (
 	ErrTokenInvalid = errors.New("ginpaseto: token invalid")
 	// ErrTokenExpired: the token's exp claim is in the past (beyond the leeway).
 	ErrTokenExpired = errors.New("ginpaseto: token expired")
-	// ErrTokenRevoked: the denylist reports the token as revoked.
+	// ErrTokenRevoked: the store or the denylist reports the token as
+	// revoked, or its session as ended.
 	ErrTokenRevoked = errors.New("ginpaseto: token revoked")
 	// ErrWrongTokenType: the token's type claim is not the one the check requires.
 	ErrWrongTokenType = errors.New("ginpaseto: wrong token type")
 	// ErrTokenNotFresh: FreshRequired was given an access token without fresh=true.
 	ErrTokenNotFresh = errors.New("ginpaseto: token not fresh")
-	// ErrRevocationUnavailable: the denylist could not answer, so the request
-	// is refused (fail closed) with 503.
+	// ErrRevocationUnavailable: the store or the denylist could not answer,
+	// or a store write failed, so the request is refused (fail closed) with
+	// 503.
 	ErrRevocationUnavailable = errors.New("ginpaseto: revocation status unavailable")
 )
 
@@ -77,6 +79,9 @@ const (
 	msgTokenRevoked     = "Token has been revoked"
 	msgNotFresh         = "PASETO access token is not fresh"
 	msgRevocationDown   = "Token revocation status unavailable"
+	msgReused           = "Refresh token reuse detected"
+	msgNoSession        = "Refresh token belongs to no session"
+	msgServerError      = "Internal server error"
 )
 
 func newError(status int, sentinel error, message string) *Error {
@@ -101,6 +106,7 @@ var (
 	errExpired      = unauthorized(ErrTokenExpired, msgTokenExpired)
 	errRevoked      = unauthorized(ErrTokenRevoked, msgTokenRevoked)
 	errNotFresh     = unauthorized(ErrTokenNotFresh, msgNotFresh)
+	errReused       = unauthorized(ErrRefreshTokenReused, msgReused)
 )
 
 // badHeaderError is the message for a header that is present but does not

@@ -584,56 +584,67 @@ func ExampleWithMaxBodySize() {
 	// 200 "" wrote 2000 bytes
 }
 
-func ExampleWithDenylist() {
-	// A process of its own uses a MemoryDenylist; several processes share
-	// a store such as the one in the redis subpackage.
-	denylist := ginpaseto.NewMemoryDenylist(50_000)
-	auth, err := ginpaseto.New(
-		ginpaseto.WithSecretKey(exampleSecretKey),
-		ginpaseto.WithDenylist(denylist),
-	)
-	if err != nil {
-		log.Fatal(err)
-	}
-	tok, _ := auth.CreateAccessToken(context.Background(), "alice")
-	claims, _ := auth.ParseToken(tok)
-	if err := auth.Revoke(context.Background(), claims); err != nil {
-		log.Fatal(err)
-	}
-	fmt.Println(denylist.Len())
-	// Output:
-	// 1
+// disabledAccounts is a read-only check against the application's user
+// table: a disabled account's tokens are refused at once.
+type disabledAccounts map[string]bool
+
+func (d disabledAccounts) IsRevoked(_ context.Context, claims *ginpaseto.Claims) (bool, error) {
+	return d[claims.Subject], nil
 }
 
-// Access tokens live minutes: an API can spare their checks the denylist
-// lookup and consult it for refresh tokens only.
-func ExampleWithRevocableTypes() {
+func ExampleWithDenylist() {
 	auth, err := ginpaseto.New(
 		ginpaseto.WithSecretKey(exampleSecretKey),
-		ginpaseto.WithRevocableTypes(ginpaseto.TypeRefresh),
+		ginpaseto.WithDenylist(disabledAccounts{"mallory": true}),
 	)
 	if err != nil {
 		log.Fatal(err)
 	}
 	r := gin.New()
 	r.GET("/user", auth.Required(), func(c *gin.Context) { c.String(http.StatusOK, ginpaseto.Subject(c)) })
-	r.POST("/refresh", auth.RefreshRequired(), func(c *gin.Context) { c.String(http.StatusOK, "refreshed") })
-
-	access, _ := auth.CreateAccessToken(context.Background(), "alice")
-	refresh, _ := auth.CreateRefreshToken(context.Background(), "alice")
-	for _, tok := range []string{access, refresh} {
-		claims, _ := auth.ParseToken(tok)
-		if err := auth.Revoke(context.Background(), claims); err != nil {
-			log.Fatal(err)
-		}
+	for _, name := range []string{"alice", "mallory"} {
+		tok, _ := auth.CreateAccessToken(context.Background(), name)
+		printResponse(r, bearerRequest("GET", "/user", tok))
 	}
-
-	// The access token stays valid until it expires.
-	printResponse(r, bearerRequest("GET", "/user", access))
-	printResponse(r, bearerRequest("POST", "/refresh", refresh))
 	// Output:
 	// 200 alice
 	// 401 {"detail":"Token has been revoked"}
+}
+
+// Single-use tokens of a custom type must be listed to be revocable; the
+// defaults, access and refresh, are what sessions need.
+func ExampleWithRevocableTypes() {
+	auth, err := ginpaseto.New(
+		ginpaseto.WithSecretKey(exampleSecretKey),
+		ginpaseto.WithRevocableTypes(ginpaseto.TypeAccess, ginpaseto.TypeRefresh, "reset"),
+	)
+	if err != nil {
+		log.Fatal(err)
+	}
+	r := gin.New()
+	r.POST("/reset-password", auth.TypeRequired("reset"), func(c *gin.Context) {
+		claims, _ := ginpaseto.GetClaims(c)
+		// Revoking the token as it is used makes it single-use, even
+		// against concurrent requests: only one revocation succeeds.
+		if err := auth.Revoke(c, claims); err != nil {
+			c.AbortWithStatusJSON(http.StatusUnauthorized, gin.H{"detail": "Reset link already used"})
+			return
+		}
+		c.String(http.StatusOK, "new password set for %s", ginpaseto.Subject(c))
+	})
+
+	reset, _ := auth.CreateToken(context.Background(), "alice", "reset", ginpaseto.ExpiresIn(time.Hour))
+	printResponse(r, bearerRequest("POST", "/reset-password", reset))
+	printResponse(r, bearerRequest("POST", "/reset-password", reset))
+
+	// A type not listed cannot be revoked: the checks would never notice.
+	invite, _ := auth.CreateToken(context.Background(), "bob", "invite")
+	claims, _ := auth.ParseToken(invite)
+	fmt.Println(auth.Revoke(context.Background(), claims))
+	// Output:
+	// 200 new password set for alice
+	// 401 {"detail":"Token has been revoked"}
+	// ginpaseto: Revoke: tokens of type "invite" are never looked up in the store, so revoking one would change nothing; list the type in WithRevocableTypes (now ["access" "refresh" "reset"])
 }
 
 // A skipper lets one middleware guard a whole router except the routes

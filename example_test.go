@@ -9,7 +9,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -729,66 +728,6 @@ func ExampleDefaultErrorHandler() {
 	// WWW-Authenticate: Bearer error="invalid_token"
 }
 
-// subjectDenylist revokes every token of a user at once, for "sign out
-// everywhere": it records subjects rather than token IDs. A real one would
-// live in a database shared by every server.
-type subjectDenylist struct {
-	mu     sync.Mutex
-	banned map[string]bool
-}
-
-func (d *subjectDenylist) IsRevoked(_ context.Context, claims *ginpaseto.Claims) (bool, error) {
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	return d.banned[claims.Subject], nil
-}
-
-func (d *subjectDenylist) Revoke(_ context.Context, claims *ginpaseto.Claims) error {
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	d.banned[claims.Subject] = true
-	return nil
-}
-
-// A Revoker records revocations for Authorizer.Revoke; here, revoking one
-// token of a user revokes them all.
-func ExampleRevoker() {
-	auth, err := ginpaseto.New(
-		ginpaseto.WithSecretKey(exampleSecretKey),
-		ginpaseto.WithDenylist(&subjectDenylist{banned: map[string]bool{}}),
-	)
-	if err != nil {
-		log.Fatal(err)
-	}
-	r := gin.New()
-	r.POST("/logout-everywhere", auth.Required(), func(c *gin.Context) {
-		claims, _ := ginpaseto.GetClaims(c)
-		if err := auth.Revoke(c, claims); err != nil {
-			c.AbortWithStatus(http.StatusInternalServerError)
-			return
-		}
-		c.Status(http.StatusNoContent)
-	})
-	r.GET("/user", auth.Required(), func(c *gin.Context) {
-		c.String(http.StatusOK, ginpaseto.Subject(c))
-	})
-	r.POST("/refresh", auth.RefreshRequired(), func(c *gin.Context) {
-		c.String(http.StatusOK, "new tokens for %s", ginpaseto.Subject(c))
-	})
-
-	laptop, _ := auth.CreateAccessToken(context.Background(), "alice")
-	phone, _ := auth.CreateRefreshToken(context.Background(), "alice")
-	bob, _ := auth.CreateAccessToken(context.Background(), "bob")
-
-	printResponse(r, bearerRequest("POST", "/logout-everywhere", laptop))
-	printResponse(r, bearerRequest("POST", "/refresh", phone))
-	printResponse(r, bearerRequest("GET", "/user", bob))
-	// Output:
-	// 204
-	// 401 {"detail":"Token has been revoked"}
-	// 200 bob
-}
-
 // unreachableDenylist stands for a revocation store that is down.
 type unreachableDenylist struct{}
 
@@ -821,112 +760,6 @@ func ExampleDenylist() {
 	// log: ginpaseto: revocation status unavailable
 	// dial tcp 10.0.0.7:6379: connection refused
 	// 503 {"detail":"Token revocation status unavailable"}
-}
-
-// A MemoryDenylist of your own can be sized for the expected number of
-// revocations and shared by several Authorizers in one process.
-func ExampleMemoryDenylist() {
-	denylist := ginpaseto.NewMemoryDenylist(10_000)
-	web, err := ginpaseto.New(ginpaseto.WithSecretKey(exampleSecretKey), ginpaseto.WithDenylist(denylist))
-	if err != nil {
-		log.Fatal(err)
-	}
-	api, err := ginpaseto.New(ginpaseto.WithPrivateKey(exampleSigningKey), ginpaseto.WithDenylist(denylist))
-	if err != nil {
-		log.Fatal(err)
-	}
-
-	tok, _ := api.CreateAccessToken(context.Background(), "alice")
-	claims, _ := api.ParseToken(tok)
-	if err := web.Revoke(context.Background(), claims); err != nil {
-		log.Fatal(err)
-	}
-
-	r := gin.New()
-	r.GET("/api/user", api.Required(), func(c *gin.Context) {})
-	printResponse(r, bearerRequest("GET", "/api/user", tok))
-	// Output:
-	// 401 {"detail":"Token has been revoked"}
-}
-
-// A MemoryDenylist never drops a revocation before the token expires, so
-// when it is full, Revoke reports ErrDenylistFull instead.
-func ExampleNewMemoryDenylist() {
-	denylist := ginpaseto.NewMemoryDenylist(1)
-	auth, err := ginpaseto.New(ginpaseto.WithSecretKey(exampleSecretKey), ginpaseto.WithDenylist(denylist))
-	if err != nil {
-		log.Fatal(err)
-	}
-	for range 2 {
-		tok, _ := auth.CreateAccessToken(context.Background(), "alice")
-		claims, _ := auth.ParseToken(tok)
-		err := auth.Revoke(context.Background(), claims)
-		fmt.Println(err, errors.Is(err, ginpaseto.ErrDenylistFull))
-	}
-	// Output:
-	// <nil> false
-	// ginpaseto: memory denylist is full: 1 unexpired revocations true
-}
-
-func ExampleMemoryDenylist_Revoke() {
-	denylist := ginpaseto.NewMemoryDenylist(0)
-	auth, err := ginpaseto.New(ginpaseto.WithSecretKey(exampleSecretKey), ginpaseto.WithDenylist(denylist))
-	if err != nil {
-		log.Fatal(err)
-	}
-	tok, _ := auth.CreateAccessToken(context.Background(), "alice")
-	claims, _ := auth.ParseToken(tok)
-
-	// Authorizer.Revoke also covers the leeway; calling the store directly
-	// suits tools that revoke tokens offline.
-	if err := denylist.Revoke(context.Background(), claims); err != nil {
-		log.Fatal(err)
-	}
-	revoked, _ := denylist.IsRevoked(context.Background(), claims)
-	fmt.Println(revoked)
-	// Output:
-	// true
-}
-
-func ExampleMemoryDenylist_IsRevoked() {
-	denylist := ginpaseto.NewMemoryDenylist(0)
-	auth, err := ginpaseto.New(ginpaseto.WithSecretKey(exampleSecretKey), ginpaseto.WithDenylist(denylist))
-	if err != nil {
-		log.Fatal(err)
-	}
-	first, _ := auth.CreateAccessToken(context.Background(), "alice")
-	second, _ := auth.CreateAccessToken(context.Background(), "alice")
-	firstClaims, _ := auth.ParseToken(first)
-	secondClaims, _ := auth.ParseToken(second)
-
-	if err := auth.Revoke(context.Background(), firstClaims); err != nil {
-		log.Fatal(err)
-	}
-	revoked, _ := denylist.IsRevoked(context.Background(), firstClaims)
-	fmt.Println(revoked)
-	revoked, _ = denylist.IsRevoked(context.Background(), secondClaims)
-	fmt.Println(revoked)
-	// Output:
-	// true
-	// false
-}
-
-func ExampleMemoryDenylist_Len() {
-	denylist := ginpaseto.NewMemoryDenylist(0)
-	auth, err := ginpaseto.New(ginpaseto.WithSecretKey(exampleSecretKey), ginpaseto.WithDenylist(denylist))
-	if err != nil {
-		log.Fatal(err)
-	}
-	for range 3 {
-		tok, _ := auth.CreateAccessToken(context.Background(), "alice")
-		claims, _ := auth.ParseToken(tok)
-		if err := auth.Revoke(context.Background(), claims); err != nil {
-			log.Fatal(err)
-		}
-	}
-	fmt.Println(denylist.Len())
-	// Output:
-	// 3
 }
 
 // Token options are collected like any value, here to give administrators
@@ -1083,7 +916,7 @@ func ExampleExtraClaims() {
 	fmt.Println(err)
 	// Output:
 	// <nil> 12
-	// ginpaseto: claim "sub" is reserved; reserved claims are sub, type, fresh, jti, iat, nbf, exp, iss, aud, scope, in any letter case
+	// ginpaseto: claim "sub" is reserved; reserved claims are sub, type, fresh, jti, iat, nbf, exp, iss, aud, scope, sid, in any letter case
 }
 
 // A footer is readable by anyone holding the token, but cannot be changed:

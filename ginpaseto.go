@@ -27,9 +27,7 @@ import (
 	"context"
 	"encoding/base64"
 	"errors"
-	"fmt"
-	"slices"
-
+	
 	"github.com/gin-gonic/gin"
 )
 
@@ -72,12 +70,12 @@ func New(opts ...Option) (*Authorizer, error) {
 	if err := a.loadKeys(); err != nil {
 		return nil, err
 	}
-	if a.cfg.denylist == nil {
-		// The default denylist keeps time with the Authorizer, so that a
-		// revocation lasts exactly as long as the token it revokes.
-		m := NewMemoryDenylist(0)
+	if a.cfg.store == nil {
+		// The default store keeps time with the Authorizer, so that an
+		// entry lasts exactly as long as what it guards.
+		m, _ := NewMemoryStore() // the defaults are valid
 		m.now = a.cfg.now
-		a.cfg.denylist = m
+		a.cfg.store = m
 	}
 	return a, nil
 }
@@ -335,40 +333,4 @@ func (a *Authorizer) CheckToken(ctx context.Context, tok, tokenType string, opts
 		return nil, err.copy()
 	}
 	return claims, nil
-}
-
-// Revoke adds the token described by claims to the denylist until it would
-// expire anyway (its exp plus the leeway). The denylist must implement
-// Revoker, as MemoryDenylist does, and claims must carry a jti.
-func (a *Authorizer) Revoke(ctx context.Context, claims *Claims) error {
-	r, ok := a.cfg.denylist.(Revoker)
-	if !ok {
-		return fmt.Errorf("ginpaseto: Revoke: the denylist %T cannot record revocations (it does not implement Revoker); revoke through the store itself", a.cfg.denylist)
-	}
-	if claims == nil || claims.JTI == "" {
-		return errors.New("ginpaseto: Revoke: the token has no jti, so it cannot be revoked by ID")
-	}
-	// A token stays acceptable for the leeway after exp, so it must stay
-	// revoked that long too.
-	c := *claims
-	if !c.Expiration.IsZero() {
-		c.Expiration = c.Expiration.Add(a.cfg.leeway)
-	}
-	return r.Revoke(ctx, &c)
-}
-
-// checkRevoked consults the denylist for the revocable types; a store
-// error fails closed.
-func (a *Authorizer) checkRevoked(ctx context.Context, claims *Claims) *Error {
-	if !slices.Contains(a.cfg.revocableTypes, claims.Type) {
-		return nil
-	}
-	revoked, err := a.cfg.denylist.IsRevoked(ctx, claims)
-	if err != nil {
-		return revocationUnavailable(err)
-	}
-	if revoked {
-		return errRevoked
-	}
-	return nil
 }

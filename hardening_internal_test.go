@@ -299,33 +299,14 @@ func TestRevocationHoldsAtExpInstant(t *testing.T) {
 	require.ErrorIs(t, err, ErrTokenExpired)
 }
 
-// TestRevokeNeverShortens: revoking a jti again with an earlier end, or
-// with an end after a revocation for good, keeps the longer revocation.
-func TestRevokeNeverShortens(t *testing.T) {
-	ctx := context.Background()
-	clk := newFakeTime()
-	m := memoryDenylistAt(0, clk)
-	start := clk.now()
-	require.NoError(t, m.Revoke(ctx, &Claims{JTI: "long", Expiration: start.Add(time.Hour)}))
-	require.NoError(t, m.Revoke(ctx, &Claims{JTI: "long", Expiration: start.Add(time.Minute)}))
-	require.NoError(t, m.Revoke(ctx, &Claims{JTI: "forever"}))
-	require.NoError(t, m.Revoke(ctx, &Claims{JTI: "forever", Expiration: start.Add(time.Minute)}))
-	require.NoError(t, m.Revoke(ctx, &Claims{JTI: "extended", Expiration: start.Add(time.Minute)}))
-	require.NoError(t, m.Revoke(ctx, &Claims{JTI: "extended", Expiration: start.Add(time.Hour)}))
-
-	clk.advance(2 * time.Minute)
-	require.NoError(t, m.Revoke(ctx, &Claims{JTI: "probe", Expiration: clk.now()})) // sweeps
-	for _, jti := range []string{"long", "forever", "extended"} {
-		assert.True(t, isRevoked(t, m, jti), jti)
-	}
-}
-
 // TestWithDenylistNilPointer: a nil pointer in the Denylist interface would
 // pass a nil check and panic on the first request.
 func TestWithDenylistNilPointer(t *testing.T) {
-	var m *MemoryDenylist
+	var m *MemoryStore
 	_, err := New(WithSecretKey(internalTestKey), WithDenylist(m))
 	require.ErrorContains(t, err, "denylist is nil")
+	_, err = New(WithSecretKey(internalTestKey), WithStore(m))
+	require.ErrorContains(t, err, "store is nil")
 	_, err = New(WithSecretKey(internalTestKey), WithDenylist(nil))
 	require.ErrorContains(t, err, "denylist is nil")
 	require.False(t, errors.Is(err, ErrTokenInvalid))

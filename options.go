@@ -42,6 +42,7 @@ type config struct {
 	queryParam           string
 	queryOnAllRequests   bool
 	maxBodySize          int64
+	store                Store
 	denylist             Denylist
 	revocableTypes       []string
 	skipper              func(*gin.Context) bool
@@ -340,24 +341,47 @@ func WithMaxBodySize(n int64) Option {
 	}
 }
 
-// WithDenylist sets the revocation store that checks consult. Default: a
-// MemoryDenylist created by New, which suits a single process; use a shared
-// store when several processes serve the same tokens. Authorizer.Revoke
-// writes to the store only if it also implements Revoker.
+// WithStore sets the Store that records sessions and revocations: the one
+// checks consult, and CreateTokenPair, RotateRefreshToken and the Revoke
+// methods write to. Default: a MemoryStore with its default bounds, which
+// suits a single process; when several processes serve the same tokens,
+// give them one shared store, such as the redisstore module's.
+func WithStore(s Store) Option {
+	return func(c *config) error {
+		if isNil(s) {
+			// A nil pointer would pass here and panic on every request.
+			return errors.New("ginpaseto: WithStore: store is nil; omit the option to keep the in-memory store")
+		}
+		c.store = s
+		return nil
+	}
+}
+
+// WithDenylist adds a read-only check to the store's: a Denylist consulted
+// after the Store, for the same token types, such as a look-up of disabled
+// accounts. Revocations are still recorded in the Store. Default: none.
 func WithDenylist(d Denylist) Option {
 	return func(c *config) error {
-		if v := reflect.ValueOf(d); d == nil || v.Kind() == reflect.Pointer && v.IsNil() {
-			// A nil pointer would pass here and panic on every request.
-			return errors.New("ginpaseto: WithDenylist: denylist is nil; to turn revocation checks off, use WithRevocableTypes() with no types")
+		if isNil(d) {
+			return errors.New("ginpaseto: WithDenylist: denylist is nil; omit the option to use the store alone")
 		}
 		c.denylist = d
 		return nil
 	}
 }
 
-// WithRevocableTypes sets the token types whose revocation status checks
-// consult the denylist for. Default "access" and "refresh"; no arguments
-// turns revocation checks off.
+// isNil reports whether v is nil or a nil pointer in an interface.
+func isNil(v any) bool {
+	r := reflect.ValueOf(v)
+	return v == nil || r.Kind() == reflect.Pointer && r.IsNil()
+}
+
+// WithRevocableTypes sets the token types that checks look up in the
+// store (and the denylist, if any): revoked tokens, ended sessions and
+// revoked subjects of these types are refused. Default "access" and
+// "refresh", which sessions need; list a custom type to make its tokens
+// revocable, such as a single-use invitation. No arguments turns revocation
+// checks off. Revoke refuses tokens of the types not listed.
 func WithRevocableTypes(types ...string) Option {
 	return func(c *config) error {
 		if slices.Contains(types, "") {

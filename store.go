@@ -23,15 +23,24 @@ type Store interface {
 	// IsRevoked reports whether the verified token described by claims
 	// must be refused: its jti was revoked; or it belongs to a session
 	// (claims.SessionID is not empty) that is not live, having ended,
-	// been revoked, or never been recorded; or its subject was revoked
-	// (RevokeSubject) at or after its iat. It answers all three in one
-	// call, so that a shared store needs at most one round trip. An error
-	// fails closed.
+	// been revoked, or never been recorded; or it belongs to no session
+	// and its subject was revoked (RevokeSubject) at or after its iat. It
+	// answers all three in one call, so that a shared store needs at most
+	// one round trip. An error fails closed.
+	//
+	// The cutoff does not apply to tokens of a live session: RevokeSubject
+	// ends every session of the subject, so a session that is live began
+	// after it, even within the same second (iat cannot tell).
 	IsRevoked(ctx context.Context, claims *Claims) (bool, error)
 
 	// Revoke records the revocation of one token, by claims.JTI, until
 	// claims.Expiration (the Authorizer adds its leeway), or for good when
-	// the token has no expiry.
+	// the token has no expiry. When IsRevoked already refused the token,
+	// it returns an error wrapping ErrTokenRevoked, so that of concurrent
+	// revocations of one token exactly one succeeds: that is what makes a
+	// token single-use. A store that bounds the revocations of one subject
+	// revokes the whole subject (as RevokeSubject, with a cutoff covering
+	// every token it held) rather than forget one.
 	Revoke(ctx context.Context, claims *Claims) error
 
 	// CreateSession records a new live session whose next usable refresh
@@ -64,7 +73,7 @@ type Session struct {
 	ID         string    // the sid claim of the session's tokens
 	Subject    string    // the sub claim of the session's tokens
 	RefreshJTI string    // the jti of the one refresh token that may be used next
-	Expires    time.Time // when that refresh token expires, leeway included; the session's state may be dropped after
+	Expires    time.Time // when the later of the session's newest tokens expires, leeway included; the session's state may be dropped after
 }
 
 // ErrRefreshTokenReused: a refresh token of a live session was used a second

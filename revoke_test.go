@@ -2,7 +2,6 @@ package ginpaseto_test
 
 import (
 	"context"
-	"fmt"
 	"net/http"
 	"sync"
 	"testing"
@@ -15,7 +14,7 @@ import (
 	"github.com/ginpaseto/ginpaseto"
 )
 
-// stubDenylist answers every lookup the same way. It is not a Revoker.
+// stubDenylist answers every lookup the same way.
 type stubDenylist struct {
 	revoked bool
 	err     error
@@ -23,94 +22,6 @@ type stubDenylist struct {
 
 func (s stubDenylist) IsRevoked(context.Context, *ginpaseto.Claims) (bool, error) {
 	return s.revoked, s.err
-}
-
-func TestMemoryDenylist(t *testing.T) {
-	ctx := context.Background()
-	now := time.Now()
-	tests := []struct {
-		name    string
-		claims  ginpaseto.Claims
-		revoked bool
-	}{
-		{"unexpired", ginpaseto.Claims{JTI: "a", Expiration: now.Add(time.Hour)}, true},
-		{"no expiry", ginpaseto.Claims{JTI: "b"}, true},
-		// Kept until the next sweep: checks refuse the token as expired
-		// before they ask.
-		{"already expired", ginpaseto.Claims{JTI: "c", Expiration: now.Add(-time.Second)}, true},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			m := ginpaseto.NewMemoryDenylist(0)
-			revoked, err := m.IsRevoked(ctx, &tt.claims)
-			require.NoError(t, err)
-			assert.False(t, revoked, "before Revoke")
-
-			require.NoError(t, m.Revoke(ctx, &tt.claims))
-			revoked, err = m.IsRevoked(ctx, &tt.claims)
-			require.NoError(t, err)
-			assert.Equal(t, tt.revoked, revoked)
-
-			other := tt.claims
-			other.JTI += "-other"
-			revoked, err = m.IsRevoked(ctx, &other)
-			require.NoError(t, err)
-			assert.False(t, revoked, "another jti")
-			assert.Equal(t, 1, m.Len())
-		})
-	}
-
-	t.Run("no jti", func(t *testing.T) {
-		err := ginpaseto.NewMemoryDenylist(0).Revoke(ctx, &ginpaseto.Claims{Expiration: now.Add(time.Hour)})
-		assert.ErrorContains(t, err, "no jti")
-	})
-}
-
-func TestMemoryDenylistCapacity(t *testing.T) {
-	ctx := context.Background()
-	m := ginpaseto.NewMemoryDenylist(3)
-	exp := time.Now().Add(time.Hour)
-	for i := range 3 {
-		require.NoError(t, m.Revoke(ctx, &ginpaseto.Claims{JTI: fmt.Sprint(i), Expiration: exp}))
-	}
-	err := m.Revoke(ctx, &ginpaseto.Claims{JTI: "3", Expiration: exp})
-	require.ErrorIs(t, err, ginpaseto.ErrDenylistFull)
-	assert.NoError(t, m.Revoke(ctx, &ginpaseto.Claims{JTI: "1", Expiration: exp}), "revoking a revoked token again needs no room")
-	assert.Equal(t, 3, m.Len())
-
-	revoked, err := m.IsRevoked(ctx, &ginpaseto.Claims{JTI: "0"})
-	require.NoError(t, err)
-	assert.True(t, revoked, "a full denylist drops nothing")
-}
-
-func TestMemoryDenylistConcurrent(t *testing.T) {
-	ctx := context.Background()
-	m := ginpaseto.NewMemoryDenylist(0)
-	exp := time.Now().Add(time.Hour)
-	var wg sync.WaitGroup
-	for g := range 16 {
-		wg.Go(func() {
-			for i := range 200 {
-				c := &ginpaseto.Claims{JTI: fmt.Sprintf("%d-%d", g, i), Expiration: exp}
-				if err := m.Revoke(ctx, c); err != nil {
-					t.Error(err)
-					return
-				}
-				// Another goroutine's token, revoked or not yet: only the
-				// race detector judges this lookup.
-				if _, err := m.IsRevoked(ctx, &ginpaseto.Claims{JTI: fmt.Sprintf("%d-%d", (g+1)%16, i)}); err != nil {
-					t.Error(err)
-					return
-				}
-				if revoked, _ := m.IsRevoked(ctx, c); !revoked {
-					t.Errorf("%s not revoked right after Revoke", c.JTI)
-					return
-				}
-			}
-		})
-	}
-	wg.Wait()
-	assert.Equal(t, 16*200, m.Len())
 }
 
 func TestLogout(t *testing.T) {
@@ -163,23 +74,75 @@ func TestLogout(t *testing.T) {
 
 func TestRevokeErrors(t *testing.T) {
 	ctx := context.Background()
-	stub := newAuth(t, ginpaseto.WithDenylist(stubDenylist{}))
-	claims, err := stub.ParseToken(token(t, stub, ginpaseto.TypeAccess))
-	require.NoError(t, err)
-	err = stub.Revoke(ctx, claims)
-	require.Error(t, err)
-	assert.Contains(t, err.Error(), "Revoker")
-
 	auth := newAuth(t)
 	assert.ErrorContains(t, auth.Revoke(ctx, nil), "no jti")
 	assert.ErrorContains(t, auth.Revoke(ctx, &ginpaseto.Claims{Subject: "alice"}), "no jti")
 
-	full := ginpaseto.NewMemoryDenylist(1)
-	auth = newAuth(t, ginpaseto.WithDenylist(full))
-	revoke(t, auth, token(t, auth, ginpaseto.TypeAccess))
-	claims, err = auth.ParseToken(token(t, auth, ginpaseto.TypeAccess))
+	// Revoking twice: the second finds the token refused already.
+	claims, err := auth.ParseToken(token(t, auth, ginpaseto.TypeAccess))
 	require.NoError(t, err)
-	assert.ErrorIs(t, auth.Revoke(ctx, claims), ginpaseto.ErrDenylistFull)
+	require.NoError(t, auth.Revoke(ctx, claims))
+	err = auth.Revoke(ctx, claims)
+	require.ErrorIs(t, err, ginpaseto.ErrTokenRevoked)
+	var e *ginpaseto.Error
+	require.ErrorAs(t, err, &e)
+	assert.Equal(t, http.StatusUnauthorized, e.Status)
+
+	// A store that cannot answer: 503, the cause kept.
+	down := newAuth(t, ginpaseto.WithStore(failingStore{}))
+	err = down.Revoke(ctx, claims)
+	require.ErrorAs(t, err, &e)
+	assert.Equal(t, http.StatusServiceUnavailable, e.Status)
+	assert.Equal(t, "Token revocation status unavailable", e.Message)
+	assert.ErrorIs(t, err, ginpaseto.ErrRevocationUnavailable)
+	assert.ErrorIs(t, err, errStoreDown)
+}
+
+// failingStore is a Store that is down.
+type failingStore struct{}
+
+func (failingStore) IsRevoked(context.Context, *ginpaseto.Claims) (bool, error) {
+	return false, errStoreDown
+}
+func (failingStore) Revoke(context.Context, *ginpaseto.Claims) error { return errStoreDown }
+func (failingStore) CreateSession(context.Context, ginpaseto.Session) error {
+	return errStoreDown
+}
+func (failingStore) RotateSession(context.Context, string, ginpaseto.Session) error {
+	return errStoreDown
+}
+func (failingStore) RevokeSession(context.Context, string) error { return errStoreDown }
+func (failingStore) RevokeSubject(context.Context, string, time.Time, time.Time) error {
+	return errStoreDown
+}
+
+// TestRevokeUncheckedType: revoking a token of a type the checks never
+// look up would change nothing, so Revoke says so, naming the option.
+func TestRevokeUncheckedType(t *testing.T) {
+	tests := []struct {
+		name  string
+		types []string
+		typ   string
+	}{
+		{"custom type by default", nil, "invite"},
+		{"access when only custom", []string{"invite"}, ginpaseto.TypeAccess},
+		{"refresh when none", []string{}, ginpaseto.TypeRefresh},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var opts []ginpaseto.Option
+			if tt.types != nil {
+				opts = append(opts, ginpaseto.WithRevocableTypes(tt.types...))
+			}
+			auth := newAuth(t, opts...)
+			claims, err := auth.ParseToken(token(t, auth, tt.typ))
+			require.NoError(t, err)
+			err = auth.Revoke(context.Background(), claims)
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), "WithRevocableTypes")
+			assert.Contains(t, err.Error(), tt.typ)
+		})
+	}
 }
 
 func TestRevocableTypes(t *testing.T) {
@@ -193,12 +156,9 @@ func TestRevocableTypes(t *testing.T) {
 	}{
 		{"default access", nil, "/required", ginpaseto.TypeAccess, 401, detail("Token has been revoked")},
 		{"default refresh", nil, "/refresh", ginpaseto.TypeRefresh, 401, detail("Token has been revoked")},
-		{"default custom", nil, "/reset", "reset", 200, user("alice")},
-		{"none: access", []string{}, "/required", ginpaseto.TypeAccess, 200, user("alice")},
-		{"none: refresh", []string{}, "/refresh", ginpaseto.TypeRefresh, 200, user("alice")},
 		{"custom only: custom", []string{"reset"}, "/reset", "reset", 401, detail("Token has been revoked")},
-		{"custom only: access", []string{"reset"}, "/required", ginpaseto.TypeAccess, 200, user("alice")},
 		{"access and custom", []string{"access", "reset"}, "/reset", "reset", 401, detail("Token has been revoked")},
+		{"access and custom: access", []string{"access", "reset"}, "/required", ginpaseto.TypeAccess, 401, detail("Token has been revoked")},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -209,8 +169,31 @@ func TestRevocableTypes(t *testing.T) {
 			auth := newAuth(t, opts...)
 			srv := serve(t, routes(auth))
 			tok := token(t, auth, tt.typ)
+			expect(t, do(t, srv, request{path: tt.path, token: tok}), 200, user("alice"))
 			revoke(t, auth, tok)
 			expect(t, do(t, srv, request{path: tt.path, token: tok}), tt.status, tt.body)
+		})
+	}
+}
+
+// TestDenylistConsultedAfterStore: a read-only Denylist refuses tokens the
+// store accepts, and fails closed.
+func TestDenylistConsultedAfterStore(t *testing.T) {
+	tests := []struct {
+		name   string
+		deny   stubDenylist
+		status int
+		body   string
+	}{
+		{"accepts", stubDenylist{}, 200, user("alice")},
+		{"refuses", stubDenylist{revoked: true}, 401, detail("Token has been revoked")},
+		{"down", stubDenylist{err: errStoreDown}, 503, detail("Token revocation status unavailable")},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			auth := newAuth(t, ginpaseto.WithDenylist(tt.deny))
+			srv := serve(t, routes(auth))
+			expect(t, do(t, srv, request{path: "/required", token: token(t, auth, ginpaseto.TypeAccess)}), tt.status, tt.body)
 		})
 	}
 }

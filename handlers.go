@@ -1,0 +1,164 @@
+package ginpaseto
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+)
+
+// HandlerOption configures the session handlers: StartSession,
+// RefreshHandler and LogoutHandler.
+type HandlerOption interface {
+	applyHandler(*handlerConfig)
+}
+
+type handlerOptionFunc func(*handlerConfig)
+
+func (f handlerOptionFunc) applyHandler(h *handlerConfig) { f(h) }
+
+// handlerConfig is what handler options set.
+type handlerConfig struct {
+	pairOptions func(c *gin.Context, subject string) ([]TokenOption, error)
+}
+
+// PairOptions makes a session handler ask options for the token options of
+// each new pair, per request: claims read from the user store, say, so
+// that a change of role takes effect at the next refresh. An error from
+// options refuses the request: an *Error as is, anything else as 401
+// "Invalid PASETO token". It panics if options is nil.
+func PairOptions(options func(c *gin.Context, subject string) ([]TokenOption, error)) HandlerOption {
+	if options == nil {
+		panic("ginpaseto: PairOptions: function is nil")
+	}
+	return handlerOptionFunc(func(h *handlerConfig) { h.pairOptions = options })
+}
+
+func newHandlerConfig(opts []HandlerOption) *handlerConfig {
+	h := &handlerConfig{}
+	for _, o := range opts {
+		if o == nil {
+			panic("ginpaseto: nil HandlerOption")
+		}
+		o.applyHandler(h)
+	}
+	return h
+}
+
+// tokenOptions returns the token options of a new pair for subject.
+func (h *handlerConfig) tokenOptions(c *gin.Context, subject string) ([]TokenOption, *Error) {
+	if h.pairOptions == nil {
+		return nil, nil
+	}
+	opts, err := h.pairOptions(c, subject)
+	if err != nil {
+		return nil, asError(err)
+	}
+	return opts, nil
+}
+
+// StartSession is the end of a login handler: once the application has
+// checked the credentials, it starts a session for subject
+// (CreateTokenPair) and answers 200 with the pair as JSON, {"access_token":
+// ..., "refresh_token": ..., "access_expires": ..., "refresh_expires":
+// ...}. When that fails it answers the error instead (503 when the store is
+// down, through the error handler) and returns it, for the application's
+// logs.
+func (a *Authorizer) StartSession(c *gin.Context, subject string, opts ...HandlerOption) (*TokenPair, error) {
+	h := newHandlerConfig(opts)
+	tokenOpts, e := h.tokenOptions(c, subject)
+	if e != nil {
+		a.answerError(c, e)
+		return nil, e
+	}
+	pair, err := a.CreateTokenPair(c, subject, tokenOpts...)
+	if err != nil {
+		a.answerError(c, err)
+		return nil, err
+	}
+	h.writePair(c, pair)
+	return pair, nil
+}
+
+// RefreshHandler returns the handler of the refresh route, to register
+// behind RefreshRequired: it rotates the refresh token the check accepted
+// (RotateRefreshToken) and answers 200 with the new pair as JSON, as
+// StartSession does. A refresh token used a second time answers 401
+// "Refresh token reuse detected" and ends the session.
+func (a *Authorizer) RefreshHandler(opts ...HandlerOption) gin.HandlerFunc {
+	h := newHandlerConfig(opts)
+	return func(c *gin.Context) {
+		claims, ok := a.acceptedClaims(c, "RefreshHandler", "RefreshRequired")
+		if !ok {
+			return
+		}
+		tokenOpts, e := h.tokenOptions(c, claims.Subject)
+		if e != nil {
+			a.answerError(c, e)
+			return
+		}
+		pair, err := a.RotateRefreshToken(c, claims, tokenOpts...)
+		if err != nil {
+			a.answerError(c, err)
+			return
+		}
+		h.writePair(c, pair)
+	}
+}
+
+// LogoutHandler returns the handler of the logout route, to register
+// behind Required (or RefreshRequired): it ends the session of the token
+// the check accepted (RevokeSession), so that its access and refresh
+// tokens stop working, and answers 204. A token created outside a session
+// is revoked alone (Revoke).
+func (a *Authorizer) LogoutHandler(opts ...HandlerOption) gin.HandlerFunc {
+	newHandlerConfig(opts) // no option applies yet; check them anyway
+	return func(c *gin.Context) {
+		claims, ok := a.acceptedClaims(c, "LogoutHandler", "Required")
+		if !ok {
+			return
+		}
+		var err error
+		if claims.SessionID != "" {
+			err = a.RevokeSession(c, claims.SessionID)
+		} else {
+			err = a.Revoke(c, claims)
+		}
+		if err != nil {
+			a.answerError(c, err)
+			return
+		}
+		c.Status(http.StatusNoContent)
+	}
+}
+
+// acceptedClaims returns the claims of the check before the handler, or
+// answers 500 when there was none: the route was registered without it.
+func (a *Authorizer) acceptedClaims(c *gin.Context, handler, check string) (*Claims, bool) {
+	claims, ok := GetClaims(c)
+	if !ok {
+		err := fmt.Errorf("ginpaseto: %s: no token was accepted for this request; register the route behind %s", handler, check)
+		a.answerError(c, &Error{Status: http.StatusInternalServerError, Message: msgServerError, Err: err})
+		return nil, false
+	}
+	return claims, true
+}
+
+// writePair answers a new pair. It is the one place where the session
+// handlers send tokens to the client.
+func (h *handlerConfig) writePair(c *gin.Context, pair *TokenPair) {
+	c.JSON(http.StatusOK, pair)
+}
+
+// answerError answers err through the error handler: an *Error as it is,
+// anything else (a token that could not be created) as 500.
+func (a *Authorizer) answerError(c *gin.Context, err error) {
+	var e *Error
+	if !errors.As(err, &e) {
+		e = &Error{Status: http.StatusInternalServerError, Message: msgServerError, Err: err}
+	}
+	c.Error(err) // for the application's logger
+	a.cfg.errorHandler(c, e.copy())
+	c.Abort()
+}

@@ -1,0 +1,455 @@
+package ginpaseto
+
+import (
+	"container/heap"
+	"context"
+	"errors"
+	"fmt"
+	"hash/maphash"
+	"slices"
+	"sync"
+	"time"
+)
+
+// Default bounds of a MemoryStore, per subject.
+const (
+	DefaultSessionsPerSubject    = 100
+	DefaultRevocationsPerSubject = 1000
+)
+
+// storeShards is the number of independently locked parts of a
+// MemoryStore: a subject's traffic only ever waits for the subjects that
+// hash to the same shard, and only for as long as one operation takes.
+const storeShards = 64
+
+// expiredPerWrite is how many ended entries a write drops from its shard.
+// A write adds at most one entry, so dropping more keeps each shard bounded
+// by what is live without ever scanning it.
+const expiredPerWrite = 4
+
+// MemoryStore is the in-process Store, the Authorizer's default. It keeps
+// per-session state only (the one refresh token a session may use next),
+// so refresh rotations never add entries; every entry is dropped once the
+// token, session or cutoff it guards has expired, from a min-heap, a few
+// at a time on writes, so no request ever scans the store. Each subject
+// is bounded: a new session beyond SessionsPerSubject ends the subject's
+// oldest one, and a single-token revocation beyond RevocationsPerSubject
+// revokes the whole subject instead (never forgetting a revocation). State
+// is split into shards, each with its own lock, by a per-store random
+// hash of the subject, so that one subject's traffic cannot make the
+// others fail or wait long.
+//
+// It suits a single process; several processes serving the same tokens
+// need a shared Store such as the redisstore module's.
+type MemoryStore struct {
+	seed                  maphash.Seed
+	subjects              [storeShards]subjectShard
+	index                 [storeShards]sessionIndex
+	sessionsPerSubject    int
+	revocationsPerSubject int
+	now                   func() time.Time
+}
+
+// MemoryStoreOption configures a MemoryStore.
+type MemoryStoreOption func(*MemoryStore) error
+
+// SessionsPerSubject sets how many live sessions one subject may have in
+// a MemoryStore; starting one more ends the subject's oldest session.
+// Default DefaultSessionsPerSubject.
+func SessionsPerSubject(n int) MemoryStoreOption {
+	return func(m *MemoryStore) error {
+		if n < 1 {
+			return fmt.Errorf("ginpaseto: SessionsPerSubject: %d allows no session at all; use at least 1 (default %d)", n, DefaultSessionsPerSubject)
+		}
+		m.sessionsPerSubject = n
+		return nil
+	}
+}
+
+// RevocationsPerSubject sets how many single-token revocations (Revoke)
+// a MemoryStore keeps for one subject. One more revokes every token and
+// session of the subject issued so far, as RevokeSubject does, since
+// forgetting a revocation would make a revoked token valid again. Default
+// DefaultRevocationsPerSubject.
+func RevocationsPerSubject(n int) MemoryStoreOption {
+	return func(m *MemoryStore) error {
+		if n < 1 {
+			return fmt.Errorf("ginpaseto: RevocationsPerSubject: %d allows no revocation at all; use at least 1 (default %d)", n, DefaultRevocationsPerSubject)
+		}
+		m.revocationsPerSubject = n
+		return nil
+	}
+}
+
+// NewMemoryStore returns an empty MemoryStore.
+func NewMemoryStore(opts ...MemoryStoreOption) (*MemoryStore, error) {
+	m := &MemoryStore{
+		seed:                  maphash.MakeSeed(),
+		sessionsPerSubject:    DefaultSessionsPerSubject,
+		revocationsPerSubject: DefaultRevocationsPerSubject,
+		now:                   time.Now,
+	}
+	for _, o := range opts {
+		if o == nil {
+			return nil, errors.New("ginpaseto: NewMemoryStore: nil option")
+		}
+		if err := o(m); err != nil {
+			return nil, err
+		}
+	}
+	for i := range m.subjects {
+		m.subjects[i].subjects = make(map[string]*subjectState)
+		m.index[i].subjects = make(map[string]string)
+	}
+	return m, nil
+}
+
+// subjectShard holds the state of the subjects that hash to it.
+type subjectShard struct {
+	mu       sync.RWMutex
+	subjects map[string]*subjectState
+	expiry   expiryHeap
+}
+
+// sessionIndex finds a session's subject from its ID, for RevokeSession.
+// Lock order: a subject shard, then an index shard, never the reverse.
+type sessionIndex struct {
+	mu       sync.RWMutex
+	subjects map[string]string // session ID → subject
+}
+
+// subjectState is what the store knows of one subject.
+type subjectState struct {
+	name     string
+	sessions map[string]*entry // live sessions by ID
+	order    []*entry          // the same sessions, oldest first
+	revoked  map[string]*entry // revoked tokens by jti
+	cutoff   *entry            // RevokeSubject's cutoff; nil: none
+
+	// What every revoked token is covered by, for a revocation that
+	// overflows the bound: the latest iat and expiry seen (zero expiry,
+	// with forever set, for tokens without one).
+	revokedIAT   time.Time
+	revokedUntil time.Time
+	forever      bool
+}
+
+func (s *subjectState) empty() bool {
+	return len(s.sessions) == 0 && len(s.revoked) == 0 && s.cutoff == nil
+}
+
+type entryKind uint8
+
+const (
+	sessionEntry entryKind = iota
+	tokenEntry
+	cutoffEntry
+)
+
+// entry is one session, revoked token or cutoff, kept until `until`
+// (forever when zero, and then not in the expiry heap).
+type entry struct {
+	kind    entryKind
+	subject *subjectState
+	key     string    // session ID or jti
+	value   string    // sessions: the refresh jti usable next
+	cutoff  time.Time // cutoffs: tokens issued at or before are refused
+	until   time.Time
+	index   int // position in the expiry heap; -1 when not in it
+}
+
+// expiryHeap orders entries by their end, the soonest first.
+type expiryHeap []*entry
+
+func (h expiryHeap) Len() int           { return len(h) }
+func (h expiryHeap) Less(i, j int) bool { return h[i].until.Before(h[j].until) }
+func (h expiryHeap) Swap(i, j int) {
+	h[i], h[j] = h[j], h[i]
+	h[i].index, h[j].index = i, j
+}
+func (h *expiryHeap) Push(x any) {
+	e := x.(*entry)
+	e.index = len(*h)
+	*h = append(*h, e)
+}
+func (h *expiryHeap) Pop() any {
+	old := *h
+	e := old[len(old)-1]
+	old[len(old)-1] = nil
+	e.index = -1
+	*h = old[:len(old)-1]
+	return e
+}
+
+func (m *MemoryStore) shard(subject string) *subjectShard {
+	return &m.subjects[maphash.String(m.seed, subject)%storeShards]
+}
+
+func (m *MemoryStore) indexOf(sessionID string) *sessionIndex {
+	return &m.index[maphash.String(m.seed, sessionID)%storeShards]
+}
+
+// IsRevoked reports whether the token must be refused: see Store.
+func (m *MemoryStore) IsRevoked(_ context.Context, claims *Claims) (bool, error) {
+	sh := m.shard(claims.Subject)
+	sh.mu.RLock()
+	defer sh.mu.RUnlock()
+	return refused(sh.subjects[claims.Subject], claims), nil
+}
+
+// refused answers IsRevoked from a subject's state, nil when the store
+// knows nothing of the subject. Entries whose end has passed but that are
+// not dropped yet answer as if they were still there: they only guard
+// tokens that checks refuse as expired anyway.
+func refused(st *subjectState, claims *Claims) bool {
+	if st == nil {
+		return claims.SessionID != ""
+	}
+	if _, ok := st.revoked[claims.JTI]; ok {
+		return true
+	}
+	if claims.SessionID != "" {
+		_, live := st.sessions[claims.SessionID]
+		return !live
+	}
+	return st.cutoff != nil && !claims.IssuedAt.After(st.cutoff.cutoff)
+}
+
+// Revoke records the revocation of one token: see Store.
+func (m *MemoryStore) Revoke(_ context.Context, claims *Claims) error {
+	if claims.JTI == "" {
+		return errors.New("ginpaseto: MemoryStore.Revoke: the token has no jti")
+	}
+	sh := m.shard(claims.Subject)
+	sh.mu.Lock()
+	defer sh.mu.Unlock()
+	now := m.now()
+	m.dropExpired(sh, now)
+	st := sh.state(claims.Subject)
+	if refused(st, claims) {
+		sh.forget(st)
+		return fmt.Errorf("%w: already refused", ErrTokenRevoked)
+	}
+	if claims.IssuedAt.After(st.revokedIAT) {
+		st.revokedIAT = claims.IssuedAt
+	}
+	if claims.Expiration.IsZero() {
+		st.forever = true
+	} else if claims.Expiration.After(st.revokedUntil) {
+		st.revokedUntil = claims.Expiration
+	}
+	if len(st.revoked) >= m.revocationsPerSubject {
+		m.overflow(sh, st, now)
+		return nil
+	}
+	e := &entry{kind: tokenEntry, subject: st, key: claims.JTI, until: claims.Expiration, index: -1}
+	st.revoked[claims.JTI] = e
+	sh.schedule(e)
+	return nil
+}
+
+// overflow revokes a subject whose single-token revocations exceed their
+// bound: a cutoff covering every revoked token replaces them, and every
+// session ends, taking the revoked tokens of sessions with it.
+func (m *MemoryStore) overflow(sh *subjectShard, st *subjectState, now time.Time) {
+	cutoff := now
+	if st.revokedIAT.After(cutoff) {
+		cutoff = st.revokedIAT
+	}
+	until := st.revokedUntil
+	if st.forever {
+		until = time.Time{}
+	}
+	for _, e := range st.revoked {
+		sh.unschedule(e)
+	}
+	clear(st.revoked)
+	st.revokedIAT, st.revokedUntil, st.forever = time.Time{}, time.Time{}, false
+	m.revokeSubject(sh, st, cutoff, until)
+}
+
+// CreateSession records a new live session: see Store.
+func (m *MemoryStore) CreateSession(_ context.Context, s Session) error {
+	if s.ID == "" || s.Subject == "" || s.RefreshJTI == "" {
+		return errors.New("ginpaseto: MemoryStore.CreateSession: a session needs an ID, a subject and a refresh jti")
+	}
+	sh := m.shard(s.Subject)
+	sh.mu.Lock()
+	defer sh.mu.Unlock()
+	m.dropExpired(sh, m.now())
+	st := sh.state(s.Subject)
+	if _, ok := st.sessions[s.ID]; ok {
+		return fmt.Errorf("ginpaseto: MemoryStore.CreateSession: session %q exists already", s.ID)
+	}
+	for len(st.order) >= m.sessionsPerSubject {
+		m.endSession(sh, st.order[0])
+	}
+	e := &entry{kind: sessionEntry, subject: st, key: s.ID, value: s.RefreshJTI, until: s.Expires, index: -1}
+	st.sessions[s.ID] = e
+	st.order = append(st.order, e)
+	sh.schedule(e)
+	ix := m.indexOf(s.ID)
+	ix.mu.Lock()
+	ix.subjects[s.ID] = s.Subject
+	ix.mu.Unlock()
+	return nil
+}
+
+// RotateSession replaces the session's usable refresh token: see Store.
+func (m *MemoryStore) RotateSession(_ context.Context, usedJTI string, next Session) error {
+	sh := m.shard(next.Subject)
+	sh.mu.Lock()
+	defer sh.mu.Unlock()
+	m.dropExpired(sh, m.now())
+	st := sh.subjects[next.Subject]
+	var e *entry
+	if st != nil {
+		e = st.sessions[next.ID]
+	}
+	if e == nil {
+		return fmt.Errorf("%w: the session has ended", ErrTokenRevoked)
+	}
+	if _, ok := st.revoked[usedJTI]; ok {
+		return fmt.Errorf("%w: the refresh token was revoked", ErrTokenRevoked)
+	}
+	if e.value != usedJTI {
+		m.endSession(sh, e)
+		return fmt.Errorf("%w: the session was ended", ErrRefreshTokenReused)
+	}
+	e.value = next.RefreshJTI
+	sh.reschedule(e, next.Expires)
+	return nil
+}
+
+// RevokeSession ends a session: see Store.
+func (m *MemoryStore) RevokeSession(_ context.Context, sessionID string) error {
+	ix := m.indexOf(sessionID)
+	ix.mu.RLock()
+	subject, ok := ix.subjects[sessionID]
+	ix.mu.RUnlock()
+	if !ok {
+		return nil
+	}
+	sh := m.shard(subject)
+	sh.mu.Lock()
+	defer sh.mu.Unlock()
+	m.dropExpired(sh, m.now())
+	if st := sh.subjects[subject]; st != nil {
+		if e := st.sessions[sessionID]; e != nil {
+			m.endSession(sh, e)
+		}
+	}
+	return nil
+}
+
+// RevokeSubject ends a subject's sessions and refuses its earlier tokens:
+// see Store.
+func (m *MemoryStore) RevokeSubject(_ context.Context, subject string, cutoff, until time.Time) error {
+	sh := m.shard(subject)
+	sh.mu.Lock()
+	defer sh.mu.Unlock()
+	m.dropExpired(sh, m.now())
+	m.revokeSubject(sh, sh.state(subject), cutoff, until)
+	return nil
+}
+
+// revokeSubject moves the subject's cutoff to cutoff at least, kept until
+// until at least (zero: forever), and ends every session.
+func (m *MemoryStore) revokeSubject(sh *subjectShard, st *subjectState, cutoff, until time.Time) {
+	for len(st.order) > 0 {
+		m.endSession(sh, st.order[0])
+	}
+	if c := st.cutoff; c != nil {
+		if c.cutoff.After(cutoff) {
+			cutoff = c.cutoff
+		}
+		if c.until.IsZero() || !until.IsZero() && c.until.After(until) {
+			until = c.until
+		}
+		c.cutoff = cutoff
+		sh.reschedule(c, until)
+		return
+	}
+	st.cutoff = &entry{kind: cutoffEntry, subject: st, cutoff: cutoff, until: until, index: -1}
+	sh.schedule(st.cutoff)
+}
+
+// endSession forgets a live session; the caller holds sh's lock.
+func (m *MemoryStore) endSession(sh *subjectShard, e *entry) {
+	st := e.subject
+	delete(st.sessions, e.key)
+	if i := slices.Index(st.order, e); i >= 0 {
+		st.order = slices.Delete(st.order, i, i+1)
+	}
+	sh.unschedule(e)
+	ix := m.indexOf(e.key)
+	ix.mu.Lock()
+	delete(ix.subjects, e.key)
+	ix.mu.Unlock()
+}
+
+// dropExpired drops a few entries whose end has passed, soonest first;
+// the caller holds sh's lock.
+func (m *MemoryStore) dropExpired(sh *subjectShard, now time.Time) {
+	for range expiredPerWrite {
+		if len(sh.expiry) == 0 || !now.After(sh.expiry[0].until) {
+			return
+		}
+		e := sh.expiry[0]
+		st := e.subject
+		switch e.kind {
+		case sessionEntry:
+			m.endSession(sh, e)
+		case tokenEntry:
+			sh.unschedule(e)
+			delete(st.revoked, e.key)
+		case cutoffEntry:
+			sh.unschedule(e)
+			st.cutoff = nil
+		}
+		sh.forget(st)
+	}
+}
+
+// state returns the subject's state, creating it if need be. A caller
+// that may leave it empty calls forget.
+func (sh *subjectShard) state(subject string) *subjectState {
+	st := sh.subjects[subject]
+	if st == nil {
+		st = &subjectState{name: subject, sessions: map[string]*entry{}, revoked: map[string]*entry{}}
+		sh.subjects[subject] = st
+	}
+	return st
+}
+
+// forget drops a subject's state once nothing is left in it.
+func (sh *subjectShard) forget(st *subjectState) {
+	if st.empty() {
+		delete(sh.subjects, st.name)
+	}
+}
+
+func (sh *subjectShard) schedule(e *entry) {
+	if !e.until.IsZero() {
+		heap.Push(&sh.expiry, e)
+	}
+}
+
+func (sh *subjectShard) unschedule(e *entry) {
+	if e.index >= 0 {
+		heap.Remove(&sh.expiry, e.index)
+	}
+}
+
+// reschedule moves an entry's end to until (zero: forever).
+func (sh *subjectShard) reschedule(e *entry, until time.Time) {
+	e.until = until
+	switch {
+	case e.index >= 0 && until.IsZero():
+		heap.Remove(&sh.expiry, e.index)
+	case e.index >= 0:
+		heap.Fix(&sh.expiry, e.index)
+	default:
+		sh.schedule(e)
+	}
+}
