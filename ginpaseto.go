@@ -27,7 +27,7 @@ import (
 	"context"
 	"encoding/base64"
 	"errors"
-	
+
 	"github.com/gin-gonic/gin"
 )
 
