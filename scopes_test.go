@@ -96,8 +96,7 @@ func TestScopeIsARegisteredClaim(t *testing.T) {
 // write them, sealed with the test key.
 func TestScopeClaimFromOtherIssuers(t *testing.T) {
 	auth := newAuth(t)
-	key, err := hex.DecodeString(testKey)
-	require.NoError(t, err)
+	key := key32(t)
 	tests := []struct {
 		name   string
 		scope  string // JSON value of the scope claim
@@ -123,9 +122,17 @@ func TestScopeClaimFromOtherIssuers(t *testing.T) {
 			assert.Equal(t, tt.scopes, claims.Scopes)
 		})
 	}
+	for _, key := range []string{"SCOPE", "Scope", "ſcope"} {
+		t.Run("folded key "+key, func(t *testing.T) {
+			// encoding/json would read it as scope in ClaimsAs and Decode.
+			payload := `{"sub":"alice","type":"access","scope":"read","` + key + `":"admin"}`
+			_, err := auth.ParseToken(ginpaseto.SealV4LocalForTest(key32(t), []byte(payload), nil, nil))
+			require.Error(t, err)
+		})
+	}
 	t.Run("twice", func(t *testing.T) {
 		payload := `{"sub":"alice","type":"access","scope":"read","scope":"admin"}`
-		_, err := auth.ParseToken(ginpaseto.SealV4LocalForTest(key, []byte(payload), nil, nil))
+		_, err := auth.ParseToken(ginpaseto.SealV4LocalForTest(key32(t), []byte(payload), nil, nil))
 		require.Error(t, err, "a second scope claim must not go unnoticed")
 	})
 }
@@ -328,4 +335,12 @@ func TestHasScope(t *testing.T) {
 	assert.True(t, c.HasScope("write"))
 	assert.False(t, c.HasScope("rea"))
 	assert.False(t, c.HasScope(""))
+}
+
+// key32 is testKey as bytes, for sealing payloads directly.
+func key32(t *testing.T) []byte {
+	t.Helper()
+	key, err := hex.DecodeString(testKey)
+	require.NoError(t, err)
+	return key
 }
