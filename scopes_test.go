@@ -344,3 +344,32 @@ func key32(t *testing.T) []byte {
 	require.NoError(t, err)
 	return key
 }
+
+// TestScopesOnTokenPairs: a pair carries the scopes it was created with,
+// and a rotation the ones it is given, not those of the spent token.
+func TestScopesOnTokenPairs(t *testing.T) {
+	auth := newAuth(t)
+	ctx := context.Background()
+	pair, err := auth.CreateTokenPair(ctx, "alice", ginpaseto.Scopes("read", "write"))
+	require.NoError(t, err)
+	access, err := auth.ParseToken(pair.AccessToken)
+	require.NoError(t, err)
+	refresh, err := auth.ParseToken(pair.RefreshToken)
+	require.NoError(t, err)
+	assert.Equal(t, []string{"read", "write"}, access.Scopes)
+	assert.Equal(t, []string{"read", "write"}, refresh.Scopes)
+
+	kept, err := auth.RotateRefreshToken(ctx, refresh, ginpaseto.Scopes(refresh.Scopes...))
+	require.NoError(t, err)
+	next, err := auth.ParseToken(kept.AccessToken)
+	require.NoError(t, err)
+	assert.Equal(t, []string{"read", "write"}, next.Scopes)
+
+	nextRefresh, err := auth.ParseToken(kept.RefreshToken)
+	require.NoError(t, err)
+	narrowed, err := auth.RotateRefreshToken(ctx, nextRefresh, ginpaseto.Scopes("read"))
+	require.NoError(t, err)
+	last, err := auth.ParseToken(narrowed.AccessToken)
+	require.NoError(t, err)
+	assert.Equal(t, []string{"read"}, last.Scopes)
+}
