@@ -1,0 +1,321 @@
+// Package redistest starts real Redis servers for tests: Debian's
+// redis-server on free loopback ports, standalone or as a local cluster,
+// in the test's temporary directory, stopped when the test ends.
+//
+// A machine without redis-server skips the tests that need it, printing
+// why, unless REQUIRE_REDIS is set (as in CI): then they fail.
+package redistest
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// Binaries looked for on PATH, then at Debian's location.
+const (
+	serverBinary = "redis-server"
+	cliBinary    = "redis-cli"
+	debianDir    = "/usr/bin"
+)
+
+// startTimeout bounds how long a server or a cluster may take to come up.
+const startTimeout = 20 * time.Second
+
+// Server is one redis-server process. Its data persists in its own
+// directory (append-only file on), so that Stop and Start keep what was
+// written, as a production server with persistence does.
+type Server struct {
+	t       testing.TB
+	Addr    string // host:port
+	Port    int
+	dir     string
+	args    []string
+	cmd     *exec.Cmd
+	exited  chan struct{}
+	stopped bool
+}
+
+// find returns the path of a Redis binary, or skips (or fails, with
+// REQUIRE_REDIS set) the test when it is missing.
+func find(t testing.TB, name string) string {
+	t.Helper()
+	path, err := exec.LookPath(name)
+	if err != nil {
+		if _, statErr := os.Stat(filepath.Join(debianDir, name)); statErr == nil {
+			return filepath.Join(debianDir, name)
+		}
+		msg := fmt.Sprintf("%s not found (on Debian: apt-get install redis-server redis-tools)", name)
+		if os.Getenv("REQUIRE_REDIS") != "" {
+			t.Fatal(msg + "; REQUIRE_REDIS is set, so this is a failure")
+		}
+		t.Skip(msg + "; skipping, set REQUIRE_REDIS=1 to make this a failure")
+	}
+	return path
+}
+
+// Start starts a standalone server with persistence on. It is stopped, and
+// its data removed, when the test ends.
+func Start(t testing.TB) *Server {
+	t.Helper()
+	bin := find(t, serverBinary)
+	s := newServer(t, bin, freePort(t, false), nil)
+	s.Start()
+	return s
+}
+
+func newServer(t testing.TB, bin string, port int, extra []string) *Server {
+	dir := t.TempDir()
+	args := []string{
+		"--port", strconv.Itoa(port),
+		"--bind", "127.0.0.1",
+		"--dir", dir,
+		"--appendonly", "yes",
+		"--save", "",
+		"--daemonize", "no",
+		"--logfile", filepath.Join(dir, "redis.log"),
+	}
+	s := &Server{t: t, Addr: net.JoinHostPort("127.0.0.1", strconv.Itoa(port)), Port: port, dir: dir, args: append(append([]string{bin}, args...), extra...)}
+	t.Cleanup(func() {
+		if s.cmd != nil && !s.stopped {
+			s.kill()
+		}
+	})
+	return s
+}
+
+// Start starts the server again after Stop, on the same port, with the
+// data it had.
+func (s *Server) Start() {
+	s.t.Helper()
+	cmd := exec.Command(s.args[0], s.args[1:]...)
+	cmd.SysProcAttr = sysProcAttr()
+	if err := cmd.Start(); err != nil {
+		s.t.Fatalf("starting redis-server: %v", err)
+	}
+	s.cmd, s.stopped = cmd, false
+	s.exited = make(chan struct{})
+	go func() { _ = cmd.Wait(); close(s.exited) }()
+	if err := s.waitReady(); err != nil {
+		s.kill()
+		s.t.Fatalf("redis-server on %s did not start: %v\n%s", s.Addr, err, s.Log())
+	}
+}
+
+// Stop shuts the server down as an operator would (SIGTERM: the
+// append-only file is flushed) and waits until it has exited and its port
+// is closed.
+func (s *Server) Stop() {
+	s.t.Helper()
+	if s.cmd == nil || s.stopped {
+		return
+	}
+	_ = s.cmd.Process.Signal(syscall.SIGTERM)
+	select {
+	case <-s.exited:
+	case <-time.After(startTimeout):
+		s.kill()
+		s.t.Fatalf("redis-server on %s did not stop on SIGTERM", s.Addr)
+	}
+	s.stopped = true
+}
+
+// Pause stops the process without closing its connections (SIGSTOP): a
+// server that hangs. Resume lets it go on.
+func (s *Server) Pause() { _ = s.cmd.Process.Signal(syscall.SIGSTOP) }
+
+// Resume continues a paused server (SIGCONT).
+func (s *Server) Resume() { _ = s.cmd.Process.Signal(syscall.SIGCONT) }
+
+// kill ends the process at once, a paused one included.
+func (s *Server) kill() {
+	_ = s.cmd.Process.Kill()
+	<-s.exited
+	s.stopped = true
+}
+
+// Log returns the server's log file, for failure messages.
+func (s *Server) Log() string {
+	b, _ := os.ReadFile(filepath.Join(s.dir, "redis.log"))
+	return string(b)
+}
+
+// Do sends one command over a new connection and returns the reply as
+// text, for test set-up and assertions outside the client under test.
+func (s *Server) Do(args ...string) (string, error) {
+	return do(s.Addr, args...)
+}
+
+// waitReady polls the server with PING until it answers PONG (not
+// LOADING, while it reads its append-only file back).
+func (s *Server) waitReady() error {
+	deadline := time.Now().Add(startTimeout)
+	var last error
+	for time.Now().Before(deadline) {
+		select {
+		case <-s.exited:
+			return errors.New("the process exited")
+		default:
+		}
+		reply, err := s.Do("PING")
+		if err == nil && reply == "PONG" {
+			return nil
+		}
+		last = err
+		time.Sleep(10 * time.Millisecond)
+	}
+	return fmt.Errorf("no PONG within %v: %v", startTimeout, last)
+}
+
+// Cluster is a local Redis Cluster of masters without replicas.
+type Cluster struct {
+	Nodes []*Server
+}
+
+// Addrs returns the addresses of the cluster's nodes.
+func (c *Cluster) Addrs() []string {
+	addrs := make([]string, len(c.Nodes))
+	for i, n := range c.Nodes {
+		addrs[i] = n.Addr
+	}
+	return addrs
+}
+
+// StartCluster starts masters servers in cluster mode, joins them with
+// redis-cli --cluster create, and waits until every node reports the
+// cluster ok. Ports stay below 55536, as each node also listens on its
+// port + 10000 for the cluster bus.
+func StartCluster(t testing.TB, masters int) *Cluster {
+	t.Helper()
+	bin := find(t, serverBinary)
+	cli := find(t, cliBinary)
+	c := &Cluster{}
+	for range masters {
+		port := freePort(t, true)
+		dir := t.TempDir()
+		n := newServer(t, bin, port, []string{
+			"--cluster-enabled", "yes",
+			"--cluster-config-file", filepath.Join(dir, "nodes.conf"),
+			"--cluster-node-timeout", "5000",
+		})
+		n.Start()
+		c.Nodes = append(c.Nodes, n)
+	}
+	args := append([]string{"--cluster", "create"}, c.Addrs()...)
+	args = append(args, "--cluster-replicas", "0", "--cluster-yes")
+	if out, err := exec.Command(cli, args...).CombinedOutput(); err != nil {
+		t.Fatalf("redis-cli --cluster create: %v\n%s", err, out)
+	}
+	deadline := time.Now().Add(startTimeout)
+	for _, n := range c.Nodes {
+		for {
+			info, err := n.Do("CLUSTER", "INFO")
+			if err == nil && strings.Contains(info, "cluster_state:ok") {
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("cluster node %s not ok within %v: %v %s", n.Addr, startTimeout, err, info)
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+	}
+	return c
+}
+
+// freePort returns a loopback TCP port nobody listens on. A cluster port
+// must have its bus port (+10000) free as well, and so stays below 55536.
+func freePort(t testing.TB, cluster bool) int {
+	t.Helper()
+	for range 1000 {
+		port := 20000 + rand.IntN(35000) // 20000–54999
+		if !free(port) || cluster && !free(port+10000) {
+			continue
+		}
+		return port
+	}
+	t.Fatal("no free port found")
+	return 0
+}
+
+func free(port int) bool {
+	l, err := net.Listen("tcp", net.JoinHostPort("127.0.0.1", strconv.Itoa(port)))
+	if err != nil {
+		return false
+	}
+	_ = l.Close()
+	return true
+}
+
+// do sends one command in RESP and reads one reply: a simple string,
+// error, integer, bulk string, or an array of those (flattened, one per
+// line).
+func do(addr string, args ...string) (string, error) {
+	conn, err := net.DialTimeout("tcp", addr, time.Second)
+	if err != nil {
+		return "", err
+	}
+	defer conn.Close()
+	_ = conn.SetDeadline(time.Now().Add(5 * time.Second))
+	var b strings.Builder
+	fmt.Fprintf(&b, "*%d\r\n", len(args))
+	for _, a := range args {
+		fmt.Fprintf(&b, "$%d\r\n%s\r\n", len(a), a)
+	}
+	if _, err := conn.Write([]byte(b.String())); err != nil {
+		return "", err
+	}
+	return readReply(bufio.NewReader(conn))
+}
+
+func readReply(r *bufio.Reader) (string, error) {
+	line, err := r.ReadString('\n')
+	if err != nil {
+		return "", err
+	}
+	line = strings.TrimSuffix(line, "\r\n")
+	if line == "" {
+		return "", errors.New("empty reply")
+	}
+	switch line[0] {
+	case '+', ':':
+		return line[1:], nil
+	case '-':
+		return "", errors.New(line[1:])
+	case '$':
+		n, err := strconv.Atoi(line[1:])
+		if err != nil || n < 0 {
+			return "", err // a nil bulk string is ""
+		}
+		buf := make([]byte, n+2)
+		if _, err := io.ReadFull(r, buf); err != nil {
+			return "", err
+		}
+		return string(buf[:n]), nil
+	case '*':
+		n, err := strconv.Atoi(line[1:])
+		if err != nil {
+			return "", err
+		}
+		parts := make([]string, 0, max(n, 0))
+		for range n {
+			p, err := readReply(r)
+			if err != nil {
+				return "", err
+			}
+			parts = append(parts, p)
+		}
+		return strings.Join(parts, "\n"), nil
+	}
+	return "", fmt.Errorf("unexpected reply %q", line)
+}

@@ -1,0 +1,365 @@
+// Package redisstore is a ginpaseto.Store in Redis, for several processes
+// serving the same tokens: a logout, a refresh-token rotation or a
+// revocation made through one process holds in all of them.
+//
+// It works on a standalone Redis, behind Sentinel and on Redis Cluster,
+// through a rueidis client. A check reads Redis at most once, with one
+// MGET, and usually not at all: answers are kept in rueidis's client-side
+// cache, and Redis pushes an invalidation to every process that holds one
+// as soon as a key changes. Writes are Lua scripts, atomic across
+// processes. Every key ends with what it guards, and one subject's state is
+// bounded (SessionsPerSubject, RevocationsPerSubject).
+//
+// Every call gives up after Timeout and returns an error, which fails the
+// check closed: the request gets 503. A cached answer is used only while
+// Redis keeps answering this process; rueidis reconnects by itself, and
+// with Redis's persistence on, no revocation is forgotten across a
+// restart.
+package redisstore
+
+import (
+	"context"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"strconv"
+	"sync/atomic"
+	"time"
+
+	"github.com/redis/rueidis"
+
+	"github.com/ginpaseto/ginpaseto"
+)
+
+// trustCache is how recently Redis must have answered this process for a
+// check to be answered from the client-side cache. The cache is only as
+// good as the connection that delivers its invalidations: once Redis has
+// been silent for longer (down, hung, or cut off), checks read Redis
+// again, and fail closed if it does not answer.
+const trustCache = time.Second
+
+// wroteBuckets is how many subjects' recent writes a Store tells apart;
+// two subjects sharing a bucket cost each other some cache hits, never an
+// answer.
+const wroteBuckets = 4096
+
+// Store is a ginpaseto.Store in Redis. Create it with New; it is safe for
+// concurrent use, and any number of Stores in any number of processes may
+// share one Redis (with the same KeyPrefix).
+type Store struct {
+	client rueidis.Client
+	cfg    config
+
+	// heard is when Redis last answered a read or write of this Store,
+	// in Unix nanoseconds; 0 after a call failed for want of an answer.
+	heard atomic.Int64
+
+	// wrote is when this Store last wrote the keys of the subjects of
+	// each bucket. rueidis spreads commands over several connections,
+	// each with its own cache, and Redis pushes an invalidation on the
+	// connection that read a key, which may arrive after the reply to the
+	// write on another one; until trustCache has passed, checks of those
+	// subjects read Redis, so that a process always sees its own writes.
+	wrote [wroteBuckets]atomic.Int64
+}
+
+var _ ginpaseto.Store = (*Store)(nil)
+
+// New returns a Store that keeps its state in Redis through client. The
+// client stays the caller's, who closes it. New does not contact Redis, so
+// that a service can start while Redis is still coming up; calls fail
+// closed until it answers.
+func New(client rueidis.Client, opts ...Option) (*Store, error) {
+	if client == nil {
+		return nil, errors.New("redisstore: New: client is nil; create one with rueidis.NewClient")
+	}
+	cfg := defaultConfig()
+	if err := cfg.apply(opts); err != nil {
+		return nil, err
+	}
+	return &Store{client: client, cfg: cfg}, nil
+}
+
+// IsRevoked reports whether a verified token must be refused: its jti was
+// revoked, or its session is not live, or (for a token of no session) its
+// subject was revoked at or after its iat. It reads two keys with one
+// MGET, from the client-side cache when it can.
+func (s *Store) IsRevoked(ctx context.Context, claims *ginpaseto.Claims) (bool, error) {
+	if claims == nil {
+		return false, errors.New("redisstore: IsRevoked: claims are nil")
+	}
+	tokenKey, secondKey, tag := s.checkKeys(claims.Subject, claims.JTI, claims.SessionID)
+	ctx, cancel := context.WithTimeout(ctx, s.cfg.timeout)
+	defer cancel()
+	now := time.Now()
+	var resp rueidis.RedisResult
+	if s.cfg.noCache || since(&s.heard, now) > trustCache || since(s.wroteTo(tag), now) < trustCache {
+		resp = s.client.Do(ctx, s.client.B().Mget().Key(tokenKey, secondKey).Build())
+	} else {
+		resp = s.client.DoCache(ctx, s.client.B().Mget().Key(tokenKey, secondKey).Cache(), s.cfg.cacheTTL)
+	}
+	values, err := resp.ToArray()
+	if err == nil && len(values) != 2 {
+		err = fmt.Errorf("MGET answered %d values for 2 keys", len(values))
+	}
+	if err != nil {
+		s.failed(err)
+		return false, fmt.Errorf("redisstore: reading the revocation status: %w", err)
+	}
+	if !resp.IsCacheHit() {
+		s.heard.Store(now.UnixNano())
+	}
+	if !values[0].IsNil() {
+		return true, nil // the token was revoked
+	}
+	if claims.SessionID != "" {
+		return values[1].IsNil(), nil // the session is not live
+	}
+	if values[1].IsNil() {
+		return false, nil
+	}
+	cutoff, err := values[1].AsInt64()
+	if err != nil {
+		return false, fmt.Errorf("redisstore: reading the subject's cutoff: %w", err)
+	}
+	return claims.IssuedAt.Unix() <= cutoff, nil
+}
+
+// Revoke records the revocation of one token until it expires: see
+// ginpaseto.Store. A token refused already gives an error wrapping
+// ginpaseto.ErrTokenRevoked.
+func (s *Store) Revoke(ctx context.Context, claims *ginpaseto.Claims) error {
+	if claims == nil || claims.JTI == "" {
+		return errors.New("redisstore: Revoke: the token has no jti")
+	}
+	tokenKey, secondKey, _ := s.checkKeys(claims.Subject, claims.JTI, claims.SessionID)
+	base := s.base(claims.Subject)
+	inSession := "0"
+	if claims.SessionID != "" {
+		inSession = "1"
+	}
+	overflowCutoff := max(time.Now().Unix(), claims.IssuedAt.Unix())
+	resp, err := s.exec(ctx, claims.Subject, revokeScript,
+		[]string{tokenKey, secondKey, base + kindRevoked + claims.Subject, base + kindCutoff + claims.Subject, base + kindSessions + claims.Subject},
+		[]string{inSession, strconv.FormatInt(claims.IssuedAt.Unix(), 10), ttl(claims.Expiration), strconv.Itoa(s.cfg.revocationsPerSubject),
+			claims.JTI, strconv.FormatInt(overflowCutoff, 10), base})
+	if err != nil {
+		return fmt.Errorf("redisstore: Revoke: %w", err)
+	}
+	if ended, err := resp.AsStrSlice(); err == nil {
+		s.dropIndex(ctx, ended) // the subject was revoked as a whole
+		return nil
+	}
+	n, err := resp.AsInt64()
+	switch {
+	case err != nil:
+		return fmt.Errorf("redisstore: Revoke: %w", err)
+	case n == 0:
+		return fmt.Errorf("%w: already refused", ginpaseto.ErrTokenRevoked)
+	}
+	return nil
+}
+
+// CreateSession records a new live session: see ginpaseto.Store. When the
+// subject has SessionsPerSubject live sessions already, the one that would
+// expire first ends.
+func (s *Store) CreateSession(ctx context.Context, session ginpaseto.Session) error {
+	if session.ID == "" || session.Subject == "" || session.RefreshJTI == "" {
+		return errors.New("redisstore: CreateSession: a session needs an ID, a subject and a refresh jti")
+	}
+	// The index comes first: a session that RevokeSession could not find
+	// would outlive its logout.
+	if err := s.index(ctx, session); err != nil {
+		return fmt.Errorf("redisstore: CreateSession: %w", err)
+	}
+	base := s.base(session.Subject)
+	resp, err := s.exec(ctx, session.Subject, createScript,
+		[]string{base + kindSession + session.ID, base + kindSessions + session.Subject},
+		[]string{session.RefreshJTI, ttl(session.Expires), session.ID, strconv.Itoa(s.cfg.sessionsPerSubject), base})
+	if err != nil {
+		return fmt.Errorf("redisstore: CreateSession: %w", err)
+	}
+	ended, err := resp.AsStrSlice()
+	if err != nil {
+		return fmt.Errorf("redisstore: CreateSession: %w", err)
+	}
+	s.dropIndex(ctx, ended)
+	return nil
+}
+
+// RotateSession replaces the session's usable refresh token usedJTI by
+// next.RefreshJTI, atomically: see ginpaseto.Store. A usedJTI that is not
+// the usable one ends the session and gives an error wrapping
+// ginpaseto.ErrRefreshTokenReused; a session that is not live, or a used
+// token that was revoked, gives one wrapping ginpaseto.ErrTokenRevoked.
+func (s *Store) RotateSession(ctx context.Context, usedJTI string, next ginpaseto.Session) error {
+	if usedJTI == "" || next.ID == "" || next.Subject == "" || next.RefreshJTI == "" {
+		return errors.New("redisstore: RotateSession: needs the used refresh jti, and a session with an ID, a subject and a refresh jti")
+	}
+	// The index must last as long as the session it finds.
+	if err := s.index(ctx, next); err != nil {
+		return fmt.Errorf("redisstore: RotateSession: %w", err)
+	}
+	base := s.base(next.Subject)
+	resp, err := s.exec(ctx, next.Subject, rotateScript,
+		[]string{base + kindSession + next.ID, base + kindSessions + next.Subject, base + kindToken + usedJTI},
+		[]string{usedJTI, next.RefreshJTI, ttl(next.Expires), next.ID})
+	if err != nil {
+		return fmt.Errorf("redisstore: RotateSession: %w", err)
+	}
+	n, err := resp.AsInt64()
+	switch {
+	case err != nil:
+		return fmt.Errorf("redisstore: RotateSession: %w", err)
+	case n == rotateEnded:
+		return fmt.Errorf("%w: the session has ended", ginpaseto.ErrTokenRevoked)
+	case n == rotateRevoked:
+		return fmt.Errorf("%w: the refresh token was revoked", ginpaseto.ErrTokenRevoked)
+	case n == rotateReused:
+		return fmt.Errorf("%w: the session was ended", ginpaseto.ErrRefreshTokenReused)
+	}
+	return nil
+}
+
+// RevokeSession ends a session: see ginpaseto.Store. It finds the
+// session's subject through the session index, then ends the session:
+// two round trips.
+func (s *Store) RevokeSession(ctx context.Context, sessionID string) error {
+	if sessionID == "" {
+		return nil
+	}
+	indexKey := s.base(sessionID) + kindIndex + sessionID
+	ctx, cancel := context.WithTimeout(ctx, s.cfg.timeout)
+	defer cancel()
+	subject, err := s.client.Do(ctx, s.client.B().Get().Key(indexKey).Build()).ToString()
+	if rueidis.IsRedisNil(err) {
+		return nil // ended, expired, or never recorded
+	}
+	if err != nil {
+		s.failed(err)
+		return fmt.Errorf("redisstore: RevokeSession: %w", err)
+	}
+	base := s.base(subject)
+	if _, err := s.exec(ctx, subject, endScript, []string{base + kindSession + sessionID, base + kindSessions + subject}, []string{sessionID}); err != nil {
+		return fmt.Errorf("redisstore: RevokeSession: %w", err)
+	}
+	s.dropIndex(ctx, []string{sessionID})
+	return nil
+}
+
+// RevokeSubject ends every session of subject and refuses its tokens
+// issued at or before cutoff, remembering the cutoff until until (for
+// good when until is zero): see ginpaseto.Store.
+func (s *Store) RevokeSubject(ctx context.Context, subject string, cutoff, until time.Time) error {
+	if subject == "" {
+		return errors.New("redisstore: RevokeSubject: subject is empty")
+	}
+	keep := ttl(until)
+	if !until.IsZero() && !until.After(time.Now()) {
+		keep = "-1" // every token the cutoff would cover has expired
+	}
+	base := s.base(subject)
+	resp, err := s.exec(ctx, subject, revokeSubjectScript,
+		[]string{base + kindCutoff + subject, base + kindSessions + subject},
+		[]string{strconv.FormatInt(cutoff.Unix(), 10), keep, base})
+	if err != nil {
+		return fmt.Errorf("redisstore: RevokeSubject: %w", err)
+	}
+	ended, err := resp.AsStrSlice()
+	if err != nil {
+		return fmt.Errorf("redisstore: RevokeSubject: %w", err)
+	}
+	s.dropIndex(ctx, ended)
+	return nil
+}
+
+// exec runs a script within the Store's timeout. Scripts are writes, which
+// rueidis never retries by itself: a rotation sent twice would look like
+// a reuse.
+func (s *Store) exec(ctx context.Context, subject string, script *rueidis.Lua, keys, args []string) (rueidis.RedisMessage, error) {
+	ctx, cancel := context.WithTimeout(ctx, s.cfg.timeout)
+	defer cancel()
+	wrote := s.wroteTo(tagOf(subject))
+	wrote.Store(time.Now().UnixNano()) // a check racing the write may read either
+	msg, err := script.Exec(ctx, s.client, keys, args).ToMessage()
+	if err != nil {
+		s.failed(err)
+		return msg, err
+	}
+	now := time.Now().UnixNano()
+	s.heard.Store(now)
+	wrote.Store(now)
+	return msg, nil
+}
+
+// wroteTo returns the time of this Store's last write to the subjects of
+// t's bucket.
+func (s *Store) wroteTo(t tag) *atomic.Int64 {
+	return &s.wrote[binary.LittleEndian.Uint64(t[:])%wroteBuckets]
+}
+
+// since returns the time from a Unix-nanosecond time stamp to now.
+func since(stamp *atomic.Int64, now time.Time) time.Duration {
+	return time.Duration(now.UnixNano() - stamp.Load())
+}
+
+// index records which subject a session belongs to, for RevokeSession,
+// for as long as the session lasts.
+func (s *Store) index(ctx context.Context, session ginpaseto.Session) error {
+	ctx, cancel := context.WithTimeout(ctx, s.cfg.timeout)
+	defer cancel()
+	key := s.base(session.ID) + kindIndex + session.ID
+	set := s.client.B().Set().Key(key).Value(session.Subject)
+	var cmd rueidis.Completed
+	if ms := millisUntil(session.Expires); ms > 0 {
+		cmd = set.PxMilliseconds(ms).Build()
+	} else {
+		cmd = set.Build() // a session without expiry
+	}
+	if err := s.client.Do(ctx, cmd).Error(); err != nil {
+		s.failed(err)
+		return err
+	}
+	return nil
+}
+
+// dropIndex deletes the index entries of ended sessions. It is tidying
+// only: an entry left behind points to no live session, and expires when
+// the session would have.
+func (s *Store) dropIndex(ctx context.Context, sessionIDs []string) {
+	if len(sessionIDs) == 0 {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, s.cfg.timeout)
+	defer cancel()
+	cmds := make(rueidis.Commands, 0, len(sessionIDs))
+	for _, id := range sessionIDs {
+		cmds = append(cmds, s.client.B().Del().Key(s.base(id)+kindIndex+id).Build())
+	}
+	for _, r := range s.client.DoMulti(ctx, cmds...) {
+		if err := r.Error(); err != nil {
+			s.failed(err)
+		}
+	}
+}
+
+// failed notes a call that got no answer from Redis, so that checks stop
+// trusting the client-side cache until Redis answers again. An error reply
+// is an answer.
+func (s *Store) failed(err error) {
+	if _, answered := rueidis.IsRedisErr(err); !answered {
+		s.heard.Store(0)
+	}
+}
+
+// millisUntil returns the time until t in milliseconds, at least 1; 0
+// for the zero time, which means no expiry.
+func millisUntil(t time.Time) int64 {
+	if t.IsZero() {
+		return 0
+	}
+	return max(time.Until(t).Milliseconds()+1, 1) // rounded up: never end early
+}
+
+// ttl is millisUntil as a script argument.
+func ttl(t time.Time) string { return strconv.FormatInt(millisUntil(t), 10) }
