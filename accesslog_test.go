@@ -1,0 +1,127 @@
+package ginpaseto_test
+
+import (
+	"bytes"
+	"encoding/base64"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/gin-gonic/gin"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/ginpaseto/ginpaseto"
+)
+
+// tokenParts are the pieces of tok a log must not hold either: the token,
+// its body and footer, and its base64 wrapping.
+func tokenParts(tok string) []string {
+	parts := []string{tok, base64.StdEncoding.EncodeToString([]byte(tok))}
+	for _, p := range strings.Split(tok, ".")[2:] {
+		if len(p) >= 16 {
+			parts = append(parts, p)
+		}
+	}
+	return parts
+}
+
+func TestRedactedLogFormatter(t *testing.T) {
+	auth := newAuth(t)
+	tok := token(t, auth, ginpaseto.TypeAccess, ginpaseto.Footer(map[string]any{"kid": strings.Repeat("k", 20)}))
+	wrapped := base64.URLEncoding.EncodeToString([]byte(tok))
+	esc := url.QueryEscape
+	tests := []struct {
+		name, target string
+		want         string // what must stay in the line
+	}{
+		{"token parameter", "/p?token=" + tok, "/p?token=[REDACTED]"},
+		{"prefixed", "/p?token=Bearer%20" + esc(tok), "/p?token=[REDACTED]"},
+		{"access_token", "/p?a=1&access_token=" + tok + "&b=2", "/p?a=1&access_token=[REDACTED]&b=2"},
+		{"refresh_token", "/p?refresh_token=" + tok, "/p?refresh_token=[REDACTED]"},
+		{"names in any case", "/p?TOKEN=opaque-secret", "/p?TOKEN=[REDACTED]"},
+		{"a name given to the formatter", "/p?key=opaque-secret", "/p?key=[REDACTED]"},
+		{"a token under another name", "/p?x=" + tok, "/p?x=[REDACTED]"},
+		{"a percent-encoded token", "/p?x=" + strings.ReplaceAll(tok, ".", "%2E"), "/p?x=[REDACTED]"},
+		{"a wrapped token", "/p?x=" + esc(wrapped), "/p?x=[REDACTED]"},
+		{"a token as a name", "/p?" + tok, "/p?[REDACTED]"},
+		{"a token in the path", "/files/" + tok + "/x", "/files/[REDACTED]/x"},
+		{"nothing to redact", "/p?page=2&sort=name", "/p?page=2&sort=name"},
+		{"empty value kept", "/p?token=", "/p?token="},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			var logs bytes.Buffer
+			r := gin.New()
+			r.Use(gin.LoggerWithConfig(gin.LoggerConfig{Formatter: ginpaseto.RedactedLogFormatter("key"), Output: &logs}))
+			r.GET("/*any", func(c *gin.Context) { c.Status(http.StatusNoContent) })
+			r.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest(http.MethodGet, tc.target, nil))
+			line := logs.String()
+			assert.Contains(t, line, `"`+tc.want+`"`)
+			assert.Contains(t, line, "[GIN] ")
+			assert.Contains(t, line, " 204 ")
+			for _, part := range tokenParts(tok) {
+				assert.NotContains(t, line, part)
+			}
+			assert.NotContains(t, line, "opaque-secret")
+		})
+	}
+}
+
+func TestRedactedLogFormatterMethodAndErrors(t *testing.T) {
+	tok := token(t, newAuth(t), ginpaseto.TypeAccess)
+	var logs bytes.Buffer
+	r := gin.New()
+	r.Use(gin.LoggerWithConfig(gin.LoggerConfig{Formatter: ginpaseto.RedactedLogFormatter(), Output: &logs}))
+	r.Any("/p", func(c *gin.Context) {
+		_ = c.Error(&gin.Error{Err: assert.AnError, Type: gin.ErrorTypePrivate, Meta: nil})
+		_ = c.Error(errString("could not use " + tok))
+		c.Status(http.StatusBadRequest)
+	})
+	req := httptest.NewRequest(http.MethodGet, "/p", nil)
+	req.Method = tok // a method is any HTTP token, and PASETO tokens are
+	r.ServeHTTP(httptest.NewRecorder(), req)
+	r.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest(http.MethodGet, "/p", nil))
+	for _, part := range tokenParts(tok) {
+		assert.NotContains(t, logs.String(), part)
+	}
+	assert.Contains(t, logs.String(), "could not use [REDACTED]")
+}
+
+type errString string
+
+func (e errString) Error() string { return string(e) }
+
+func TestRedactLogParams(t *testing.T) {
+	tok := token(t, newAuth(t), ginpaseto.TypeAccess)
+	req := httptest.NewRequest(http.MethodGet, "/p/"+tok+"?token="+tok+"&page=2", nil)
+	req.Header.Set("Authorization", "Bearer "+tok)
+	req.Header.Set("Sec-WebSocket-Protocol", "paseto, "+tok)
+	req.Header.Set("Cookie", "session="+tok)
+	req.Header.Set("X-Api-Key", "opaque-secret")
+	req.Header.Set("X-Trace", "t="+tok)
+	req.Header.Set("Accept", "application/json")
+	require.NoError(t, req.ParseForm())
+	p := ginpaseto.RedactLogParams(gin.LogFormatterParams{
+		Request: req,
+		Method:  req.Method,
+		Path:    req.URL.Path + "?" + req.URL.RawQuery,
+	}, "X-Api-Key")
+
+	assert.Equal(t, "/p/[REDACTED]?token=[REDACTED]&page=2", p.Path)
+	assert.Equal(t, "/p/[REDACTED]", p.Request.URL.Path)
+	assert.Equal(t, "token=[REDACTED]&page=2", p.Request.URL.RawQuery)
+	assert.Equal(t, "/p/[REDACTED]?token=[REDACTED]&page=2", p.Request.RequestURI)
+	assert.Nil(t, p.Request.Form)
+	for _, h := range []string{"Authorization", "Sec-WebSocket-Protocol", "Cookie", "X-Api-Key"} {
+		assert.Equal(t, ginpaseto.Redacted, p.Request.Header.Get(h), h)
+	}
+	assert.Equal(t, "t=[REDACTED]", p.Request.Header.Get("X-Trace"))
+	assert.Equal(t, "application/json", p.Request.Header.Get("Accept"))
+	// The request being served is untouched.
+	assert.Equal(t, "Bearer "+tok, req.Header.Get("Authorization"))
+	assert.Contains(t, req.URL.RawQuery, tok)
+	assert.Equal(t, tok, req.Form.Get("token"))
+}
