@@ -1,7 +1,6 @@
 package ginpaseto
 
 import (
-	"fmt"
 	"slices"
 
 	"github.com/gin-gonic/gin"
@@ -40,7 +39,9 @@ type checkConfig struct {
 	headerPrefix string
 	jsonKey      string
 	queryParam   string
+	queryPrefix  string
 	source       Extractor
+	added        []addedSource
 	implicit     []byte
 	implicitFrom func(*gin.Context) ([]byte, error)
 	base64       bool
@@ -50,7 +51,8 @@ type checkConfig struct {
 }
 
 // TokenLocations makes this check look for the token in locs, in order,
-// instead of the Authorizer's locations.
+// instead of the Authorizer's locations. To keep those and look in one
+// more place, use AddTokenLocations.
 func TokenLocations(locs ...Location) CheckOption {
 	if err := validLocations("TokenLocations", locs); err != nil {
 		panic(err.Error())
@@ -86,13 +88,59 @@ func QueryParam(name string) CheckOption {
 	return checkOptionFunc(func(c *checkConfig) { c.queryParam = name })
 }
 
+// QueryPrefix makes this check expect "<prefix> <token>" in the query
+// parameter, as in "?token=Bearer%20<token>", matched case-insensitively,
+// instead of the Authorizer's WithQueryPrefix; "" expects a bare token.
+func QueryPrefix(prefix string) CheckOption {
+	if err := validHeader("QueryPrefix", DefaultQueryParam, prefix); err != nil {
+		panic(err.Error())
+	}
+	return checkOptionFunc(func(c *checkConfig) { c.queryPrefix = prefix })
+}
+
 // TokenSource makes this check take the token from extract alone,
-// ignoring the configured locations.
+// ignoring the configured locations. To keep them and try extract after
+// them, use AddTokenSource.
 func TokenSource(extract Extractor) CheckOption {
 	if extract == nil {
 		panic("ginpaseto: TokenSource: extractor is nil")
 	}
 	return checkOptionFunc(func(c *checkConfig) { c.source = extract })
+}
+
+// addedSource is a place AddTokenLocations or AddTokenSource adds to a
+// check's lookup: a location, or an extractor when loc is zero.
+type addedSource struct {
+	loc     Location
+	extract Extractor
+}
+
+// AddTokenLocations makes this check look in locs too, in order, after the
+// locations it already has (the Authorizer's, or those of TokenLocations),
+// such as AddTokenLocations(InWebSocketProtocol) on a WebSocket route of
+// a header-only Authorizer. A location it already has is not searched
+// twice.
+func AddTokenLocations(locs ...Location) CheckOption {
+	if err := validLocations("AddTokenLocations", locs); err != nil {
+		panic(err.Error())
+	}
+	added := make([]addedSource, len(locs))
+	for i, l := range locs {
+		added[i].loc = l
+	}
+	return checkOptionFunc(func(c *checkConfig) { c.added = append(slices.Clip(c.added), added...) })
+}
+
+// AddTokenSource makes this check try extract too, after the locations it
+// already has, where TokenSource would replace them: a route that accepts
+// a session cookie keeps accepting the Authorization header.
+func AddTokenSource(extract Extractor) CheckOption {
+	if extract == nil {
+		panic("ginpaseto: AddTokenSource: extractor is nil")
+	}
+	return checkOptionFunc(func(c *checkConfig) {
+		c.added = append(slices.Clip(c.added), addedSource{extract: extract})
+	})
 }
 
 // Skip lets through, unauthenticated, the requests for which skip returns
@@ -185,6 +233,7 @@ func (a *Authorizer) newCheck(mode checkMode, tokenType string, opts []CheckOpti
 		headerPrefix: cfg.headerPrefix,
 		jsonKey:      cfg.jsonAccessKey,
 		queryParam:   cfg.queryParam,
+		queryPrefix:  cfg.queryPrefix,
 		wsClose:      cfg.webSocketCloseOnFail,
 	}
 	if tokenType == TypeRefresh {
@@ -209,29 +258,33 @@ func (a *Authorizer) newCheck(mode checkMode, tokenType string, opts []CheckOpti
 		webSocketClose: cc.wsClose,
 		rules:          cc.rules.compile(),
 	}
-	if cc.source != nil {
-		ch.lookup = []Extractor{cc.source}
-		return ch
-	}
-	for _, loc := range cc.locations {
-		ch.lookup = append(ch.lookup, a.extractorFor(loc, &cc))
-	}
+	ch.lookup = a.compileLookup(&cc)
 	return ch
 }
 
-func (a *Authorizer) extractorFor(loc Location, cc *checkConfig) Extractor {
-	switch loc {
-	case InHeader:
-		return FromHeader(cc.headerName, cc.headerPrefix)
-	case InQuery:
-		if a.cfg.queryOnAllRequests {
-			return FromQuery(cc.queryParam)
-		}
-		return fromWebSocketQuery(cc.queryParam)
-	case InJSON:
-		return FromJSONBody(cc.jsonKey, a.cfg.jsonPrefix, a.cfg.maxBodySize)
+// compileLookup turns the resolved sources into extractors, in lookup
+// order: the token source or the locations, then what was added.
+func (a *Authorizer) compileLookup(cc *checkConfig) []Extractor {
+	var lookup []Extractor
+	var locs []Location
+	if cc.source != nil {
+		lookup = append(lookup, cc.source)
+	} else {
+		locs = slices.Clone(cc.locations)
 	}
-	panic(fmt.Sprintf("ginpaseto: unknown location %d", int(loc)))
+	for _, loc := range locs {
+		lookup = append(lookup, locationTable[loc].extractor(a, cc))
+	}
+	for _, s := range cc.added {
+		switch {
+		case s.extract != nil:
+			lookup = append(lookup, s.extract)
+		case !slices.Contains(locs, s.loc):
+			locs = append(locs, s.loc)
+			lookup = append(lookup, locationTable[s.loc].extractor(a, cc))
+		}
+	}
+	return lookup
 }
 
 func combineSkippers(a, b func(*gin.Context) bool) func(*gin.Context) bool {

@@ -121,6 +121,18 @@ func badJSONError(key, prefix string) *Error {
 	return unauthorized(ErrTokenInvalid, "Bad JSON token in '"+key+"'. Expected a string '"+expectedValue(prefix)+"'")
 }
 
+// badQueryError is the message for a query parameter that is present but
+// does not hold "<prefix> <token>", or is given twice.
+func badQueryError(name, prefix string) *Error {
+	return unauthorized(ErrTokenInvalid, "Bad query parameter '"+name+"'. Expected value '"+expectedValue(prefix)+"'")
+}
+
+// badProtocolError is the message for a Sec-WebSocket-Protocol header that
+// names WebSocketProtocol but does not hold one token after it.
+func badProtocolError() *Error {
+	return unauthorized(ErrTokenInvalid, "Bad Sec-WebSocket-Protocol header. Expected value '"+WebSocketProtocol+", <PASETO>'")
+}
+
 // expectedValue shows what a token source should hold: "<prefix> <PASETO>".
 func expectedValue(prefix string) string {
 	if prefix == "" {

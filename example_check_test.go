@@ -13,6 +13,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"os"
 	"strings"
 	"time"
 
@@ -21,10 +22,12 @@ import (
 	"github.com/ginpaseto/ginpaseto"
 )
 
-// printWebSocketResponse opens a WebSocket handshake to rawURL and prints
-// the answer: "101 close <code> <reason>" when the server accepted the
-// upgrade and closed at once, or the status and body of a plain response.
-func printWebSocketResponse(rawURL string) {
+// printWebSocketResponse opens a WebSocket handshake to rawURL, offering
+// tok as a browser does with new WebSocket(url, ["paseto", tok]) when tok
+// is not empty, and prints the answer: "101 close <code> <reason>" when the
+// server accepted the upgrade and closed at once, or the status and body of
+// a plain response.
+func printWebSocketResponse(rawURL, tok string) {
 	u, err := url.Parse(rawURL)
 	if err != nil {
 		log.Fatal(err)
@@ -34,8 +37,12 @@ func printWebSocketResponse(rawURL string) {
 		log.Fatal(err)
 	}
 	defer conn.Close()
+	protocols := ""
+	if tok != "" {
+		protocols = "Sec-WebSocket-Protocol: " + ginpaseto.WebSocketProtocol + ", " + tok + "\r\n"
+	}
 	fmt.Fprintf(conn, "GET %s HTTP/1.1\r\nHost: %s\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"+
-		"Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n", u.RequestURI(), u.Host)
+		"Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n%s\r\n", u.RequestURI(), u.Host, protocols)
 	rd := bufio.NewReader(conn)
 	resp, err := http.ReadResponse(rd, nil)
 	if err != nil {
@@ -138,25 +145,22 @@ func ExampleJSONKey() {
 	// 200 call by alice
 }
 
-// The query parameter is read in WebSocket upgrades by default, where
-// browsers cannot set headers.
+// A calendar application cannot send headers, so the feed URL carries a
+// token of its own type, read from the query on this route alone.
 func ExampleQueryParam() {
 	auth, err := ginpaseto.New(ginpaseto.WithSecretKey(exampleSecretKey))
 	if err != nil {
 		log.Fatal(err)
 	}
 	r := gin.New()
-	r.GET("/live", auth.Required(ginpaseto.QueryParam("access_token")), func(c *gin.Context) {
-		// Upgrade here with the WebSocket library of your choice.
-		c.String(http.StatusOK, "welcome %s", ginpaseto.Subject(c))
-	})
-	srv := httptest.NewServer(r)
-	defer srv.Close()
+	// Only this route reads a query parameter; the others keep the header.
+	r.GET("/feed.ics", auth.TypeRequired("calendar", ginpaseto.TokenLocations(ginpaseto.InQuery), ginpaseto.QueryParam("key")),
+		func(c *gin.Context) { c.String(http.StatusOK, "calendar of %s", ginpaseto.Subject(c)) })
+	tok, _ := auth.CreateToken(context.Background(), "alice", "calendar")
 
-	tok, _ := auth.CreateAccessToken(context.Background(), "alice")
-	printWebSocketResponse(srv.URL + "/live?access_token=" + tok)
+	printResponse(r, httptest.NewRequest("GET", "/feed.ics?key="+tok, nil))
 	// Output:
-	// 200 welcome alice
+	// 200 calendar of alice
 }
 
 // TokenSource replaces every configured location with one Extractor.
@@ -211,16 +215,18 @@ func ExampleCloseWebSocket() {
 		log.Fatal(err)
 	}
 	r := gin.New()
-	r.GET("/ws", auth.Required(ginpaseto.CloseWebSocket()), func(c *gin.Context) {
-		// Upgrade here with the WebSocket library of your choice.
-	})
+	r.GET("/ws", auth.Required(ginpaseto.CloseWebSocket(), ginpaseto.AddTokenLocations(ginpaseto.InWebSocketProtocol)),
+		func(c *gin.Context) {
+			// Upgrade here with the WebSocket library of your choice,
+			// selecting ginpaseto.WebSocketProtocol.
+		})
 	r.GET("/plain", auth.Required(), func(c *gin.Context) {})
 	srv := httptest.NewServer(r)
 	defer srv.Close()
 
 	expired, _ := auth.CreateAccessToken(context.Background(), "alice", ginpaseto.ExpiresAt(time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC)))
-	printWebSocketResponse(srv.URL + "/ws?token=" + expired)
-	printWebSocketResponse(srv.URL + "/plain?token=" + expired)
+	printWebSocketResponse(srv.URL+"/ws", expired)
+	printResponse(r, bearerRequest("GET", "/plain", expired))
 	// Output:
 	// 101 close 1008 Token has expired
 	// 401 {"detail":"Token has expired"}
@@ -383,7 +389,7 @@ func ExampleFromQuery() {
 		log.Fatal(err)
 	}
 	r := gin.New()
-	r.GET("/invoices/:id", auth.TypeRequired("download", ginpaseto.TokenSource(ginpaseto.FromQuery("t"))),
+	r.GET("/invoices/:id", auth.TypeRequired("download", ginpaseto.TokenSource(ginpaseto.FromQuery("t", ""))),
 		func(c *gin.Context) { c.String(http.StatusOK, "invoice for %s", ginpaseto.Subject(c)) })
 	link, _ := auth.CreateToken(context.Background(), "alice", "download", ginpaseto.ExpiresIn(time.Hour))
 
@@ -440,4 +446,41 @@ func ExampleLocation() {
 	printResponse(r, req)
 	// Output:
 	// 200 bob
+}
+
+// A client may put a token in a URL where the server never looks for one;
+// RedactedLogFormatter keeps it out of the access log all the same.
+func ExampleRedactedLogFormatter() {
+	var logs strings.Builder
+	r := gin.New()
+	r.Use(gin.LoggerWithConfig(gin.LoggerConfig{
+		Formatter: ginpaseto.RedactedLogFormatter("key"),
+		Output:    &logs, // os.Stdout by default
+	}))
+	r.GET("/search", func(c *gin.Context) { c.Status(http.StatusNoContent) })
+	r.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest("GET", "/search?q=gin&token=v4.local.c2VjcmV0&key=abc", nil))
+
+	// The line is Gin's usual one; past the time, the latency and the
+	// address, it ends with the method and the path.
+	line := logs.String()
+	fmt.Print(line[strings.LastIndex(line, "|")+2:])
+	// Output:
+	// GET      "/search?q=gin&token=[REDACTED]&key=[REDACTED]"
+}
+
+// RedactLogParams serves a log format of your own.
+func ExampleRedactLogParams() {
+	format := func(p gin.LogFormatterParams) string {
+		p = ginpaseto.RedactLogParams(p)
+		return fmt.Sprintf("%d %s %s protocol=%q\n", p.StatusCode, p.Method, p.Path, p.Request.Header.Get("Sec-WebSocket-Protocol"))
+	}
+	r := gin.New()
+	r.Use(gin.LoggerWithConfig(gin.LoggerConfig{Formatter: format, Output: os.Stdout}))
+	r.GET("/ws", func(c *gin.Context) { c.Status(http.StatusUnauthorized) })
+
+	req := httptest.NewRequest("GET", "/ws?access_token=v4.local.c2VjcmV0", nil)
+	req.Header.Set("Sec-WebSocket-Protocol", "paseto, v4.local.c2VjcmV0")
+	r.ServeHTTP(httptest.NewRecorder(), req)
+	// Output:
+	// 401 GET /ws?access_token=[REDACTED] protocol="[REDACTED]"
 }

@@ -7,6 +7,7 @@ import (
 	"log"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -508,12 +509,13 @@ func ExampleWithJSONPrefix() {
 }
 
 // Query parameters carry tokens where headers cannot be set, such as
-// links in emails.
+// links in emails. Only the Authorizers and routes that list InQuery read
+// them.
 func ExampleWithQueryParam() {
 	auth, err := ginpaseto.New(
 		ginpaseto.WithSecretKey(exampleSecretKey),
+		ginpaseto.WithTokenLocations(ginpaseto.InHeader, ginpaseto.InQuery),
 		ginpaseto.WithQueryParam("access_token"),
-		ginpaseto.WithQueryOnAllRequests(),
 	)
 	if err != nil {
 		log.Fatal(err)
@@ -528,27 +530,26 @@ func ExampleWithQueryParam() {
 	// 200 alice@example.com unsubscribed
 }
 
-// By default a query parameter is read only in WebSocket upgrades, where
-// browsers cannot set headers; WithQueryOnAllRequests reads it everywhere.
-func ExampleWithQueryOnAllRequests() {
-	headerOnly, err := ginpaseto.New(ginpaseto.WithSecretKey(exampleSecretKey))
-	if err != nil {
-		log.Fatal(err)
-	}
-	anywhere, err := ginpaseto.New(ginpaseto.WithSecretKey(exampleSecretKey), ginpaseto.WithQueryOnAllRequests())
+// A client written for a "Bearer" scheme everywhere sends
+// ?token=Bearer%20<token>.
+func ExampleWithQueryPrefix() {
+	auth, err := ginpaseto.New(
+		ginpaseto.WithSecretKey(exampleSecretKey),
+		ginpaseto.WithTokenLocations(ginpaseto.InQuery),
+		ginpaseto.WithQueryPrefix("Bearer"),
+	)
 	if err != nil {
 		log.Fatal(err)
 	}
 	r := gin.New()
-	r.GET("/a", headerOnly.Required(), func(c *gin.Context) { c.String(http.StatusOK, ginpaseto.Subject(c)) })
-	r.GET("/b", anywhere.Required(), func(c *gin.Context) { c.String(http.StatusOK, ginpaseto.Subject(c)) })
-	tok, _ := headerOnly.CreateAccessToken(context.Background(), "alice")
+	r.GET("/export", auth.Required(), func(c *gin.Context) { c.String(http.StatusOK, ginpaseto.Subject(c)) })
+	tok, _ := auth.CreateAccessToken(context.Background(), "alice")
 
-	printResponse(r, httptest.NewRequest("GET", "/a?token="+tok, nil))
-	printResponse(r, httptest.NewRequest("GET", "/b?token="+tok, nil))
+	printResponse(r, httptest.NewRequest("GET", "/export?token="+url.QueryEscape("Bearer "+tok), nil))
+	printResponse(r, httptest.NewRequest("GET", "/export?token="+tok, nil))
 	// Output:
-	// 401 {"detail":"PASETO Authorization Token required"}
 	// 200 alice
+	// 401 {"detail":"Bad query parameter 'token'. Expected value 'Bearer <PASETO>'"}
 }
 
 // A JSON body larger than the limit is not searched for a token; the
@@ -679,6 +680,7 @@ func ExampleWithSkipper() {
 func ExampleWithWebSocketClose() {
 	auth, err := ginpaseto.New(
 		ginpaseto.WithSecretKey(exampleSecretKey),
+		ginpaseto.WithTokenLocations(ginpaseto.InHeader, ginpaseto.InWebSocketProtocol),
 		ginpaseto.WithWebSocketClose(),
 	)
 	if err != nil {
@@ -692,11 +694,11 @@ func ExampleWithWebSocketClose() {
 	srv := httptest.NewServer(r)
 	defer srv.Close()
 
-	// Browsers pass the token in the query string: they cannot set headers
-	// on a WebSocket.
+	// Browsers cannot set headers on a WebSocket: they offer the token as
+	// a subprotocol, after the name "paseto".
 	tok, _ := auth.CreateAccessToken(context.Background(), "alice")
-	printWebSocketResponse(srv.URL + "/ws?token=" + tok)
-	printWebSocketResponse(srv.URL + "/ws")
+	printWebSocketResponse(srv.URL+"/ws", tok)
+	printWebSocketResponse(srv.URL+"/ws", "")
 	// Output:
 	// 200 welcome alice
 	// 101 close 1008 PASETO Authorization Token required

@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
+	"iter"
 	"math"
 	"mime"
 	"net/http"
@@ -17,21 +19,72 @@ import (
 // Location is a place in a request where checks look for a token.
 type Location int
 
-// Token locations, used with WithTokenLocations and the TokenLocations
-// check option.
+// Token locations, used with WithTokenLocations, TokenLocations and
+// AddTokenLocations. The default is InHeader alone.
 const (
 	// InHeader: a request header, by default "Authorization: Bearer <token>".
 	InHeader Location = iota + 1
-	// InQuery: a query parameter, by default "token". Only WebSocket
-	// upgrades are searched unless WithQueryOnAllRequests.
+	// InQuery: a query parameter, by default "token", as "?token=<token>"
+	// or, with WithQueryPrefix("Bearer"), "?token=Bearer%20<token>". It is
+	// read in every request of the Authorizers and routes that list it, and
+	// in no other: URLs end up in access logs, proxies and browser history,
+	// so keep it to the few routes that need it, such as a download link.
+	// No request header limits it to WebSocket upgrades, since any client
+	// can send such headers; for browser WebSockets prefer
+	// InWebSocketProtocol.
 	InQuery
 	// InJSON: a top-level string in a JSON request body, by default
 	// "access_token" ("refresh_token" for RefreshRequired). The body stays
 	// readable by the handler.
 	InJSON
+	// InWebSocketProtocol: the Sec-WebSocket-Protocol header of a
+	// WebSocket handshake, where a browser script puts the token with
+	// new WebSocket(url, ["paseto", token]): the WebSocketProtocol name,
+	// then the token. The WebSocket library must select WebSocketProtocol
+	// (with coder/websocket, AcceptOptions.Subprotocols), never the token;
+	// see FromWebSocketProtocol.
+	InWebSocketProtocol
 )
 
-func (l Location) valid() bool { return l >= InHeader && l <= InJSON }
+// locationTable describes each Location: its name, for messages, and the
+// extractor a check builds for it from its resolved configuration. A new
+// location is one constant above and one entry here.
+var locationTable = [...]struct {
+	name      string
+	extractor func(a *Authorizer, cc *checkConfig) Extractor
+}{
+	InHeader: {"InHeader", func(_ *Authorizer, cc *checkConfig) Extractor {
+		return FromHeader(cc.headerName, cc.headerPrefix)
+	}},
+	InQuery: {"InQuery", func(_ *Authorizer, cc *checkConfig) Extractor {
+		return FromQuery(cc.queryParam, cc.queryPrefix)
+	}},
+	InJSON: {"InJSON", func(a *Authorizer, cc *checkConfig) Extractor {
+		return FromJSONBody(cc.jsonKey, a.cfg.jsonPrefix, a.cfg.maxBodySize)
+	}},
+	InWebSocketProtocol: {"InWebSocketProtocol", func(*Authorizer, *checkConfig) Extractor {
+		return FromWebSocketProtocol()
+	}},
+}
+
+func (l Location) valid() bool { return l > 0 && int(l) < len(locationTable) }
+
+// String returns the constant's name, such as "InHeader".
+func (l Location) String() string {
+	if !l.valid() {
+		return fmt.Sprintf("Location(%d)", int(l))
+	}
+	return locationTable[l].name
+}
+
+// locationNames lists every location, for configuration errors.
+func locationNames() string {
+	names := make([]string, 0, len(locationTable)-1)
+	for l := Location(1); l.valid(); l++ {
+		names = append(names, l.String())
+	}
+	return strings.Join(names, ", ")
+}
 
 // Extractor finds a token in a request. It returns "" and a nil error when
 // the request carries none, and an error when it carries something
@@ -46,19 +99,37 @@ func FromHeader(name, prefix string) Extractor {
 	key := textproto.CanonicalMIMEHeaderKey(name)
 	bad := badHeaderError(name, prefix)
 	return func(c *gin.Context) (string, error) {
-		values := c.Request.Header[key]
-		switch {
-		case len(values) > 1:
-			return "", bad // which one would be the credential is ambiguous
-		case len(values) == 0 || values[0] == "":
-			return "", nil
-		}
-		tok, ok := cutScheme(values[0], prefix)
-		if !ok {
-			return "", bad
-		}
-		return tok, nil
+		return singleToken(c.Request.Header[key], prefix, bad)
 	}
+}
+
+// FromQuery returns an Extractor reading the query parameter name, in any
+// request, as "<prefix> <token>" (URL-encoded: "?token=Bearer%20<token>")
+// or, when prefix is empty, as a bare token. The prefix is matched
+// case-insensitively; a parameter given twice is malformed. Prefer headers:
+// URLs end up in logs.
+func FromQuery(name, prefix string) Extractor {
+	bad := badQueryError(name, prefix)
+	return func(c *gin.Context) (string, error) {
+		return singleToken(c.QueryArray(name), prefix, bad)
+	}
+}
+
+// singleToken reads "<prefix> <token>" from the values of a header or a
+// query parameter. No value, or an empty one, is no token; two values are
+// malformed, since which one would be the credential is ambiguous.
+func singleToken(values []string, prefix string, bad *Error) (string, error) {
+	switch {
+	case len(values) > 1:
+		return "", bad
+	case len(values) == 0 || values[0] == "":
+		return "", nil
+	}
+	tok, ok := cutScheme(values[0], prefix)
+	if !ok {
+		return "", bad
+	}
+	return tok, nil
 }
 
 // cutScheme returns the single token after prefix in v.
@@ -77,24 +148,81 @@ func cutScheme(v, prefix string) (string, bool) {
 	return v, true
 }
 
-// FromQuery returns an Extractor reading the query parameter name, in any
-// request. Prefer headers: URLs end up in logs.
-func FromQuery(name string) Extractor {
+// WebSocketProtocol is the subprotocol name a browser offers before its
+// token, as in new WebSocket(url, ["paseto", token]), for
+// InWebSocketProtocol. The server must select this name, never the token:
+// list it in the WebSocket library's accepted subprotocols, as in
+// websocket.AcceptOptions{Subprotocols: []string{ginpaseto.WebSocketProtocol}}
+// with coder/websocket.
+const WebSocketProtocol = "paseto"
+
+// FromWebSocketProtocol returns an Extractor reading a token offered as a
+// WebSocket subprotocol: the Sec-WebSocket-Protocol header lists
+// WebSocketProtocol and, right after it, the token, as a browser sends
+// them for new WebSocket(url, ["paseto", token]). Other subprotocols in
+// the list, before or after the pair, are the application's. A header that
+// does not list WebSocketProtocol carries no token; one that lists it twice,
+// or without a valid subprotocol value after it, is malformed. The token is
+// a substring of the header, bounded like any other by WithMaxTokenSize
+// before anything decodes it.
+func FromWebSocketProtocol() Extractor {
+	bad := badProtocolError()
 	return func(c *gin.Context) (string, error) {
-		return c.Query(name), nil
+		if len(c.Request.Header[protocolHeader]) == 0 {
+			return "", nil
+		}
+		marked, next, tok := false, false, ""
+		for p := range offeredSubprotocols(c.Request) {
+			switch {
+			case next:
+				tok, next = p, false
+			case p == WebSocketProtocol:
+				if marked {
+					return "", bad
+				}
+				marked, next = true, true
+			}
+		}
+		if !marked {
+			return "", nil
+		}
+		if next || !isHTTPToken(tok) {
+			return "", bad
+		}
+		return tok, nil
 	}
 }
 
-// fromWebSocketQuery reads the query parameter name in WebSocket upgrades
-// only, where browsers cannot set headers.
-func fromWebSocketQuery(name string) Extractor {
-	query := FromQuery(name)
-	return func(c *gin.Context) (string, error) {
-		if !isWebSocketUpgrade(c.Request) {
-			return "", nil
+// protocolHeader is Sec-WebSocket-Protocol as net/http stores it.
+var protocolHeader = textproto.CanonicalMIMEHeaderKey("Sec-WebSocket-Protocol")
+
+// offeredSubprotocols yields each subprotocol a WebSocket handshake offers,
+// in order, over every Sec-WebSocket-Protocol line, without copying them.
+func offeredSubprotocols(r *http.Request) iter.Seq[string] {
+	return func(yield func(string) bool) {
+		for _, line := range r.Header[protocolHeader] {
+			for p := range strings.SplitSeq(line, ",") {
+				if !yield(strings.Trim(p, " \t")) {
+					return
+				}
+			}
 		}
-		return query(c)
 	}
+}
+
+// isHTTPToken reports whether s is a non-empty token of RFC 9110 section
+// 5.6.2, which a subprotocol name must be (RFC 6455 section 4.1). PASETO
+// tokens are: base64url and dots.
+func isHTTPToken(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c <= ' ' || c >= 0x7f || strings.IndexByte(`()<>@,;:\"/[]?={}`, c) >= 0 {
+			return false
+		}
+	}
+	return true
 }
 
 // FromJSONBody returns an Extractor reading the top-level string key of a

@@ -70,6 +70,7 @@ var fuzzDetails = []string{
 	msgTokenMissing, msgTokenInvalid, msgTokenTooLarge, msgTokenUnsupported, msgClaimsInvalid,
 	msgNotYetValid, msgIssuedInFuture, msgTokenExpired, msgTokenRevoked,
 	badHeaderError(DefaultHeaderName, DefaultHeaderPrefix).Message,
+	badQueryError(DefaultQueryParam, "").Message,
 	wrongTypeError(TypeAccess, TypeRefresh).Message,
 }
 
@@ -111,8 +112,11 @@ func (ft *fuzzTarget) check(t *testing.T, header, query string) {
 	// The token the checks look at: the header's when present, else the
 	// query's. Only a token made by the keys may authenticate.
 	presented, headerOK := query, true
-	if header != "" {
+	switch {
+	case header != "":
 		presented, headerOK = cutScheme(header, DefaultHeaderPrefix)
+	case query != "":
+		presented, headerOK = cutScheme(query, "")
 	}
 	authentic := headerOK && ft.valid[presented]
 
@@ -172,7 +176,7 @@ func addFuzzSeeds(f *testing.F, tokens []string) {
 }
 
 // FuzzVerify drives Required and Optional in-process with an arbitrary
-// Authorization header and token query parameter: the answer is always 200
+// Authorization header and token query parameter (both token locations): the answer is always 200
 // or 401, never a panic or a 500; a 401 carries one of the fixed details;
 // and a request is authenticated only by a token the keys really made,
 // byte for byte.
@@ -180,7 +184,7 @@ func FuzzVerify(f *testing.F) {
 	gin.SetMode(gin.TestMode)
 	tokens := fuzzTokens(f)
 	a, err := New(WithSecretKey(fuzzLocalKey), WithPrivateKey(fuzzSeed),
-		WithClock(func() time.Time { return fuzzNow }), WithQueryOnAllRequests())
+		WithClock(func() time.Time { return fuzzNow }), WithTokenLocations(InHeader, InQuery))
 	require.NoError(f, err)
 	var access []string
 	for name, tok := range tokens {
@@ -224,7 +228,7 @@ func FuzzVerifyLegacy(f *testing.F) {
 		{[]Option{WithVersion(V3), WithPrivateKey(fuzzV3SecretKey)}, []string{fuzzV3Local, fuzzV3Public}, fuzzV3Refresh},
 		{[]Option{WithVersion(V2), WithPrivateKey(fuzzSeed)}, []string{fuzzV2Local, fuzzV2Public}, fuzzV2Refresh},
 	} {
-		a, err := New(append(tc.opts, WithSecretKey(fuzzLocalKey), clock, WithQueryOnAllRequests())...)
+		a, err := New(append(tc.opts, WithSecretKey(fuzzLocalKey), clock, WithTokenLocations(InHeader, InQuery))...)
 		require.NoError(f, err)
 		for _, tok := range append(tc.access, tc.refresh) {
 			_, err := a.ParseToken(tok)

@@ -12,8 +12,7 @@
 //
 // Every check runs the same steps, in this order: find the token in the
 // configured locations, the first one found winning (by default the
-// Authorization header, then the token query parameter of WebSocket
-// upgrades); reject oversized or malformed tokens and any version or
+// Authorization header alone); reject oversized or malformed tokens and any version or
 // purpose the Authorizer has no key for, before any cryptography; decrypt
 // or verify; validate exp, nbf, iat, iss and aud; consult the denylist;
 // check the token type and freshness; then authorize: the scopes

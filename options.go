@@ -40,7 +40,7 @@ type config struct {
 	jsonRefreshKey       string
 	jsonPrefix           string
 	queryParam           string
-	queryOnAllRequests   bool
+	queryPrefix          string
 	maxBodySize          int64
 	store                Store
 	denylist             Denylist
@@ -79,7 +79,7 @@ func defaultConfig() config {
 		refreshLifetime: DefaultRefreshLifetime,
 		customLifetime:  DefaultCustomLifetime,
 		maxTokenSize:    DefaultMaxTokenSize,
-		locations:       []Location{InHeader, InQuery},
+		locations:       []Location{InHeader},
 		headerName:      DefaultHeaderName,
 		headerPrefix:    DefaultHeaderPrefix,
 		jsonAccessKey:   DefaultJSONAccessKey,
@@ -257,9 +257,10 @@ func WithMaxTokenSize(n int) Option {
 }
 
 // WithTokenLocations sets where checks look for a token, in this order;
-// the first location that holds one wins. Default: InHeader, then InQuery
-// (which, unless WithQueryOnAllRequests, only applies to WebSocket
-// upgrades). InJSON must be listed here to be used.
+// the first location that holds one wins. Default: InHeader alone. InQuery,
+// InJSON and InWebSocketProtocol are read only by the Authorizers that list
+// them here and by the routes that ask for them (TokenLocations,
+// AddTokenLocations).
 func WithTokenLocations(locs ...Location) Option {
 	return func(c *config) error {
 		if err := validLocations("WithTokenLocations", locs); err != nil {
@@ -309,8 +310,8 @@ func WithJSONPrefix(prefix string) Option {
 	}
 }
 
-// WithQueryParam sets the query parameter that carries tokens. Default
-// "token".
+// WithQueryParam sets the query parameter that carries tokens where InQuery
+// is a token location. Default "token".
 func WithQueryParam(name string) Option {
 	return func(c *config) error {
 		if name == "" {
@@ -321,11 +322,18 @@ func WithQueryParam(name string) Option {
 	}
 }
 
-// WithQueryOnAllRequests lets InQuery find tokens in any request, not only
-// in WebSocket upgrades. Off by default because URLs, and the tokens in
-// them, end up in access logs, browser history and Referer headers.
-func WithQueryOnAllRequests() Option {
-	return func(c *config) error { c.queryOnAllRequests = true; return nil }
+// WithQueryPrefix makes InQuery expect "<prefix> <token>" in the query
+// parameter, as in "?token=Bearer%20<token>", matched case-insensitively.
+// Default "": the parameter holds the bare token. The QueryPrefix check
+// option overrides it for one route.
+func WithQueryPrefix(prefix string) Option {
+	return func(c *config) error {
+		if err := validHeader("WithQueryPrefix", DefaultQueryParam, prefix); err != nil {
+			return err
+		}
+		c.queryPrefix = prefix
+		return nil
+	}
 }
 
 // WithMaxBodySize bounds how much of a JSON body InJSON reads to find a
@@ -428,11 +436,11 @@ func WithClock(now func() time.Time) Option {
 
 func validLocations(option string, locs []Location) error {
 	if len(locs) == 0 {
-		return fmt.Errorf("ginpaseto: %s: give at least one location (InHeader, InQuery, InJSON)", option)
+		return fmt.Errorf("ginpaseto: %s: give at least one location (%s)", option, locationNames())
 	}
 	for _, l := range locs {
 		if !l.valid() {
-			return fmt.Errorf("ginpaseto: %s: unknown location %d; use InHeader, InQuery or InJSON", option, int(l))
+			return fmt.Errorf("ginpaseto: %s: unknown location %d; use one of %s", option, int(l), locationNames())
 		}
 	}
 	return nil

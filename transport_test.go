@@ -87,9 +87,11 @@ func TestMalformedHeader(t *testing.T) {
 func TestQueryParam(t *testing.T) {
 	auth := newAuth(t)
 	tok := token(t, auth, ginpaseto.TypeAccess)
-	everywhere := newAuth(t, ginpaseto.WithQueryOnAllRequests())
-	renamed := newAuth(t, ginpaseto.WithQueryParam("t"))
-	headerOnly := newAuth(t, ginpaseto.WithTokenLocations(ginpaseto.InHeader))
+	query := newAuth(t, ginpaseto.WithTokenLocations(ginpaseto.InHeader, ginpaseto.InQuery))
+	renamed := newAuth(t, ginpaseto.WithTokenLocations(ginpaseto.InQuery), ginpaseto.WithQueryParam("t"))
+	prefixed := newAuth(t, ginpaseto.WithTokenLocations(ginpaseto.InQuery), ginpaseto.WithQueryPrefix("Bearer"))
+	badBare := detail("Bad query parameter 'token'. Expected value '<PASETO>'")
+	badBearer := detail("Bad query parameter 'token'. Expected value 'Bearer <PASETO>'")
 	tests := []struct {
 		name    string
 		auth    *ginpaseto.Authorizer
@@ -98,18 +100,25 @@ func TestQueryParam(t *testing.T) {
 		status  int
 		body    string
 	}{
-		{"plain request", auth, "?token=" + tok, nil, 401, detail(missing)},
-		{"websocket upgrade", auth, "?token=" + tok, upgrade, 200, user("alice")},
-		{"websocket upgrade, connection list", auth, "?token=" + tok,
-			[]string{"Upgrade", "WebSocket", "Connection", "keep-alive, Upgrade"}, 200, user("alice")},
-		{"upgrade to something else", auth, "?token=" + tok, []string{"Upgrade", "h2c", "Connection", "Upgrade"}, 401, detail(missing)},
-		{"Upgrade without Connection", auth, "?token=" + tok, []string{"Upgrade", "websocket"}, 401, detail(missing)},
-		{"websocket, invalid token", auth, "?token=v4.local.AAAA", upgrade, 401, detail("Invalid PASETO token")},
-		{"websocket, header first", auth, "?token=v4.local.AAAA", append([]string{"Authorization", "Bearer " + tok}, upgrade...), 200, user("alice")},
-		{"on all requests", everywhere, "?token=" + tok, nil, 200, user("alice")},
-		{"renamed", renamed, "?t=" + tok, upgrade, 200, user("alice")},
-		{"renamed: old name ignored", renamed, "?token=" + tok, upgrade, 401, detail(missing)},
-		{"not a configured location", headerOnly, "?token=" + tok, upgrade, 401, detail(missing)},
+		// The default lookup is the header alone, in upgrades too: the two
+		// headers of an upgrade are no credential any client lacks.
+		{"default: plain request", auth, "?token=" + tok, nil, 401, detail(missing)},
+		{"default: websocket upgrade", auth, "?token=" + tok, upgrade, 401, detail(missing)},
+		{"listed: plain request", query, "?token=" + tok, nil, 200, user("alice")},
+		{"listed: websocket upgrade", query, "?token=" + tok, upgrade, 200, user("alice")},
+		{"listed: invalid token", query, "?token=v4.local.AAAA", nil, 401, detail("Invalid PASETO token")},
+		{"listed: header first", query, "?token=v4.local.AAAA", []string{"Authorization", "Bearer " + tok}, 200, user("alice")},
+		{"listed: empty value", query, "?token=", nil, 401, detail(missing)},
+		{"listed: given twice", query, "?token=" + tok + "&token=" + tok, nil, 401, badBare},
+		{"listed: a prefix where none is configured", query, "?token=Bearer%20" + tok, nil, 401, badBare},
+		{"renamed", renamed, "?t=" + tok, nil, 200, user("alice")},
+		{"renamed: old name ignored", renamed, "?token=" + tok, nil, 401, detail(missing)},
+		{"prefix", prefixed, "?token=Bearer%20" + tok, nil, 200, user("alice")},
+		{"prefix, plus for the space", prefixed, "?token=Bearer+" + tok, nil, 200, user("alice")},
+		{"prefix in lower case", prefixed, "?token=bearer%20" + tok, nil, 200, user("alice")},
+		{"prefix: bare token", prefixed, "?token=" + tok, nil, 401, badBearer},
+		{"prefix alone", prefixed, "?token=Bearer%20", nil, 401, badBearer},
+		{"prefix: two tokens", prefixed, "?token=Bearer%20" + tok + "%20" + tok, nil, 401, badBearer},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -117,6 +126,55 @@ func TestQueryParam(t *testing.T) {
 			expect(t, got, tt.status, tt.body)
 		})
 	}
+
+	_, err := ginpaseto.New(ginpaseto.WithSecretKey(testKey), ginpaseto.WithQueryPrefix("two words"))
+	assert.ErrorContains(t, err, "WithQueryPrefix")
+}
+
+func TestWebSocketProtocolToken(t *testing.T) {
+	auth := newAuth(t, ginpaseto.WithTokenLocations(ginpaseto.InHeader, ginpaseto.InWebSocketProtocol))
+	srv := serve(t, routes(auth))
+	tok := token(t, auth, ginpaseto.TypeAccess)
+	bob, err := auth.CreateAccessToken(t.Context(), "bob")
+	require.NoError(t, err)
+	bad := detail("Bad Sec-WebSocket-Protocol header. Expected value 'paseto, <PASETO>'")
+	proto := func(values ...string) []string {
+		var h []string
+		for _, v := range values {
+			h = append(h, "Sec-WebSocket-Protocol", v)
+		}
+		return h
+	}
+	tests := []struct {
+		name    string
+		headers []string
+		status  int
+		body    string
+	}{
+		{"as a browser sends it", proto("paseto, " + tok), 200, user("alice")},
+		{"no space after the comma", proto("paseto," + tok), 200, user("alice")},
+		{"after an application protocol", proto("chat, paseto, " + tok), 200, user("alice")},
+		{"followed by an application protocol", proto("paseto, " + tok + ", chat"), 200, user("alice")},
+		{"over two header lines", proto("chat, paseto", tok), 200, user("alice")},
+		{"header first", append(proto("paseto, "+bob), "Authorization", "Bearer "+tok), 200, user("alice")},
+		{"no paseto name: not a token location", proto(tok), 401, detail(missing)},
+		{"only other protocols", proto("chat, superchat"), 401, detail(missing)},
+		{"name in another case", proto("PASETO, " + tok), 401, detail(missing)},
+		{"name without a token", proto("paseto"), 401, bad},
+		{"name then an empty value", proto("paseto, "), 401, bad},
+		{"name twice", proto("paseto, " + tok + ", paseto, " + bob), 401, bad},
+		{"not a valid name", proto("paseto, " + tok + "/x"), 401, bad},
+		{"a prefix", proto("paseto, Bearer " + tok), 401, bad},
+		{"invalid token", proto("paseto, v4.local.AAAA"), 401, detail("Invalid PASETO token")},
+		{"oversized token", proto("paseto, v4.local." + strings.Repeat("A", 9000)), 401, detail("PASETO token is too large")},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			expect(t, do(t, srv, request{path: "/required", headers: tt.headers}), tt.status, tt.body)
+		})
+	}
+	// Not listed, the header is not read.
+	expect(t, get(t, serve(t, routes(newAuth(t))), "/required", proto("paseto, "+tok)...), 401, detail(missing))
 }
 
 // echo answers with the subject and the request body, read in full after
@@ -268,7 +326,7 @@ func TestLookupOrder(t *testing.T) {
 	require.NoError(t, err)
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			auth := newAuth(t, ginpaseto.WithTokenLocations(tt.locs...), ginpaseto.WithQueryOnAllRequests())
+			auth := newAuth(t, ginpaseto.WithTokenLocations(tt.locs...))
 			r := gin.New()
 			r.POST("/p", auth.Required(), whoami)
 			got := do(t, serve(t, r), request{
@@ -298,7 +356,11 @@ func TestCheckOverrides(t *testing.T) {
 	r.Any("/header", auth.Required(ginpaseto.Header("X-Api-Token", "Token")), whoami)
 	r.Any("/bare", auth.Required(ginpaseto.Header("X-Api-Token", "")), whoami)
 	r.Any("/query", auth.Required(ginpaseto.TokenLocations(ginpaseto.InQuery), ginpaseto.QueryParam("auth")), whoami)
+	r.Any("/query-prefix", auth.Required(ginpaseto.TokenLocations(ginpaseto.InQuery), ginpaseto.QueryPrefix("Token")), whoami)
 	r.Any("/cookie", auth.Required(ginpaseto.TokenSource(cookie)), whoami)
+	r.Any("/cookie-too", auth.Required(ginpaseto.AddTokenSource(cookie)), whoami)
+	r.Any("/query-too", auth.Required(ginpaseto.AddTokenLocations(ginpaseto.InQuery, ginpaseto.InHeader)), whoami)
+	r.Any("/json-then-cookie", auth.Required(ginpaseto.AddTokenSource(cookie), ginpaseto.TokenLocations(ginpaseto.InJSON)), whoami)
 	r.Any("/source-error", auth.Required(ginpaseto.TokenSource(func(*gin.Context) (string, error) {
 		return "", io.ErrUnexpectedEOF
 	})), whoami)
@@ -326,11 +388,25 @@ func TestCheckOverrides(t *testing.T) {
 			detail("Bad X-Api-Token header. Expected value 'Token <PASETO>'")},
 		{"bare header", request{path: "/bare", headers: []string{"X-Api-Token", tok}}, 200, user("alice")},
 		{"query, websocket", request{path: "/query?auth=" + tok, headers: upgrade}, 200, user("alice")},
-		{"query, plain request", request{path: "/query?auth=" + tok}, 401, detail(missing)},
+		{"query, plain request", request{path: "/query?auth=" + tok}, 200, user("alice")},
 		{"query: header ignored", request{path: "/query", headers: append(slices.Clone(bearer), upgrade...)}, 401, detail(missing)},
+		{"query prefix", request{path: "/query-prefix?token=Token%20" + tok}, 200, user("alice")},
+		{"query prefix: bare token", request{path: "/query-prefix?token=" + tok}, 401,
+			detail("Bad query parameter 'token'. Expected value 'Token <PASETO>'")},
+		{"query prefix: the Authorizer's untouched", request{path: "/default?token=Token%20" + tok}, 401, detail(missing)},
 		{"cookie", request{path: "/cookie", headers: []string{"Cookie", "session=" + tok}}, 200, user("alice")},
 		{"cookie: header ignored", request{path: "/cookie", headers: bearer}, 401, detail(missing)},
 		{"cookie: garbage", request{path: "/cookie", headers: []string{"Cookie", "session=v4.local.AAAA"}}, 401, detail("Invalid PASETO token")},
+		{"added cookie", request{path: "/cookie-too", headers: []string{"Cookie", "session=" + tok}}, 200, user("alice")},
+		{"added cookie: header kept", request{path: "/cookie-too", headers: bearer}, 200, user("alice")},
+		{"added cookie: header first", request{path: "/cookie-too", headers: append(slices.Clone(bearer), "Cookie", "session=v4.local.AAAA")}, 200, user("alice")},
+		{"added cookie: neither", request{path: "/cookie-too"}, 401, detail(missing)},
+		{"added query", request{path: "/query-too?token=" + tok}, 200, user("alice")},
+		{"added query: header kept", request{path: "/query-too", headers: bearer}, 200, user("alice")},
+		{"added query: header first", request{path: "/query-too?token=v4.local.AAAA", headers: bearer}, 200, user("alice")},
+		{"added to overridden locations", request{method: "POST", path: "/json-then-cookie", headers: []string{"Cookie", "session=" + tok}}, 200, user("alice")},
+		{"added to overridden locations: JSON", request{method: "POST", path: "/json-then-cookie", body: `{"access_token":"` + tok + `"}`}, 200, user("alice")},
+		{"added to overridden locations: header dropped", request{path: "/json-then-cookie", headers: bearer}, 401, detail(missing)},
 		{"source error", request{path: "/source-error", headers: bearer}, 401, detail("Invalid PASETO token")},
 		{"skipped", request{path: "/skip?public=1"}, 200, user("")},
 		{"skipped even with a bad token", request{path: "/skip?public=1", token: "v4.local.AAAA"}, 200, user("")},
@@ -354,6 +430,10 @@ func TestCheckOptionPanics(t *testing.T) {
 		"empty JSON key":    func() { ginpaseto.JSONKey("") },
 		"empty query param": func() { ginpaseto.QueryParam("") },
 		"nil token source":  func() { ginpaseto.TokenSource(nil) },
+		"nil added source":  func() { ginpaseto.AddTokenSource(nil) },
+		"no added location": func() { ginpaseto.AddTokenLocations() },
+		"unknown added":     func() { ginpaseto.AddTokenLocations(99) },
+		"bad query prefix":  func() { ginpaseto.QueryPrefix("a b") },
 		"nil skipper":       func() { ginpaseto.Skip(nil) },
 		"nil check option":  func() { newAuth(t).Required(nil) },
 	}

@@ -41,7 +41,7 @@ func closeWebSocket(c *gin.Context, err *Error) bool {
 	var resp strings.Builder
 	resp.WriteString("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ")
 	resp.WriteString(acceptKey(key))
-	if proto := firstSubprotocol(c.Request); proto != "" {
+	if proto := closeSubprotocol(c.Request); proto != "" {
 		// Browsers fail a handshake that requested subprotocols and got
 		// none back, before they would see the close frame.
 		resp.WriteString("\r\nSec-WebSocket-Protocol: ")
@@ -75,18 +75,27 @@ func acceptKey(key string) string {
 	return base64.StdEncoding.EncodeToString(sum[:])
 }
 
-// firstSubprotocol returns the first subprotocol the client offered, if it
-// is a valid token.
-func firstSubprotocol(r *http.Request) string {
-	offered := r.Header.Get("Sec-WebSocket-Protocol")
-	first, _, _ := strings.Cut(offered, ",")
-	first = strings.TrimSpace(first)
-	for i := 0; i < len(first); i++ {
-		if c := first[i]; c <= ' ' || c >= 0x7f || strings.IndexByte(`()<>@,;:\"/[]?={}`, c) >= 0 {
-			return ""
+// maxEchoedSubprotocol bounds the subprotocol names the close answer may
+// select other than WebSocketProtocol: registered names are short words
+// such as "chat" or "graphql-ws", and a long value is more likely a
+// credential than a name.
+const maxEchoedSubprotocol = 64
+
+// closeSubprotocol returns the subprotocol the close answer selects: one
+// the client offered, and never its token. WebSocketProtocol when offered,
+// since the value after it is the token; otherwise the first offered value
+// that is a valid name, short, and not shaped like a token; otherwise none.
+func closeSubprotocol(r *http.Request) string {
+	chosen := ""
+	for p := range offeredSubprotocols(r) {
+		if p == WebSocketProtocol {
+			return p
+		}
+		if chosen == "" && len(p) <= maxEchoedSubprotocol && isHTTPToken(p) && !containsToken(p) {
+			chosen = p
 		}
 	}
-	return first
+	return chosen
 }
 
 // closeFrame builds an unmasked server close frame with code and reason,

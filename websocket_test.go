@@ -24,9 +24,10 @@ import (
 	"github.com/ginpaseto/ginpaseto"
 )
 
-// wsServer serves /ws behind mw, for GET and POST. An upgrade is accepted
-// and gets one message, the subject, before a normal close; any other
-// request gets the subject as JSON.
+// wsServer serves /ws behind mw, for GET and POST. An upgrade is accepted,
+// selecting WebSocketProtocol when offered, and gets one message, the
+// subject, before a normal close; any other request gets the subject as
+// JSON.
 func wsServer(t *testing.T, mw gin.HandlerFunc) *httptest.Server {
 	t.Helper()
 	r := gin.New()
@@ -35,7 +36,7 @@ func wsServer(t *testing.T, mw gin.HandlerFunc) *httptest.Server {
 			c.JSON(http.StatusOK, gin.H{"user": ginpaseto.Subject(c)})
 			return
 		}
-		conn, err := websocket.Accept(c.Writer, c.Request, nil)
+		conn, err := websocket.Accept(c.Writer, c.Request, &websocket.AcceptOptions{Subprotocols: []string{ginpaseto.WebSocketProtocol}})
 		if err != nil {
 			return
 		}
@@ -49,14 +50,15 @@ func wsServer(t *testing.T, mw gin.HandlerFunc) *httptest.Server {
 	return srv
 }
 
-// wsDial opens a WebSocket to /ws on srv, with the query and headers given.
-func wsDial(t *testing.T, srv *httptest.Server, query url.Values, header http.Header) (*websocket.Conn, *http.Response, error) {
+// wsDial opens a WebSocket to /ws on srv, with the query, headers and
+// subprotocols given.
+func wsDial(t *testing.T, srv *httptest.Server, query url.Values, header http.Header, subprotocols ...string) (*websocket.Conn, *http.Response, error) {
 	t.Helper()
 	u := "ws" + strings.TrimPrefix(srv.URL, "http") + "/ws"
 	if len(query) > 0 {
 		u += "?" + query.Encode()
 	}
-	conn, resp, err := websocket.Dial(wsContext(t), u, &websocket.DialOptions{HTTPHeader: header})
+	conn, resp, err := websocket.Dial(wsContext(t), u, &websocket.DialOptions{HTTPHeader: header, Subprotocols: subprotocols})
 	if conn != nil {
 		t.Cleanup(func() { conn.CloseNow() })
 	}
@@ -183,7 +185,8 @@ func TestWebSocketCloseFallsBackToResponse(t *testing.T) {
 }
 
 func TestWithWebSocketClose(t *testing.T) {
-	auth := newAuth(t, ginpaseto.WithWebSocketClose())
+	auth := newAuth(t, ginpaseto.WithWebSocketClose(),
+		ginpaseto.WithTokenLocations(ginpaseto.InHeader, ginpaseto.InWebSocketProtocol))
 	access := token(t, auth, ginpaseto.TypeAccess)
 	tests := []struct {
 		name   string
@@ -199,13 +202,16 @@ func TestWithWebSocketClose(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			srv := wsServer(t, tc.check)
-			var query url.Values
+			var protocols []string
 			if tc.token != "" {
-				query = url.Values{"token": {tc.token}}
+				protocols = []string{ginpaseto.WebSocketProtocol, tc.token}
 			}
-			conn, resp, err := wsDial(t, srv, query, nil)
+			conn, resp, err := wsDial(t, srv, nil, nil, protocols...)
 			require.NoError(t, err)
 			assert.Equal(t, http.StatusSwitchingProtocols, resp.StatusCode)
+			if tc.token != "" {
+				assert.Equal(t, ginpaseto.WebSocketProtocol, conn.Subprotocol())
+			}
 			assert.Equal(t, tc.reason, wsClosed(t, conn))
 
 			// Requests that are not upgrades still get the error handler.
@@ -219,37 +225,57 @@ func TestWithWebSocketClose(t *testing.T) {
 		})
 	}
 	t.Run("valid token", func(t *testing.T) {
-		conn, _, err := wsDial(t, wsServer(t, auth.Required()), url.Values{"token": {access}}, nil)
+		conn, _, err := wsDial(t, wsServer(t, auth.Required()), nil, nil, ginpaseto.WebSocketProtocol, access)
 		require.NoError(t, err)
 		assert.Equal(t, "alice", wsGreeting(t, conn))
 	})
 	requireCloseGoroutinesGone(t)
 }
 
-func TestWebSocketQueryToken(t *testing.T) {
+func TestWebSocketTokenLocations(t *testing.T) {
 	auth := newAuth(t)
 	access := token(t, auth, ginpaseto.TypeAccess)
-	withQuery := newAuth(t, ginpaseto.WithQueryOnAllRequests())
-
-	t.Run("upgrade with the token in the query", func(t *testing.T) {
-		conn, _, err := wsDial(t, wsServer(t, auth.Required()), url.Values{"token": {access}}, nil)
-		require.NoError(t, err)
-		assert.Equal(t, "alice", wsGreeting(t, conn))
-	})
-	t.Run("upgrade with the token in the header", func(t *testing.T) {
-		conn, _, err := wsDial(t, wsServer(t, auth.Required()), nil, http.Header{"Authorization": {"Bearer " + access}})
-		require.NoError(t, err)
-		assert.Equal(t, "alice", wsGreeting(t, conn))
-	})
-	t.Run("upgrade with a renamed query parameter", func(t *testing.T) {
-		srv := wsServer(t, auth.Required(ginpaseto.QueryParam("access")))
-		_, resp, err := wsDial(t, srv, url.Values{"token": {access}}, nil)
-		require.Error(t, err)
-		assert.Equal(t, http.StatusUnauthorized, resp.StatusCode)
-		conn, _, err := wsDial(t, srv, url.Values{"access": {access}}, nil)
-		require.NoError(t, err)
-		assert.Equal(t, "alice", wsGreeting(t, conn))
-	})
+	withQuery := newAuth(t, ginpaseto.WithTokenLocations(ginpaseto.InHeader, ginpaseto.InQuery))
+	withProtocol := newAuth(t, ginpaseto.WithTokenLocations(ginpaseto.InHeader, ginpaseto.InWebSocketProtocol))
+	bearer := http.Header{"Authorization": {"Bearer " + access}}
+	inQuery := url.Values{"token": {access}}
+	tests := []struct {
+		name      string
+		check     gin.HandlerFunc
+		query     url.Values
+		header    http.Header
+		protocols []string
+		accepted  bool
+	}{
+		{"default: header", auth.Required(), nil, bearer, nil, true},
+		{"default: query refused", auth.Required(), inQuery, nil, nil, false},
+		{"default: subprotocol refused", auth.Required(), nil, nil, []string{ginpaseto.WebSocketProtocol, access}, false},
+		{"query listed", withQuery.Required(), inQuery, nil, nil, true},
+		{"query listed, renamed", withQuery.Required(ginpaseto.QueryParam("access")), url.Values{"access": {access}}, nil, nil, true},
+		{"query listed, old name", withQuery.Required(ginpaseto.QueryParam("access")), inQuery, nil, nil, false},
+		{"subprotocol listed", withProtocol.Required(), nil, nil, []string{ginpaseto.WebSocketProtocol, access}, true},
+		{"subprotocol listed, header", withProtocol.Required(), nil, bearer, nil, true},
+		{"subprotocol added on the route", auth.Required(ginpaseto.AddTokenLocations(ginpaseto.InWebSocketProtocol)),
+			nil, nil, []string{ginpaseto.WebSocketProtocol, access}, true},
+		{"subprotocol added on the route, header kept", auth.Required(ginpaseto.AddTokenLocations(ginpaseto.InWebSocketProtocol)),
+			nil, bearer, nil, true},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			conn, resp, err := wsDial(t, wsServer(t, tc.check), tc.query, tc.header, tc.protocols...)
+			if !tc.accepted {
+				require.Error(t, err)
+				assert.Equal(t, http.StatusUnauthorized, resp.StatusCode)
+				return
+			}
+			require.NoError(t, err)
+			assert.Equal(t, "alice", wsGreeting(t, conn))
+			if len(tc.protocols) > 0 {
+				assert.Equal(t, ginpaseto.WebSocketProtocol, conn.Subprotocol())
+				assert.Equal(t, []string{ginpaseto.WebSocketProtocol}, resp.Header.Values("Sec-WebSocket-Protocol"))
+			}
+		})
+	}
 
 	plain := []struct {
 		name   string
@@ -259,7 +285,7 @@ func TestWebSocketQueryToken(t *testing.T) {
 	}{
 		{"plain GET ignores the query by default", auth.Required(), http.StatusUnauthorized, `{"detail":"PASETO Authorization Token required"}`},
 		{"plain GET ignores it with CloseWebSocket", auth.Required(ginpaseto.CloseWebSocket()), http.StatusUnauthorized, `{"detail":"PASETO Authorization Token required"}`},
-		{"plain GET reads it when enabled", withQuery.Required(), http.StatusOK, `{"user":"alice"}`},
+		{"plain GET reads it where listed", withQuery.Required(), http.StatusOK, `{"user":"alice"}`},
 	}
 	for _, tc := range plain {
 		t.Run(tc.name, func(t *testing.T) {
@@ -268,6 +294,72 @@ func TestWebSocketQueryToken(t *testing.T) {
 			assert.JSONEq(t, tc.body, r.body)
 		})
 	}
+}
+
+// TestWebSocketCloseSelectsNoToken sends the handshakes a client may
+// offer its token in, right or wrong, to a check that closes with 1008:
+// the answer selects WebSocketProtocol, or a harmless name, never the
+// token, which browsers would otherwise see echoed and proxies log.
+func TestWebSocketCloseSelectsNoToken(t *testing.T) {
+	auth := newAuth(t, ginpaseto.WithTokenLocations(ginpaseto.InHeader, ginpaseto.InWebSocketProtocol))
+	srv := wsServer(t, auth.Required(ginpaseto.CloseWebSocket()))
+	expired := func() string {
+		clk := newClock()
+		past := newAuth(t, ginpaseto.WithClock(clk.Now))
+		tok := token(t, past, ginpaseto.TypeAccess)
+		return tok
+	}()
+	wrapped := token(t, auth, ginpaseto.TypeAccess, ginpaseto.Base64())
+	long := strings.Repeat("x", 65)
+	tests := []struct {
+		name, offered, selected, reason string
+	}{
+		{"paseto, token", "paseto, " + expired, "paseto", "Token has expired"},
+		{"token, paseto", expired + ", paseto", "paseto", "Bad Sec-WebSocket-Protocol header. Expected value 'paseto, <PASETO>'"},
+		{"token alone", expired, "", "PASETO Authorization Token required"},
+		{"token, chat", expired + ", chat", "chat", "PASETO Authorization Token required"},
+		{"wrapped token alone", wrapped, "", "PASETO Authorization Token required"},
+		{"a long value alone", long, "", "PASETO Authorization Token required"},
+		{"chat, paseto, token", "chat, paseto, v4.local.bad", "paseto", "Invalid PASETO token"},
+		{"paseto alone", "paseto", "paseto", "Bad Sec-WebSocket-Protocol header. Expected value 'paseto, <PASETO>'"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			resp, frame := rawWebSocketClose(t, srv, "/ws", tc.offered)
+			assert.Equal(t, http.StatusSwitchingProtocols, resp.StatusCode)
+			assert.Equal(t, tc.selected, resp.Header.Get("Sec-WebSocket-Protocol"))
+			assert.Equal(t, tc.reason, string(frame[4:]))
+			for _, v := range resp.Header {
+				for _, s := range v {
+					assert.NotContains(t, s, "v4.local.")
+					assert.NotContains(t, s, "djQu")
+				}
+			}
+		})
+	}
+	requireCloseGoroutinesGone(t)
+}
+
+// rawWebSocketClose sends a handshake offering protocols to path and
+// returns the response and the close frame that follows it.
+func rawWebSocketClose(t *testing.T, srv *httptest.Server, path, protocols string) (*http.Response, []byte) {
+	t.Helper()
+	conn, err := net.Dial("tcp", srv.Listener.Addr().String())
+	require.NoError(t, err)
+	defer conn.Close()
+	require.NoError(t, conn.SetDeadline(time.Now().Add(10*time.Second)))
+	_, err = io.WriteString(conn, "GET "+path+" HTTP/1.1\r\nHost: example.com\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"+
+		"Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"+
+		"Sec-WebSocket-Protocol: "+protocols+"\r\n\r\n")
+	require.NoError(t, err)
+	br := bufio.NewReader(conn)
+	resp, err := http.ReadResponse(br, nil)
+	require.NoError(t, err)
+	frame, err := io.ReadAll(br)
+	require.NoError(t, err)
+	require.GreaterOrEqual(t, len(frame), 4, "a close frame")
+	assert.Equal(t, uint16(1008), binary.BigEndian.Uint16(frame[2:4]))
+	return resp, frame
 }
 
 // TestWebSocketCloseOnTheWire checks the handshake and the close frame byte
@@ -280,8 +372,9 @@ func TestWebSocketCloseOnTheWire(t *testing.T) {
 	defer conn.Close()
 	require.NoError(t, conn.SetDeadline(time.Now().Add(10*time.Second)))
 
-	_, err = io.WriteString(conn, "GET /ws?token=v4.local.bad HTTP/1.1\r\n"+
+	_, err = io.WriteString(conn, "GET /ws HTTP/1.1\r\n"+
 		"Host: example.com\r\n"+
+		"Authorization: Bearer v4.local.bad\r\n"+
 		"Upgrade: websocket\r\n"+
 		"Connection: keep-alive, Upgrade\r\n"+
 		"Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"+

@@ -12,7 +12,6 @@ package main
 import (
 	"log"
 	"net/http"
-	"os"
 
 	"github.com/gin-gonic/gin"
 	"github.com/ginpaseto/ginpaseto"
@@ -30,15 +29,12 @@ func main() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	port := os.Getenv("PORT")
-	if port == "" {
-		port = "8000"
-	}
-	log.Fatal(newRouter(auth).Run(":" + port))
+	// An http.Server with timeouts, where gin's Run has none.
+	exampleapp.Serve(newRouter(auth))
 }
 
 func newRouter(auth *ginpaseto.Authorizer) *gin.Engine {
-	r := gin.Default()
+	r := exampleapp.NewEngine()
 	r.POST("/login", func(c *gin.Context) {
 		var u User
 		if err := c.ShouldBindJSON(&u); err != nil || u.Username != "test" || u.Password != "test" {

@@ -22,7 +22,6 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
-	"time"
 
 	"github.com/ginpaseto/ginpaseto"
 	"github.com/ginpaseto/ginpaseto/_example/exampleapp"
@@ -66,16 +65,5 @@ func main() {
 // serve answers requests on ln until ctx is done, then stops accepting
 // connections and lets the requests in flight finish.
 func serve(ctx context.Context, ln net.Listener, h http.Handler) error {
-	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
-	failed := make(chan error, 1)
-	go func() { failed <- srv.Serve(ln) }()
-	select {
-	case err := <-failed:
-		return err
-	case <-ctx.Done():
-	}
-	log.Print("shutting down")
-	grace, cancel := context.WithTimeout(context.Background(), 15*time.Second)
-	defer cancel()
-	return srv.Shutdown(grace)
+	return exampleapp.ServeUntil(ctx, ln, exampleapp.NewServer("", h, exampleapp.DefaultTimeouts))
 }

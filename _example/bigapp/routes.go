@@ -5,11 +5,12 @@ import (
 
 	"github.com/gin-gonic/gin"
 	"github.com/ginpaseto/ginpaseto"
+	"github.com/ginpaseto/ginpaseto/_example/exampleapp"
 )
 
 // newRouter wires every group to the one Authorizer.
 func newRouter(a *app) *gin.Engine {
-	r := gin.Default()
+	r := exampleapp.NewEngine()
 	// Every route needs an access token unless isPublic says otherwise, so
 	// a route added later is protected until someone decides it is not.
 	// Unknown paths answer 401 to anonymous clients as well.

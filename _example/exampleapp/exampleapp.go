@@ -1,17 +1,28 @@
 // Package exampleapp holds what the example programs need but none of
 // them is about: a key to start with, a demo login, a 500 for a token that
-// could not be made, and the address to listen on. A real service has its
-// own configuration and user store instead.
+// could not be made, the address to listen on, and a Gin engine and an
+// HTTP server set up as a service runs them. A real service has its own
+// configuration and user store instead.
 package exampleapp
 
 import (
+	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
+	"fmt"
 	"log"
+	"net"
 	"net/http"
 	"os"
+	"os/signal"
+	"runtime/debug"
+	"strings"
+	"syscall"
+	"time"
 
 	"github.com/gin-gonic/gin"
+	"github.com/ginpaseto/ginpaseto"
 )
 
 // SecretKey returns PASETO_SECRET_KEY or, when it is unset, a random key
@@ -64,4 +75,119 @@ func Addr() string {
 		return ":" + port
 	}
 	return ":8000"
+}
+
+// NewEngine returns an empty gin.Engine set up as a service runs one:
+//
+//   - Gin in release mode, unless GIN_MODE asks for another mode;
+//   - an access log that never holds a token, even one a client put in the
+//     URL (ginpaseto.RedactedLogFormatter, with redact as more query
+//     parameters to blank);
+//   - panics answered with 500 and logged without the request, whose
+//     headers may carry credentials;
+//   - no proxy trusted, so that X-Forwarded-For cannot choose the client
+//     address that logs and rate limits see, unless TRUSTED_PROXIES lists
+//     the proxies' addresses or networks, comma-separated.
+func NewEngine(redact ...string) *gin.Engine {
+	if os.Getenv(gin.EnvGinMode) == "" && gin.Mode() == gin.DebugMode {
+		gin.SetMode(gin.ReleaseMode)
+	}
+	r := gin.New()
+	if err := r.SetTrustedProxies(trustedProxies()); err != nil {
+		log.Fatalf("TRUSTED_PROXIES: %v", err)
+	}
+	r.Use(gin.LoggerWithFormatter(ginpaseto.RedactedLogFormatter(redact...)), recoverQuietly)
+	return r
+}
+
+// trustedProxies reads TRUSTED_PROXIES; nil trusts none.
+func trustedProxies() []string {
+	var proxies []string
+	for p := range strings.SplitSeq(os.Getenv("TRUSTED_PROXIES"), ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			proxies = append(proxies, p)
+		}
+	}
+	return proxies
+}
+
+// recoverQuietly answers a panic with 500 and logs the panic and the
+// stack, but not the request as gin.Recovery can.
+var recoverQuietly = gin.CustomRecoveryWithWriter(nil, func(c *gin.Context, recovered any) {
+	log.Printf("panic serving %s: %v\n%s", c.FullPath(), recovered, debug.Stack())
+	c.AbortWithStatus(http.StatusInternalServerError)
+})
+
+// Timeouts bound how long a client may hold a connection: a client that
+// sends its headers or its body slowly, or never, is cut off instead of
+// tying up the server. The zero value of a field means no limit.
+type Timeouts struct {
+	ReadHeader time.Duration // to read the request line and headers
+	Read       time.Duration // to read the whole request, body included
+	Write      time.Duration // from the end of the headers to the end of the response
+	Idle       time.Duration // between requests on a kept-alive connection
+}
+
+// DefaultTimeouts suit an API whose requests and responses are small.
+// WebSockets are not cut off by them: a hijacked connection has no
+// deadlines.
+var DefaultTimeouts = Timeouts{
+	ReadHeader: 5 * time.Second,
+	Read:       15 * time.Second,
+	Write:      30 * time.Second,
+	Idle:       2 * time.Minute,
+}
+
+// MaxHeaderBytes bounds the request line and headers, well above what
+// browsers send with cookies and a token.
+const MaxHeaderBytes = 64 << 10
+
+// NewServer returns an http.Server serving h on addr within t.
+func NewServer(addr string, h http.Handler, t Timeouts) *http.Server {
+	return &http.Server{
+		Addr:              addr,
+		Handler:           h,
+		ReadHeaderTimeout: t.ReadHeader,
+		ReadTimeout:       t.Read,
+		WriteTimeout:      t.Write,
+		IdleTimeout:       t.Idle,
+		MaxHeaderBytes:    MaxHeaderBytes,
+	}
+}
+
+// Serve serves h on Addr with DefaultTimeouts until the program gets
+// SIGINT or SIGTERM, then lets the requests in flight finish; it exits the
+// program if the server cannot start.
+func Serve(h http.Handler) {
+	ln, err := net.Listen("tcp", Addr())
+	if err != nil {
+		log.Fatal(err)
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := ServeUntil(ctx, ln, NewServer(Addr(), h, DefaultTimeouts)); err != nil {
+		log.Fatal(err)
+	}
+}
+
+// ServeUntil runs srv on ln until ctx is done, then stops accepting
+// connections and waits up to 15 seconds for the requests in flight.
+func ServeUntil(ctx context.Context, ln net.Listener, srv *http.Server) error {
+	failed := make(chan error, 1)
+	go func() { failed <- srv.Serve(ln) }()
+	select {
+	case err := <-failed:
+		return err
+	case <-ctx.Done():
+	}
+	log.Print("shutting down")
+	grace, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(grace); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	if err := <-failed; !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
 }

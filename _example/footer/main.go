@@ -40,11 +40,11 @@ func main() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	log.Fatal(newRouter(auth).Run(exampleapp.Addr()))
+	exampleapp.Serve(newRouter(auth))
 }
 
 func newRouter(auth *ginpaseto.Authorizer) *gin.Engine {
-	r := gin.Default()
+	r := exampleapp.NewEngine()
 	for _, tenant := range tenants {
 		// Check options are fixed when a route is registered, so each
 		// tenant's routes get their own check with their own assertion.

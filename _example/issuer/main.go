@@ -28,7 +28,7 @@ func main() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	log.Fatal(newRouter(auth).Run(exampleapp.Addr()))
+	exampleapp.Serve(newRouter(auth))
 }
 
 // newAuthorizer is how every service of the system builds its Authorizer:
@@ -43,7 +43,7 @@ func newAuthorizer(secretKey, audience string) (*ginpaseto.Authorizer, error) {
 }
 
 func newRouter(auth *ginpaseto.Authorizer) *gin.Engine {
-	r := gin.Default()
+	r := exampleapp.NewEngine()
 	r.POST("/login", func(c *gin.Context) {
 		username, ok := exampleapp.Login(c)
 		if !ok {

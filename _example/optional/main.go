@@ -24,11 +24,11 @@ func main() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	log.Fatal(newRouter(auth).Run(exampleapp.Addr()))
+	exampleapp.Serve(newRouter(auth))
 }
 
 func newRouter(auth *ginpaseto.Authorizer) *gin.Engine {
-	r := gin.Default()
+	r := exampleapp.NewEngine()
 	r.POST("/login", func(c *gin.Context) {
 		username, ok := exampleapp.Login(c)
 		if !ok {

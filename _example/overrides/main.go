@@ -40,24 +40,18 @@ func main() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	log.Fatal(newRouter(auth).Run(exampleapp.Addr()))
+	exampleapp.Serve(newRouter(auth))
 }
 
 func newAuthorizer(secretKey string) (*ginpaseto.Authorizer, error) {
-	return ginpaseto.New(
-		ginpaseto.WithSecretKey(secretKey),
-		// URLs, and the tokens in them, end up in access logs, browser
-		// history and Referer headers, so by default only WebSocket
-		// upgrades are searched for a query token. Download links need
-		// one in plain GETs: allow it, and keep the query out of the
-		// default locations so that only routes asking for it read it.
-		ginpaseto.WithQueryOnAllRequests(),
-		ginpaseto.WithTokenLocations(ginpaseto.InHeader),
-	)
+	// The default lookup is the Authorization header alone. URLs, and the
+	// tokens in them, end up in access logs, browser history and Referer
+	// headers, so only the download route below reads one.
+	return ginpaseto.New(ginpaseto.WithSecretKey(secretKey))
 }
 
 func newRouter(auth *ginpaseto.Authorizer) *gin.Engine {
-	r := gin.Default()
+	r := exampleapp.NewEngine()
 	r.POST("/login", func(c *gin.Context) {
 		username, ok := exampleapp.Login(c)
 		if !ok {

@@ -45,8 +45,9 @@ func main() {
 		log.Fatal(err)
 	}
 
-	go func() { log.Fatal(newAPIService(verifier).Run(":" + env("API_PORT", "8001"))) }()
-	log.Fatal(newAuthService(signer, publicKey).Run(":" + env("PORT", "8000")))
+	api := exampleapp.NewServer(":"+env("API_PORT", "8001"), newAPIService(verifier), exampleapp.DefaultTimeouts)
+	go func() { log.Fatal(api.ListenAndServe()) }()
+	exampleapp.Serve(newAuthService(signer, publicKey))
 }
 
 func env(name, fallback string) string {
@@ -85,7 +86,7 @@ func keyPair(privateKey, publicKey string) (string, string) {
 // newAuthService signs tokens, and tells other services which key checks
 // them. The public key is no secret: anyone may fetch it.
 func newAuthService(auth *ginpaseto.Authorizer, publicKey string) *gin.Engine {
-	r := gin.Default()
+	r := exampleapp.NewEngine()
 	r.GET("/.well-known/paseto-key", func(c *gin.Context) {
 		c.JSON(http.StatusOK, gin.H{"public_key": publicKey})
 	})
@@ -106,7 +107,7 @@ func newAuthService(auth *ginpaseto.Authorizer, publicKey string) *gin.Engine {
 // newAPIService serves the protected resources. It never sees a password
 // or the private key.
 func newAPIService(auth *ginpaseto.Authorizer) *gin.Engine {
-	r := gin.Default()
+	r := exampleapp.NewEngine()
 	r.GET("/user", auth.Required(), func(c *gin.Context) {
 		c.JSON(http.StatusOK, gin.H{"user": ginpaseto.Subject(c)})
 	})

@@ -2,26 +2,30 @@
 // issues an access token, and /ws echoes every message back, prefixed with
 // the token's subject.
 //
-// Browsers cannot set headers on a WebSocket handshake, so the token
-// travels in the "token" query parameter; the check reads that parameter
-// on upgrade requests only, because URLs end up in logs. A refused
-// handshake is a plain 401, whose status a browser script never sees: it
-// only gets a close event with code 1006. /ws-close does the same echo but
-// answers a bad token by accepting the upgrade and closing at once with
-// code 1008 and the error message as the reason, which the script can
-// read.
+// Browsers cannot set headers on a WebSocket handshake, so the page offers
+// the token as a subprotocol, after the name "paseto":
+// new WebSocket(url, ["paseto", token]). The server selects "paseto", never
+// the token, and the token stays out of the URL, and so out of access
+// logs, proxies and browser history. Clients that can set headers, such as
+// the Go client in client.go, may send "Authorization: Bearer <token>"
+// instead. A refused handshake is a plain 401, whose status a browser
+// script never sees: it only gets a close event with code 1006. /ws-close
+// does the same echo but answers a bad token by accepting the upgrade and
+// closing at once with code 1008 and the error message as the reason,
+// which the script can read.
 //
 //	go run ./_example/websocket
 //
 // Then open http://localhost:8000 in a browser: log in, connect to either
 // route, and edit the token to see how each one fails. From a shell, /ws
 // refuses the handshake with a 401, and /ws-close answers 101 Switching
-// Protocols followed by a close frame that carries the reason:
+// Protocols, selecting paseto, followed by a close frame that carries the
+// reason:
 //
 //	curl -i -H 'Connection: Upgrade' -H 'Upgrade: websocket' -H 'Sec-WebSocket-Version: 13' \
-//	  -H 'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==' 'localhost:8000/ws?token=bad'
+//	  -H 'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==' -H 'Sec-WebSocket-Protocol: paseto, bad' localhost:8000/ws
 //	curl -i --output - -H 'Connection: Upgrade' -H 'Upgrade: websocket' -H 'Sec-WebSocket-Version: 13' \
-//	  -H 'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==' 'localhost:8000/ws-close?token=bad'
+//	  -H 'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==' -H 'Sec-WebSocket-Protocol: paseto, bad' localhost:8000/ws-close
 package main
 
 import (
@@ -39,11 +43,11 @@ func main() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	log.Fatal(newRouter(auth).Run(exampleapp.Addr()))
+	exampleapp.Serve(newRouter(auth))
 }
 
 func newRouter(auth *ginpaseto.Authorizer) *gin.Engine {
-	r := gin.Default()
+	r := exampleapp.NewEngine()
 	r.GET("/", func(c *gin.Context) {
 		c.Data(http.StatusOK, "text/html; charset=utf-8", []byte(page))
 	})
@@ -58,15 +62,19 @@ func newRouter(auth *ginpaseto.Authorizer) *gin.Engine {
 		}
 		c.JSON(http.StatusOK, gin.H{"access_token": token})
 	})
-	r.GET("/ws", auth.Required(), echo)
-	r.GET("/ws-close", auth.Required(ginpaseto.CloseWebSocket()), echo)
+	// The header, as on every route, and the subprotocol on these two.
+	inProtocol := ginpaseto.AddTokenLocations(ginpaseto.InWebSocketProtocol)
+	r.GET("/ws", auth.Required(inProtocol), echo)
+	r.GET("/ws-close", auth.Required(inProtocol, ginpaseto.CloseWebSocket()), echo)
 	return r
 }
 
 // echo upgrades an authenticated request and sends every message back,
-// prefixed with the subject, until the client goes away.
+// prefixed with the subject, until the client goes away. It selects the
+// paseto subprotocol, which a browser that offered one requires: the
+// other value offered is the token, which must never be sent back.
 func echo(c *gin.Context) {
-	conn, err := websocket.Accept(c.Writer, c.Request, &websocket.AcceptOptions{Subprotocols: []string{"chat"}})
+	conn, err := websocket.Accept(c.Writer, c.Request, &websocket.AcceptOptions{Subprotocols: []string{ginpaseto.WebSocketProtocol}})
 	if err != nil {
 		return // Accept has answered the client
 	}
@@ -142,10 +150,13 @@ $("login").onclick = async () => {
 function connect(path) {
   if (socket) socket.close();
   const scheme = location.protocol === "https:" ? "wss:" : "ws:";
-  const url = scheme + "//" + location.host + path + "?token=" + encodeURIComponent($("token").value);
-  const ws = new WebSocket(url);
+  const url = scheme + "//" + location.host + path;
+  // The token travels as a subprotocol, after the name "paseto", never in
+  // the URL.
+  const token = $("token").value;
+  const ws = new WebSocket(url, token ? ["paseto", token] : []);
   socket = ws;
-  ws.onopen = () => log(path + ": open");
+  ws.onopen = () => log(path + ": open, subprotocol " + JSON.stringify(ws.protocol));
   ws.onmessage = (event) => log(path + ": received " + JSON.stringify(event.data));
   ws.onerror = () => log(path + ": error (a refused handshake shows nothing more)");
   ws.onclose = (event) => {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"io"
 	"net/http"
 	"net/url"
@@ -46,21 +45,20 @@ func expiredToken(t *testing.T) string {
 	return tok
 }
 
-// dial opens a WebSocket to path with token ("" for none) in the query, as
-// a browser would.
-func dial(t *testing.T, srv *exampletest.Server, path, token string, subprotocols ...string) (*websocket.Conn, *http.Response, error) {
+// connect opens a WebSocket to path with the example's Go client, the
+// token ("" for none) offered as a subprotocol, as the page does.
+func connect(t *testing.T, srv *exampletest.Server, path, token string) (*websocket.Conn, *http.Response, error) {
 	t.Helper()
-	u := "ws" + strings.TrimPrefix(srv.URL, "http") + path
-	if token != "" {
-		u += "?" + url.Values{"token": {token}}.Encode()
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	t.Cleanup(cancel)
-	conn, resp, err := websocket.Dial(ctx, u, &websocket.DialOptions{Subprotocols: subprotocols})
+	conn, resp, err := dial(testContext(t), wsURL(srv, path), token)
 	if conn != nil {
 		t.Cleanup(func() { conn.CloseNow() })
 	}
 	return conn, resp, err
+}
+
+// wsURL is the ws:// address of path on srv.
+func wsURL(srv *exampletest.Server, path string) string {
+	return "ws" + strings.TrimPrefix(srv.URL, "http") + path
 }
 
 // testContext bounds one test's reads and writes, so that a server that
@@ -74,16 +72,26 @@ func testContext(t *testing.T) context.Context {
 func TestEchoWithValidToken(t *testing.T) {
 	srv := server(t)
 	token := login(t, srv)
+	header := http.Header{"Authorization": {"Bearer " + token}}
 	for _, path := range []string{"/ws", "/ws-close"} {
-		for _, protos := range [][]string{nil, {"chat"}} {
-			t.Run(fmt.Sprintf("%s %v", path, protos), func(t *testing.T) {
-				conn, resp, err := dial(t, srv, path, token, protos...)
-				require.NoError(t, err)
-				assert.Equal(t, http.StatusSwitchingProtocols, resp.StatusCode)
-				if len(protos) > 0 {
-					assert.Equal(t, "chat", conn.Subprotocol())
-				}
+		for _, how := range []string{"subprotocol", "header"} {
+			t.Run(path+" "+how, func(t *testing.T) {
 				ctx := testContext(t)
+				var conn *websocket.Conn
+				var resp *http.Response
+				var err error
+				if how == "subprotocol" {
+					conn, resp, err = connect(t, srv, path, token)
+				} else {
+					conn, resp, err = websocket.Dial(ctx, wsURL(srv, path), &websocket.DialOptions{HTTPHeader: header})
+				}
+				require.NoError(t, err)
+				defer conn.CloseNow()
+				assert.Equal(t, http.StatusSwitchingProtocols, resp.StatusCode)
+				if how == "subprotocol" {
+					assert.Equal(t, ginpaseto.WebSocketProtocol, conn.Subprotocol())
+					assert.Equal(t, []string{ginpaseto.WebSocketProtocol}, resp.Header.Values("Sec-WebSocket-Protocol"))
+				}
 				for _, msg := range []string{"one", "two", "three"} {
 					require.NoError(t, conn.Write(ctx, websocket.MessageText, []byte(msg)))
 				}
@@ -112,7 +120,7 @@ func TestHandshakeRefused(t *testing.T) {
 	srv := server(t)
 	for _, tc := range badTokens(t) {
 		t.Run(tc.name, func(t *testing.T) {
-			conn, resp, err := dial(t, srv, "/ws", tc.token)
+			conn, resp, err := connect(t, srv, "/ws", tc.token)
 			require.Error(t, err)
 			assert.Nil(t, conn)
 			require.NotNil(t, resp)
@@ -129,21 +137,20 @@ func TestHandshakeRefused(t *testing.T) {
 func TestHandshakeAcceptedThenClosed(t *testing.T) {
 	srv := server(t)
 	for _, tc := range badTokens(t) {
-		for _, protos := range [][]string{nil, {"chat"}} {
-			t.Run(fmt.Sprintf("%s %v", tc.name, protos), func(t *testing.T) {
-				conn, resp, err := dial(t, srv, "/ws-close", tc.token, protos...)
-				require.NoError(t, err)
-				assert.Equal(t, http.StatusSwitchingProtocols, resp.StatusCode)
-				if len(protos) > 0 {
-					assert.Equal(t, "chat", conn.Subprotocol())
-				}
-				_, _, err = conn.Read(testContext(t))
-				var closed websocket.CloseError
-				require.True(t, errors.As(err, &closed), "want a close frame, got %v", err)
-				assert.Equal(t, websocket.StatusPolicyViolation, websocket.CloseStatus(err))
-				assert.Equal(t, tc.detail, closed.Reason)
-			})
-		}
+		t.Run(tc.name, func(t *testing.T) {
+			conn, resp, err := connect(t, srv, "/ws-close", tc.token)
+			require.NoError(t, err)
+			assert.Equal(t, http.StatusSwitchingProtocols, resp.StatusCode)
+			if tc.token != "" {
+				// Selected by the close answer too, and never the token.
+				assert.Equal(t, ginpaseto.WebSocketProtocol, conn.Subprotocol())
+			}
+			_, _, err = conn.Read(testContext(t))
+			var closed websocket.CloseError
+			require.True(t, errors.As(err, &closed), "want a close frame, got %v", err)
+			assert.Equal(t, websocket.StatusPolicyViolation, websocket.CloseStatus(err))
+			assert.Equal(t, tc.detail, closed.Reason)
+		})
 	}
 }
 
@@ -156,11 +163,16 @@ func TestLoginAndPage(t *testing.T) {
 	resp = srv.Call(http.MethodGet, "/", nil)
 	assert.Equal(t, http.StatusOK, resp.Status)
 	assert.Contains(t, resp.Header.Get("Content-Type"), "text/html")
-	assert.Contains(t, resp.Body, "new WebSocket(")
+	assert.Contains(t, resp.Body, `new WebSocket(url, token ? ["paseto", token] : [])`)
 	assert.Contains(t, resp.Body, "event.reason")
+	assert.NotContains(t, resp.Body, "?token=")
 
-	// Without an upgrade, the query parameter is not a token location.
-	resp = srv.Call(http.MethodGet, "/ws?token="+url.QueryEscape(login(t, srv)), nil)
+	// The query parameter is no token location, upgrade or not.
+	token := login(t, srv)
+	resp = srv.Call(http.MethodGet, "/ws?token="+url.QueryEscape(token), nil)
 	assert.Equal(t, http.StatusUnauthorized, resp.Status)
 	assert.Equal(t, "PASETO Authorization Token required", resp.Field(t, "detail"))
+	_, wsResp, err := websocket.Dial(testContext(t), wsURL(srv, "/ws?token="+url.QueryEscape(token)), nil)
+	require.Error(t, err)
+	assert.Equal(t, http.StatusUnauthorized, wsResp.StatusCode)
 }
