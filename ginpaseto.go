@@ -14,12 +14,13 @@
 // configured locations, the first one found winning (by default the
 // Authorization header alone); reject oversized or malformed tokens and any version or
 // purpose the Authorizer has no key for, before any cryptography; decrypt
-// or verify; validate exp, nbf, iat, iss and aud; consult the denylist;
-// check the token type and freshness; then authorize: the scopes
-// RequireScopes names, and the Authorize hooks. A failed check answers
-// {"detail": message} with 401, 403 when authorization refuses a genuine
-// token, or 503 when the denylist cannot answer; WithErrorHandler replaces
-// that response.
+// or verify; validate exp, nbf, iat, iss and aud; consult the Store (and
+// the Denylist, if one is given) for the revocable token types; check the
+// token type and freshness; then authorize: the scopes RequireScopes
+// names, and the Authorize hooks. A failed check answers {"detail":
+// message} with 401, 403 when authorization refuses a genuine token, or 503
+// when the revocation status cannot be read; WithErrorHandler replaces that
+// response.
 package ginpaseto
 
 import (

@@ -1,12 +1,12 @@
 // Command denylist logs users out before their tokens expire. A token
 // cannot be taken back from the client, so /logout records its ID (jti) in
-// the Authorizer's denylist, and every check refuses it from then on.
+// the Authorizer's Store, and every check refuses it from then on.
 // Access and refresh tokens are revoked separately: /logout ends the access
 // token it is called with, /logout-refresh the refresh token, and the
 // user's other sessions go on.
 //
-// The default denylist lives in memory, so revocations last as long as the
-// process; several processes need a shared store (see WithDenylist).
+// The default Store lives in memory, so revocations last as long as the
+// process; several processes need a shared store (see WithStore).
 //
 //	go run ./_example/denylist
 //	curl -X POST -H 'Content-Type: application/json' -d '{"username":"test","password":"test"}' localhost:8000/login
