@@ -14,6 +14,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -95,31 +96,45 @@ func rawKey(t *testing.T, s *string) []byte {
 }
 
 // counts tallies, per vector file, the vectors that passed and the failure
-// vectors that were refused, and logs them at the end of the test.
-type counts map[string]*[2]int
-
-func (c counts) add(t *testing.T, file string, fail bool) {
-	if c[file] == nil {
-		c[file] = new([2]int)
-	}
-	i := 0
-	if fail {
-		i = 1
-	}
-	c[file][i]++
+// vectors that were refused, and logs them when the test ends.
+type counts struct {
+	mu sync.Mutex
+	n  map[string]*[2]int
 }
 
-func (c counts) log(t *testing.T) {
-	for _, file := range slices.Sorted(maps.Keys(c)) {
-		n := c[file]
-		t.Logf("%s: %d passed, %d expected failures refused", strings.TrimSuffix(file, ".json"), n[0], n[1])
-	}
+func newCounts(t *testing.T) *counts {
+	c := &counts{n: map[string]*[2]int{}}
+	t.Cleanup(func() {
+		for _, file := range slices.Sorted(maps.Keys(c.n)) {
+			t.Logf("%s: %d passed, %d expected failures refused", strings.TrimSuffix(file, ".json"), c.n[file][0], c.n[file][1])
+		}
+	})
+	return c
+}
+
+// count records a vector of file as passed once its subtest t ends without
+// failing.
+func (c *counts) count(t *testing.T, file string, fail bool) {
+	t.Cleanup(func() {
+		if t.Failed() {
+			return
+		}
+		c.mu.Lock()
+		defer c.mu.Unlock()
+		if c.n[file] == nil {
+			c.n[file] = new([2]int)
+		}
+		if fail {
+			c.n[file][1]++
+		} else {
+			c.n[file][0]++
+		}
+	})
 }
 
 func TestKeyAndIDVectors(t *testing.T) {
 	dir := vectorsDir(t)
-	tally := counts{}
-	defer tally.log(t)
+	tally := newCounts(t)
 	for _, v := range []Version{V2, V3, V4} {
 		for _, typ := range []Type{Local, Secret, Public} {
 			idType, err := IDType(typ)
@@ -127,7 +142,8 @@ func TestKeyAndIDVectors(t *testing.T) {
 			for _, file := range []string{fmt.Sprintf("k%d.%s.json", v, typ), fmt.Sprintf("k%d.%s.json", v, idType)} {
 				isID := strings.Contains(file, string(idType))
 				for _, tc := range readVectors(t, dir, file) {
-					ok := t.Run(tc.Name, func(t *testing.T) {
+					t.Run(tc.Name, func(t *testing.T) {
+						tally.count(t, file, tc.ExpectFail)
 						switch {
 						case !tc.ExpectFail && isID:
 							got, err := ID(v, typ, rawKey(t, tc.Key))
@@ -157,9 +173,6 @@ func TestKeyAndIDVectors(t *testing.T) {
 							require.Error(t, err)
 						}
 					})
-					if ok {
-						tally.add(t, file, tc.ExpectFail)
-					}
 				}
 			}
 		}
@@ -195,4 +208,53 @@ func TestPublicAndSecretKeyRoundTrip(t *testing.T) {
 	assert.ErrorIs(t, err, ErrKeySize)
 	_, err = PublicKey(V4, ec.Public())
 	assert.ErrorIs(t, err, ErrKeySize)
+}
+
+func TestWrapPasswordAndSealVectors(t *testing.T) {
+	dir := vectorsDir(t)
+	tally := newCounts(t)
+	for _, v := range []Version{V2, V4} {
+		for _, tc := range []struct {
+			typ  Type
+			open func(t *testing.T, tc vector) ([]byte, error)
+			want func(tc vector) *string
+		}{
+			{LocalWrap, func(t *testing.T, tc vector) ([]byte, error) {
+				return Unwrap(v, Local, *tc.Paserk, rawKey(t, tc.WrappingKey))
+			}, func(tc vector) *string { return tc.Unwrapped }},
+			{SecretWrap, func(t *testing.T, tc vector) ([]byte, error) {
+				return Unwrap(v, Secret, *tc.Paserk, rawKey(t, tc.WrappingKey))
+			}, func(tc vector) *string { return tc.Unwrapped }},
+			{LocalPW, func(t *testing.T, tc vector) ([]byte, error) {
+				return PasswordUnwrap(v, Local, *tc.Paserk, []byte(*tc.Password))
+			}, func(tc vector) *string { return tc.Unwrapped }},
+			{SecretPW, func(t *testing.T, tc vector) ([]byte, error) {
+				return PasswordUnwrap(v, Secret, *tc.Paserk, []byte(*tc.Password))
+			}, func(tc vector) *string { return tc.Unwrapped }},
+			{Seal, func(t *testing.T, tc vector) ([]byte, error) {
+				return UnsealKey(v, *tc.Paserk, rawKey(t, tc.SealingSecretKey))
+			}, func(tc vector) *string { return tc.Unsealed }},
+		} {
+			file := strings.TrimSuffix(Header(v, tc.typ), ".") + ".json"
+			for _, vec := range readVectors(t, dir, file) {
+				t.Run(vec.Name, func(t *testing.T) {
+					if tc.typ == LocalPW || tc.typ == SecretPW {
+						// Argon2id at up to 256 MiB: run these side by side.
+						t.Parallel()
+					}
+					tally.count(t, file, vec.ExpectFail)
+					require.NotNil(t, vec.Paserk)
+					got, err := tc.open(t, vec)
+					if vec.ExpectFail {
+						require.Error(t, err)
+						assert.Nil(t, got)
+						assert.NotContains(t, err.Error(), *vec.Paserk)
+						return
+					}
+					require.NoError(t, err)
+					assert.Equal(t, rawKey(t, tc.want(vec)), got)
+				})
+			}
+		}
+	}
 }
