@@ -24,8 +24,6 @@ type config struct {
 	secretKey            *keySource
 	privateKey           *keySource
 	publicKey            *keySource
-	keyring              *Keyring
-	keySet               *keySetConfig
 	errorHandler         func(*gin.Context, *Error)
 	accessLifetime       time.Duration
 	refreshLifetime      time.Duration
@@ -56,6 +54,10 @@ type config struct {
 type keySource struct {
 	value hidden[string]
 	path  string // set by the *File options; value is read from it in New
+	// atRest is set when the key is stored encrypted (keysatrest.go).
+	atRest *atRest
+	// fastAPI marks WithFastAPIPasetoKey's text, used as raw key bytes.
+	fastAPI bool
 }
 
 // Defaults. They are documented on the options that change them.
@@ -128,23 +130,6 @@ func WithPublicKey(key string) Option {
 // WithPublicKeyFile is WithPublicKey with the key read from a file.
 func WithPublicKeyFile(path string) Option {
 	return func(c *config) error { c.publicKey = &keySource{path: path}; return nil }
-}
-
-// WithKeyring gives the Authorizer several keys per purpose, built with
-// NewKeyring: the active key of each purpose creates tokens that name it in
-// their footer (claim kid), and each token is verified with the key it
-// names, active or retired. Rotate keys in a running process with SetKeys.
-// It replaces WithSecretKey, WithPrivateKey and WithPublicKey, whose single
-// key creates tokens that name it too and also accepts tokens that name no
-// key.
-func WithKeyring(ring *Keyring) Option {
-	return func(c *config) error {
-		if ring == nil {
-			return errors.New("ginpaseto: WithKeyring: keyring is nil; build one with NewKeyring")
-		}
-		c.keyring = ring
-		return nil
-	}
 }
 
 // WithVersion selects the PASETO version of the Authorizer's keys and
