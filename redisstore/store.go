@@ -89,8 +89,11 @@ func (s *Store) IsRevoked(ctx context.Context, claims *ginpaseto.Claims) (bool, 
 		return false, errors.New("redisstore: IsRevoked: claims are nil")
 	}
 	tokenKey, secondKey, tag := s.checkKeys(claims.Subject, claims.JTI, claims.SessionID)
-	ctx, cancel := context.WithTimeout(ctx, s.cfg.timeout)
-	defer cancel()
+	// Most checks are answered from the cache: give them a deadline that
+	// costs nothing until something waits on it.
+	deadline := withLazyDeadline(ctx, s.cfg.timeout)
+	defer deadline.stop()
+	ctx = deadline
 	now := time.Now()
 	var resp rueidis.RedisResult
 	if s.cfg.noCache || since(&s.heard, now) > trustCache || since(s.wroteTo(tag), now) < trustCache {
