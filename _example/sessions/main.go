@@ -1,0 +1,101 @@
+// Command sessions is login sessions that hold across replicas: /login
+// starts a session with an access and a refresh token; /refresh trades the
+// refresh token for a new pair, once (a second use ends the session);
+// /logout ends the session, /logout-all every session of the user. With
+// REDIS_URL set, sessions and revocations live in Redis, so that any
+// number of instances share them: a logout through one is refused by all.
+// Without it they live in this process's memory.
+//
+//	REDIS_URL=redis://localhost:6379/0 go run .
+//	curl -X POST -H 'Content-Type: application/json' -d '{"username":"test","password":"test"}' localhost:8000/login
+//	curl -H "Authorization: Bearer <access_token>" localhost:8000/user
+//	curl -X POST -H "Authorization: Bearer <refresh_token>" localhost:8000/refresh
+//	curl -X POST -H "Authorization: Bearer <access_token>" localhost:8000/logout
+//	curl -X POST -H "Authorization: Bearer <access_token>" localhost:8000/logout-all
+//
+// PORT sets the port (default 8000), PASETO_SECRET_KEY the key (an
+// ephemeral one when unset; instances sharing a Redis need the same key).
+package main
+
+import (
+	"errors"
+	"fmt"
+	"log"
+	"net/http"
+	"os"
+	"time"
+
+	"github.com/gin-gonic/gin"
+	"github.com/redis/rueidis"
+
+	"github.com/ginpaseto/ginpaseto"
+	"github.com/ginpaseto/ginpaseto/_example/exampleapp"
+	"github.com/ginpaseto/ginpaseto/redisstore"
+)
+
+func main() {
+	opts := []ginpaseto.Option{ginpaseto.WithSecretKey(exampleapp.SecretKey())}
+	if url := os.Getenv("REDIS_URL"); url != "" {
+		client, err := redisClient(url)
+		if err != nil {
+			log.Fatal(err)
+		}
+		defer client.Close()
+		store, err := redisstore.New(client)
+		if err != nil {
+			log.Fatal(err)
+		}
+		opts = append(opts, ginpaseto.WithStore(store))
+		log.Print("sessions are kept in Redis")
+	} else {
+		log.Print("REDIS_URL is not set: sessions are kept in this process's memory")
+	}
+	auth, err := ginpaseto.New(opts...)
+	if err != nil {
+		log.Fatal(err)
+	}
+	exampleapp.Serve(newRouter(auth))
+}
+
+// redisClient connects to the Redis of url, redis://host:port/db.
+func redisClient(url string) (rueidis.Client, error) {
+	opt, err := rueidis.ParseURL(url)
+	if err != nil {
+		return nil, fmt.Errorf("REDIS_URL: %w", err)
+	}
+	// Notice within a second a server that stopped answering, so that its
+	// connections, and what they cached, are dropped.
+	opt.ConnWriteTimeout = time.Second
+	client, err := rueidis.NewClient(opt)
+	if err != nil {
+		return nil, fmt.Errorf("connecting to REDIS_URL: %w", err)
+	}
+	return client, nil
+}
+
+func newRouter(auth *ginpaseto.Authorizer) *gin.Engine {
+	r := exampleapp.NewEngine()
+	r.POST("/login", func(c *gin.Context) {
+		if username, ok := exampleapp.Login(c); ok {
+			_, _ = auth.StartSession(c, username) // it answered; gin logged any error
+		}
+	})
+	r.POST("/refresh", auth.RefreshRequired(), auth.RefreshHandler())
+	r.GET("/user", auth.Required(), func(c *gin.Context) {
+		c.JSON(http.StatusOK, gin.H{"user": ginpaseto.Subject(c)})
+	})
+	r.POST("/logout", auth.Required(), auth.LogoutHandler())
+	r.POST("/logout-all", auth.Required(), func(c *gin.Context) {
+		if err := auth.RevokeSubject(c, ginpaseto.Subject(c)); err != nil {
+			_ = c.Error(err) // for gin's logger, with its cause
+			var e *ginpaseto.Error
+			if !errors.As(err, &e) {
+				e = &ginpaseto.Error{Status: http.StatusInternalServerError, Message: "Internal server error"}
+			}
+			c.AbortWithStatusJSON(e.Status, gin.H{"detail": e.Message})
+			return
+		}
+		c.Status(http.StatusNoContent)
+	})
+	return r
+}

@@ -1,0 +1,134 @@
+package main
+
+import (
+	"net/http"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/ginpaseto/ginpaseto"
+	"github.com/ginpaseto/ginpaseto/_example/exampletest"
+	"github.com/ginpaseto/ginpaseto/redisstore"
+	"github.com/ginpaseto/ginpaseto/redisstore/redistest"
+)
+
+// Responses of the flows, byte for byte.
+const (
+	userTest   = `{"user":"test"}`
+	revoked    = `{"detail":"Token has been revoked"}`
+	reused     = `{"detail":"Refresh token reuse detected"}`
+	badLogin   = `{"detail":"Bad username or password"}`
+	noToken    = `{"detail":"PASETO Authorization Token required"}`
+	notAccess  = `{"detail":"Access token required but refresh provided"}`
+	notRefresh = `{"detail":"Refresh token required but access provided"}`
+)
+
+// TestSessions drives every route over real HTTP, with the in-memory
+// store and with the Redis store.
+func TestSessions(t *testing.T) {
+	t.Run("memory", func(t *testing.T) {
+		auth, err := ginpaseto.New(ginpaseto.WithSecretKey(exampletest.SecretKey))
+		require.NoError(t, err)
+		flows(t, exampletest.Serve(t, newRouter(auth)))
+	})
+	t.Run("redis", func(t *testing.T) {
+		srv := redistest.Start(t)
+		client, err := redisClient("redis://" + srv.Addr + "/0")
+		require.NoError(t, err)
+		t.Cleanup(client.Close)
+		store, err := redisstore.New(client)
+		require.NoError(t, err)
+		auth, err := ginpaseto.New(ginpaseto.WithSecretKey(exampletest.SecretKey), ginpaseto.WithStore(store))
+		require.NoError(t, err)
+		flows(t, exampletest.Serve(t, newRouter(auth)))
+	})
+}
+
+// pair is the tokens of one login or refresh.
+type pair struct{ access, refresh string }
+
+func login(t *testing.T, srv *exampletest.Server) pair {
+	t.Helper()
+	resp := srv.Login("/login", "test", "test")
+	return pair{resp.Field(t, "access_token"), resp.Field(t, "refresh_token")}
+}
+
+func refresh(t *testing.T, srv *exampletest.Server, refreshToken string) pair {
+	t.Helper()
+	resp := srv.Call(http.MethodPost, "/refresh", nil, exampletest.Bearer(refreshToken)...)
+	require.Equal(t, http.StatusOK, resp.Status, "refresh: %s", resp.Body)
+	return pair{resp.Field(t, "access_token"), resp.Field(t, "refresh_token")}
+}
+
+func flows(t *testing.T, srv *exampletest.Server) {
+	t.Run("refresh, then reuse", func(t *testing.T) {
+		first := login(t, srv)
+		second := refresh(t, srv, first.refresh)
+		srv.Check([]exampletest.Case{
+			{Name: "first access token", Path: "/user", Token: first.access, Status: http.StatusOK, Want: userTest},
+			{Name: "refreshed access token", Path: "/user", Token: second.access, Status: http.StatusOK, Want: userTest},
+			{Name: "first refresh token again", Method: http.MethodPost, Path: "/refresh", Token: first.refresh,
+				Status: http.StatusUnauthorized, Want: reused},
+			{Name: "the reuse ended the session", Path: "/user", Token: second.access, Status: http.StatusUnauthorized, Want: revoked},
+			{Name: "its newest refresh token too", Method: http.MethodPost, Path: "/refresh", Token: second.refresh,
+				Status: http.StatusUnauthorized, Want: revoked},
+		})
+	})
+
+	t.Run("logout", func(t *testing.T) {
+		ended, other := login(t, srv), login(t, srv)
+		srv.Check([]exampletest.Case{
+			{Name: "logout", Method: http.MethodPost, Path: "/logout", Token: ended.access, Status: http.StatusNoContent},
+			{Name: "access token after logout", Path: "/user", Token: ended.access, Status: http.StatusUnauthorized, Want: revoked},
+			{Name: "refresh token after logout", Method: http.MethodPost, Path: "/refresh", Token: ended.refresh,
+				Status: http.StatusUnauthorized, Want: revoked},
+			{Name: "logout again", Method: http.MethodPost, Path: "/logout", Token: ended.access,
+				Status: http.StatusUnauthorized, Want: revoked},
+			{Name: "another session", Path: "/user", Token: other.access, Status: http.StatusOK, Want: userTest},
+		})
+	})
+
+	t.Run("logout everywhere", func(t *testing.T) {
+		one, two := login(t, srv), login(t, srv)
+		two = refresh(t, srv, two.refresh)
+		srv.Check([]exampletest.Case{
+			{Name: "logout-all", Method: http.MethodPost, Path: "/logout-all", Token: one.access, Status: http.StatusNoContent},
+			{Name: "the session logged out from", Path: "/user", Token: one.access, Status: http.StatusUnauthorized, Want: revoked},
+			{Name: "another session", Path: "/user", Token: two.access, Status: http.StatusUnauthorized, Want: revoked},
+			{Name: "its refresh token", Method: http.MethodPost, Path: "/refresh", Token: two.refresh,
+				Status: http.StatusUnauthorized, Want: revoked},
+		})
+		after := login(t, srv)
+		srv.Check([]exampletest.Case{
+			{Name: "a login afterwards", Path: "/user", Token: after.access, Status: http.StatusOK, Want: userTest},
+		})
+	})
+
+	t.Run("bad requests", func(t *testing.T) {
+		p := login(t, srv)
+		srv.Check([]exampletest.Case{
+			{Name: "wrong password", Method: http.MethodPost, Path: "/login",
+				Body: map[string]string{"username": "test", "password": "nope"}, Status: http.StatusUnauthorized, Want: badLogin},
+			{Name: "no body", Method: http.MethodPost, Path: "/login", Status: http.StatusUnauthorized, Want: badLogin},
+			{Name: "no token", Path: "/user", Status: http.StatusUnauthorized, Want: noToken},
+			{Name: "refresh token on /user", Path: "/user", Token: p.refresh, Status: http.StatusUnauthorized, Want: notAccess},
+			{Name: "access token on /refresh", Method: http.MethodPost, Path: "/refresh", Token: p.access,
+				Status: http.StatusUnauthorized, Want: notRefresh},
+			{Name: "refresh token on /logout", Method: http.MethodPost, Path: "/logout", Token: p.refresh,
+				Status: http.StatusUnauthorized, Want: notAccess},
+			{Name: "no token on /logout-all", Method: http.MethodPost, Path: "/logout-all", Status: http.StatusUnauthorized, Want: noToken},
+			{Name: "garbage token", Path: "/user", Token: "v4.local.garbage", Status: http.StatusUnauthorized},
+			{Name: "the session still works", Path: "/user", Token: p.access, Status: http.StatusOK, Want: userTest},
+		})
+	})
+}
+
+// TestRedisURL: a REDIS_URL that is not redis://host:port/db stops the
+// program with a message instead of starting without its store.
+func TestRedisURL(t *testing.T) {
+	for _, url := range []string{"", "localhost:6379", "http://localhost:6379", "redis://localhost:6379/x"} {
+		_, err := redisClient(url)
+		assert.Error(t, err, "%q", url)
+	}
+}

@@ -1,0 +1,236 @@
+package main
+
+import (
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/ginpaseto/ginpaseto/_example/exampletest"
+	"github.com/ginpaseto/ginpaseto/redisstore"
+	"github.com/ginpaseto/ginpaseto/redisstore/redistest"
+)
+
+// hangGuard bounds every wait on the programs: a healthy one answers in
+// milliseconds, and a hang is what the outage test looks for.
+const hangGuard = 30 * time.Second
+
+// noHang is how much longer than the store's timeout a request may take
+// while Redis is down before the test calls it a hang: the race detector
+// and a busy machine slow everything down, and a hang is a matter of
+// seconds.
+const noHang = 2 * time.Second
+
+const unavailable = `{"detail":"Token revocation status unavailable"}`
+
+// TestInstances runs the example program twice on one Redis, as two
+// replicas of a service, and checks that what one does the other sees.
+func TestInstances(t *testing.T) {
+	if testing.Short() {
+		t.Skip("skipped with -short: this test builds the program with go build and runs it twice")
+	}
+	redis := redistest.Start(t)
+	bin := build(t)
+	env := []string{"REDIS_URL=redis://" + redis.Addr + "/0", "PASETO_SECRET_KEY=" + exampletest.SecretKey}
+	a, b := start(t, bin, env...), start(t, bin, env...)
+
+	t.Run("logout through one, refused by the other", func(t *testing.T) {
+		var delays []time.Duration
+		for range 20 {
+			p := login(t, a.srv)
+			for range 2 { // the second answer comes from b's client-side cache
+				assert.Equal(t, http.StatusOK, b.get(t, "/user", p.access).Status)
+			}
+			require.Equal(t, http.StatusNoContent, a.post(t, "/logout", p.access).Status)
+			loggedOut := time.Now()
+			for {
+				resp := b.get(t, "/user", p.access)
+				if resp.Status == http.StatusUnauthorized {
+					assert.Equal(t, revoked, resp.Body)
+					break
+				}
+				require.Equal(t, http.StatusOK, resp.Status, resp.Body)
+				require.Less(t, time.Since(loggedOut), hangGuard, "the other instance never refused the token")
+			}
+			delays = append(delays, time.Since(loggedOut))
+		}
+		slices.Sort(delays)
+		t.Logf("logout through one instance refused by the other after: median %v, max %v (of %d, each including one request to it)",
+			delays[len(delays)/2], delays[len(delays)-1], len(delays))
+	})
+
+	t.Run("logout everywhere through one", func(t *testing.T) {
+		one, two := login(t, a.srv), login(t, b.srv)
+		assert.Equal(t, http.StatusOK, a.get(t, "/user", two.access).Status)
+		require.Equal(t, http.StatusNoContent, b.post(t, "/logout-all", two.access).Status)
+		for _, inst := range []*instance{a, b} {
+			assert.Equal(t, http.StatusUnauthorized, inst.get(t, "/user", one.access).Status)
+			assert.Equal(t, http.StatusUnauthorized, inst.get(t, "/user", two.access).Status)
+		}
+	})
+
+	t.Run("refresh through one, reuse through the other", func(t *testing.T) {
+		first := login(t, a.srv)
+		second := refresh(t, a.srv, first.refresh)
+		resp := b.post(t, "/refresh", first.refresh)
+		assert.Equal(t, http.StatusUnauthorized, resp.Status)
+		assert.Equal(t, reused, resp.Body)
+		assert.Equal(t, http.StatusUnauthorized, a.get(t, "/user", second.access).Status, "the reuse ended the session")
+	})
+
+	t.Run("outage", func(t *testing.T) {
+		live := login(t, a.srv)
+		ended := login(t, b.srv)
+		require.Equal(t, http.StatusNoContent, b.post(t, "/logout", ended.access).Status)
+		for _, inst := range []*instance{a, b} {
+			for range 2 {
+				require.Equal(t, http.StatusOK, inst.get(t, "/user", live.access).Status)
+			}
+		}
+
+		redis.Stop()
+		var slowest time.Duration
+		for range 5 {
+			for _, inst := range []*instance{a, b} {
+				start := time.Now()
+				resp := inst.get(t, "/user", live.access)
+				slowest = max(slowest, time.Since(start))
+				assert.Equal(t, http.StatusServiceUnavailable, resp.Status, "no answer from a cache that can no longer be invalidated")
+				assert.Equal(t, unavailable, resp.Body)
+			}
+		}
+		assert.Equal(t, http.StatusServiceUnavailable, a.srv.Call(http.MethodPost, "/login",
+			map[string]string{"username": "test", "password": "test"}).Status, "a login needs the store")
+		t.Logf("with Redis down, requests answered 503 within %v (store timeout %v)", slowest, redisstore.DefaultTimeout)
+		assert.Less(t, slowest, redisstore.DefaultTimeout+noHang)
+
+		redis.Start()
+		restarted := time.Now()
+		for _, inst := range []*instance{a, b} {
+			for inst.get(t, "/user", live.access).Status != http.StatusOK {
+				require.Less(t, time.Since(restarted), hangGuard, "the instance did not recover")
+				time.Sleep(10 * time.Millisecond)
+			}
+		}
+		t.Logf("both instances answered 200 again %v after Redis restarted", time.Since(restarted))
+		for _, inst := range []*instance{a, b} {
+			resp := inst.get(t, "/user", ended.access)
+			assert.Equal(t, http.StatusUnauthorized, resp.Status, "a session ended before the outage")
+			assert.Equal(t, revoked, resp.Body)
+		}
+		assert.Equal(t, http.StatusOK, b.get(t, "/user", login(t, a.srv).access).Status, "a login after the outage")
+	})
+}
+
+// build compiles the example into the test's temporary directory.
+func build(t *testing.T) string {
+	t.Helper()
+	bin := filepath.Join(t.TempDir(), "sessions")
+	out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput()
+	require.NoError(t, err, "go build: %s", out)
+	return bin
+}
+
+// instance is the example program running in the background.
+type instance struct {
+	srv    *exampletest.Server
+	cmd    *exec.Cmd
+	exited chan struct{}
+	stderr *strings.Builder
+}
+
+// client bounds every request, so that a hanging program fails the test
+// instead of stopping it.
+var client = &http.Client{Timeout: hangGuard}
+
+// start runs bin on a free port with env and returns once it accepts
+// connections.
+func start(t *testing.T, bin string, env ...string) *instance {
+	t.Helper()
+	port := freePort(t)
+	inst := &instance{srv: exampletest.At(t, "http://127.0.0.1:"+port), cmd: exec.Command(bin),
+		exited: make(chan struct{}), stderr: new(strings.Builder)}
+	inst.cmd.Env = append(environ(), append(env, "PORT="+port, "GIN_MODE=release")...)
+	inst.cmd.Stderr = inst.stderr
+	require.NoError(t, inst.cmd.Start())
+	go func() {
+		_ = inst.cmd.Wait()
+		close(inst.exited)
+	}()
+	t.Cleanup(func() {
+		_ = inst.cmd.Process.Kill()
+		<-inst.exited
+		if t.Failed() {
+			t.Logf("instance on port %s wrote:\n%s", port, inst.stderr)
+		}
+	})
+	deadline := time.After(hangGuard)
+	for {
+		conn, err := net.Dial("tcp", "127.0.0.1:"+port)
+		if err == nil {
+			conn.Close()
+			return inst
+		}
+		select {
+		case <-inst.exited:
+			t.Fatalf("program exited before listening: %s", inst.stderr)
+		case <-deadline:
+			t.Fatalf("program not listening on port %s: %s", port, inst.stderr)
+		case <-time.After(10 * time.Millisecond):
+		}
+	}
+}
+
+// get and post send a request with a Bearer token and return the answer.
+func (inst *instance) get(t *testing.T, path, token string) exampletest.Response {
+	return inst.do(t, http.MethodGet, path, token)
+}
+
+func (inst *instance) post(t *testing.T, path, token string) exampletest.Response {
+	return inst.do(t, http.MethodPost, path, token)
+}
+
+func (inst *instance) do(t *testing.T, method, path, token string) exampletest.Response {
+	t.Helper()
+	req, err := http.NewRequest(method, inst.srv.URL+path, nil)
+	require.NoError(t, err)
+	req.Header.Set("Authorization", "Bearer "+token)
+	resp, err := client.Do(req)
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	require.NoError(t, err)
+	return exampletest.Response{Status: resp.StatusCode, Header: resp.Header, Body: string(body)}
+}
+
+// environ returns the test's environment without the variables the
+// program reads.
+func environ() []string {
+	var out []string
+	for _, kv := range os.Environ() {
+		name, _, _ := strings.Cut(kv, "=")
+		if name != "PASETO_SECRET_KEY" && name != "PORT" && name != "REDIS_URL" && name != "GIN_MODE" {
+			out = append(out, kv)
+		}
+	}
+	return out
+}
+
+// freePort returns a loopback port that was free a moment ago.
+func freePort(t *testing.T) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	defer l.Close()
+	return strconv.Itoa(l.Addr().(*net.TCPAddr).Port)
+}
