@@ -214,9 +214,13 @@ type minted struct {
 // mint creates a token of a checked configuration, in session sid when
 // sid is not empty.
 func (a *Authorizer) mint(subject, tokenType, sid string, t *tokenConfig) (minted, error) {
-	s := a.sealers[t.purpose]
-	if s == nil {
-		return minted{}, a.noSealerError(t.purpose)
+	ring := a.keys.Load() // one keyring for the whole token, whatever SetKeys does meanwhile
+	var key *ringKey
+	if ring != nil {
+		key = ring.active[t.purpose]
+	}
+	if key == nil {
+		return minted{}, a.noSealerError(ring, t.purpose)
 	}
 	jti, err := newJTI()
 	if err != nil {
@@ -227,11 +231,11 @@ func (a *Authorizer) mint(subject, tokenType, sid string, t *tokenConfig) (minte
 	if err != nil {
 		return minted{}, err
 	}
-	footer, err := marshalFooter(t.footer)
+	footer, err := footerFor(ring.headers[key.header], key, t.footer)
 	if err != nil {
 		return minted{}, err
 	}
-	tok, err := s.seal(payload, footer, t.implicit)
+	tok, err := key.sealer.seal(payload, footer, t.implicit)
 	if err != nil {
 		return minted{}, fmt.Errorf("ginpaseto: creating token: %w", err)
 	}
@@ -335,15 +339,30 @@ func newJTI() (string, error) {
 	return string(out[:]), nil
 }
 
-func (a *Authorizer) noSealerError(p Purpose) error {
+// noSealerError says why ring has no key to create tokens of purpose p.
+func (a *Authorizer) noSealerError(ring *Keyring, p Purpose) error {
+	v := a.cfg.version
+	verifyOnly := ""
+	switch {
+	case a.keySet != nil:
+		verifyOnly = "this Authorizer verifies tokens with the keys of its key set (WithKeySetURL) and cannot create them"
+	case ring != nil && ring.specs == nil && ring.headers[ring.header(Public)] != nil && ring.active[Public] == nil:
+		verifyOnly = fmt.Sprintf("this Authorizer was built with WithPublicKey alone and only verifies tokens; add WithPrivateKey to create %s.public tokens", v)
+	}
 	if p == Public {
-		if a.verifyOnly != "" {
-			return fmt.Errorf("ginpaseto: cannot create %s.public tokens: %s", a.cfg.version, a.verifyOnly)
+		if verifyOnly != "" {
+			return fmt.Errorf("ginpaseto: cannot create %s.public tokens: %s", v, verifyOnly)
 		}
-		return fmt.Errorf("ginpaseto: cannot create %s.public tokens without a signing key; add WithPrivateKey", a.cfg.version)
+		if ring != nil && ring.headers[ring.header(Public)] != nil {
+			return fmt.Errorf("ginpaseto: cannot create %s.public tokens: the keyring has no active private key, only keys that verify; add an active PrivateKey", v)
+		}
+		return fmt.Errorf("ginpaseto: cannot create %s.public tokens without a signing key; add WithPrivateKey", v)
 	}
-	if a.verifyOnly != "" {
-		return fmt.Errorf("ginpaseto: cannot create %s.local tokens: %s; add WithSecretKey for local tokens", a.cfg.version, a.verifyOnly)
+	if verifyOnly != "" {
+		return fmt.Errorf("ginpaseto: cannot create %s.local tokens: %s; add WithSecretKey for local tokens", v, verifyOnly)
 	}
-	return fmt.Errorf("ginpaseto: cannot create %s.local tokens without a secret key; add WithSecretKey, or create public tokens with WithPurpose(ginpaseto.Public)", a.cfg.version)
+	if ring != nil && ring.headers[ring.header(Local)] != nil {
+		return fmt.Errorf("ginpaseto: cannot create %s.local tokens: the keyring's secret keys are all retired; add an active SecretKey", v)
+	}
+	return fmt.Errorf("ginpaseto: cannot create %s.local tokens without a secret key; add WithSecretKey, or create public tokens with WithPurpose(ginpaseto.Public)", v)
 }

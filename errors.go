@@ -33,6 +33,9 @@ var (
 	// or a store write failed, so the request is refused (fail closed) with
 	// 503.
 	ErrRevocationUnavailable = errors.New("ginpaseto: revocation status unavailable")
+	// ErrKeysUnavailable: an Authorizer built with WithKeySetURL has not
+	// fetched its key set yet, so the request is refused with 503.
+	ErrKeysUnavailable = errors.New("ginpaseto: token verification keys unavailable")
 )
 
 // Error is what a failed check reports: the HTTP status and the client-facing
@@ -82,6 +85,7 @@ const (
 	msgReused           = "Refresh token reuse detected"
 	msgNoSession        = "Refresh token belongs to no session"
 	msgServerError      = "Internal server error"
+	msgKeysUnavailable  = "Token verification keys unavailable"
 )
 
 func newError(status int, sentinel error, message string) *Error {
@@ -107,6 +111,8 @@ var (
 	errRevoked      = unauthorized(ErrTokenRevoked, msgTokenRevoked)
 	errNotFresh     = unauthorized(ErrTokenNotFresh, msgNotFresh)
 	errReused       = unauthorized(ErrRefreshTokenReused, msgReused)
+
+	errKeysUnavailable = newError(http.StatusServiceUnavailable, ErrKeysUnavailable, msgKeysUnavailable)
 )
 
 // badHeaderError is the message for a header that is present but does not

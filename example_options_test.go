@@ -400,7 +400,7 @@ func ExampleWithMaxTokenSize() {
 	_, err = auth.ParseToken(large)
 	fmt.Println(err)
 	// Output:
-	// ginpaseto: the token would be 1708 bytes, over the 1024 that checks accept; put less in its claims or footer, or raise WithMaxTokenSize
+	// ginpaseto: the token would be 1791 bytes, over the 1024 that checks accept; put less in its claims or footer, or raise WithMaxTokenSize
 	// <nil>
 	// PASETO token is too large
 }

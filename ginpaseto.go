@@ -27,6 +27,8 @@ import (
 	"context"
 	"encoding/base64"
 	"errors"
+	"net/http"
+	"sync/atomic"
 
 	"github.com/gin-gonic/gin"
 )
@@ -35,10 +37,9 @@ import (
 // holds no global state: several Authorizers with different keys can live
 // in one process.
 type Authorizer struct {
-	cfg        config // validated by New; read-only afterwards
-	sealers    map[Purpose]sealer
-	openers    map[string]opener // by token header, such as "v4.local."
-	verifyOnly string            // why the Authorizer cannot create tokens, if it cannot
+	cfg    config                  // validated by New; read-only afterwards
+	keys   atomic.Pointer[Keyring] // swapped whole by SetKeys or the key set
+	keySet *keySetSource           // set by WithKeySetURL
 }
 
 // sealer creates tokens of one version and purpose.
@@ -66,7 +67,7 @@ func New(opts ...Option) (*Authorizer, error) {
 			return nil, err
 		}
 	}
-	a := &Authorizer{cfg: cfg, sealers: map[Purpose]sealer{}, openers: map[string]opener{}}
+	a := &Authorizer{cfg: cfg}
 	if err := a.loadKeys(); err != nil {
 		return nil, err
 	}
@@ -76,6 +77,11 @@ func New(opts ...Option) (*Authorizer, error) {
 		m, _ := NewMemoryStore() // the defaults are valid
 		m.now = a.cfg.now
 		a.cfg.store = m
+	}
+	if a.cfg.keySet != nil {
+		if err := a.startKeySet(); err != nil {
+			return nil, err
+		}
 	}
 	return a, nil
 }
@@ -129,7 +135,9 @@ func (a *Authorizer) middleware(ch *check) gin.HandlerFunc {
 		}
 		claims, err := a.identify(c, ch)
 		if err != nil {
-			if ch.mode == checkOptional {
+			// Optional goes on anonymously past a bad token, but not past
+			// keys that are unavailable: the token may well be good.
+			if ch.mode == checkOptional && err.Status == http.StatusUnauthorized {
 				c.Next()
 				return
 			}
@@ -209,8 +217,12 @@ func (a *Authorizer) verify(tok string, implicit []byte, wrapped bool) (*Claims,
 	if !ok {
 		return nil, errInvalid
 	}
-	op := a.openers[header]
-	if op == nil {
+	ring := a.keys.Load() // one keyring for the whole check, whatever SetKeys does meanwhile
+	if ring == nil {
+		return nil, errKeysUnavailable
+	}
+	keys := ring.headers[header]
+	if keys == nil {
 		return nil, errUnsupported
 	}
 	body, err := b64.DecodeString(body64)
@@ -223,7 +235,15 @@ func (a *Authorizer) verify(tok string, implicit []byte, wrapped bool) (*Claims,
 			return nil, errInvalid
 		}
 	}
-	payload, err := op.open(tok, body, footer, implicit)
+	key, kerr := keys.keyFor(footer)
+	if kerr == errUnknownKID && a.keySet != nil {
+		// The key set may have gained the key since it was last fetched.
+		key, kerr = a.keySet.lookupAfterRefetch(header, footer)
+	}
+	if kerr != nil {
+		return nil, kerr
+	}
+	payload, err := key.opener.open(tok, body, footer, implicit)
 	if err != nil {
 		return nil, errInvalid
 	}

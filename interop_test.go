@@ -272,7 +272,11 @@ func TestInteropGinpasetoToGoPaseto(t *testing.T) {
 					nbf, err := parsed.GetNotBefore()
 					require.NoError(t, err)
 					assert.Equal(t, iat, nbf)
-					assert.Equal(t, vt.want, string(parsed.Footer()))
+					want := vt.want
+					if vt.footer == nil { // ginpaseto names its key
+						want = `{"kid":"` + activeKID(auth) + `"}`
+					}
+					assert.Equal(t, want, string(parsed.Footer()))
 
 					// ginpaseto reads the same claims back.
 					var checkOpts []ginpaseto.CheckOption
@@ -317,4 +321,12 @@ func TestInteropExpiredForGoPaseto(t *testing.T) {
 			assert.NoError(t, err)
 		})
 	}
+}
+
+// activeKID is the ID of the key that creates auth's tokens.
+func activeKID(auth *ginpaseto.Authorizer) string {
+	if kid := auth.Keys().ActiveKID(ginpaseto.Local); kid != "" {
+		return kid
+	}
+	return auth.Keys().ActiveKID(ginpaseto.Public)
 }

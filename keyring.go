@@ -6,135 +6,529 @@ import (
 	"crypto/ed25519"
 	"errors"
 	"fmt"
+	"log/slog"
+	"strings"
 )
 
-// loadKeys parses the configured keys for the Authorizer's version and
-// binds each to the one token header it serves, so a token is only ever
-// opened with the key of its own version and purpose.
-func (a *Authorizer) loadKeys() error {
-	cfg := &a.cfg
-	if cfg.secretKey == nil && cfg.privateKey == nil && cfg.publicKey == nil {
-		return errors.New("ginpaseto: New: no key configured; pass WithSecretKey for local tokens " +
-			"(generate one with: openssl rand -hex 32) or WithPrivateKey / WithPublicKey for public tokens")
+// A Keyring is the set of keys an Authorizer creates and checks tokens
+// with: for each purpose at most one active key, which creates tokens, and
+// any number of retired keys, which only verify them. Every token created
+// names its key in the footer claim kid, the key's PASERK ID (k4.lid.… for
+// local keys, k4.pid.… for public keys), and is verified with that key
+// alone.
+//
+// A Keyring is immutable and safe to share; rotating keys means building a
+// new one and handing it to Authorizer.SetKeys. Printing a Keyring, with
+// fmt, slog or encoding/json, shows its key IDs, never key material.
+type Keyring struct {
+	version Version
+	specs   []Key                  // as given to NewKeyring, for Reload
+	keys    []*ringKey             // in the order given
+	headers map[string]*headerKeys // by token header, such as "v4.local."
+	active  map[Purpose]*ringKey   // the keys that create tokens
+}
+
+// headerKeys are the keys of a Keyring that open one kind of token.
+type headerKeys struct {
+	kidPrefix string              // "k4.lid." for v4.local tokens
+	byKID     map[string]*ringKey // every key, by its ID
+	noKID     *ringKey            // the key for tokens that name none, if any
+}
+
+// ringKey is one parsed key.
+type ringKey struct {
+	kid         string
+	header      string
+	purpose     Purpose
+	active      bool
+	acceptNoKID bool
+	sealer      sealer                   // nil unless the key can create tokens
+	opener      opener                   // every key verifies
+	public      hidden[crypto.PublicKey] // the public key of a public-purpose key
+}
+
+// keyKind is the kind of key a Key describes.
+type keyKind int
+
+const (
+	kindSecret keyKind = iota + 1
+	kindPrivate
+	kindPublic
+)
+
+func (k keyKind) option() string {
+	switch k {
+	case kindSecret:
+		return optSecretKey
+	case kindPrivate:
+		return optPrivateKey
 	}
-	v := cfg.version
-	if cfg.secretKey != nil {
-		raw, err := cfg.secretKey.load("WithSecretKey")
+	return optPublicKey
+}
+
+// Key describes one key of a Keyring: its kind, where it comes from, and
+// its role. NewKeyring parses it; a Key holds the key text until then, and
+// never shows it when printed.
+type Key struct {
+	kind        keyKind
+	src         keySource
+	retired     bool
+	acceptNoKID bool
+}
+
+// SecretKey describes a local (symmetric) key, in any form WithSecretKey
+// accepts. Unless Retired, it is the active local key: it creates local
+// tokens.
+func SecretKey(key string) Key { return Key{kind: kindSecret, src: keySource{value: hide(key)}} }
+
+// SecretKeyFile is SecretKey with the key read from a file, again at every
+// Keyring.Reload.
+func SecretKeyFile(path string) Key { return Key{kind: kindSecret, src: keySource{path: path}} }
+
+// PrivateKey describes a signing key for public tokens, in any form
+// WithPrivateKey accepts. Unless Retired, it is the active public key: it
+// signs public tokens. Its public half verifies them.
+func PrivateKey(key string) Key { return Key{kind: kindPrivate, src: keySource{value: hide(key)}} }
+
+// PrivateKeyFile is PrivateKey with the key read from a file, again at every
+// Keyring.Reload.
+func PrivateKeyFile(path string) Key { return Key{kind: kindPrivate, src: keySource{path: path}} }
+
+// PublicKey describes a verification key for public tokens, in any form
+// WithPublicKey accepts. It only verifies.
+func PublicKey(key string) Key { return Key{kind: kindPublic, src: keySource{value: hide(key)}} }
+
+// PublicKeyFile is PublicKey with the key read from a file, again at every
+// Keyring.Reload.
+func PublicKeyFile(path string) Key { return Key{kind: kindPublic, src: keySource{path: path}} }
+
+// Retired returns k as a retired key: it verifies the tokens that name it
+// but creates none. Keep a retired key until the last token it created has
+// expired (the longest lifetime you issue, 30 days for refresh tokens by
+// default), then remove it.
+func (k Key) Retired() Key { k.retired = true; return k }
+
+// AcceptWithoutKID returns k as a key that also verifies tokens whose
+// footer names no key: tokens made before key IDs existed, whose footer is
+// empty, a string, or JSON with no kid or a kid of the application's own.
+// The single-key options (WithSecretKey, WithPrivateKey, WithPublicKey)
+// give their key this role, so that a Keyring replacing them can keep
+// accepting their old tokens. At most one key per purpose may have it.
+func (k Key) AcceptWithoutKID() Key { k.acceptNoKID = true; return k }
+
+// Format prints the kind and role of k, never its key text.
+func (k Key) Format(f fmt.State, _ rune) { fmt.Fprint(f, k.describe()) }
+
+// LogValue describes k for log/slog without its key text.
+func (k Key) LogValue() slog.Value { return slog.StringValue(k.describe()) }
+
+// MarshalJSON describes k as a JSON string without its key text.
+func (k Key) MarshalJSON() ([]byte, error) { return []byte(`"` + k.describe() + `"`), nil }
+
+func (k Key) describe() string {
+	var b strings.Builder
+	b.WriteString("ginpaseto.")
+	switch k.kind {
+	case kindSecret:
+		b.WriteString("SecretKey")
+	case kindPrivate:
+		b.WriteString("PrivateKey")
+	case kindPublic:
+		b.WriteString("PublicKey")
+	default:
+		return "ginpaseto.Key(none)"
+	}
+	if k.src.path != "" {
+		b.WriteString("File")
+	}
+	b.WriteString("(redacted)")
+	if k.retired {
+		b.WriteString(".Retired()")
+	}
+	if k.acceptNoKID {
+		b.WriteString(".AcceptWithoutKID()")
+	}
+	return b.String()
+}
+
+// NewKeyring parses keys, all of PASETO version v, into a Keyring. It
+// refuses, with an error saying how to fix it, a key that does not parse,
+// two active keys of one purpose, a key given twice, and two keys of one
+// purpose that accept tokens without a kid. Keys are read from their files
+// here, and again by Reload.
+func NewKeyring(v Version, keys ...Key) (*Keyring, error) {
+	if !v.valid() {
+		return nil, fmt.Errorf("ginpaseto: NewKeyring: unknown version %d; use ginpaseto.V4 (or V3, V2)", int(v))
+	}
+	if len(keys) == 0 {
+		return nil, errors.New("ginpaseto: NewKeyring: no key; give at least one, such as ginpaseto.SecretKey(key)")
+	}
+	r := newRing(v)
+	r.specs = append([]Key(nil), keys...)
+	for i, k := range keys {
+		if k.kind == 0 {
+			return nil, fmt.Errorf("ginpaseto: NewKeyring: key %d is the zero Key; build keys with SecretKey, PrivateKey or PublicKey", i+1)
+		}
+		if err := r.addSpec(k); err != nil {
+			return nil, fmt.Errorf("ginpaseto: NewKeyring: key %d, %s: %s", i+1, k.describe(), strings.TrimPrefix(err.Error(), "ginpaseto: "))
+		}
+	}
+	return r, nil
+}
+
+func newRing(v Version) *Keyring {
+	return &Keyring{version: v, headers: map[string]*headerKeys{}, active: map[Purpose]*ringKey{}}
+}
+
+// addSpec parses k and adds it.
+func (r *Keyring) addSpec(k Key) error {
+	option := k.kind.option()
+	raw, err := k.src.load(option)
+	if err != nil {
+		return err
+	}
+	switch k.kind {
+	case kindSecret:
+		key, err := k.src.symmetricKey(r.version, raw)
 		if err != nil {
 			return err
+		}
+		return r.addLocal(key, !k.retired, k.acceptNoKID)
+	case kindPrivate:
+		signer, err := parseSigningKey(r.version, raw)
+		if err != nil {
+			return err
+		}
+		return r.addSigner(signer, !k.retired, k.acceptNoKID)
+	default:
+		public, err := parsePublicKey(r.version, raw)
+		if err != nil {
+			return err
+		}
+		return r.addVerifier(public, k.acceptNoKID)
+	}
+}
+
+func (r *Keyring) addLocal(key []byte, active, acceptNoKID bool) error {
+	rk := &ringKey{
+		kid:         localKeyID(r.version, key),
+		header:      r.header(Local),
+		purpose:     Local,
+		active:      active,
+		acceptNoKID: acceptNoKID,
+	}
+	if r.version == V4 {
+		l := newV4Local(key)
+		rk.sealer, rk.opener = l, l
+	} else if r.version == V3 && len(key) != symmetricKeySize {
+		// A fastapi-paseto text key, which go-paseto cannot take.
+		l := v3TextLocal{hide(key)}
+		rk.sealer, rk.opener = l, l
+	} else {
+		s, err := legacySealer(r.version, Local, key, nil)
+		if err != nil {
+			return fmt.Errorf("%s: %w", optSecretKey, err)
+		}
+		rk.sealer, rk.opener = s, s.(opener)
+	}
+	return r.add(rk)
+}
+
+func (r *Keyring) addSigner(signer crypto.Signer, active, acceptNoKID bool) error {
+	rk, err := r.verifierKey(signer.Public(), acceptNoKID)
+	if err != nil {
+		return err
+	}
+	rk.active = active
+	if r.version == V4 {
+		rk.sealer = v4Signer{hide(signer.(ed25519.PrivateKey))}
+	} else if rk.sealer, err = legacySealer(r.version, Public, nil, signer); err != nil {
+		return fmt.Errorf("%s: %w", optPrivateKey, err)
+	}
+	return r.add(rk)
+}
+
+func (r *Keyring) addVerifier(public crypto.PublicKey, acceptNoKID bool) error {
+	rk, err := r.verifierKey(public, acceptNoKID)
+	if err != nil {
+		return err
+	}
+	return r.add(rk)
+}
+
+// verifierKey builds the verifying half of a public-purpose key.
+func (r *Keyring) verifierKey(public crypto.PublicKey, acceptNoKID bool) (*ringKey, error) {
+	rk := &ringKey{
+		kid:         publicKeyID(r.version, public),
+		header:      r.header(Public),
+		purpose:     Public,
+		acceptNoKID: acceptNoKID,
+		public:      hide(public),
+	}
+	if r.version == V4 {
+		rk.opener = v4Verifier{hide(public.(ed25519.PublicKey))}
+		return rk, nil
+	}
+	o, err := legacyOpener(r.version, Public, nil, public)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", optPublicKey, err)
+	}
+	rk.opener = o
+	return rk, nil
+}
+
+// add files rk under its header and ID, refusing what would make the
+// choice of key ambiguous.
+func (r *Keyring) add(rk *ringKey) error {
+	h := r.headers[rk.header]
+	if h == nil {
+		idType := "lid"
+		if rk.purpose == Public {
+			idType = "pid"
+		}
+		h = &headerKeys{kidPrefix: paserkHeader(r.version, idType) + ".", byKID: map[string]*ringKey{}}
+		r.headers[rk.header] = h
+	}
+	if _, dup := h.byKID[rk.kid]; dup {
+		return fmt.Errorf("the key %s is given twice; give each key once (a private key includes its public key)", rk.kid)
+	}
+	if rk.acceptNoKID {
+		if h.noKID != nil {
+			return fmt.Errorf("keys %s and %s both accept %s tokens without a kid; only one key per purpose may (AcceptWithoutKID)", h.noKID.kid, rk.kid, strings.TrimSuffix(rk.header, "."))
+		}
+		h.noKID = rk
+	}
+	if rk.active {
+		if cur := r.active[rk.purpose]; cur != nil {
+			return fmt.Errorf("keys %s and %s are both active for %s tokens; mark all but the newest Retired()", cur.kid, rk.kid, strings.TrimSuffix(rk.header, "."))
+		}
+		r.active[rk.purpose] = rk
+	}
+	h.byKID[rk.kid] = rk
+	r.keys = append(r.keys, rk)
+	return nil
+}
+
+func (r *Keyring) header(p Purpose) string { return r.version.String() + "." + string(p) + "." }
+
+// Reload reads the keys of r again, from their files for the *File keys,
+// and returns a new Keyring, leaving r as it was. Hand the result to
+// Authorizer.SetKeys, for example on SIGHUP after the key files changed.
+func (r *Keyring) Reload() (*Keyring, error) {
+	if len(r.specs) == 0 {
+		return nil, errors.New("ginpaseto: Reload: this keyring was not built by NewKeyring from key descriptions, so there is nothing to read again")
+	}
+	return NewKeyring(r.version, r.specs...)
+}
+
+// Version returns the PASETO version of the keys in r.
+func (r *Keyring) Version() Version { return r.version }
+
+// ActiveKID returns the key ID that tokens of purpose p created with r
+// carry, or "" when r has no active key for p.
+func (r *Keyring) ActiveKID(p Purpose) string {
+	if k := r.active[p]; k != nil {
+		return k.kid
+	}
+	return ""
+}
+
+// KIDs returns the IDs of every key in r, active and retired, in the order
+// they were given.
+func (r *Keyring) KIDs() []string {
+	ids := make([]string, len(r.keys))
+	for i, k := range r.keys {
+		ids[i] = k.kid
+	}
+	return ids
+}
+
+// Format prints r's version and key IDs, never key material.
+func (r *Keyring) Format(f fmt.State, _ rune) { fmt.Fprint(f, r.describe()) }
+
+// LogValue describes r for log/slog by its key IDs.
+func (r *Keyring) LogValue() slog.Value { return slog.StringValue(r.describe()) }
+
+// MarshalJSON describes r as a JSON string of its key IDs.
+func (r *Keyring) MarshalJSON() ([]byte, error) { return []byte(`"` + r.describe() + `"`), nil }
+
+func (r *Keyring) describe() string {
+	if r == nil {
+		return "ginpaseto.Keyring(nil)"
+	}
+	parts := make([]string, len(r.keys))
+	for i, k := range r.keys {
+		role := "retired"
+		switch {
+		case k.active:
+			role = "active"
+		case k.sealer == nil:
+			role = "verify"
+		}
+		parts[i] = k.kid + " " + role
+	}
+	return fmt.Sprintf("ginpaseto.Keyring(%s: %s)", r.version, strings.Join(parts, ", "))
+}
+
+// publicKeys returns the public-purpose keys of r.
+func (r *Keyring) publicKeys() []*ringKey {
+	var out []*ringKey
+	for _, k := range r.keys {
+		if k.purpose == Public {
+			out = append(out, k)
+		}
+	}
+	return out
+}
+
+// loadKeys builds the Authorizer's first Keyring from its options: the
+// single-key options, WithKeyring, or WithKeySetURL.
+func (a *Authorizer) loadKeys() error {
+	cfg := &a.cfg
+	single := cfg.secretKey != nil || cfg.privateKey != nil || cfg.publicKey != nil
+	sources := 0
+	for _, set := range []bool{single, cfg.keyring != nil, cfg.keySet != nil} {
+		if set {
+			sources++
+		}
+	}
+	switch {
+	case sources == 0:
+		return errors.New("ginpaseto: New: no key configured; pass WithSecretKey for local tokens " +
+			"(generate one with: openssl rand -hex 32) or WithPrivateKey / WithPublicKey for public tokens")
+	case sources > 1:
+		return errors.New("ginpaseto: New: keys are given in more than one way; use the single-key options (WithSecretKey, WithPrivateKey, WithPublicKey), WithKeyring, or WithKeySetURL, not several")
+	}
+	var ring *Keyring
+	switch {
+	case cfg.keyring != nil:
+		ring = cfg.keyring
+		if ring.version != cfg.version {
+			return fmt.Errorf("ginpaseto: New: the keyring holds %s keys but the Authorizer uses %s tokens; build the keyring with the same version as WithVersion", ring.version, cfg.version)
+		}
+	case cfg.keySet != nil:
+		// Keys arrive from the key set; until then checks answer 503.
+		cfg.purpose = Public
+		return nil
+	default:
+		var err error
+		if ring, err = a.singleKeyRing(); err != nil {
+			return err
+		}
+	}
+	if err := a.checkPurpose(ring, true); err != nil {
+		return err
+	}
+	a.keys.Store(ring)
+	return nil
+}
+
+// singleKeyRing parses the single-key options into a Keyring whose keys
+// create tokens that name them and also accept tokens that name no key, as
+// every token created before key IDs.
+func (a *Authorizer) singleKeyRing() (*Keyring, error) {
+	cfg := &a.cfg
+	v := cfg.version
+	r := newRing(v)
+	if cfg.secretKey != nil {
+		raw, err := cfg.secretKey.load(optSecretKey)
+		if err != nil {
+			return nil, err
 		}
 		key, err := cfg.secretKey.symmetricKey(v, raw)
 		if err != nil {
-			return err
+			return nil, err
 		}
-		if err := a.bindLocal(key); err != nil {
-			return err
+		if err := r.addLocal(key, true, true); err != nil {
+			return nil, fmt.Errorf("ginpaseto: %w", err)
 		}
 	}
 	var public crypto.PublicKey
 	if cfg.publicKey != nil {
-		raw, err := cfg.publicKey.load("WithPublicKey")
+		raw, err := cfg.publicKey.load(optPublicKey)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		if public, err = parsePublicKey(v, raw); err != nil {
-			return err
+			return nil, err
 		}
-		a.verifyOnly = fmt.Sprintf("this Authorizer was built with WithPublicKey alone and only verifies tokens; add WithPrivateKey to create %s.public tokens", v)
 	}
-	if cfg.privateKey != nil {
-		raw, err := cfg.privateKey.load("WithPrivateKey")
+	switch {
+	case cfg.privateKey != nil:
+		raw, err := cfg.privateKey.load(optPrivateKey)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		signer, err := parseSigningKey(v, raw)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		if public != nil && !publicKeysEqual(public, signer.Public()) {
-			return errors.New("ginpaseto: New: WithPublicKey is not the public half of WithPrivateKey; pass the matching pair, or only the private key")
+			return nil, errors.New("ginpaseto: New: WithPublicKey is not the public half of WithPrivateKey; pass the matching pair, or only the private key")
 		}
-		public = signer.Public()
-		a.verifyOnly = ""
-		if err := a.bindSigner(signer); err != nil {
-			return err
+		if err := r.addSigner(signer, true, true); err != nil {
+			return nil, fmt.Errorf("ginpaseto: %w", err)
 		}
-	}
-	if public != nil {
-		if err := a.bindVerifier(public); err != nil {
-			return err
+	case public != nil:
+		if err := r.addVerifier(public, true); err != nil {
+			return nil, fmt.Errorf("ginpaseto: %w", err)
 		}
 	}
 	// Only the parsed keys are kept: the configuration should not hold a
 	// second, textual copy of the key material for the Authorizer's life.
 	cfg.secretKey, cfg.privateKey, cfg.publicKey = nil, nil, nil
-	return a.choosePurpose()
+	return r, nil
 }
 
-// choosePurpose settles the purpose of created tokens: the one asked for
-// with WithPurpose, or, without it, public when only public keys were
-// given.
-func (a *Authorizer) choosePurpose() error {
-	hasLocal := a.openers[a.header(Local)] != nil
-	hasPublic := a.openers[a.header(Public)] != nil
+// checkPurpose checks that ring serves the purpose of created tokens. At
+// New, without WithPurpose, it settles that purpose: public when ring has
+// public keys only.
+func (a *Authorizer) checkPurpose(ring *Keyring, atNew bool) error {
+	hasLocal := ring.headers[ring.header(Local)] != nil
+	hasPublic := ring.headers[ring.header(Public)] != nil
+	where := "SetKeys"
+	if atNew {
+		where = "New"
+		if !a.cfg.purposeSet && !hasLocal {
+			a.cfg.purpose = Public
+			return nil
+		}
+	}
 	switch {
-	case !a.cfg.purposeSet && !hasLocal:
-		a.cfg.purpose = Public
 	case a.cfg.purpose == Local && !hasLocal:
-		return errors.New("ginpaseto: New: WithPurpose(Local) needs WithSecretKey (generate one with: openssl rand -hex 32)")
+		return fmt.Errorf("ginpaseto: %s: the Authorizer creates local tokens, so it needs a secret key (WithSecretKey, or SecretKey in its keyring; generate one with: openssl rand -hex 32)", where)
 	case a.cfg.purpose == Public && !hasPublic:
-		return errors.New("ginpaseto: New: WithPurpose(Public) needs WithPrivateKey to create tokens, or WithPublicKey to verify them")
+		return fmt.Errorf("ginpaseto: %s: the Authorizer creates public tokens, so it needs WithPrivateKey to create them, or WithPublicKey to verify them (PrivateKey or PublicKey in its keyring)", where)
 	}
 	return nil
 }
 
-func (a *Authorizer) header(p Purpose) string { return a.cfg.version.String() + "." + string(p) + "." }
-
-func (a *Authorizer) bindLocal(key []byte) error {
-	if a.cfg.version == V4 {
-		l := newV4Local(key)
-		a.sealers[Local], a.openers[headerV4Local] = l, l
-		return nil
+// SetKeys replaces the Authorizer's keys with ring, atomically: every
+// request is checked, and every token created, with either the old keys
+// or the new ones, never a mix, and none fails because of the swap. ring
+// must be of the Authorizer's version and hold a key for the purpose of
+// the tokens it creates. An Authorizer built with WithKeySetURL takes its
+// keys from the key set and refuses SetKeys.
+func (a *Authorizer) SetKeys(ring *Keyring) error {
+	if ring == nil {
+		return errors.New("ginpaseto: SetKeys: keyring is nil")
 	}
-	if a.cfg.version == V3 && len(key) != symmetricKeySize {
-		// A fastapi-paseto text key, which go-paseto cannot take.
-		l := v3TextLocal{hide(key)}
-		a.sealers[Local], a.openers[headerV3Local] = l, l
-		return nil
+	if a.keySet != nil {
+		return errors.New("ginpaseto: SetKeys: this Authorizer takes its keys from the key set of WithKeySetURL")
 	}
-	s, err := legacySealer(a.cfg.version, Local, key, nil)
-	if err != nil {
-		return fmt.Errorf("ginpaseto: WithSecretKey: %w", err)
+	if ring.version != a.cfg.version {
+		return fmt.Errorf("ginpaseto: SetKeys: the keyring holds %s keys but the Authorizer uses %s tokens", ring.version, a.cfg.version)
 	}
-	a.sealers[Local], a.openers[a.header(Local)] = s, s.(opener)
+	if err := a.checkPurpose(ring, false); err != nil {
+		return err
+	}
+	a.keys.Store(ring)
 	return nil
 }
 
-func (a *Authorizer) bindSigner(signer crypto.Signer) error {
-	if a.cfg.version == V4 {
-		a.sealers[Public] = v4Signer{hide(signer.(ed25519.PrivateKey))}
-		return nil
-	}
-	s, err := legacySealer(a.cfg.version, Public, nil, signer)
-	if err != nil {
-		return fmt.Errorf("ginpaseto: WithPrivateKey: %w", err)
-	}
-	a.sealers[Public] = s
-	return nil
-}
-
-func (a *Authorizer) bindVerifier(public crypto.PublicKey) error {
-	if a.cfg.version == V4 {
-		a.openers[headerV4Public] = v4Verifier{hide(public.(ed25519.PublicKey))}
-		return nil
-	}
-	o, err := legacyOpener(a.cfg.version, Public, nil, public)
-	if err != nil {
-		return fmt.Errorf("ginpaseto: WithPublicKey: %w", err)
-	}
-	a.openers[a.header(Public)] = o
-	return nil
-}
+// Keys returns the Authorizer's current keys, nil while an Authorizer
+// built with WithKeySetURL has not fetched its key set yet.
+func (a *Authorizer) Keys() *Keyring { return a.keys.Load() }
 
 func publicKeysEqual(a, b crypto.PublicKey) bool {
 	switch k := a.(type) {

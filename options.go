@@ -24,6 +24,8 @@ type config struct {
 	secretKey            *keySource
 	privateKey           *keySource
 	publicKey            *keySource
+	keyring              *Keyring
+	keySet               *keySetConfig
 	errorHandler         func(*gin.Context, *Error)
 	accessLifetime       time.Duration
 	refreshLifetime      time.Duration
@@ -130,6 +132,23 @@ func WithPublicKey(key string) Option {
 // WithPublicKeyFile is WithPublicKey with the key read from a file.
 func WithPublicKeyFile(path string) Option {
 	return func(c *config) error { c.publicKey = &keySource{path: path}; return nil }
+}
+
+// WithKeyring gives the Authorizer several keys per purpose, built with
+// NewKeyring: the active key of each purpose creates tokens that name it in
+// their footer (claim kid), and each token is verified with the key it
+// names, active or retired. Rotate keys in a running process with SetKeys.
+// It replaces WithSecretKey, WithPrivateKey and WithPublicKey, whose single
+// key creates tokens that name it too and also accepts tokens that name no
+// key.
+func WithKeyring(ring *Keyring) Option {
+	return func(c *config) error {
+		if ring == nil {
+			return errors.New("ginpaseto: WithKeyring: keyring is nil; build one with NewKeyring")
+		}
+		c.keyring = ring
+		return nil
+	}
 }
 
 // WithVersion selects the PASETO version of the Authorizer's keys and

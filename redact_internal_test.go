@@ -146,11 +146,14 @@ func TestPrintingHidesKeys(t *testing.T) {
 					values["key text"] = src.value
 				}
 			}
-			for p, s := range a.sealers {
-				values["sealer "+string(p)] = s
-			}
-			for h, o := range a.openers {
-				values["opener "+h] = o
+			ring := a.Keys()
+			values["*Keyring"], values["Keyring"] = ring, *ring
+			for _, k := range ring.keys {
+				values["key "+k.kid] = *k
+				values["opener "+k.kid] = k.opener
+				if k.sealer != nil {
+					values["sealer "+k.kid] = k.sealer
+				}
 			}
 			for name, v := range values {
 				for how, out := range printings(t, v) {

@@ -218,7 +218,7 @@ func TestTokenVectorsSealV2Public(t *testing.T) {
 		t.Run(tv.Name, func(t *testing.T) {
 			a, err := New(WithVersion(V2), WithPrivateKey(tv.SecretKey))
 			require.NoError(t, err)
-			got, err := a.sealers[Public].seal([]byte(*tv.Payload), []byte(tv.Footer), nil)
+			got, err := a.Keys().active[Public].sealer.seal([]byte(*tv.Payload), []byte(tv.Footer), nil)
 			require.NoError(t, err)
 			assert.Equal(t, tv.Token, got)
 			n++
@@ -249,7 +249,7 @@ func TestTokenVectorsRoundTrip(t *testing.T) {
 				require.NoError(t, err)
 				checker, err := New(WithVersion(v), openOpt, WithClock(vectorClock(v)))
 				require.NoError(t, err)
-				s := signer.sealers[signer.cfg.purpose]
+				s := signer.Keys().active[signer.cfg.purpose].sealer
 				require.NotNil(t, s)
 				tok, err := s.seal([]byte(*tv.Payload), []byte(tv.Footer), tv.implicitFor(v))
 				require.NoError(t, err)

@@ -33,7 +33,7 @@ func TestTranscript(t *testing.T) {
 func transcript(t *testing.T, srv *exampletest.Server) {
 	t.Helper()
 	login := srv.Login("/login", "test", "test")
-	assert.Regexp(t, `^\{"access_token":"v4\.local\.[A-Za-z0-9_-]+"\}$`, login.Body)
+	assert.Regexp(t, `^\{"access_token":"v4\.local\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+"\}$`, login.Body, "payload, then the footer naming the key")
 	token := login.Field(t, "access_token")
 
 	srv.Check([]exampletest.Case{

@@ -68,3 +68,11 @@ func id(v Version, idType Type, serialized string) string {
 	}
 	return h + base64.RawURLEncoding.EncodeToString(d)
 }
+
+// TextKeyID returns the lid pyseto gives a local key of any length, such as
+// the text key of a fastapi-paseto service: the hash of the lid header and
+// "kN.local." followed by the base64url of the key. PASERK defines local
+// keys as 32 bytes, for which this is ID(v, Local, key).
+func TextKeyID(v Version, key []byte) string {
+	return id(v, LocalID, Header(v, Local)+base64.RawURLEncoding.EncodeToString(key))
+}

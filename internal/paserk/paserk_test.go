@@ -148,3 +148,13 @@ func TestParseRefusesMalformedText(t *testing.T) {
 		assert.Error(t, err, "%q", s)
 	}
 }
+
+func TestTextKeyIDMatchesIDFor32Bytes(t *testing.T) {
+	key := randomBytes(32)
+	for _, v := range []Version{V3, V4} {
+		want, err := ID(v, Local, key)
+		require.NoError(t, err)
+		assert.Equal(t, want, TextKeyID(v, key))
+		assert.True(t, strings.HasPrefix(TextKeyID(v, []byte("a 43-byte text key, as fastapi-paseto has...")), Header(v, LocalID)))
+	}
+}

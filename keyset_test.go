@@ -1,0 +1,404 @@
+package ginpaseto_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/gin-gonic/gin"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"go.uber.org/goleak"
+
+	"github.com/ginpaseto/ginpaseto"
+)
+
+// signingService is a signer whose key set is served over real HTTP, with
+// a switch to answer something else instead, and a count of fetches.
+type signingService struct {
+	auth    *ginpaseto.Authorizer
+	srv     *httptest.Server
+	fetches atomic.Int64
+
+	mu       sync.Mutex
+	override func(http.ResponseWriter) // answers instead of the key set when set
+}
+
+func newSigningService(t *testing.T, ring *ginpaseto.Keyring, maxAge time.Duration) *signingService {
+	t.Helper()
+	s := &signingService{auth: newAuthWith(t, ginpaseto.WithKeyring(ring))}
+	r := gin.New()
+	keys := s.auth.KeySetHandler(maxAge)
+	r.GET("/keys", func(c *gin.Context) {
+		s.fetches.Add(1)
+		s.mu.Lock()
+		override := s.override
+		s.mu.Unlock()
+		if override != nil {
+			override(c.Writer)
+			c.Abort()
+			return
+		}
+		keys(c)
+	})
+	s.srv = httptest.NewServer(r)
+	t.Cleanup(s.srv.Close)
+	return s
+}
+
+func (s *signingService) url() string { return s.srv.URL + "/keys" }
+
+func (s *signingService) answer(f func(http.ResponseWriter)) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.override = f
+}
+
+func (s *signingService) token(t testing.TB) string {
+	t.Helper()
+	tok, err := s.auth.CreateAccessToken(context.Background(), "alice")
+	require.NoError(t, err)
+	return tok
+}
+
+// errorLog collects what KeySetOnError receives.
+type errorLog struct {
+	mu   sync.Mutex
+	errs []string
+}
+
+func (l *errorLog) report(err error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.errs = append(l.errs, err.Error())
+}
+
+func (l *errorLog) last() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if len(l.errs) == 0 {
+		return ""
+	}
+	return l.errs[len(l.errs)-1]
+}
+
+func jsonBody(status int, body string) func(http.ResponseWriter) {
+	return func(w http.ResponseWriter) {
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(status)
+		fmt.Fprint(w, body)
+	}
+}
+
+func TestKeySetHandler(t *testing.T) {
+	newPriv, newPub := ed25519PEM(t)
+	oldPriv, _ := ed25519PEM(t)
+	ring := newRing(t, ginpaseto.PrivateKey(newPriv), ginpaseto.PrivateKey(oldPriv).Retired(), ginpaseto.SecretKey(randomKey(t)))
+	s := newSigningService(t, ring, 5*time.Minute)
+
+	resp, err := http.Get(s.url())
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	assert.Equal(t, 200, resp.StatusCode)
+	assert.Equal(t, "public, max-age=300", resp.Header.Get("Cache-Control"))
+	var set struct {
+		Keys []struct{ KID, Key string } `json:"keys"`
+	}
+	require.NoError(t, json.NewDecoder(resp.Body).Decode(&set))
+	require.Len(t, set.Keys, 2, "the public keys, active and retired; never the local key")
+	assert.Equal(t, ring.ActiveKID(ginpaseto.Public), set.Keys[0].KID)
+	assert.Equal(t, ring.KIDs()[1], set.Keys[1].KID)
+	for _, k := range set.Keys {
+		assert.True(t, strings.HasPrefix(k.KID, "k4.pid."), k.KID)
+		assert.True(t, strings.HasPrefix(k.Key, "k4.public."), k.Key)
+	}
+	// The published key is the one a PublicKey option takes.
+	verifier := newAuthWith(t, ginpaseto.WithPublicKey(set.Keys[0].Key))
+	assert.Equal(t, set.Keys[0].KID, verifier.Keys().KIDs()[0])
+	same := newAuthWith(t, ginpaseto.WithPublicKey(newPub))
+	assert.Equal(t, set.Keys[0].KID, same.Keys().KIDs()[0])
+
+	// The exact shape, and no-cache for a zero max-age.
+	r := gin.New()
+	r.GET("/k", newAuthWith(t, ginpaseto.WithKeyring(newRing(t, ginpaseto.PublicKey(newPub)))).KeySetHandler(0))
+	got := do(t, serve(t, r), request{path: "/k"})
+	assert.Equal(t, `{"keys":[{"kid":"`+set.Keys[0].KID+`","key":"`+set.Keys[0].Key+`"}]}`, got.body)
+	rec := httptest.NewRecorder()
+	r.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/k", nil))
+	assert.Equal(t, "no-cache", rec.Header().Get("Cache-Control"))
+}
+
+// TestKeySetRotation: a verify-only service follows the signer's rotation
+// without a restart, through the re-fetch a token with a new kid causes.
+func TestKeySetRotation(t *testing.T) {
+	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
+	oldPriv, _ := ed25519PEM(t)
+	newPriv, _ := ed25519PEM(t)
+	s := newSigningService(t, newRing(t, ginpaseto.PrivateKey(oldPriv)), time.Hour)
+	var log errorLog
+	start := time.Now()
+	verifier, err := ginpaseto.New(ginpaseto.WithKeySetURL(s.url(), ginpaseto.KeySetOnError(log.report)))
+	require.NoError(t, err)
+	t.Logf("New with the key set took %v", time.Since(start))
+	require.NotNil(t, verifier.Keys(), "New waits for the first fetch")
+	api := protected(t, verifier.Required())
+	oldTok := s.token(t)
+	expect(t, do(t, api, request{token: oldTok}), 200, user("alice"))
+	_, err = verifier.CreateAccessToken(context.Background(), "alice")
+	assert.ErrorContains(t, err, "keys of its key set")
+	assert.ErrorContains(t, verifier.SetKeys(newRing(t, ginpaseto.PrivateKey(newPriv))), "key set")
+
+	require.NoError(t, s.auth.SetKeys(newRing(t, ginpaseto.PrivateKey(newPriv), ginpaseto.PrivateKey(oldPriv).Retired())))
+	newTok := s.token(t)
+	start = time.Now()
+	expect(t, do(t, api, request{token: newTok}), 200, user("alice"))
+	t.Logf("first request with the new key, re-fetch included: %v", time.Since(start))
+	expect(t, do(t, api, request{token: oldTok}), 200, user("alice"))
+	assert.EqualValues(t, 2, s.fetches.Load(), "start-up, then the unknown kid")
+
+	// Made-up key IDs do not make the verifier hammer the signer.
+	unknown := ginpaseto.SealV4PublicForTest(privateFromPEM(t, newPriv), claimsJSON(time.Now()), []byte(kidFooter("k4.pid."+strings.Repeat("A", 44))), nil)
+	for range 20 {
+		expect(t, do(t, api, request{token: unknown}), 401, detail("Invalid PASETO token"))
+	}
+	assert.EqualValues(t, 2, s.fetches.Load(), "re-fetches are rate-limited")
+	assert.Empty(t, log.last())
+
+	// Removing the old key at the signer stops its tokens at the verifier
+	// once the set is fetched again.
+	require.NoError(t, s.auth.SetKeys(newRing(t, ginpaseto.PrivateKey(newPriv))))
+	require.NoError(t, verifier.Close())
+	s.srv.Close()
+	api.Close()
+}
+
+// TestKeySetUnavailable: until a first good fetch, checks answer 503, even
+// Optional ones; the verifier recovers by itself once the signer answers.
+func TestKeySetUnavailable(t *testing.T) {
+	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
+	priv, _ := ed25519PEM(t)
+	s := newSigningService(t, newRing(t, ginpaseto.PrivateKey(priv)), time.Hour)
+	s.answer(jsonBody(http.StatusServiceUnavailable, `{"detail":"starting"}`))
+	var log errorLog
+	verifier, err := ginpaseto.New(ginpaseto.WithKeySetURL(s.url(),
+		ginpaseto.KeySetOnError(log.report), ginpaseto.KeySetRefresh(20*time.Millisecond, time.Second)))
+	require.NoError(t, err)
+	defer verifier.Close()
+	assert.Nil(t, verifier.Keys())
+	assert.Contains(t, log.last(), "the server answered 503 Service Unavailable")
+
+	r := gin.New()
+	r.GET("/p", verifier.Required(), whoami)
+	r.GET("/o", verifier.Optional(), whoami)
+	api := serve(t, r)
+	tok := s.token(t)
+	unavailable := detail("Token verification keys unavailable")
+	expect(t, do(t, api, request{token: tok}), 503, unavailable)
+	expect(t, do(t, api, request{path: "/o", token: tok}), 503, unavailable)
+	expect(t, do(t, api, request{path: "/o"}), 200, user(""))
+	_, err = verifier.ParseToken(tok)
+	assert.ErrorIs(t, err, ginpaseto.ErrKeysUnavailable)
+
+	s.answer(nil)
+	require.Eventually(t, func() bool { return verifier.Keys() != nil }, 5*time.Second, 10*time.Millisecond)
+	expect(t, do(t, api, request{token: tok}), 200, user("alice"))
+	require.NoError(t, verifier.Close())
+	require.NoError(t, verifier.Close(), "Close twice")
+	s.srv.Close()
+	api.Close()
+}
+
+// TestKeySetBadResponses: whatever the key set URL answers, the verifier
+// keeps its last good set, reports a clear error quoting no key, and
+// accepts no token it should not.
+func TestKeySetBadResponses(t *testing.T) {
+	goodPriv, _ := ed25519PEM(t)
+	badPriv, badPub := ed25519PEM(t)
+	goodRing := newRing(t, ginpaseto.PrivateKey(goodPriv))
+	badRing := newRing(t, ginpaseto.PrivateKey(badPriv))
+	badKID := badRing.ActiveKID(ginpaseto.Public)
+	badKey := publicPASERK(t, badPub)
+	badSecret := "k4.secret." + strings.Repeat("A", 86)
+	entry := func(kid, key string) string { return `{"kid":"` + kid + `","key":"` + key + `"}` }
+	set := func(entries ...string) string { return `{"keys":[` + strings.Join(entries, ",") + `]}` }
+	localKey := "k4.local." + strings.Repeat("B", 43)
+	_, v3Pub := p384PEM(t)
+	v3Key := publicPASERKv3(t, v3Pub)
+
+	tests := []struct {
+		name   string
+		answer func(http.ResponseWriter)
+		want   string
+	}{
+		{"error status", jsonBody(500, `{}`), "the server answered 500"},
+		{"not JSON", jsonBody(200, `<html>keys</html>`), "not a key set"},
+		{"JSON but not a set", jsonBody(200, `[1,2,3]`), "not a key set"},
+		{"two documents", jsonBody(200, set(entry(badKID, badKey))+`{}`), "not a key set"},
+		{"no key", jsonBody(200, `{"keys":[]}`), "holds no key"},
+		{"too large", jsonBody(200, set(entry(badKID, badKey))+strings.Repeat(" ", 1<<20)), "larger than 65536 bytes"},
+		{"a secret key", jsonBody(200, set(entry(badKID, badSecret))), "is a secret key, which must never be published"},
+		{"a local key", jsonBody(200, set(entry(badKID, localKey))), "is a secret key"},
+		{"a PEM private key", jsonBody(200, set(entry(badKID, "-----BEGIN PRIVATE KEY-----"))), "is a secret key"},
+		{"kid of another key", jsonBody(200, set(entry(goodRing.ActiveKID(ginpaseto.Public), badKey))), "kid that is not its key's ID"},
+		{"no kid", jsonBody(200, set(`{"key":"`+badKey+`"}`)), "kid that is not its key's ID"},
+		{"two keys with one kid", jsonBody(200, set(entry(badKID, badKey), entry(badKID, badKey))), "two keys with one kid"},
+		{"another version", jsonBody(200, set(entry("k3.pid.x", v3Key))), "is not a k4.public key"},
+		{"not a key", jsonBody(200, set(entry(badKID, "k4.public.AAAA"))), "key 1 of the key set"},
+		{"small-order key", jsonBody(200, set(entry(badKID, "k4.public."+strings.Repeat("A", 43)))), "small order"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := newSigningService(t, goodRing, time.Hour)
+			var log errorLog
+			verifier, err := ginpaseto.New(ginpaseto.WithKeySetURL(s.url(),
+				ginpaseto.KeySetOnError(log.report), ginpaseto.KeySetRefresh(10*time.Millisecond, 10*time.Millisecond)))
+			require.NoError(t, err)
+			defer verifier.Close()
+			require.NotNil(t, verifier.Keys())
+			api := protected(t, verifier.Required())
+			good := s.token(t)
+			forged, err := newAuthWith(t, ginpaseto.WithKeyring(badRing)).CreateAccessToken(context.Background(), "mallory")
+			require.NoError(t, err)
+
+			s.answer(tt.answer)
+			require.Eventually(t, func() bool { return log.last() != "" }, 5*time.Second, 5*time.Millisecond)
+			msg := log.last()
+			assert.Contains(t, msg, tt.want)
+			assert.Contains(t, msg, "ginpaseto: key set http://127.0.0.1:")
+			for _, leak := range []string{badSecret, localKey, strings.TrimPrefix(badKey, "k4.public.")} {
+				assert.NotContains(t, msg, leak)
+			}
+			expect(t, do(t, api, request{token: good}), 200, user("alice"))
+			expect(t, do(t, api, request{token: forged}), 401, detail("Invalid PASETO token"))
+
+			// A verifier that never saw a good set stays closed.
+			fresh, err := ginpaseto.New(ginpaseto.WithKeySetURL(s.url(), ginpaseto.KeySetOnError(func(error) {})))
+			require.NoError(t, err)
+			defer fresh.Close()
+			api2 := protected(t, fresh.Required())
+			for _, tok := range []string{good, forged} {
+				expect(t, do(t, api2, request{token: tok}), 503, detail("Token verification keys unavailable"))
+			}
+		})
+	}
+}
+
+func publicPASERK(t testing.TB, pemKey string) string {
+	t.Helper()
+	ring := newRing(t, ginpaseto.PublicKey(pemKey))
+	r := gin.New()
+	r.GET("/k", newAuthWith(t, ginpaseto.WithKeyring(ring)).KeySetHandler(0))
+	rec := httptest.NewRecorder()
+	r.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/k", nil))
+	var set struct {
+		Keys []struct{ Key string } `json:"keys"`
+	}
+	require.NoError(t, json.Unmarshal(rec.Body.Bytes(), &set))
+	return set.Keys[0].Key
+}
+
+func publicPASERKv3(t testing.TB, pemKey string) string {
+	t.Helper()
+	ring, err := ginpaseto.NewKeyring(ginpaseto.V3, ginpaseto.PublicKey(pemKey))
+	require.NoError(t, err)
+	auth := newAuthWith(t, ginpaseto.WithVersion(ginpaseto.V3), ginpaseto.WithKeyring(ring))
+	r := gin.New()
+	r.GET("/k", auth.KeySetHandler(0))
+	rec := httptest.NewRecorder()
+	r.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/k", nil))
+	var set struct {
+		Keys []struct{ Key string } `json:"keys"`
+	}
+	require.NoError(t, json.Unmarshal(rec.Body.Bytes(), &set))
+	return set.Keys[0].Key
+}
+
+// TestKeySetBackgroundRefresh: the set is fetched again when its
+// Cache-Control says, so a key added at the signer reaches the verifier
+// before any token names it.
+func TestKeySetBackgroundRefresh(t *testing.T) {
+	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
+	oldPriv, _ := ed25519PEM(t)
+	newPriv, _ := ed25519PEM(t)
+	s := newSigningService(t, newRing(t, ginpaseto.PrivateKey(oldPriv)), time.Second)
+	verifier, err := ginpaseto.New(ginpaseto.WithKeySetURL(s.url(), ginpaseto.KeySetRefresh(50*time.Millisecond, 200*time.Millisecond)))
+	require.NoError(t, err)
+
+	next := newRing(t, ginpaseto.PrivateKey(oldPriv), ginpaseto.PrivateKey(newPriv).Retired())
+	start := time.Now()
+	require.NoError(t, s.auth.SetKeys(next))
+	require.Eventually(t, func() bool { return len(verifier.Keys().KIDs()) == 2 }, 5*time.Second, 5*time.Millisecond)
+	t.Logf("the added key reached the verifier after %v (max-age 1s, bounded to 200ms)", time.Since(start))
+	n := s.fetches.Load()
+	assert.GreaterOrEqual(t, n, int64(2))
+
+	require.NoError(t, verifier.Close())
+	stopped := s.fetches.Load()
+	time.Sleep(300 * time.Millisecond)
+	assert.Equal(t, stopped, s.fetches.Load(), "no fetch after Close")
+	s.srv.Close()
+}
+
+// TestKeySetContext: cancelling KeySetContext stops the fetching too.
+func TestKeySetContext(t *testing.T) {
+	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
+	priv, _ := ed25519PEM(t)
+	s := newSigningService(t, newRing(t, ginpaseto.PrivateKey(priv)), 0)
+	ctx, cancel := context.WithCancel(context.Background())
+	verifier, err := ginpaseto.New(ginpaseto.WithKeySetURL(s.url(), ginpaseto.KeySetContext(ctx), ginpaseto.KeySetRefresh(10*time.Millisecond, time.Second)))
+	require.NoError(t, err)
+	require.Eventually(t, func() bool { return s.fetches.Load() >= 3 }, 5*time.Second, 5*time.Millisecond)
+	cancel()
+	require.NoError(t, verifier.Close()) // returns once the fetching has stopped
+	api := protected(t, verifier.Required())
+	expect(t, do(t, api, request{token: s.token(t)}), 200, user("alice"))
+	api.Close()
+	s.srv.Close()
+}
+
+func TestKeySetURLRules(t *testing.T) {
+	quiet := ginpaseto.KeySetOnError(func(error) {})
+	for _, url := range []string{"http://auth.example.com/keys", "http://10.0.0.1/keys", "ftp://127.0.0.1/keys", "/keys", "https://", "::"} {
+		_, err := ginpaseto.New(ginpaseto.WithKeySetURL(url, quiet))
+		assert.Error(t, err, url)
+	}
+	_, err := ginpaseto.New(ginpaseto.WithKeySetURL("http://auth.example.com/keys"))
+	assert.ErrorContains(t, err, "plain HTTP, which anyone on the path could answer")
+	for _, url := range []string{"http://127.0.0.1:1/keys", "http://[::1]:1/keys", "http://localhost:1/keys"} {
+		auth, err := ginpaseto.New(ginpaseto.WithKeySetURL(url, quiet, ginpaseto.KeySetTimeout(time.Second)))
+		require.NoError(t, err, url)
+		assert.Nil(t, auth.Keys(), "nothing listens there")
+		require.NoError(t, auth.Close())
+	}
+	for name, opt := range map[string]ginpaseto.KeySetOption{
+		"nil client":       ginpaseto.KeySetClient(nil),
+		"zero timeout":     ginpaseto.KeySetTimeout(0),
+		"tiny size":        ginpaseto.KeySetMaxSize(10),
+		"inverted refresh": ginpaseto.KeySetRefresh(time.Hour, time.Minute),
+		"zero interval":    ginpaseto.KeySetRefetchInterval(0),
+		"nil context":      ginpaseto.KeySetContext(nil), //nolint:staticcheck // the mistake under test
+		"nil report":       ginpaseto.KeySetOnError(nil),
+		"nil option":       nil,
+	} {
+		_, err := ginpaseto.New(ginpaseto.WithKeySetURL("http://127.0.0.1:1/keys", opt))
+		assert.Error(t, err, name)
+	}
+	_, err = ginpaseto.New(ginpaseto.WithKeySetURL("http://127.0.0.1:1/keys", quiet), ginpaseto.WithSecretKey(testKey))
+	assert.ErrorContains(t, err, "more than one way")
+
+	// A redirect off loopback to plain HTTP is refused like the URL itself.
+	redirect := serve(t, http.RedirectHandler("http://auth.example.com/keys", http.StatusFound))
+	var log errorLog
+	auth, err := ginpaseto.New(ginpaseto.WithKeySetURL(redirect.URL, ginpaseto.KeySetOnError(log.report)))
+	require.NoError(t, err)
+	defer auth.Close()
+	assert.Nil(t, auth.Keys())
+	assert.Contains(t, log.last(), "plain HTTP")
+}

@@ -1,0 +1,433 @@
+package ginpaseto
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+)
+
+// This file is the verifying side of key sets: an Authorizer built with
+// WithKeySetURL fetches the signing service's key set at start-up, again
+// when its Cache-Control says, and again (rate-limited) when a token names
+// a key it does not know.
+
+// Defaults of WithKeySetURL, documented on the options that change them.
+const (
+	DefaultKeySetTimeout    = 5 * time.Second
+	DefaultKeySetMaxSize    = 64 << 10
+	DefaultKeySetMinRefresh = time.Minute
+	DefaultKeySetMaxRefresh = time.Hour
+	// DefaultKeySetRefresh is how long a key set without Cache-Control
+	// max-age is kept before it is fetched again.
+	DefaultKeySetRefresh = 5 * time.Minute
+	// DefaultKeySetRefetchInterval is the least time between two fetches
+	// caused by tokens naming unknown keys.
+	DefaultKeySetRefetchInterval = 10 * time.Second
+)
+
+// KeySetOption changes how WithKeySetURL fetches the key set.
+type KeySetOption func(*keySetConfig) error
+
+type keySetConfig struct {
+	url             *url.URL
+	client          *http.Client
+	ownTransport    *http.Transport // the client's transport when ginpaseto made it
+	timeout         time.Duration
+	maxSize         int64
+	minRefresh      time.Duration
+	maxRefresh      time.Duration
+	refetchInterval time.Duration
+	ctx             context.Context
+	onError         func(error)
+}
+
+// WithKeySetURL makes the Authorizer verify v4.public tokens (or those of
+// WithVersion) with the public keys of the key set published at rawURL,
+// such as a signing service's KeySetHandler, instead of a key of its own.
+// The URL must be HTTPS, or HTTP on a loopback address.
+//
+// New fetches the set once and waits for that fetch at most the fetch
+// timeout (KeySetTimeout, default 5 s). If it fails, New still returns, and
+// checks answer 503 "Token verification keys unavailable" until a fetch
+// succeeds: services may then start in any order. The Authorizer fetches
+// the set again when its Cache-Control max-age runs out (kept within
+// KeySetRefresh's bounds), after a failure with a backoff from one second,
+// and when a token names a key the set does not hold, at most once per
+// 10 seconds. A fetch that fails, or returns something that is not a valid
+// key set, is reported to KeySetOnError and changes nothing: the last good
+// set stays. Close the Authorizer, or cancel KeySetContext, to stop the
+// fetching.
+func WithKeySetURL(rawURL string, opts ...KeySetOption) Option {
+	return func(c *config) error {
+		u, err := keySetURL(rawURL)
+		if err != nil {
+			return err
+		}
+		transport := http.DefaultTransport.(*http.Transport).Clone()
+		ks := &keySetConfig{
+			url:             u,
+			client:          &http.Client{Transport: transport},
+			ownTransport:    transport,
+			timeout:         DefaultKeySetTimeout,
+			maxSize:         DefaultKeySetMaxSize,
+			minRefresh:      DefaultKeySetMinRefresh,
+			maxRefresh:      DefaultKeySetMaxRefresh,
+			refetchInterval: DefaultKeySetRefetchInterval,
+			ctx:             context.Background(),
+			onError: func(err error) {
+				slog.Warn("ginpaseto: key set not updated", "error", err)
+			},
+		}
+		for _, o := range opts {
+			if o == nil {
+				return errors.New("ginpaseto: WithKeySetURL: nil KeySetOption")
+			}
+			if err := o(ks); err != nil {
+				return err
+			}
+		}
+		// Redirects must stay on URLs that WithKeySetURL would accept.
+		client := *ks.client
+		client.CheckRedirect = func(req *http.Request, via []*http.Request) error {
+			if len(via) >= 5 {
+				return errors.New("too many redirects")
+			}
+			_, err := keySetURL(req.URL.String())
+			return err
+		}
+		ks.client = &client
+		c.keySet = ks
+		return nil
+	}
+}
+
+// keySetURL parses a key set URL and refuses plain HTTP beyond loopback.
+func keySetURL(rawURL string) (*url.URL, error) {
+	u, err := url.Parse(rawURL)
+	if err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") {
+		return nil, errors.New("ginpaseto: WithKeySetURL: the key set URL must be an absolute https:// URL, such as https://auth.example.com/.well-known/paseto-keys")
+	}
+	if u.Scheme == "http" && !isLoopback(u.Hostname()) {
+		return nil, fmt.Errorf("ginpaseto: WithKeySetURL: %s is plain HTTP, which anyone on the path could answer with their own keys; use https://, or http:// on a loopback address only", u.Redacted())
+	}
+	return u, nil
+}
+
+func isLoopback(host string) bool {
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// KeySetClient fetches the key set with client instead of a client of
+// ginpaseto's own, for proxies, custom TLS roots or mutual TLS. Redirects
+// are still held to the rules of WithKeySetURL.
+func KeySetClient(client *http.Client) KeySetOption {
+	return func(c *keySetConfig) error {
+		if client == nil {
+			return errors.New("ginpaseto: KeySetClient: client is nil")
+		}
+		c.client, c.ownTransport = client, nil
+		return nil
+	}
+}
+
+// KeySetTimeout bounds each fetch of the key set, and so how long New
+// waits for the first one. Default 5 seconds.
+func KeySetTimeout(d time.Duration) KeySetOption {
+	return func(c *keySetConfig) error {
+		if d <= 0 {
+			return fmt.Errorf("ginpaseto: KeySetTimeout: timeout must be positive, got %v", d)
+		}
+		c.timeout = d
+		return nil
+	}
+}
+
+// KeySetMaxSize bounds the size of a key set response, in bytes; a larger
+// one is refused unread. Default 64 KiB, some 500 keys.
+func KeySetMaxSize(n int64) KeySetOption {
+	return func(c *keySetConfig) error {
+		if n < 256 {
+			return fmt.Errorf("ginpaseto: KeySetMaxSize: %d bytes cannot hold a key set; use at least 256 (default %d)", n, DefaultKeySetMaxSize)
+		}
+		c.maxSize = n
+		return nil
+	}
+}
+
+// KeySetRefresh bounds how long a fetched key set is kept before it is
+// fetched again: its Cache-Control max-age, or 5 minutes without one, is
+// raised to min and lowered to max. min also caps the backoff after failed
+// fetches. Default 1 minute and 1 hour.
+func KeySetRefresh(min, max time.Duration) KeySetOption {
+	return func(c *keySetConfig) error {
+		if min <= 0 || max < min {
+			return fmt.Errorf("ginpaseto: KeySetRefresh: want 0 < min <= max, got %v and %v", min, max)
+		}
+		c.minRefresh, c.maxRefresh = min, max
+		return nil
+	}
+}
+
+// KeySetRefetchInterval sets the least time between two fetches caused by
+// tokens that name a key the set does not hold, so that made-up key IDs
+// cannot make the Authorizer hammer the signing service. Default 10 seconds.
+func KeySetRefetchInterval(d time.Duration) KeySetOption {
+	return func(c *keySetConfig) error {
+		if d <= 0 {
+			return fmt.Errorf("ginpaseto: KeySetRefetchInterval: interval must be positive, got %v", d)
+		}
+		c.refetchInterval = d
+		return nil
+	}
+}
+
+// KeySetContext stops the background fetching when ctx is done, as Close
+// does. Default: only Close stops it.
+func KeySetContext(ctx context.Context) KeySetOption {
+	return func(c *keySetConfig) error {
+		if ctx == nil {
+			return errors.New("ginpaseto: KeySetContext: context is nil")
+		}
+		c.ctx = ctx
+		return nil
+	}
+}
+
+// KeySetOnError receives every failed fetch of the key set: unreachable,
+// an error status, too large, not a key set, a secret key in the set, a kid
+// that is not its key's ID. The errors quote no key. Default: a warning
+// through log/slog's default logger.
+func KeySetOnError(report func(error)) KeySetOption {
+	return func(c *keySetConfig) error {
+		if report == nil {
+			return errors.New("ginpaseto: KeySetOnError: function is nil")
+		}
+		c.onError = report
+		return nil
+	}
+}
+
+// keySetSource keeps an Authorizer's keys in step with a key set.
+type keySetSource struct {
+	a      *Authorizer
+	cfg    *keySetConfig
+	ctx    context.Context
+	cancel context.CancelFunc
+	done   chan struct{} // closed when the background fetching has stopped
+
+	fetchMu sync.Mutex // one fetch at a time, so an older answer never overwrites a newer one
+
+	mu          sync.Mutex
+	lastRefetch time.Time     // the last fetch caused by an unknown kid
+	inflight    chan struct{} // closed when that fetch ends
+}
+
+// startKeySet starts fetching and waits for the first fetch, at most the
+// fetch timeout.
+func (a *Authorizer) startKeySet() error {
+	cfg := a.cfg.keySet
+	ctx, cancel := context.WithCancel(cfg.ctx)
+	s := &keySetSource{a: a, cfg: cfg, ctx: ctx, cancel: cancel, done: make(chan struct{})}
+	a.keySet = s
+	first := make(chan struct{})
+	go s.run(first)
+	select {
+	case <-first:
+	case <-time.After(cfg.timeout):
+	}
+	return nil
+}
+
+// run fetches the key set until the source is stopped.
+func (s *keySetSource) run(first chan struct{}) {
+	defer close(s.done)
+	defer func() {
+		if s.cfg.ownTransport != nil {
+			s.cfg.ownTransport.CloseIdleConnections()
+		}
+	}()
+	var timer *time.Timer
+	defer func() {
+		if timer != nil {
+			timer.Stop()
+		}
+	}()
+	failures := 0
+	for {
+		wait, err := s.fetch()
+		if first != nil {
+			close(first)
+			first = nil
+		}
+		if err != nil {
+			if s.ctx.Err() != nil {
+				return
+			}
+			failures++
+			wait = backoff(failures, s.cfg.minRefresh)
+		} else {
+			failures = 0
+		}
+		if timer == nil {
+			timer = time.NewTimer(wait)
+		} else {
+			timer.Reset(wait)
+		}
+		select {
+		case <-s.ctx.Done():
+			return
+		case <-timer.C:
+		}
+	}
+}
+
+// backoff is the wait after the nth failure in a row: one second, doubled
+// each time, at most limit.
+func backoff(n int, limit time.Duration) time.Duration {
+	d := time.Second
+	for i := 1; i < n && d < limit; i++ {
+		d *= 2
+	}
+	return min(d, limit)
+}
+
+// fetch gets the key set and, if it is good, makes it the Authorizer's
+// keys. It returns how long to keep the set.
+func (s *keySetSource) fetch() (time.Duration, error) {
+	s.fetchMu.Lock()
+	defer s.fetchMu.Unlock()
+	ring, ttl, err := s.get()
+	if err != nil {
+		if s.ctx.Err() == nil {
+			s.cfg.onError(fmt.Errorf("ginpaseto: key set %s: %w", s.cfg.url.Redacted(), err))
+		}
+		return 0, err
+	}
+	s.a.keys.Store(ring)
+	return ttl, nil
+}
+
+// get fetches and parses the key set once.
+func (s *keySetSource) get() (*Keyring, time.Duration, error) {
+	ctx, cancel := context.WithTimeout(s.ctx, s.cfg.timeout)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, s.cfg.url.String(), nil)
+	if err != nil {
+		return nil, 0, err
+	}
+	req.Header.Set("Accept", "application/json")
+	resp, err := s.cfg.client.Do(req)
+	if err != nil {
+		return nil, 0, unwrapURLError(err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return nil, 0, fmt.Errorf("the server answered %s", resp.Status)
+	}
+	body, err := io.ReadAll(io.LimitReader(resp.Body, s.cfg.maxSize+1))
+	if err != nil {
+		return nil, 0, fmt.Errorf("reading the response: %w", unwrapURLError(err))
+	}
+	if int64(len(body)) > s.cfg.maxSize {
+		return nil, 0, fmt.Errorf("the response is larger than %d bytes (KeySetMaxSize)", s.cfg.maxSize)
+	}
+	ring, err := parseKeySet(s.a.cfg.version, body)
+	if err != nil {
+		return nil, 0, err
+	}
+	return ring, s.keepFor(resp.Header), nil
+}
+
+// unwrapURLError drops the *url.Error layer, whose message repeats the URL
+// that fetch already names.
+func unwrapURLError(err error) error {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		return ue.Err
+	}
+	return err
+}
+
+// keepFor reads how long a response may be kept from Cache-Control
+// (max-age less Age; no-cache and no-store mean not at all), within the
+// configured bounds.
+func (s *keySetSource) keepFor(h http.Header) time.Duration {
+	d := DefaultKeySetRefresh
+	for _, directive := range strings.Split(h.Get("Cache-Control"), ",") {
+		name, value, _ := strings.Cut(strings.TrimSpace(directive), "=")
+		switch strings.ToLower(name) {
+		case "no-cache", "no-store":
+			d = 0
+		case "max-age":
+			if secs, err := strconv.ParseInt(strings.Trim(value, `"`), 10, 64); err == nil && secs >= 0 {
+				d = time.Duration(min(secs, int64(365*24*3600))) * time.Second
+				if age, err := strconv.ParseInt(h.Get("Age"), 10, 64); err == nil && age > 0 {
+					d -= time.Duration(min(age, secs)) * time.Second
+				}
+			}
+		}
+	}
+	return min(max(d, s.cfg.minRefresh), s.cfg.maxRefresh)
+}
+
+// lookupAfterRefetch fetches the key set again for a token that names a
+// key the set does not hold, unless such a fetch ran less than the refetch
+// interval ago, and picks the token's key from the result. Requests that
+// arrive during the fetch wait for it.
+func (s *keySetSource) lookupAfterRefetch(header string, footer []byte) (*ringKey, *Error) {
+	s.mu.Lock()
+	wait := s.inflight
+	if wait == nil {
+		if !s.lastRefetch.IsZero() && time.Since(s.lastRefetch) < s.cfg.refetchInterval {
+			s.mu.Unlock()
+			return nil, errUnknownKID
+		}
+		s.lastRefetch = time.Now()
+		s.inflight = make(chan struct{})
+	}
+	s.mu.Unlock()
+	if wait != nil {
+		select {
+		case <-wait:
+		case <-s.ctx.Done():
+			return nil, errUnknownKID
+		}
+	} else {
+		s.fetch()
+		s.mu.Lock()
+		close(s.inflight)
+		s.inflight = nil
+		s.mu.Unlock()
+	}
+	keys := s.a.keys.Load().headers[header]
+	if keys == nil {
+		return nil, errUnknownKID
+	}
+	return keys.keyFor(footer)
+}
+
+// Close stops what the Authorizer runs in the background, the fetching of
+// WithKeySetURL, and waits until it has stopped. Checks go on with the
+// keys fetched last. It does nothing for other Authorizers, and may be
+// called more than once.
+func (a *Authorizer) Close() error {
+	if a.keySet == nil {
+		return nil
+	}
+	a.keySet.cancel()
+	<-a.keySet.done
+	return nil
+}
