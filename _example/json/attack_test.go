@@ -99,7 +99,9 @@ func attack(t *testing.T, addr string, n int, start string, trickle bool, connec
 		wg.Wait()
 		mu.Lock()
 		defer mu.Unlock()
-		require.Empty(t, failures, "slow connections the server did not close")
+		if len(failures) > 0 {
+			require.Failf(t, "slow connections left open", "%d connections, first: %v", len(failures), failures[0])
+		}
 		return lives
 	}
 }
