@@ -34,7 +34,7 @@ const hangGuard = time.Minute
 
 // probedPaths are routes of the examples, and one that none has: every
 // one gets every token, every way.
-var probedPaths = []string{"/user", "/ws", "/ws-close", "/api/v1/me", "/reports/download", "/join", "/refresh", "/nowhere"}
+var probedPaths = []string{"/user", "/ws", "/ws-close", "/api/v1/me", "/reports/download", "/join", "/refresh", "/logout", "/nowhere"}
 
 // TestExampleLogsHoldNoToken builds every example program and runs it as a
 // service would, with its real logger writing to captured stdout and
@@ -278,7 +278,7 @@ func cleanEnviron() []string {
 	var out []string
 	for _, kv := range os.Environ() {
 		name, _, _ := strings.Cut(kv, "=")
-		if !strings.HasPrefix(name, "PASETO_") && name != "PORT" && name != "API_PORT" && name != "GIN_MODE" && name != "TRUSTED_PROXIES" {
+		if !strings.HasPrefix(name, "PASETO_") && name != "PORT" && name != "API_PORT" && name != "REDIS_URL" && name != "GIN_MODE" && name != "TRUSTED_PROXIES" {
 			out = append(out, kv)
 		}
 	}
