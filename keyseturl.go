@@ -244,9 +244,11 @@ func (a *Authorizer) startKeySet() error {
 	a.keySet = s
 	first := make(chan struct{})
 	go s.run(first)
+	// The fetch gives up after the timeout by itself; the margin lets it
+	// report why before New returns.
 	select {
 	case <-first:
-	case <-time.After(cfg.timeout):
+	case <-time.After(cfg.timeout + time.Second):
 	}
 	return nil
 }
