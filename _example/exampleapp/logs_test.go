@@ -101,25 +101,33 @@ func TestExampleLogsHoldNoToken(t *testing.T) {
 	}
 }
 
-// buildExamples builds every example program, in one go command, and
-// returns the binaries by name.
+// buildExamples builds every example program, those of this module in one
+// go command and those with a go.mod of their own in theirs, and returns
+// the binaries by name.
 func buildExamples(t *testing.T) map[string]string {
 	t.Helper()
 	mains, err := filepath.Glob("../*/main.go")
 	require.NoError(t, err)
 	require.NotEmpty(t, mains)
-	dir := t.TempDir()
-	args := []string{"build", "-o", dir + string(filepath.Separator)}
-	for _, m := range mains {
-		args = append(args, "./"+filepath.ToSlash(filepath.Dir(m)))
-	}
-	out, err := exec.Command("go", args...).CombinedOutput()
-	require.NoError(t, err, "go build: %s", out)
+	bin := t.TempDir()
+	out := bin + string(filepath.Separator)
+	args := []string{"build", "-o", out}
 	bins := map[string]string{}
 	for _, m := range mains {
-		name := filepath.Base(filepath.Dir(m))
-		bins[name] = filepath.Join(dir, name)
+		dir := filepath.Dir(m)
+		name := filepath.Base(dir)
+		bins[name] = filepath.Join(bin, name)
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			cmd := exec.Command("go", "build", "-o", out, ".")
+			cmd.Dir = dir
+			b, err := cmd.CombinedOutput()
+			require.NoError(t, err, "go build in %s: %s", dir, b)
+			continue
+		}
+		args = append(args, "./"+filepath.ToSlash(dir))
 	}
+	b, err := exec.Command("go", args...).CombinedOutput()
+	require.NoError(t, err, "go build: %s", b)
 	return bins
 }
 
