@@ -1,0 +1,406 @@
+package main
+
+import (
+	"bytes"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/gin-gonic/gin"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/ginpaseto/ginpaseto"
+	"github.com/ginpaseto/ginpaseto/internal/paserk"
+)
+
+// tool runs the built binary.
+type tool struct {
+	t   *testing.T
+	bin string
+	dir string // scratch directory for key files
+}
+
+// result is one run of the binary.
+type result struct {
+	stdout, stderr string
+	code           int
+}
+
+func (r result) line() string { return strings.TrimSpace(r.stdout) }
+
+// run runs the binary with args, stdin as its standard input.
+func (tl tool) run(stdin string, args ...string) result {
+	tl.t.Helper()
+	cmd := exec.Command(tl.bin, args...)
+	cmd.Stdin = strings.NewReader(stdin)
+	var out, errOut bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errOut
+	err := cmd.Run()
+	code := 0
+	var exit *exec.ExitError
+	if errors.As(err, &exit) {
+		code = exit.ExitCode()
+	} else {
+		require.NoError(tl.t, err)
+	}
+	return result{out.String(), errOut.String(), code}
+}
+
+// ok runs the binary and requires success.
+func (tl tool) ok(stdin string, args ...string) result {
+	tl.t.Helper()
+	r := tl.run(stdin, args...)
+	require.Equal(tl.t, 0, r.code, "ginpaseto %s\nstderr: %s", strings.Join(args, " "), r.stderr)
+	return r
+}
+
+// file writes content to a new file in the scratch directory.
+func (tl tool) file(name, content string) string {
+	tl.t.Helper()
+	path := filepath.Join(tl.dir, name)
+	require.NoError(tl.t, os.WriteFile(path, []byte(content), 0o600))
+	return path
+}
+
+// footerKID reads the kid of a token's JSON footer.
+func footerKID(t *testing.T, tok string) string {
+	t.Helper()
+	parts := strings.Split(tok, ".")
+	require.Len(t, parts, 4, "the token has a footer")
+	raw, err := base64.RawURLEncoding.DecodeString(parts[3])
+	require.NoError(t, err)
+	var footer struct {
+		KID string `json:"kid"`
+	}
+	require.NoError(t, json.Unmarshal(raw, &footer))
+	return footer.KID
+}
+
+// tampered flips a character of the token's encrypted body.
+func tampered(tok string) string {
+	i := len("v4.local.") + 20
+	c := byte('A')
+	if tok[i] == 'A' {
+		c = 'B'
+	}
+	return tok[:i] + string(c) + tok[i+1:]
+}
+
+var (
+	localPASERK  = regexp.MustCompile(`^k4\.local\.[A-Za-z0-9_-]{43}$`)
+	secretPASERK = regexp.MustCompile(`^k4\.secret\.[A-Za-z0-9_-]{86}$`)
+	publicPASERK = regexp.MustCompile(`^k4\.public\.[A-Za-z0-9_-]{43}$`)
+)
+
+// TestBinary builds the command into a temporary directory and drives it
+// as scripts and operators do.
+func TestBinary(t *testing.T) {
+	dir := t.TempDir()
+	bin := filepath.Join(dir, "ginpaseto")
+	build := exec.Command("go", "build", "-o", bin, ".")
+	out, err := build.CombinedOutput()
+	require.NoError(t, err, "go build: %s", out)
+	tl := tool{t: t, bin: bin, dir: dir}
+
+	local := tl.ok("", "keygen", "local").line()
+	localFile := tl.file("local.key", local+"\n")
+	pair := strings.Split(tl.ok("", "keygen", "public").line(), "\n")
+	require.Len(t, pair, 2)
+	privFile, pubFile := tl.file("private.key", pair[0]), tl.file("public.key", pair[1])
+
+	t.Run("keygen", func(t *testing.T) {
+		tl := tl
+		tl.t = t
+		assert.Regexp(t, localPASERK, local)
+		assert.Regexp(t, secretPASERK, pair[0])
+		assert.Regexp(t, publicPASERK, pair[1])
+		assert.NotEqual(t, local, tl.ok("", "keygen", "local").line(), "a new key every time")
+
+		var j struct{ Key, KID string }
+		require.NoError(t, json.Unmarshal([]byte(tl.ok("", "keygen", "local", "--json").stdout), &j))
+		assert.Regexp(t, localPASERK, j.Key)
+		id, err := paserk.IDOf(j.Key)
+		require.NoError(t, err)
+		assert.Equal(t, id, j.KID)
+
+		assert.Regexp(t, `^[0-9a-f]{64}$`, tl.ok("", "keygen", "local", "--format", "hex").line())
+		pemPair := tl.ok("", "keygen", "public", "--format", "pem").stdout
+		assert.Contains(t, pemPair, "-----BEGIN PRIVATE KEY-----")
+		assert.Contains(t, pemPair, "-----BEGIN PUBLIC KEY-----")
+		_, err = ginpaseto.New(ginpaseto.WithPrivateKey(pemPair[:strings.Index(pemPair, "-----BEGIN PUBLIC")]))
+		assert.NoError(t, err, "the PEM private key is one the library takes")
+		assert.Regexp(t, `^k3\.secret\.`, tl.ok("", "keygen", "public", "--version", "3").line())
+
+		out := filepath.Join(tl.dir, "new.key")
+		kid := tl.ok("", "keygen", "local", "--out", out).line()
+		assert.Regexp(t, `^k4\.lid\.`, kid, "with the key in a file, its ID on standard output")
+		info, err := os.Stat(out)
+		require.NoError(t, err)
+		assert.Equal(t, os.FileMode(0o600), info.Mode().Perm())
+		r := tl.run("", "keygen", "local", "--out", out)
+		assert.Equal(t, 1, r.code, "an existing key file is never overwritten")
+
+		r = tl.run("", "keygen", "local", "--format", "pem")
+		assert.Equal(t, 2, r.code)
+		assert.Contains(t, r.stderr, "PEM holds key pairs")
+	})
+
+	t.Run("id", func(t *testing.T) {
+		tl := tl
+		tl.t = t
+		want, err := paserk.IDOf(local)
+		require.NoError(t, err)
+		assert.Equal(t, want, tl.ok("", "id", local).line())
+		assert.Equal(t, want, tl.ok(local+"\n", "id", "-").line(), "KEY - reads standard input")
+
+		pid, err := paserk.IDOf(pair[1])
+		require.NoError(t, err)
+		assert.Equal(t, pid, tl.ok("", "id", pair[1]).line())
+		var j struct{ ID, KID string }
+		require.NoError(t, json.Unmarshal([]byte(tl.ok("", "id", pair[0], "--json").stdout), &j))
+		assert.Regexp(t, `^k4\.sid\.`, j.ID, "a secret key's own ID")
+		assert.Equal(t, pid, j.KID, "the kid its tokens carry: its public key's ID")
+
+		r := tl.run("", "id", "secret")
+		assert.Equal(t, 1, r.code)
+		assert.NotContains(t, r.stderr, "secret\n")
+		r = tl.run("", "id", "k4.local."+strings.Repeat("A", 43))
+		assert.Equal(t, 1, r.code, "a placeholder key is refused as the library refuses it")
+		assert.Contains(t, r.stderr, "placeholder")
+	})
+
+	t.Run("mint and verify", func(t *testing.T) {
+		tl := tl
+		tl.t = t
+		lid, err := paserk.IDOf(local)
+		require.NoError(t, err)
+		pid, err := paserk.IDOf(pair[1])
+		require.NoError(t, err)
+		for _, tc := range []struct {
+			name, keyFile, verifyKeyFile, prefix, kid string
+			stdinKey                                  bool
+		}{
+			{"local", localFile, localFile, "v4.local.", lid, false},
+			{"local, key on standard input", "-", localFile, "v4.local.", lid, true},
+			{"public", privFile, pubFile, "v4.public.", pid, false},
+		} {
+			t.Run(tc.name, func(t *testing.T) {
+				stdin := ""
+				if tc.stdinKey {
+					stdin = local
+				}
+				tok := tl.ok(stdin, "mint", "--key-file", tc.keyFile, "--sub", "alice", "--type", "refresh", "--ttl", "10m",
+					"--claim", "role=admin", "--claim", "level=3").line()
+				assert.True(t, strings.HasPrefix(tok, tc.prefix), tok)
+				assert.Equal(t, tc.kid, footerKID(t, tok))
+
+				r := tl.ok("", "verify", tok, "--key-file", tc.verifyKeyFile)
+				var claims map[string]any
+				require.NoError(t, json.Unmarshal([]byte(r.stdout), &claims))
+				assert.Equal(t, "alice", claims["sub"])
+				assert.Equal(t, "refresh", claims["type"])
+				assert.Equal(t, "admin", claims["role"])
+				assert.Equal(t, 3.0, claims["level"])
+				exp, err := time.Parse(time.RFC3339, claims["exp"].(string))
+				require.NoError(t, err)
+				assert.WithinDuration(t, time.Now().Add(10*time.Minute), exp, time.Minute)
+
+				tl.ok(tok, "verify", "-", "--key-file", tc.verifyKeyFile, "--type", "refresh")
+				r = tl.run("", "verify", tok, "--key-file", tc.verifyKeyFile, "--type", "access")
+				assert.Equal(t, 1, r.code)
+				assert.Contains(t, r.stderr, "Access token required but refresh provided")
+			})
+		}
+		tok := tl.ok("", "mint", "--key-file", localFile, "--sub", "alice", "--fresh", "--json").stdout
+		var minted struct{ Token, KID, Expires string }
+		require.NoError(t, json.Unmarshal([]byte(tok), &minted))
+		assert.Equal(t, lid, minted.KID)
+		exp, err := time.Parse(time.RFC3339, minted.Expires)
+		require.NoError(t, err)
+		assert.WithinDuration(t, time.Now().Add(ginpaseto.DefaultAccessLifetime), exp, time.Minute, "the library's default lifetime")
+
+		r := tl.run("", "mint", "--key-file", pubFile, "--sub", "alice")
+		assert.Equal(t, 1, r.code)
+		assert.Contains(t, r.stderr, "mint needs the private key")
+		r = tl.run("", "mint", "--key-file", localFile)
+		assert.Equal(t, 2, r.code)
+		assert.Contains(t, r.stderr, "--sub is required")
+	})
+
+	t.Run("verify refuses", func(t *testing.T) {
+		tl := tl
+		tl.t = t
+		other := tl.file("other.key", tl.ok("", "keygen", "local").line())
+		tok := tl.ok("", "mint", "--key-file", localFile, "--sub", "alice").line()
+
+		past, err := ginpaseto.New(ginpaseto.WithSecretKey(local), ginpaseto.WithClock(func() time.Time { return time.Now().Add(-time.Hour) }))
+		require.NoError(t, err)
+		expired, err := past.CreateAccessToken(t.Context(), "alice", ginpaseto.ExpiresIn(time.Minute))
+		require.NoError(t, err)
+
+		for _, tc := range []struct {
+			name, token, keyFile, want string
+			code                       int
+		}{
+			{"another key", tok, other, "not valid", 1},
+			{"expired", expired, localFile, "Token has expired", 1},
+			{"tampered", tampered(tok), localFile, "not valid", 1},
+			{"not a token", "hello", localFile, "not a PASETO token", 1},
+			{"a public key for a local token", tok, pubFile, "the token is v4.local", 1},
+			{"no key", tok, "", "--key-file is required", 2},
+		} {
+			t.Run(tc.name, func(t *testing.T) {
+				args := []string{"verify", tc.token}
+				if tc.keyFile != "" {
+					args = append(args, "--key-file", tc.keyFile)
+				}
+				r := tl.run("", args...)
+				assert.Equal(t, tc.code, r.code, r.stderr)
+				assert.Contains(t, r.stderr, tc.want)
+				assert.Empty(t, r.stdout)
+			})
+		}
+		r := tl.run("", "verify", expired, "--key-file", localFile, "--json")
+		assert.Equal(t, 1, r.code)
+		var j struct {
+			Valid bool
+			Error string
+		}
+		require.NoError(t, json.Unmarshal([]byte(r.stdout), &j))
+		assert.False(t, j.Valid)
+		assert.Equal(t, "Token has expired", j.Error)
+	})
+
+	t.Run("inspect", func(t *testing.T) {
+		tl := tl
+		tl.t = t
+		tok := tl.ok("", "mint", "--key-file", privFile, "--sub", "alice", "--footer", `{"tenant":"acme"}`).line()
+		pid, err := paserk.IDOf(pair[1])
+		require.NoError(t, err)
+		r := tl.ok("", "inspect", tok)
+		assert.Contains(t, r.stdout, "version: v4\n")
+		assert.Contains(t, r.stdout, "purpose: public\n")
+		assert.Contains(t, r.stdout, "kid:     "+pid+"\n")
+		assert.Contains(t, r.stdout, `"tenant":"acme"`)
+		assert.NotContains(t, r.stdout, "alice", "no unverified claims")
+
+		r = tl.ok(tok, "inspect", "-", "--key-file", pubFile, "--json")
+		var j struct {
+			Token        struct{ Version, Purpose, KID string }
+			Verification struct {
+				Valid     bool
+				Claims    map[string]any
+				ExpiresIn string `json:"expires_in"`
+			}
+		}
+		require.NoError(t, json.Unmarshal([]byte(r.stdout), &j))
+		assert.Equal(t, "v4", j.Token.Version)
+		assert.Equal(t, pid, j.Token.KID)
+		assert.True(t, j.Verification.Valid)
+		assert.Equal(t, "alice", j.Verification.Claims["sub"])
+		assert.NotEmpty(t, j.Verification.ExpiresIn)
+	})
+
+	t.Run("wrap and unwrap", func(t *testing.T) {
+		tl := tl
+		tl.t = t
+		wk := tl.file("wrapping.key", tl.ok("", "keygen", "local").line())
+		const password = "correct horse battery staple"
+		pw := tl.file("password", password+"\n")
+		cheap := []string{"--memory", "1", "--time", "1"}
+		for _, tc := range []struct {
+			name, keyFile, plain, prefix string
+			wrap, open                   []string
+			stdin                        string
+		}{
+			{"local, wrapping key", localFile, local, "k4.local-wrap.pie.", []string{"--wrapping-key-file", wk}, []string{"--wrapping-key-file", wk}, ""},
+			{"private, wrapping key", privFile, pair[0], "k4.secret-wrap.pie.", []string{"--wrapping-key-file", wk}, []string{"--wrapping-key-file", wk}, ""},
+			{"local, password", localFile, local, "k4.local-pw.", append([]string{"--password-file", pw}, cheap...), []string{"--password-file", pw}, ""},
+			{"private, password on standard input", privFile, pair[0], "k4.secret-pw.", append([]string{"--password-file", "-"}, cheap...), []string{"--password-file", pw}, password + "\n"},
+			{"local, sealed", localFile, local, "k4.seal.", []string{"--seal-to", pubFile}, []string{"--private-key-file", privFile}, ""},
+		} {
+			t.Run(tc.name, func(t *testing.T) {
+				wrapped := tl.ok(tc.stdin, append([]string{"wrap", "--key-file", tc.keyFile}, tc.wrap...)...).line()
+				assert.True(t, strings.HasPrefix(wrapped, tc.prefix), wrapped)
+				assert.NotContains(t, wrapped, strings.SplitN(tc.plain, ".", 3)[2])
+				file := tl.file("wrapped.key", wrapped)
+				assert.Equal(t, tc.plain, tl.ok("", append([]string{"unwrap", "--key-file", file}, tc.open...)...).line())
+
+				// A wrapped key file works wherever a key file does.
+				tok := tl.ok("", append([]string{"mint", "--key-file", file, "--sub", "alice"}, tc.open...)...).line()
+				verifyKey := localFile
+				if strings.HasPrefix(tok, "v4.public.") {
+					verifyKey = pubFile
+				}
+				tl.ok("", "verify", tok, "--key-file", verifyKey)
+			})
+		}
+
+		wrapped := tl.file("pw.key", tl.ok("", append([]string{"wrap", "--key-file", localFile, "--password-file", pw}, cheap...)...).line())
+		r := tl.run("", "unwrap", "--key-file", wrapped, "--password-file", tl.file("wrong", "Tr0ub4dor&3"))
+		assert.Equal(t, 1, r.code)
+		assert.Contains(t, r.stderr, "does not open")
+		r = tl.run("", "unwrap", "--key-file", wrapped, "--password", password)
+		assert.Equal(t, 2, r.code, "a password is never an argument")
+		assert.NotContains(t, r.stderr, password)
+		r = tl.run(local, "wrap", "--key-file", "-", "--password-file", "-")
+		assert.Equal(t, 2, r.code)
+		assert.Contains(t, r.stderr, "standard input can hold only one")
+		r = tl.run("", "wrap", "--key-file", localFile, "--password-file", pw, "--memory", "4096")
+		assert.Equal(t, 2, r.code)
+		assert.Contains(t, r.stderr, "at most 512 MiB")
+		r = tl.run("", "wrap", "--key-file", pubFile, "--wrapping-key-file", wk)
+		assert.Equal(t, 1, r.code)
+		assert.Contains(t, r.stderr, "public key is no secret")
+	})
+
+	t.Run("usage", func(t *testing.T) {
+		tl := tl
+		tl.t = t
+		for _, args := range [][]string{{}, {"frobnicate"}, {"keygen"}, {"keygen", "symmetric"}, {"id"}, {"verify", "a", "b"}, {"mint", "--ttl", "soon"}} {
+			r := tl.run("", args...)
+			assert.Equal(t, 2, r.code, "ginpaseto %v", args)
+		}
+		r := tl.ok("", "help")
+		assert.Contains(t, r.stdout, "ginpaseto keygen local|public")
+	})
+
+	t.Run("the middleware accepts minted tokens", func(t *testing.T) {
+		tl := tl
+		tl.t = t
+		for _, tc := range []struct{ mintKey, option string }{{localFile, local}, {privFile, pair[1]}} {
+			opt := ginpaseto.WithSecretKey(tc.option)
+			if strings.HasPrefix(tc.option, "k4.public.") {
+				opt = ginpaseto.WithPublicKey(tc.option)
+			}
+			auth, err := ginpaseto.New(opt)
+			require.NoError(t, err)
+			gin.SetMode(gin.TestMode)
+			r := gin.New()
+			r.GET("/user", auth.Required(), func(c *gin.Context) { c.JSON(http.StatusOK, gin.H{"user": ginpaseto.Subject(c)}) })
+			srv := httptest.NewServer(r)
+			tok := tl.ok("", "mint", "--key-file", tc.mintKey, "--sub", "alice").line()
+			req, err := http.NewRequest(http.MethodGet, srv.URL+"/user", nil)
+			require.NoError(t, err)
+			req.Header.Set("Authorization", "Bearer "+tok)
+			resp, err := http.DefaultClient.Do(req)
+			require.NoError(t, err)
+			var body map[string]string
+			require.NoError(t, json.NewDecoder(resp.Body).Decode(&body))
+			resp.Body.Close()
+			srv.Close()
+			assert.Equal(t, http.StatusOK, resp.StatusCode)
+			assert.Equal(t, "alice", body["user"])
+		}
+	})
+}
