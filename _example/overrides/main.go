@@ -8,6 +8,11 @@
 //
 //	curl -b 'session=<access_token>' localhost:8000/dashboard
 //
+// The cookie or the header, the header first:
+//
+//	curl -b 'session=<access_token>' localhost:8000/profile
+//	curl -H "Authorization: Bearer <access_token>" localhost:8000/profile
+//
 // A machine token of type "api", sent bare in X-API-Key:
 //
 //	curl -X POST -H "Authorization: Bearer <access_token>" localhost:8000/api-keys
@@ -68,7 +73,11 @@ func newRouter(auth *ginpaseto.Authorizer) *gin.Engine {
 		c.JSON(http.StatusOK, gin.H{"access_token": token})
 	})
 
+	// The dashboard is for the browser: the cookie alone. The profile
+	// serves the browser and API clients alike: the Authorization header,
+	// then the cookie.
 	r.GET("/dashboard", auth.Required(ginpaseto.TokenSource(sessionCookie)), whoami)
+	r.GET("/profile", auth.Required(ginpaseto.AddTokenSource(sessionCookie)), whoami)
 
 	// An API key is a token of its own type: it passes only where "api" is
 	// required, and an access token does not pass there.

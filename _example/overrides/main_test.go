@@ -49,6 +49,10 @@ func TestPerRouteOverrides(t *testing.T) {
 		{"session cookie", "/dashboard", []string{"Cookie", "session=" + access}, http.StatusOK, user},
 		{"dashboard reads only the cookie", "/dashboard", exampletest.Bearer(access), http.StatusUnauthorized, missing},
 		{"dashboard without cookie", "/dashboard", nil, http.StatusUnauthorized, missing},
+		{"profile with the cookie", "/profile", []string{"Cookie", "session=" + access}, http.StatusOK, user},
+		{"profile with the header", "/profile", exampletest.Bearer(access), http.StatusOK, user},
+		{"profile: the header first", "/profile", append(exampletest.Bearer(access), "Cookie", "session=v4.local.bad"), http.StatusOK, user},
+		{"profile with neither", "/profile", nil, http.StatusUnauthorized, missing},
 
 		{"bare API key", "/machine/jobs", []string{"X-API-Key", apiKey}, http.StatusOK, user},
 		{"access token as API key", "/machine/jobs", []string{"X-API-Key", access}, http.StatusUnauthorized,
