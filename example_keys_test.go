@@ -212,3 +212,31 @@ func ExampleWithFastAPIPasetoKey() {
 	// alice access true
 	// true
 }
+
+func ExampleFastAPIPasetoKey() {
+	// Moving off a fastapi-paseto text key: a new random key creates
+	// tokens; the text key, retired, still verifies the Python service's
+	// tokens, which name no key. Remove it once the last of them has
+	// expired.
+	oldText := "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"
+	ring, err := ginpaseto.NewKeyring(ginpaseto.V4,
+		ginpaseto.SecretKey(exampleLocalHex),
+		ginpaseto.FastAPIPasetoKey(oldText).Retired().AcceptWithoutKID())
+	if err != nil {
+		log.Fatal(err)
+	}
+	auth, err := ginpaseto.New(ginpaseto.WithKeyring(ring))
+	if err != nil {
+		log.Fatal(err)
+	}
+	python := "v4.local.BuE1uRCpHxWQ1FWPB8lDS7QXW1gdm4Hlx4OC-Mu3w_z1Gv0dKYi-ZwY2L8Veon6-O2VzE_BEckUG-G47vPa08pP1hTHZ--QPbSpb7TzXGmFaDScCt2j4w5GKLmVqWr_9QKuj66JrTY8zJUyI2D05BdkiIl8legGhk3FhxFIvPwTTpNauNhQ5lD57ECtB7r9WcPsPaNrgUo302THmN2xekWtTlXsRNA_4lXCgzqULKzaP1ienHuQLnmKYTc9ccQ4E6LK1ivCvW_Aqq-99hYytEtvZLTfYLO7oTnmyprfeuV-a9ZP2epZLSOqIWSzqKsblwWjS9cIJwqNtxROc4g_FTPCgbHGly925yPrapQ"
+	claims, err := auth.ParseToken(python)
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println("old token of", claims.Subject)
+	sameLocalKey(auth)
+	// Output:
+	// old token of alice
+	// same key, subject alice
+}

@@ -4,6 +4,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -134,4 +135,49 @@ func TestFastAPIPasetoKeyAcceptsRandomText(t *testing.T) {
 		_, err := New(WithFastAPIPasetoKey(text))
 		assert.NoError(t, err, text)
 	}
+}
+
+// TestFastAPIPasetoKeyRotation is the way off a fastapi-paseto text key:
+// a keyring whose new random key creates tokens while the text key,
+// retired, still verifies the Python service's tokens (which name no key);
+// once the text key is removed, they stop verifying.
+func TestFastAPIPasetoKeyRotation(t *testing.T) {
+	var vec migrationVector
+	for _, tc := range readMigrationVectors(t) {
+		if tc.Version == V4 && tc.Expect == "accepted" {
+			vec = tc
+			break
+		}
+	}
+	require.NotEmpty(t, vec.Token)
+	const newKey = "707172737475767778797a7b7c7d7e7f808182838485868788898a8b8c8d8e8f"
+
+	ring, err := NewKeyring(V4, SecretKey(newKey), FastAPIPasetoKey(vec.KeyText).Retired().AcceptWithoutKID())
+	require.NoError(t, err)
+	assert.Equal(t, "ginpaseto.FastAPIPasetoKey(redacted).Retired().AcceptWithoutKID()", fmt.Sprint(FastAPIPasetoKey(vec.KeyText).Retired().AcceptWithoutKID()))
+	a, err := New(WithKeyring(ring))
+	require.NoError(t, err)
+	claims, err := a.ParseToken(vec.Token)
+	require.NoError(t, err, "the Python service's token, with the retired text key")
+	assert.Equal(t, vec.Claims.Sub, claims.Subject)
+
+	tok, err := a.CreateAccessToken(t.Context(), "bob")
+	require.NoError(t, err)
+	fresh, err := New(WithSecretKey(newKey))
+	require.NoError(t, err)
+	_, err = fresh.ParseToken(tok)
+	require.NoError(t, err, "new tokens use the new key")
+
+	require.NoError(t, a.SetKeys(mustRing(t, V4, SecretKey(newKey))))
+	_, err = a.ParseToken(vec.Token)
+	assert.ErrorIs(t, err, ErrTokenInvalid, "the text key removed, its tokens stop verifying")
+	_, err = a.ParseToken(tok)
+	assert.NoError(t, err)
+}
+
+func mustRing(t *testing.T, v Version, keys ...Key) *Keyring {
+	t.Helper()
+	r, err := NewKeyring(v, keys...)
+	require.NoError(t, err)
+	return r
 }

@@ -130,7 +130,11 @@ func (k Key) describe() string {
 	b.WriteString("ginpaseto.")
 	switch k.kind {
 	case kindSecret:
-		b.WriteString("SecretKey")
+		if k.src.fastAPI {
+			b.WriteString("FastAPIPasetoKey")
+		} else {
+			b.WriteString("SecretKey")
+		}
 	case kindPrivate:
 		b.WriteString("PrivateKey")
 	case kindPublic:
