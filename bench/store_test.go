@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 	"time"
 
@@ -128,3 +129,41 @@ func TestStoresAgree(t *testing.T) {
 		})
 	}
 }
+
+// benchmarkIsRevoked measures the store's check alone, without the
+// request around it, over the claims of the setup's tokens.
+func benchmarkIsRevoked(b *testing.B, opts ...redisstore.Option) {
+	srv := redistest.Start(b)
+	client, err := rueidis.NewClient(rueidis.ClientOption{InitAddress: []string{srv.Addr}})
+	require.NoError(b, err)
+	b.Cleanup(client.Close)
+	store, err := redisstore.New(client, opts...)
+	require.NoError(b, err)
+	s := newFixture(b).newStoreSetup(b, store)
+	claims := make([]*ginpaseto.Claims, len(s.headers))
+	for i, h := range s.headers {
+		claims[i], err = s.auth.ParseToken(strings.TrimPrefix(h[0], "Bearer "))
+		require.NoError(b, err)
+	}
+	time.Sleep(1100 * time.Millisecond) // as in warm
+	ctx := context.Background()
+	for _, c := range claims {
+		_, err := store.IsRevoked(ctx, c)
+		require.NoError(b, err)
+	}
+	b.ReportAllocs()
+	defer reportCPUTime(b)()
+	for i := 0; b.Loop(); i++ {
+		if revoked, err := store.IsRevoked(ctx, claims[i%poolSize]); err != nil || revoked {
+			b.Fatal(revoked, err)
+		}
+	}
+}
+
+// BenchmarkRedisIsRevoked is the Redis store's check answered from the
+// client-side cache.
+func BenchmarkRedisIsRevoked(b *testing.B) { benchmarkIsRevoked(b) }
+
+// BenchmarkRedisIsRevokedRoundTrip is the same check read from Redis on
+// loopback: what a cache miss costs.
+func BenchmarkRedisIsRevokedRoundTrip(b *testing.B) { benchmarkIsRevoked(b, redisstore.NoCache()) }
