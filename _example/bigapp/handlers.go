@@ -8,7 +8,6 @@ import (
 
 	"github.com/gin-gonic/gin"
 	"github.com/ginpaseto/ginpaseto"
-	"github.com/ginpaseto/ginpaseto/_example/exampleapp"
 )
 
 func (a *app) status(c *gin.Context) {
@@ -24,7 +23,8 @@ func (a *app) login(c *gin.Context) {
 		c.JSON(http.StatusUnauthorized, gin.H{"detail": "Bad username or password"})
 		return
 	}
-	a.issueTokens(c, creds.Username)
+	// StartSession answers the pair itself, or the error.
+	a.auth.StartSession(c, creds.Username, a.pairOptions())
 }
 
 func (a *app) checkPassword(username, password string) bool {
@@ -32,58 +32,30 @@ func (a *app) checkPassword(username, password string) bool {
 	return ok && subtle.ConstantTimeCompare([]byte(u.password), []byte(password)) == 1
 }
 
-// refresh trades a refresh token for a new pair and revokes the one it
-// was given (rotation): a stolen refresh token works at most once.
-func (a *app) refresh(c *gin.Context) {
-	claims, _ := ginpaseto.GetClaims(c)
-	if _, ok := a.users[claims.Subject]; !ok {
-		c.JSON(http.StatusUnauthorized, gin.H{"detail": "Unknown user"})
-		return
-	}
-	if err := a.auth.Revoke(c, claims); err != nil {
-		c.JSON(http.StatusServiceUnavailable, gin.H{"detail": "Could not revoke token"})
-		return
-	}
-	a.issueTokens(c, claims.Subject)
-}
-
-// issueTokens answers with a new access and refresh token. The role is
-// read from the user store every time, so a change of role takes effect
-// at the next refresh, within the access token lifetime.
-func (a *app) issueTokens(c *gin.Context, username string) {
-	role := ginpaseto.ExtraClaims(map[string]any{"role": a.users[username].role})
-	access, err := a.auth.CreateAccessToken(c, username, role)
-	if exampleapp.TokenFailed(c, err) {
-		return
-	}
-	refresh, err := a.auth.CreateRefreshToken(c, username)
-	if exampleapp.TokenFailed(c, err) {
-		return
-	}
-	c.JSON(http.StatusOK, gin.H{"access_token": access, "refresh_token": refresh})
-}
-
-// logout ends the session: it revokes the access token that authenticated
-// the request and the refresh token in the body, so neither works again.
-func (a *app) logout(c *gin.Context) {
-	access, _ := ginpaseto.GetClaims(c)
-	var body struct {
-		RefreshToken string `json:"refresh_token" binding:"required"`
-	}
-	if err := c.ShouldBindJSON(&body); err != nil {
-		c.JSON(http.StatusBadRequest, gin.H{"detail": "refresh_token required"})
-		return
-	}
-	refresh, err := a.auth.ParseToken(body.RefreshToken)
-	if err != nil || refresh.Type != ginpaseto.TypeRefresh || refresh.Subject != access.Subject {
-		c.JSON(http.StatusBadRequest, gin.H{"detail": "Invalid refresh token"})
-		return
-	}
-	for _, claims := range []*ginpaseto.Claims{access, refresh} {
-		if err := a.auth.Revoke(c, claims); err != nil {
-			c.JSON(http.StatusServiceUnavailable, gin.H{"detail": "Could not revoke token"})
-			return
+// pairOptions gives every new token pair, at login and at each refresh,
+// the user's current role, read from the user store: a change of role
+// takes effect at the next refresh, within the access token lifetime. A
+// user deleted since the login can no longer refresh.
+func (a *app) pairOptions() ginpaseto.HandlerOption {
+	return ginpaseto.PairOptions(func(_ *gin.Context, username string) ([]ginpaseto.TokenOption, error) {
+		u, ok := a.users[username]
+		if !ok {
+			return nil, errUnknownUser
 		}
+		role := ginpaseto.ExtraClaims(map[string]any{"role": u.role})
+		return []ginpaseto.TokenOption{ginpaseto.AccessTokenOptions(role)}, nil
+	})
+}
+
+var errUnknownUser = &ginpaseto.Error{Status: http.StatusUnauthorized, Message: "Unknown user", Err: ginpaseto.ErrTokenRevoked}
+
+// logoutEverywhere ends every session of the user, as a password change
+// should.
+func (a *app) logoutEverywhere(c *gin.Context) {
+	if err := a.auth.RevokeSubject(c, ginpaseto.Subject(c)); err != nil {
+		_ = c.Error(err)
+		c.AbortWithStatusJSON(http.StatusServiceUnavailable, gin.H{"detail": "Could not end the sessions"})
+		return
 	}
 	c.Status(http.StatusNoContent)
 }

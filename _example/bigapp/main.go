@@ -1,7 +1,8 @@
 // Command bigapp is the shape of a larger service: one Authorizer built at
 // start-up and shared by every route group, authentication on by default
 // with a short list of public routes, a role check for admins, sessions
-// with refresh-token rotation and logout, and a graceful shutdown.
+// (refresh-token rotation with reuse detection, logout, logout everywhere)
+// on the ready-made session handlers, and a graceful shutdown.
 //
 //	go run ./_example/bigapp
 //	curl localhost:8000/api/v1/public/status
@@ -9,7 +10,8 @@
 //	curl -H "Authorization: Bearer <access_token>" localhost:8000/api/v1/me
 //	curl -H "Authorization: Bearer <access_token>" localhost:8000/api/v1/admin/users
 //	curl -X POST -H "Authorization: Bearer <refresh_token>" localhost:8000/auth/refresh
-//	curl -X POST -H "Authorization: Bearer <access_token>" -H 'Content-Type: application/json' -d '{"refresh_token":"<refresh_token>"}' localhost:8000/auth/logout
+//	curl -X POST -H "Authorization: Bearer <access_token>" localhost:8000/auth/logout
+//	curl -X POST -H "Authorization: Bearer <access_token>" localhost:8000/auth/logout-all
 //
 // The routes are in routes.go, the handlers in handlers.go.
 package main
@@ -40,7 +42,7 @@ var demoUsers = map[string]user{
 }
 
 // app holds what the handlers share. The Authorizer is built once: it owns
-// the keys and the denylist, and every route must see the same ones.
+// the keys and the session store, and every route must see the same ones.
 type app struct {
 	auth  *ginpaseto.Authorizer
 	users map[string]user

@@ -15,6 +15,7 @@ import (
 const (
 	missing = `{"detail":"PASETO Authorization Token required"}`
 	revoked = `{"detail":"Token has been revoked"}`
+	reused  = `{"detail":"Refresh token reuse detected"}`
 )
 
 func start(t *testing.T) *exampletest.Server {
@@ -100,30 +101,54 @@ func TestBadLogin(t *testing.T) {
 func TestSession(t *testing.T) {
 	srv := start(t)
 	first := login(t, srv, "alice")
+	bob := login(t, srv, "bob")
 
-	// Refreshing rotates the pair: the refresh token used is spent.
+	// Refreshing rotates the pair within the session: the refresh token
+	// used is spent, the new pair works and carries the role again.
 	res := call(t, srv, http.MethodPost, "/auth/refresh", first.refresh, nil, http.StatusOK, "")
 	second := session{res.Field(t, "access_token"), res.Field(t, "refresh_token")}
-	call(t, srv, http.MethodPost, "/auth/refresh", first.refresh, nil, http.StatusUnauthorized, revoked)
 	call(t, srv, http.MethodGet, "/api/v1/admin/users", second.access, nil, http.StatusOK, "")
 
-	// Logout takes the refresh token of the same user only.
-	bob := login(t, srv, "bob")
-	call(t, srv, http.MethodPost, "/auth/logout", second.access, map[string]string{"refresh_token": bob.refresh},
-		http.StatusBadRequest, `{"detail":"Invalid refresh token"}`)
-	call(t, srv, http.MethodPost, "/auth/logout", second.access, map[string]string{"refresh_token": second.access},
-		http.StatusBadRequest, `{"detail":"Invalid refresh token"}`)
-	call(t, srv, http.MethodPost, "/auth/logout", second.access, nil,
-		http.StatusBadRequest, `{"detail":"refresh_token required"}`)
-
-	// Logout revokes both tokens of the session; the first access token,
-	// never revoked, lives on until it expires.
-	call(t, srv, http.MethodPost, "/auth/logout", second.access, map[string]string{"refresh_token": second.refresh},
-		http.StatusNoContent, "")
+	// A spent refresh token used again is theft or a replay: the whole
+	// session ends, the newest tokens with it. Bob's session goes on.
+	call(t, srv, http.MethodPost, "/auth/refresh", first.refresh, nil, http.StatusUnauthorized, reused)
 	call(t, srv, http.MethodGet, "/api/v1/me", second.access, nil, http.StatusUnauthorized, revoked)
 	call(t, srv, http.MethodPost, "/auth/refresh", second.refresh, nil, http.StatusUnauthorized, revoked)
-	call(t, srv, http.MethodGet, "/api/v1/me", first.access, nil, http.StatusOK, `{"user":"alice","role":"admin"}`)
 	call(t, srv, http.MethodGet, "/api/v1/me", bob.access, nil, http.StatusOK, `{"user":"bob","role":"member"}`)
+
+	// Logout ends the session: its access and refresh tokens alike.
+	third := login(t, srv, "alice")
+	call(t, srv, http.MethodPost, "/auth/logout", third.access, nil, http.StatusNoContent, "")
+	call(t, srv, http.MethodGet, "/api/v1/me", third.access, nil, http.StatusUnauthorized, revoked)
+	call(t, srv, http.MethodPost, "/auth/refresh", third.refresh, nil, http.StatusUnauthorized, revoked)
+}
+
+func TestLogoutEverywhere(t *testing.T) {
+	srv := start(t)
+	laptop, phone, bob := login(t, srv, "alice"), login(t, srv, "alice"), login(t, srv, "bob")
+	call(t, srv, http.MethodPost, "/auth/logout-all", laptop.access, nil, http.StatusNoContent, "")
+	call(t, srv, http.MethodGet, "/api/v1/me", phone.access, nil, http.StatusUnauthorized, revoked)
+	call(t, srv, http.MethodPost, "/auth/refresh", phone.refresh, nil, http.StatusUnauthorized, revoked)
+	call(t, srv, http.MethodGet, "/api/v1/me", bob.access, nil, http.StatusOK, `{"user":"bob","role":"member"}`)
+	// A login right after works, even within the same second.
+	again := login(t, srv, "alice")
+	call(t, srv, http.MethodGet, "/api/v1/me", again.access, nil, http.StatusOK, `{"user":"alice","role":"admin"}`)
+}
+
+// TestRoleReadAtRefresh: a role change takes effect at the next refresh,
+// and a deleted user cannot refresh.
+func TestRoleReadAtRefresh(t *testing.T) {
+	auth, err := ginpaseto.New(ginpaseto.WithSecretKey(exampletest.SecretKey))
+	require.NoError(t, err)
+	users := map[string]user{"alice": {password: "alice-password", role: "admin"}}
+	a := &app{auth: auth, users: users}
+	srv := exampletest.Serve(t, newRouter(a))
+	alice := login(t, srv, "alice")
+	users["alice"] = user{password: "alice-password", role: "member"}
+	res := call(t, srv, http.MethodPost, "/auth/refresh", alice.refresh, nil, http.StatusOK, "")
+	call(t, srv, http.MethodGet, "/api/v1/admin/users", res.Field(t, "access_token"), nil, http.StatusForbidden, "")
+	delete(users, "alice")
+	call(t, srv, http.MethodPost, "/auth/refresh", res.Field(t, "refresh_token"), nil, http.StatusUnauthorized, `{"detail":"Unknown user"}`)
 }
 
 func TestGracefulShutdown(t *testing.T) {

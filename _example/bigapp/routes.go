@@ -22,10 +22,14 @@ func newRouter(a *app) *gin.Engine {
 	admin := v1.Group("/admin", requireRole("admin"))
 	admin.GET("/users", a.listUsers)
 
+	// Sessions: login starts one, refresh rotates its refresh token (a
+	// refresh token works once; a second use ends the session), logout
+	// ends it, logout-all ends every session of the user.
 	auth := r.Group("/auth")
 	auth.POST("/login", a.login)
-	auth.POST("/refresh", a.auth.RefreshRequired(), a.refresh)
-	auth.POST("/logout", a.logout)
+	auth.POST("/refresh", a.auth.RefreshRequired(), a.auth.RefreshHandler(a.pairOptions()))
+	auth.POST("/logout", a.auth.LogoutHandler())
+	auth.POST("/logout-all", a.logoutEverywhere)
 	return r
 }
 

@@ -4,7 +4,8 @@
 // and /admin answers 403 to anyone without the admin role. An admin can
 // also invite someone: the invitation is an "invite" token, created with
 // CreateToken and accepted only by /join, whose TypeRequired("invite")
-// refuses access tokens, as Required refuses invitations.
+// refuses access tokens, as Required refuses invitations. An invitation
+// works once: /join revokes it as it is used.
 //
 //	go run ./_example/customclaims
 //	curl -X POST -H 'Content-Type: application/json' -d '{"username":"admin","password":"admin"}' localhost:8000/login
@@ -14,6 +15,7 @@
 package main
 
 import (
+	"errors"
 	"log"
 	"net/http"
 	"slices"
@@ -47,11 +49,21 @@ var accounts = map[string]struct {
 }
 
 func main() {
-	auth, err := ginpaseto.New(ginpaseto.WithSecretKey(exampleapp.SecretKey()))
+	auth, err := newAuth(exampleapp.SecretKey())
 	if err != nil {
 		log.Fatal(err)
 	}
 	exampleapp.Serve(newRouter(auth))
+}
+
+// newAuth builds the Authorizer. Invitations are single-use: their type
+// is listed with the revocable ones, so that /join can revoke each as it
+// is used and every check after refuses it.
+func newAuth(key string) (*ginpaseto.Authorizer, error) {
+	return ginpaseto.New(
+		ginpaseto.WithSecretKey(key),
+		ginpaseto.WithRevocableTypes(ginpaseto.TypeAccess, ginpaseto.TypeRefresh, "invite"),
+	)
 }
 
 func newRouter(auth *ginpaseto.Authorizer) *gin.Engine {
@@ -97,6 +109,19 @@ func newRouter(auth *ginpaseto.Authorizer) *gin.Engine {
 		c.JSON(http.StatusOK, gin.H{"invite_token": invite})
 	})
 	r.POST("/join", auth.TypeRequired("invite"), func(c *gin.Context) {
+		// Revoking the invitation spends it. Of two requests with the same
+		// invitation at once, only one revocation succeeds; the other gets
+		// 401 "Token has been revoked", as any later use does.
+		claims, _ := ginpaseto.GetClaims(c)
+		if err := auth.Revoke(c, claims); err != nil {
+			var e *ginpaseto.Error
+			if !errors.As(err, &e) {
+				e = &ginpaseto.Error{Status: http.StatusInternalServerError, Message: "Could not use the invitation"}
+			}
+			_ = c.Error(err)
+			c.AbortWithStatusJSON(e.Status, gin.H{"detail": e.Message})
+			return
+		}
 		// The invitation's subject is the invited email address.
 		c.JSON(http.StatusOK, gin.H{"welcome": ginpaseto.Subject(c)})
 	})

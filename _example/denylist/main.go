@@ -1,12 +1,15 @@
-// Command denylist logs users out before their tokens expire. A token
+// Command denylist revokes single tokens before they expire. A token
 // cannot be taken back from the client, so /logout records its ID (jti) in
-// the Authorizer's Store, and every check refuses it from then on.
-// Access and refresh tokens are revoked separately: /logout ends the access
-// token it is called with, /logout-refresh the refresh token, and the
-// user's other sessions go on.
+// the Authorizer's store, and every check refuses it from then on. Access
+// and refresh tokens are revoked separately: /logout ends the access token
+// it is called with, /logout-refresh the refresh token, and the user's
+// other tokens go on. To end a whole session at once, with its refresh
+// rotations, use token pairs and the session handlers instead (see the
+// sessions and bigapp examples).
 //
-// The default Store lives in memory, so revocations last as long as the
-// process; several processes need a shared store (see WithStore).
+// The default store lives in memory, so revocations last as long as the
+// process; several processes need a shared store (see WithStore and the
+// redisstore module).
 //
 //	go run ./_example/denylist
 //	curl -X POST -H 'Content-Type: application/json' -d '{"username":"test","password":"test"}' localhost:8000/login
