@@ -174,7 +174,7 @@ func (r *atRest) open(text string) (string, error) {
 	case passwordProtected:
 		key, err = paserk.PasswordUnwrap(pv, r.plain, text, []byte(secret))
 	case sealed:
-		signer, skErr := parseSigningKey(V4, secret)
+		signer, skErr := parseSigningKey(Version(v), secret)
 		if skErr != nil {
 			return "", fail("the private key that opens the sealed key: %s", strings.TrimPrefix(skErr.Error(), "ginpaseto: "))
 		}

@@ -268,7 +268,7 @@ func verifyWith(e *env, kf *keyFlags, tok string, info tokenInfo, tokenType stri
 		return verifyResult{}, fmt.Errorf("the key is a k%d key but the token is %s", int(k.version), info.Version)
 	}
 	if (k.typ == paserk.Local) != (info.Purpose == "local") {
-		return verifyResult{}, fmt.Errorf("the key is a %s key but the token is %s.%s", Header(k.version, k.typ), info.Version, info.Purpose)
+		return verifyResult{}, fmt.Errorf("the key is a %s key but the token is %s.%s", typeName(k.version, k.typ), info.Version, info.Purpose)
 	}
 	a, err := k.check()
 	if err != nil {

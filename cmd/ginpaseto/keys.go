@@ -210,13 +210,13 @@ func decodeKey(text string, hint paserk.Type, version int) (key, error) {
 	}
 	s, err := paserk.Encode(v, t, b)
 	if err != nil {
-		return key{}, fmt.Errorf("the key holds %d bytes of hex, which is no %s key; give key pairs as PASERK or PEM", len(b), Header(v, t))
+		return key{}, fmt.Errorf("the key holds %d bytes of hex, which is no %s key; give key pairs as PASERK or PEM", len(b), typeName(v, t))
 	}
 	return key{paserk: s, version: v, typ: t}, nil
 }
 
-// Header names a key type for messages: "k4.local".
-func Header(v paserk.Version, t paserk.Type) string {
+// typeName names a key type for messages: "k4.local".
+func typeName(v paserk.Version, t paserk.Type) string {
 	return strings.TrimSuffix(paserk.Header(v, t), ".")
 }
 

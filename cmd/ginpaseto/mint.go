@@ -193,7 +193,7 @@ func wrap(e *env, args []string) error {
 		}
 	}
 	v, t, _, _ := paserk.Split(out)
-	return e.output(*asJSON, map[string]any{"paserk": out, "type": Header(v, t)}, out)
+	return e.output(*asJSON, map[string]any{"paserk": out, "type": typeName(v, t)}, out)
 }
 
 func countSet(values ...string) int {
@@ -235,7 +235,7 @@ func unwrap(e *env, args []string) error {
 	if _, err := k.check(); err != nil {
 		return err
 	}
-	return e.output(*asJSON, map[string]any{"paserk": k.paserk, "type": Header(k.version, k.typ)}, k.paserk)
+	return e.output(*asJSON, map[string]any{"paserk": k.paserk, "type": typeName(k.version, k.typ)}, k.paserk)
 }
 
 var _ flag.Value = claimFlags{}
