@@ -162,3 +162,30 @@ func mustEncode(t *testing.T, key []byte) string {
 	require.NoError(t, err)
 	return s
 }
+
+// TestKeysAtRestV2: a v2 Authorizer opens k2 keys at rest, a sealed one
+// with its k2 private key.
+func TestKeysAtRestV2(t *testing.T) {
+	local := randomKey(t)
+	_, sealer, err := ed25519.GenerateKey(rand.Reader)
+	require.NoError(t, err)
+	sealed, err := paserk.SealKey(paserk.V2, local, sealer.Public().(ed25519.PublicKey))
+	require.NoError(t, err)
+	sealerPaserk, err := paserk.Encode(paserk.V2, paserk.Secret, sealer)
+	require.NoError(t, err)
+	a, err := New(WithSealedSecretKey(sealed, sealerPaserk), WithVersion(V2))
+	require.NoError(t, err)
+	plain, err := New(WithSecretKey(hex.EncodeToString(local)), WithVersion(V2))
+	require.NoError(t, err)
+	sameKey(t, a, plain)
+
+	wk := randomKey(t)
+	wrapped, err := paserk.Wrap(paserk.V2, paserk.Local, local, wk)
+	require.NoError(t, err)
+	a, err = New(WithWrappedSecretKey(wrapped, hex.EncodeToString(wk)), WithVersion(V2))
+	require.NoError(t, err)
+	sameKey(t, a, plain)
+	_, err = New(WithWrappedSecretKey(wrapped, hex.EncodeToString(wk)))
+	require.Error(t, err, "a k2 key for a v4 Authorizer")
+	assert.Contains(t, err.Error(), "WithVersion(ginpaseto.V2)")
+}
