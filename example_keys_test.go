@@ -240,3 +240,56 @@ func ExampleFastAPIPasetoKey() {
 	// old token of alice
 	// same key, subject alice
 }
+
+func ExampleWrappedSecretKeyFile() {
+	// The wrapped key ships with the service; the wrapping key is a mounted
+	// secret. Reload reads both files again.
+	paths, cleanup := exampleFiles("local.key", exampleLocalWrapped, "wrapping.key", exampleWrappingKey)
+	defer cleanup()
+	ring, err := ginpaseto.NewKeyring(ginpaseto.V4, ginpaseto.WrappedSecretKeyFile(paths[0], paths[1]))
+	if err != nil {
+		log.Fatal(err)
+	}
+	auth, err := ginpaseto.New(ginpaseto.WithKeyring(ring))
+	if err != nil {
+		log.Fatal(err)
+	}
+	sameLocalKey(auth)
+	fmt.Println(ring.ActiveKID(ginpaseto.Local))
+	// Output:
+	// same key, subject alice
+	// k4.lid.Qi4B5ObpJgc8pAfGkCkdTHBbXcP2N7PZPFuoEjaCUW5U
+}
+
+func ExampleWrappedPrivateKeyFile() {
+	paths, cleanup := exampleFiles("private.key", exampleSecretWrapped, "wrapping.key", exampleWrappingKey)
+	defer cleanup()
+	ring, err := ginpaseto.NewKeyring(ginpaseto.V4, ginpaseto.WrappedPrivateKeyFile(paths[0], paths[1]))
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(ring.ActiveKID(ginpaseto.Public))
+	// Output: k4.pid.Ycil7Gh9JCdXfTY_0n3Oe7uF_VA5DwHVrx49mCIz7hDJ
+}
+
+func ExamplePasswordProtectedSecretKeyFile() {
+	paths, cleanup := exampleFiles("local.key", exampleLocalPW, "password", examplePassword)
+	defer cleanup()
+	ring, err := ginpaseto.NewKeyring(ginpaseto.V4, ginpaseto.PasswordProtectedSecretKeyFile(paths[0], paths[1]))
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(ring.ActiveKID(ginpaseto.Local))
+	// Output: k4.lid.Qi4B5ObpJgc8pAfGkCkdTHBbXcP2N7PZPFuoEjaCUW5U
+}
+
+func ExamplePasswordProtectedPrivateKeyFile() {
+	paths, cleanup := exampleFiles("private.key", exampleSecretPW, "password", examplePassword)
+	defer cleanup()
+	ring, err := ginpaseto.NewKeyring(ginpaseto.V4, ginpaseto.PasswordProtectedPrivateKeyFile(paths[0], paths[1]))
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(ring.ActiveKID(ginpaseto.Public))
+	// Output: k4.pid.Ycil7Gh9JCdXfTY_0n3Oe7uF_VA5DwHVrx49mCIz7hDJ
+}

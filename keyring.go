@@ -128,21 +128,23 @@ func (k Key) MarshalJSON() ([]byte, error) { return []byte(`"` + k.describe() + 
 func (k Key) describe() string {
 	var b strings.Builder
 	b.WriteString("ginpaseto.")
-	switch k.kind {
-	case kindSecret:
+	switch {
+	case k.kind != 0 && k.src.atRest != nil:
+		b.WriteString(k.src.atRest.option) // names its own File
+	case k.kind == kindSecret:
 		if k.src.fastAPI {
 			b.WriteString("FastAPIPasetoKey")
 		} else {
 			b.WriteString("SecretKey")
 		}
-	case kindPrivate:
+	case k.kind == kindPrivate:
 		b.WriteString("PrivateKey")
-	case kindPublic:
+	case k.kind == kindPublic:
 		b.WriteString("PublicKey")
 	default:
 		return "ginpaseto.Key(none)"
 	}
-	if k.src.path != "" {
+	if k.src.path != "" && k.src.atRest == nil {
 		b.WriteString("File")
 	}
 	b.WriteString("(redacted)")

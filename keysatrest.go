@@ -100,6 +100,48 @@ func WithSealedSecretKey(sealedKey, privateKey string) Option {
 	return atRestOption("WithSealedSecretKey", sealed, paserk.Local, keySource{value: hide(sealedKey)}, keySource{value: hide(privateKey)})
 }
 
+// Keys at rest in a keyring. NewKeyring opens them, and Keyring.Reload
+// reads both files again, so a rotated key can be deployed as a new
+// encrypted file next to the old one.
+
+// WrappedSecretKeyFile describes, for NewKeyring, a local key stored
+// wrapped ("k4.local-wrap.pie.") in a file, opened with the wrapping key in
+// another file, as WithWrappedSecretKeyFile does.
+func WrappedSecretKeyFile(wrappedKeyPath, wrappingKeyPath string) Key {
+	return atRestKey("WrappedSecretKeyFile", wrapped, paserk.Local, wrappedKeyPath, wrappingKeyPath)
+}
+
+// WrappedPrivateKeyFile describes, for NewKeyring, a signing key stored
+// wrapped ("k4.secret-wrap.pie.") in a file, as WithWrappedPrivateKeyFile
+// does.
+func WrappedPrivateKeyFile(wrappedKeyPath, wrappingKeyPath string) Key {
+	return atRestKey("WrappedPrivateKeyFile", wrapped, paserk.Secret, wrappedKeyPath, wrappingKeyPath)
+}
+
+// PasswordProtectedSecretKeyFile describes, for NewKeyring, a local key
+// stored password-protected ("k4.local-pw.") in a file, opened with the
+// password in another file, as WithPasswordProtectedSecretKeyFile does.
+func PasswordProtectedSecretKeyFile(protectedKeyPath, passwordPath string) Key {
+	return atRestKey("PasswordProtectedSecretKeyFile", passwordProtected, paserk.Local, protectedKeyPath, passwordPath)
+}
+
+// PasswordProtectedPrivateKeyFile describes, for NewKeyring, a signing key
+// stored password-protected ("k4.secret-pw.") in a file, as
+// WithPasswordProtectedPrivateKeyFile does.
+func PasswordProtectedPrivateKeyFile(protectedKeyPath, passwordPath string) Key {
+	return atRestKey("PasswordProtectedPrivateKeyFile", passwordProtected, paserk.Secret, protectedKeyPath, passwordPath)
+}
+
+func atRestKey(name string, m atRestMethod, plain paserk.Type, keyPath, secretPath string) Key {
+	kind := kindSecret
+	if plain == paserk.Secret {
+		kind = kindPrivate
+	}
+	src := keySource{path: keyPath}
+	src.atRest = &atRest{option: name, method: m, plain: plain, secret: keySource{path: secretPath}}
+	return Key{kind: kind, src: src}
+}
+
 func atRestOption(option string, m atRestMethod, plain paserk.Type, key, secret keySource) Option {
 	return func(c *config) error {
 		key.atRest = &atRest{option: option, method: m, plain: plain, secret: secret}

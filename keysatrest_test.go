@@ -6,6 +6,7 @@ import (
 	"encoding/base64"
 	"encoding/binary"
 	"encoding/hex"
+	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
@@ -188,4 +189,55 @@ func TestKeysAtRestV2(t *testing.T) {
 	_, err = New(WithWrappedSecretKey(wrapped, hex.EncodeToString(wk)))
 	require.Error(t, err, "a k2 key for a v4 Authorizer")
 	assert.Contains(t, err.Error(), "WithVersion(ginpaseto.V2)")
+}
+
+// TestKeysAtRestInKeyrings: a keyring reads encrypted key files, and reads
+// them again on Reload, so a new encrypted key file takes effect without a
+// restart.
+func TestKeysAtRestInKeyrings(t *testing.T) {
+	const pw = "correct horse battery staple"
+	oldKey, newKey := randomKey(t), randomKey(t)
+	wk := randomKey(t)
+	wkFile := writeFile(t, "wk", hex.EncodeToString(wk))
+	pwFile := writeFile(t, "pw", pw+"\n")
+	oldWrapped, err := paserk.Wrap(paserk.V4, paserk.Local, oldKey, wk)
+	require.NoError(t, err)
+	keyFile := writeFile(t, "local.key", oldWrapped)
+	_, priv, err := ed25519.GenerateKey(rand.Reader)
+	require.NoError(t, err)
+	privPW, err := paserk.PasswordWrap(paserk.V4, paserk.Secret, priv, []byte(pw), cheapArgon2)
+	require.NoError(t, err)
+
+	ring, err := NewKeyring(V4,
+		WrappedSecretKeyFile(keyFile, wkFile),
+		PasswordProtectedPrivateKeyFile(writeFile(t, "private.key", privPW), pwFile))
+	require.NoError(t, err)
+	a, err := New(WithKeyring(ring))
+	require.NoError(t, err)
+	oldAuth, err := New(WithSecretKey(hex.EncodeToString(oldKey)))
+	require.NoError(t, err)
+	sameKey(t, a, oldAuth)
+	signer, err := New(WithPrivateKey(hex.EncodeToString(priv)))
+	require.NoError(t, err)
+	tok, err := signer.CreateAccessToken(t.Context(), "alice", AsPurpose(Public))
+	require.NoError(t, err)
+	_, err = a.ParseToken(tok)
+	require.NoError(t, err)
+	assert.Equal(t, "ginpaseto.WrappedSecretKeyFile(redacted).Retired()", fmt.Sprint(WrappedSecretKeyFile(keyFile, wkFile).Retired()))
+
+	newWrapped, err := paserk.Wrap(paserk.V4, paserk.Local, newKey, wk)
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(keyFile, []byte(newWrapped), 0o600))
+	reloaded, err := ring.Reload()
+	require.NoError(t, err)
+	require.NoError(t, a.SetKeys(reloaded))
+	newAuth, err := New(WithSecretKey(hex.EncodeToString(newKey)))
+	require.NoError(t, err)
+	sameKey(t, a, newAuth)
+
+	require.NoError(t, os.WriteFile(pwFile, []byte("wrong\n"), 0o600))
+	_, err = ring.Reload()
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "PasswordProtectedPrivateKeyFile")
+	assert.Contains(t, err.Error(), "does not open with this password")
 }
