@@ -49,6 +49,7 @@ const wroteBuckets = 4096
 type Store struct {
 	client rueidis.Client
 	cfg    config
+	trust  time.Duration // trustCache; tests raise it
 
 	// heard is when Redis last answered a read or write of this Store,
 	// in Unix nanoseconds; 0 after a call failed for want of an answer.
@@ -77,7 +78,7 @@ func New(client rueidis.Client, opts ...Option) (*Store, error) {
 	if err := cfg.apply(opts); err != nil {
 		return nil, err
 	}
-	return &Store{client: client, cfg: cfg}, nil
+	return &Store{client: client, cfg: cfg, trust: trustCache}, nil
 }
 
 // IsRevoked reports whether a verified token must be refused: its jti was
@@ -96,7 +97,7 @@ func (s *Store) IsRevoked(ctx context.Context, claims *ginpaseto.Claims) (bool, 
 	ctx = deadline
 	now := time.Now()
 	var resp rueidis.RedisResult
-	if s.cfg.noCache || since(&s.heard, now) > trustCache || since(s.wroteTo(tag), now) < trustCache {
+	if s.cfg.noCache || since(&s.heard, now) > s.trust || since(s.wroteTo(tag), now) < s.trust {
 		resp = s.client.Do(ctx, s.client.B().Mget().Key(tokenKey, secondKey).Build())
 	} else {
 		resp = s.client.DoCache(ctx, s.client.B().Mget().Key(tokenKey, secondKey).Cache(), s.cfg.cacheTTL)

@@ -1,0 +1,9 @@
+package redisstore
+
+import "time"
+
+// TrustCacheFor makes s answer from its client-side cache for as long as
+// d after Redis last answered it, so that a test can tell an answer
+// refreshed by Redis's invalidation from one refreshed because the cache
+// was no longer trusted.
+func TrustCacheFor(s *Store, d time.Duration) { s.trust = d }
