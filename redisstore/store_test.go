@@ -117,6 +117,7 @@ func TestStore(t *testing.T) {
 			t.Run("concurrent rotations", func(t *testing.T) { testConcurrentRotations(t, b) })
 			t.Run("concurrent revocations", func(t *testing.T) { testConcurrentRevocations(t, b) })
 			t.Run("other process", func(t *testing.T) { testOtherProcess(t, b) })
+			t.Run("commands per check", func(t *testing.T) { testCommandsPerCheck(t, b) })
 			t.Run("bad input", func(t *testing.T) { testBadInput(t, b) })
 		})
 	}
@@ -373,6 +374,44 @@ func testTTLs(t *testing.T, b backend) {
 		"every kind of key was checked")
 }
 
+// resetStats clears the command statistics of every node.
+func resetStats(t *testing.T, c rueidis.Client) {
+	t.Helper()
+	for _, node := range c.Nodes() {
+		require.NoError(t, node.Do(context.Background(), node.B().ConfigResetstat().Build()).Error())
+	}
+}
+
+// commandCalls returns how many times each command that reads or writes
+// data ran on all nodes since resetStats: connection set-up (HELLO,
+// CLIENT, PING, CLUSTER) and the statistics' own INFO and CONFIG are left
+// out.
+func commandCalls(t *testing.T, c rueidis.Client) map[string]int {
+	t.Helper()
+	calls := map[string]int{}
+	for _, node := range c.Nodes() {
+		info, err := node.Do(context.Background(), node.B().Info().Section("commandstats").Build()).ToString()
+		require.NoError(t, err)
+		for _, line := range strings.Split(info, "\n") {
+			name, stats, ok := strings.Cut(strings.TrimSpace(line), ":calls=")
+			if !ok {
+				continue
+			}
+			name = strings.TrimPrefix(name, "cmdstat_")
+			n, _, _ := strings.Cut(stats, ",")
+			var count int
+			_, err := fmt.Sscan(n, &count)
+			require.NoError(t, err)
+			switch strings.Split(name, "|")[0] {
+			case "info", "config", "hello", "client", "ping", "cluster", "command":
+			default:
+				calls[name] += count
+			}
+		}
+	}
+	return calls
+}
+
 // keyTTLs scans every node for the keys starting with prefix and returns
 // their TTLs (-1 for none).
 func keyTTLs(t *testing.T, b backend, prefix string) map[string]time.Duration {
@@ -503,6 +542,40 @@ func testOtherProcess(t *testing.T, b backend) {
 	}
 	require.NoError(t, a.RevokeSubject(ctx, "bob", time.Now(), time.Now().Add(time.Hour)))
 	t.Logf("subject revocation seen by the other client after %v", eventuallyRevoked(t, other, before))
+}
+
+// testCommandsPerCheck counts what Redis executes: one MGET per check
+// without the cache, and nothing at all once the cache holds the answer.
+func testCommandsPerCheck(t *testing.T, b backend) {
+	ctx := context.Background()
+	live := session("alice")
+	tokens := []*ginpaseto.Claims{token("alice", ""), token("alice", live.ID)}
+
+	stats := b.client(t)
+	uncached, prefix := store(t, b.client(t), redisstore.NoCache())
+	require.NoError(t, uncached.CreateSession(ctx, live))
+	resetStats(t, stats)
+	for range 5 {
+		for _, c := range tokens {
+			require.False(t, revoked(t, uncached, c))
+		}
+	}
+	assert.Equal(t, map[string]int{"mget": 10}, commandCalls(t, stats), "without the cache")
+
+	cached := samePrefix(t, b.client(t), prefix)
+	redisstore.TrustCacheFor(cached, time.Hour)
+	for range 2 { // a new Store's first check reads Redis, the next fill the cache
+		for _, c := range tokens {
+			require.False(t, revoked(t, cached, c))
+		}
+	}
+	resetStats(t, stats)
+	for range 5 {
+		for _, c := range tokens {
+			require.False(t, revoked(t, cached, c))
+		}
+	}
+	assert.Empty(t, commandCalls(t, stats), "from the cache")
 }
 
 func testBadInput(t *testing.T, b backend) {
