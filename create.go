@@ -118,9 +118,12 @@ func ExtraClaims(claims map[string]any) TokenOption {
 	})
 }
 
-// Footer sets the token footer: a string, or a value that encodes to a JSON
-// object. The footer is authenticated but never encrypted, so it must not
-// hold secrets; it suits a key ID or other routing data.
+// Footer sets the token footer: a value that encodes to a JSON object, to
+// which ginpaseto adds first the claim kid naming the key, or a string,
+// which cannot carry a kid and is refused unless the key creating the
+// token accepts tokens without one (as the single-key options' key does).
+// The footer is authenticated but never encrypted, so it must not hold
+// secrets; it suits routing data.
 func Footer(footer any) TokenOption {
 	return tokenOptionFunc(func(t *tokenConfig) { t.footer = footer })
 }

@@ -1,8 +1,9 @@
 // Command footer uses the two parts of a token that are authenticated but
 // not encrypted. The footer travels with the token in plain sight: here it
-// names the key that made the token ({"kid":"2026-01"}), the usual hint
-// when keys are rotated, and handlers read it with Claims.DecodeFooter.
-// Never put secrets in it.
+// says which region issued the token ({"region":"eu-west-1"}), next to the
+// kid that ginpaseto adds to every footer to name the key that made the
+// token, and handlers read it with Claims.DecodeFooter. Never put secrets
+// in it.
 //
 // The implicit assertion travels nowhere: it binds a token to something the
 // server already knows, here the tenant whose routes issued it, and the
@@ -24,13 +25,15 @@ import (
 	"github.com/ginpaseto/ginpaseto/_example/exampleapp"
 )
 
-// Footer is the JSON footer of every token this program creates.
+// Footer is the JSON footer of every token this program creates; KeyID is
+// filled in by ginpaseto.
 type Footer struct {
-	KeyID string `json:"kid"`
+	KeyID  string `json:"kid,omitempty"`
+	Region string `json:"region"`
 }
 
-// keyID names the secret key, so that tokens say which key made them.
-const keyID = "2026-01"
+// region is where this instance runs.
+const region = "eu-west-1"
 
 // tenants share the program; each has its own routes under /<tenant>.
 var tenants = []string{"acme", "globex"}
@@ -55,7 +58,7 @@ func newRouter(auth *ginpaseto.Authorizer) *gin.Engine {
 			if !ok {
 				return
 			}
-			token, err := auth.CreateAccessToken(c, username, bound, ginpaseto.Footer(Footer{KeyID: keyID}))
+			token, err := auth.CreateAccessToken(c, username, bound, ginpaseto.Footer(Footer{Region: region}))
 			if exampleapp.TokenFailed(c, err) {
 				return
 			}
@@ -68,7 +71,7 @@ func newRouter(auth *ginpaseto.Authorizer) *gin.Engine {
 				c.AbortWithError(http.StatusInternalServerError, err)
 				return
 			}
-			c.JSON(http.StatusOK, gin.H{"user": claims.Subject, "tenant": tenant, "kid": f.KeyID})
+			c.JSON(http.StatusOK, gin.H{"user": claims.Subject, "tenant": tenant, "region": f.Region, "kid": f.KeyID})
 		})
 	}
 	return r
