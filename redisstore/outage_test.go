@@ -68,13 +68,23 @@ func untilAnswered(t *testing.T, s *redisstore.Store, c *ginpaseto.Claims) time.
 	}
 }
 
-// TestOutage stops Redis under a store: every call fails within the
-// timeout; once Redis is back, with its data, the same store and client
-// work again and every revocation made before still holds.
+// TestOutage stops Redis under a store, a standalone server and a whole
+// cluster: every call fails within the timeout; once Redis is back, with
+// its data, the same store and client work again and every revocation made
+// before still holds.
 func TestOutage(t *testing.T) {
+	t.Run("standalone", func(t *testing.T) {
+		srv := redistest.Start(t)
+		testOutage(t, backend{name: "standalone", addrs: []string{srv.Addr}}, srv.Stop, srv.Start)
+	})
+	t.Run("cluster", func(t *testing.T) {
+		cluster := redistest.StartCluster(t, 3)
+		testOutage(t, backend{name: "cluster", addrs: cluster.Addrs()}, cluster.Stop, cluster.Start)
+	})
+}
+
+func testOutage(t *testing.T, b backend, stop, start func()) {
 	ctx := context.Background()
-	srv := redistest.Start(t)
-	b := backend{name: "standalone", addrs: []string{srv.Addr}}
 	s, _ := store(t, b.client(t), redisstore.Timeout(outageTimeout))
 
 	revokedToken := token("alice", "")
@@ -91,7 +101,7 @@ func TestOutage(t *testing.T) {
 		require.False(t, revoked(t, s, valid)) // in the client-side cache now
 	}
 
-	srv.Stop()
+	stop()
 	errs, slowest := everyCall(s)
 	for name, err := range errs {
 		assert.Error(t, err, "%s with Redis down", name)
@@ -101,7 +111,7 @@ func TestOutage(t *testing.T) {
 	t.Logf("with Redis down, the slowest call failed after %v (timeout %v)", slowest, outageTimeout)
 	assert.Less(t, slowest, outageTimeout+noHang, "calls fail within the timeout")
 
-	srv.Start()
+	start()
 	t.Logf("answered again %v after the restart", untilAnswered(t, s, valid))
 	assert.True(t, revoked(t, s, revokedToken), "a token revoked before the outage")
 	assert.True(t, revoked(t, s, token("alice", ended.ID)), "a session ended before the outage")

@@ -217,6 +217,29 @@ func StartCluster(t testing.TB, masters int) *Cluster {
 	if out, err := exec.Command(cli, args...).CombinedOutput(); err != nil {
 		t.Fatalf("redis-cli --cluster create: %v\n%s", err, out)
 	}
+	c.waitOK(t)
+	return c
+}
+
+// Stop stops every node, as Server.Stop does.
+func (c *Cluster) Stop() {
+	for _, n := range c.Nodes {
+		n.Stop()
+	}
+}
+
+// Start starts every node again after Stop, with its data and its view of
+// the cluster, and waits until the cluster is ok.
+func (c *Cluster) Start() {
+	for _, n := range c.Nodes {
+		n.Start()
+	}
+	c.waitOK(c.Nodes[0].t)
+}
+
+// waitOK waits until every node reports the cluster ok.
+func (c *Cluster) waitOK(t testing.TB) {
+	t.Helper()
 	deadline := time.Now().Add(startTimeout)
 	for _, n := range c.Nodes {
 		for {
@@ -230,7 +253,6 @@ func StartCluster(t testing.TB, masters int) *Cluster {
 			time.Sleep(20 * time.Millisecond)
 		}
 	}
-	return c
 }
 
 // freePort returns a loopback TCP port nobody listens on. A cluster port
