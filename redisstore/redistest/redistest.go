@@ -69,10 +69,23 @@ func find(t testing.TB, name string) string {
 // its data removed, when the test ends.
 func Start(t testing.TB) *Server {
 	t.Helper()
-	bin := find(t, serverBinary)
-	s := newServer(t, bin, freePort(t, false), nil)
-	s.Start()
-	return s
+	return startNew(t, find(t, serverBinary), false, func() []string { return nil })
+}
+
+// startNew starts a server on a free port. Another process may take the
+// port between the check and the start; then it tries other ports.
+func startNew(t testing.TB, bin string, cluster bool, extra func() []string) *Server {
+	t.Helper()
+	var err error
+	var s *Server
+	for range 3 {
+		s = newServer(t, bin, freePort(t, cluster), extra())
+		if err = s.start(); err == nil {
+			return s
+		}
+	}
+	t.Fatalf("redis-server on %s did not start: %v\n%s", s.Addr, err, s.Log())
+	return nil
 }
 
 func newServer(t testing.TB, bin string, port int, extra []string) *Server {
@@ -99,18 +112,25 @@ func newServer(t testing.TB, bin string, port int, extra []string) *Server {
 // data it had.
 func (s *Server) Start() {
 	s.t.Helper()
+	if err := s.start(); err != nil {
+		s.t.Fatalf("redis-server on %s did not start: %v\n%s", s.Addr, err, s.Log())
+	}
+}
+
+func (s *Server) start() error {
 	cmd := exec.Command(s.args[0], s.args[1:]...)
 	cmd.SysProcAttr = sysProcAttr()
 	if err := cmd.Start(); err != nil {
-		s.t.Fatalf("starting redis-server: %v", err)
+		return err
 	}
 	s.cmd, s.stopped = cmd, false
 	s.exited = make(chan struct{})
 	go func() { _ = cmd.Wait(); close(s.exited) }()
 	if err := s.waitReady(); err != nil {
 		s.kill()
-		s.t.Fatalf("redis-server on %s did not start: %v\n%s", s.Addr, err, s.Log())
+		return err
 	}
+	return nil
 }
 
 // Stop shuts the server down as an operator would (SIGTERM: the
@@ -158,7 +178,8 @@ func (s *Server) Do(args ...string) (string, error) {
 }
 
 // waitReady polls the server with PING until it answers PONG (not
-// LOADING, while it reads its append-only file back).
+// LOADING, while it reads its append-only file back), and checks that the
+// answer came from this process.
 func (s *Server) waitReady() error {
 	deadline := time.Now().Add(startTimeout)
 	var last error
@@ -170,7 +191,12 @@ func (s *Server) waitReady() error {
 		}
 		reply, err := s.Do("PING")
 		if err == nil && reply == "PONG" {
-			return nil
+			// Make sure it is this server, not another that took the port.
+			info, err := s.Do("INFO", "server")
+			if err == nil && !strings.Contains(info, "process_id:"+strconv.Itoa(s.cmd.Process.Pid)+"\r") {
+				return errors.New("another server answers on the port")
+			}
+			return err
 		}
 		last = err
 		time.Sleep(10 * time.Millisecond)
@@ -202,15 +228,13 @@ func StartCluster(t testing.TB, masters int) *Cluster {
 	cli := find(t, cliBinary)
 	c := &Cluster{}
 	for range masters {
-		port := freePort(t, true)
-		dir := t.TempDir()
-		n := newServer(t, bin, port, []string{
-			"--cluster-enabled", "yes",
-			"--cluster-config-file", filepath.Join(dir, "nodes.conf"),
-			"--cluster-node-timeout", "5000",
-		})
-		n.Start()
-		c.Nodes = append(c.Nodes, n)
+		c.Nodes = append(c.Nodes, startNew(t, bin, true, func() []string {
+			return []string{
+				"--cluster-enabled", "yes",
+				"--cluster-config-file", filepath.Join(t.TempDir(), "nodes.conf"),
+				"--cluster-node-timeout", "5000",
+			}
+		}))
 	}
 	args := append([]string{"--cluster", "create"}, c.Addrs()...)
 	args = append(args, "--cluster-replicas", "0", "--cluster-yes")
