@@ -23,10 +23,10 @@ import (
 // attackTimeouts are the example's server timeouts, made short so that the
 // test does not wait for the production values.
 var attackTimeouts = exampleapp.Timeouts{
-	ReadHeader: time.Second,
-	Read:       2 * time.Second,
+	ReadHeader: 2 * time.Second,
+	Read:       3 * time.Second,
 	Write:      5 * time.Second,
-	Idle:       time.Second,
+	Idle:       2 * time.Second,
 }
 
 // slack bounds how late, past its timeout, the server may close a
@@ -56,7 +56,7 @@ func serveJSONExample(t *testing.T) string {
 }
 
 // attack keeps n connections to addr busy: each one sends start, then, if
-// trickle, one more byte every 100ms, until the server closes it; then it
+// trickle, one more byte every half second, until the server closes it; then it
 // connects again, until stop is closed. It returns how long each
 // connection lived, from its first byte to the server's close, once every
 // attacker has stopped, and reports through connected once all n are
@@ -107,7 +107,7 @@ func attack(t *testing.T, addr string, n int, start string, trickle bool, connec
 }
 
 // slowConnection sends start on a new connection and, if trickle, one
-// byte every 100ms, and returns how long the server took to close it.
+// byte every half second, and returns how long the server took to close it.
 // It fails when the server leaves it open past every timeout and slack.
 func slowConnection(addr, start string, trickle bool) (time.Duration, error) {
 	conn, err := net.DialTimeout("tcp", addr, slack)
@@ -122,7 +122,7 @@ func slowConnection(addr, start string, trickle bool) (time.Duration, error) {
 	}
 	buf := make([]byte, 4096)
 	for time.Now().Before(guard) {
-		pace := time.Now().Add(100 * time.Millisecond)
+		pace := time.Now().Add(500 * time.Millisecond)
 		if !trickle {
 			pace = guard
 		}
@@ -149,7 +149,9 @@ func slowConnection(addr, start string, trickle bool) (time.Duration, error) {
 // requests in full does, and requires both to succeed.
 func normalClient(t *testing.T, addr string) {
 	t.Helper()
-	client := &http.Client{Timeout: slack}
+	// A new connection per request: a kept-alive one could be closed by
+	// the idle timeout just as a request goes out on it.
+	client := &http.Client{Timeout: slack, Transport: &http.Transport{DisableKeepAlives: true}}
 	post := func(path string, body any) (int, map[string]any) {
 		b, err := json.Marshal(body)
 		require.NoError(t, err)
@@ -168,7 +170,7 @@ func normalClient(t *testing.T, addr string) {
 
 // TestSlowClientsAreCutOff runs the two attacks a server without timeouts
 // falls to, each with 2 000 connections that reconnect once cut off: POST
-// bodies to the JSON-transport route sent a byte at a time, which the
+// bodies to the JSON-transport route sent a byte every half second, which the
 // token lookup would wait for, and request headers begun and never
 // finished. The server must close every one within its timeout, and a
 // client that sends its requests in full must be served meanwhile.
