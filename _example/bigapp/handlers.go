@@ -10,15 +10,30 @@ import (
 	"github.com/ginpaseto/ginpaseto"
 )
 
+// status reports that the service is up.
+//
+// @Summary	Service status
+// @Tags		public
+// @Produce	json
+// @Success	200	{object}	statusResponse
+// @Router		/api/v1/public/status [get]
 func (a *app) status(c *gin.Context) {
-	c.JSON(http.StatusOK, gin.H{"status": "ok"})
+	c.JSON(http.StatusOK, statusResponse{Status: "ok"})
 }
 
+// login checks a username and password and starts a session.
+//
+// @Summary	Log in
+// @Tags		auth
+// @Accept		json
+// @Produce	json
+// @Param		credentials	body		credentials	true	"The account's username and password"
+// @Success	200			{object}	tokenPair
+// @Failure	401			{object}	detailResponse	"Bad username or password"
+// @Failure	503			{object}	detailResponse	"The session store is unavailable"
+// @Router		/auth/login [post]
 func (a *app) login(c *gin.Context) {
-	var creds struct {
-		Username string `json:"username"`
-		Password string `json:"password"`
-	}
+	var creds credentials
 	if err := c.ShouldBindJSON(&creds); err != nil || !a.checkPassword(creds.Username, creds.Password) {
 		c.JSON(http.StatusUnauthorized, gin.H{"detail": "Bad username or password"})
 		return
@@ -33,17 +48,22 @@ func (a *app) checkPassword(username, password string) bool {
 }
 
 // pairOptions gives every new token pair, at login and at each refresh,
-// the user's current role, read from the user store: a change of role
-// takes effect at the next refresh, within the access token lifetime. A
-// user deleted since the login can no longer refresh.
+// the user's current role and the scopes it grants, read from the user
+// store: a change of role reaches the tokens at the next refresh, within
+// the access token lifetime (and the admin routes, which read the role
+// from the store, see it at once). A user deleted since the login can no
+// longer refresh.
 func (a *app) pairOptions() ginpaseto.HandlerOption {
 	return ginpaseto.PairOptions(func(_ *gin.Context, username string) ([]ginpaseto.TokenOption, error) {
 		u, ok := a.users[username]
 		if !ok {
 			return nil, errUnknownUser
 		}
-		role := ginpaseto.ExtraClaims(map[string]any{"role": u.role})
-		return []ginpaseto.TokenOption{ginpaseto.AccessTokenOptions(role)}, nil
+		access := []ginpaseto.TokenOption{ginpaseto.ExtraClaims(map[string]any{"role": u.role})}
+		if scopes := roleScopes[u.role]; len(scopes) > 0 {
+			access = append(access, ginpaseto.Scopes(scopes...))
+		}
+		return []ginpaseto.TokenOption{ginpaseto.AccessTokenOptions(access...)}, nil
 	})
 }
 
@@ -51,6 +71,14 @@ var errUnknownUser = &ginpaseto.Error{Status: http.StatusUnauthorized, Message: 
 
 // logoutEverywhere ends every session of the user, as a password change
 // should.
+//
+// @Summary	Log out everywhere
+// @Tags		auth
+// @Security	Bearer
+// @Success	204
+// @Failure	401	{object}	detailResponse	"No valid access token"
+// @Failure	503	{object}	detailResponse	"The session store is unavailable"
+// @Router		/auth/logout-all [post]
 func (a *app) logoutEverywhere(c *gin.Context) {
 	if err := a.auth.RevokeSubject(c, ginpaseto.Subject(c)); err != nil {
 		_ = c.Error(err)
@@ -60,31 +88,59 @@ func (a *app) logoutEverywhere(c *gin.Context) {
 	c.Status(http.StatusNoContent)
 }
 
+// tokenClaims are the claims of bigapp's access tokens that its handlers
+// read, decoded once per request by ginpaseto.ClaimsAs.
+type tokenClaims struct {
+	Subject string `json:"sub"`
+	Role    string `json:"role"`
+}
+
+// me answers who the caller is.
+//
+// @Summary	The caller's account
+// @Tags		account
+// @Produce	json
+// @Security	Bearer
+// @Success	200	{object}	meResponse
+// @Failure	401	{object}	detailResponse	"No valid access token"
+// @Router		/api/v1/me [get]
 func (a *app) me(c *gin.Context) {
-	c.JSON(http.StatusOK, gin.H{"user": ginpaseto.Subject(c), "role": role(c)})
+	claims, err := ginpaseto.ClaimsAs[tokenClaims](c)
+	if err != nil {
+		c.JSON(http.StatusInternalServerError, gin.H{"detail": "Could not read the token"})
+		return
+	}
+	c.JSON(http.StatusOK, meResponse{User: claims.Subject, Role: claims.Role})
 }
 
+// listUsers lists every account, for admins.
+//
+// @Summary	Every account
+// @Tags		admin
+// @Produce	json
+// @Security	Bearer[users:read]
+// @Success	200	{object}	usersResponse
+// @Failure	401	{object}	detailResponse	"No valid access token"
+// @Failure	403	{object}	detailResponse	"The token lacks scope users:read, or its user is not an admin"
+// @Router		/api/v1/admin/users [get]
 func (a *app) listUsers(c *gin.Context) {
-	c.JSON(http.StatusOK, gin.H{"users": slices.Sorted(maps.Keys(a.users))})
+	c.JSON(http.StatusOK, usersResponse{Users: slices.Sorted(maps.Keys(a.users))})
 }
 
-// requireRole refuses, with 403, tokens whose role claim is not role. It
-// runs after Required has verified the token, so the claim is trustworthy.
-func requireRole(want string) gin.HandlerFunc {
-	return func(c *gin.Context) {
-		if role(c) != want {
-			c.AbortWithStatusJSON(http.StatusForbidden, gin.H{"detail": "The " + want + " role is required"})
-			return
-		}
-		c.Next()
-	}
+// errNotAdmin is the admin routes' refusal of a token whose user is not
+// an admin.
+var errNotAdmin = &ginpaseto.Error{
+	Status:  http.StatusForbidden,
+	Message: "The admin role is required",
+	Err:     ginpaseto.ErrForbidden,
 }
 
-// role returns the role claim of the accepted token, or "".
-func role(c *gin.Context) string {
-	var r string
-	if claims, ok := ginpaseto.GetClaims(c); ok {
-		claims.Get("role", &r) // absent: r stays ""
+// requireAdmin is the admin routes' Authorize hook. It reads the role from
+// the user store, not from the token, so that a user who is no longer an
+// admin is refused at once, even with a token granted users:read before.
+func (a *app) requireAdmin(_ *gin.Context, claims *ginpaseto.Claims) error {
+	if a.users[claims.Subject].role != "admin" {
+		return errNotAdmin
 	}
-	return r
+	return nil
 }

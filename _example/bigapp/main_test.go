@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"maps"
 	"net"
 	"net/http"
 	"testing"
@@ -70,8 +71,8 @@ func TestRoutes(t *testing.T) {
 		{"unknown path with token", http.MethodGet, "/api/v1/secret", bob.access, http.StatusNotFound, ""},
 
 		{"member reads self", http.MethodGet, "/api/v1/me", bob.access, http.StatusOK, `{"user":"bob","role":"member"}`},
-		{"member is no admin", http.MethodGet, "/api/v1/admin/users", bob.access, http.StatusForbidden,
-			`{"detail":"The admin role is required"}`},
+		{"member lacks the admin scope", http.MethodGet, "/api/v1/admin/users", bob.access, http.StatusForbidden,
+			`{"detail":"Insufficient scope"}`},
 		{"admin reads self", http.MethodGet, "/api/v1/me", alice.access, http.StatusOK, `{"user":"alice","role":"admin"}`},
 		{"admin lists users", http.MethodGet, "/api/v1/admin/users", alice.access, http.StatusOK, `{"users":["alice","bob"]}`},
 
@@ -85,6 +86,37 @@ func TestRoutes(t *testing.T) {
 			call(t, srv, tt.method, tt.path, tt.token, nil, tt.status, tt.want)
 		})
 	}
+}
+
+// TestAdminRoutes: the admin routes need the users:read scope, which a
+// login grants to admins, and a user who is an admin when the request
+// arrives, as the user store says.
+func TestAdminRoutes(t *testing.T) {
+	auth, err := ginpaseto.New(ginpaseto.WithSecretKey(exampletest.SecretKey))
+	require.NoError(t, err)
+	srv := exampletest.Serve(t, newRouter(&app{auth: auth, users: demoUsers}))
+	alice := login(t, srv, "alice")
+
+	res := call(t, srv, http.MethodGet, "/api/v1/admin/users", login(t, srv, "bob").access, nil, http.StatusForbidden, `{"detail":"Insufficient scope"}`)
+	assert.Equal(t, `Bearer error="insufficient_scope", scope="users:read"`, res.Header.Get("WWW-Authenticate"))
+
+	// A scope alone is not enough: the user must be an admin.
+	scoped, err := auth.CreateTokenPair(context.Background(), "bob", ginpaseto.Scopes(scopeUsersRead))
+	require.NoError(t, err)
+	call(t, srv, http.MethodGet, "/api/v1/admin/users", scoped.AccessToken, nil, http.StatusForbidden, `{"detail":"The admin role is required"}`)
+
+	// Alice demoted: the same service with another user store refuses the
+	// token she got as an admin, though it still carries the scope.
+	demoted := maps.Clone(demoUsers)
+	demoted["alice"] = user{password: demoUsers["alice"].password, role: "member"}
+	after := exampletest.Serve(t, newRouter(&app{auth: auth, users: demoted}))
+	call(t, srv, http.MethodGet, "/api/v1/admin/users", alice.access, nil, http.StatusOK, `{"users":["alice","bob"]}`)
+	call(t, after, http.MethodGet, "/api/v1/admin/users", alice.access, nil, http.StatusForbidden, `{"detail":"The admin role is required"}`)
+	call(t, after, http.MethodGet, "/api/v1/me", alice.access, nil, http.StatusOK, `{"user":"alice","role":"admin"}`)
+
+	// Her next refresh, from the demoted store, no longer grants the scope.
+	res = call(t, after, http.MethodPost, "/auth/refresh", alice.refresh, nil, http.StatusOK, "")
+	call(t, srv, http.MethodGet, "/api/v1/admin/users", res.Field(t, "access_token"), nil, http.StatusForbidden, `{"detail":"Insufficient scope"}`)
 }
 
 func TestBadLogin(t *testing.T) {

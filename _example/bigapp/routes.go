@@ -11,15 +11,21 @@ import (
 // newRouter wires every group to the one Authorizer.
 func newRouter(a *app) *gin.Engine {
 	r := exampleapp.NewEngine()
-	// Every route needs an access token unless isPublic says otherwise, so
-	// a route added later is protected until someone decides it is not.
-	// Unknown paths answer 401 to anonymous clients as well.
-	r.Use(a.auth.Required(ginpaseto.Skip(isPublic)))
+	// Every route needs an access token unless checkedElsewhere says
+	// otherwise, so a route added later is protected until someone decides
+	// it is not. Unknown paths answer 401 to anonymous clients as well.
+	r.Use(a.auth.Required(ginpaseto.Skip(checkedElsewhere)))
 
 	v1 := r.Group("/api/v1")
 	v1.GET("/public/status", a.status)
 	v1.GET("/me", a.me)
-	admin := v1.Group("/admin", requireRole("admin"))
+	// The admin routes check more than the router-wide check would: a
+	// token granted the users:read scope, held by a user who is an admin
+	// at the time of the request.
+	admin := v1.Group(adminPrefix, a.auth.Required(
+		ginpaseto.RequireScopes(scopeUsersRead),
+		ginpaseto.Authorize(a.requireAdmin),
+	))
 	admin.GET("/users", a.listUsers)
 
 	// Sessions: login starts one, refresh rotates its refresh token (a
@@ -33,10 +39,17 @@ func newRouter(a *app) *gin.Engine {
 	return r
 }
 
-// isPublic lists the routes anyone may call. /auth/refresh is among them
-// because it checks a refresh token of its own. It matches the route
-// pattern, not the request path, so no spelling of a URL slips through.
-func isPublic(c *gin.Context) bool {
+// adminPrefix is where the admin group lives; its routes have their own
+// check.
+const adminPrefix = "/admin"
+
+// checkedElsewhere lists the routes the router-wide check leaves alone:
+// those anyone may call, and those whose group checks a token of its own
+// (/auth/refresh wants a refresh token, the admin group scopes and a
+// role). It matches the route pattern, not the request path, so no
+// spelling of a URL slips through, and an unknown path stays checked.
+func checkedElsewhere(c *gin.Context) bool {
 	path := c.FullPath()
-	return strings.HasPrefix(path, "/api/v1/public/") || path == "/auth/login" || path == "/auth/refresh"
+	return strings.HasPrefix(path, "/api/v1/public/") || strings.HasPrefix(path, "/api/v1"+adminPrefix+"/") ||
+		path == "/auth/login" || path == "/auth/refresh"
 }
