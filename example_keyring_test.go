@@ -201,7 +201,7 @@ func ExampleSecretKeyFile() {
 func ExamplePrivateKey() {
 	ring, err := ginpaseto.NewKeyring(ginpaseto.V4,
 		ginpaseto.PrivateKey(exampleSigningKey),
-		ginpaseto.PrivateKey(fmt.Sprintf("%x", []byte("an old ed25519 seed, 32 bytes!!!"))).Retired(),
+		ginpaseto.PrivateKey("9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60").Retired(), // the old seed
 	)
 	if err != nil {
 		log.Fatal(err)

@@ -101,13 +101,13 @@ func parseSymmetricKey(v Version, s string) ([]byte, error) {
 		if len(b) != symmetricKeySize {
 			return nil, keyError(option, "the %s key holds %d bytes, not 32; %s", paserkHeader(v, paserkLocal), len(b), hint)
 		}
-		return randomLooking(option, b, hint)
+		return randomText(option, paserkData(s), b, hint)
 	}
 	if hexKey, isHex := decodeHex(s); isHex && len(hexKey) == symmetricKeySize {
 		return randomLooking(option, hexKey, hint)
 	}
 	if b, ok := decodeBase64(s, symmetricKeySize); ok {
-		return randomLooking(option, b, hint)
+		return randomText(option, s, b, hint)
 	}
 	if isHexDigits(s) {
 		// Checked on the text, not on decoding: an odd count, such as a key
@@ -141,6 +141,10 @@ func parseSigningKey(v Version, s string) (crypto.Signer, error) {
 	if b, ok, err := paserkPayload(option, v, paserkSecret, s); ok {
 		if err != nil {
 			return nil, err
+		}
+		if readsAsWords(paserkData(s), len(b)) {
+			return nil, keyError(option, "the %s key is base64 text that reads as words, not the encoding of random bytes (a password is not a key); %s",
+				paserkHeader(v, paserkSecret), signingHint(v))
 		}
 		if v == V3 {
 			return p384PrivateKey(b)
@@ -267,6 +271,11 @@ func publicHint(v Version) string {
 	}
 	return fmt.Sprintf("a %s.public public key must be an Ed25519 key as PEM, 64 hex characters, or a PASERK %s key; %s",
 		v, paserkHeader(v, paserkPublic), genPublic)
+}
+
+// paserkData returns the base64 part of a PASERK string.
+func paserkData(s string) string {
+	return s[strings.LastIndexByte(s, '.')+1:]
 }
 
 // paserkHeader is the PASERK prefix of a key type for v, such as "k4.local".
@@ -536,7 +545,19 @@ func randomLooking(option string, b []byte, hint string) ([]byte, error) {
 	if n < minDistinctKeyBytes {
 		return nil, keyError(option, "the key repeats only %d distinct byte values, as a placeholder does and a random key does not; %s", n, hint)
 	}
+	if isText(b) {
+		return nil, keyError(option, "the key's %d bytes are all printable text, as a password's are and random bytes almost never are (a password is not a key); %s", len(b), hint)
+	}
 	return b, nil
+}
+
+// randomText returns b, decoded from the base64 text, unless the text
+// reads as words (see weakkey.go), then checks b as randomLooking does.
+func randomText(option, text string, b []byte, hint string) ([]byte, error) {
+	if readsAsWords(text, len(b)) {
+		return nil, keyError(option, "the key is base64 text that reads as words, not the encoding of random bytes (a password is not a key); %s", hint)
+	}
+	return randomLooking(option, b, hint)
 }
 
 // curve25519P is the field prime of Ed25519, 2^255 - 19.
