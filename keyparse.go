@@ -66,8 +66,15 @@ const (
 // keyError builds a configuration error for option. Callers must pass only
 // fixed text, numbers and recognized headers, never key material.
 func keyError(option, format string, args ...any) error {
-	return fmt.Errorf("ginpaseto: %s: %s", option, fmt.Sprintf(format, args...))
+	return &keyConfigError{option: option, msg: fmt.Sprintf(format, args...)}
 }
+
+// keyConfigError is a configuration error about a key. option says where
+// the key was given: the option, or the environment variable FromEnv read
+// it from (see keySource.relabel).
+type keyConfigError struct{ option, msg string }
+
+func (e *keyConfigError) Error() string { return "ginpaseto: " + e.option + ": " + e.msg }
 
 // checkKeyVersion rejects versions the parsers have no key format for.
 func checkKeyVersion(option string, v Version) error {

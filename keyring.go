@@ -443,7 +443,7 @@ func (a *Authorizer) singleKeyRing() (*Keyring, error) {
 		}
 		key, err := cfg.secretKey.symmetricKey(v, raw)
 		if err != nil {
-			return nil, err
+			return nil, cfg.secretKey.relabel(err)
 		}
 		if err := r.addLocal(key, true, true); err != nil {
 			return nil, fmt.Errorf("ginpaseto: %w", err)
@@ -456,7 +456,7 @@ func (a *Authorizer) singleKeyRing() (*Keyring, error) {
 			return nil, err
 		}
 		if public, err = parsePublicKey(v, raw); err != nil {
-			return nil, err
+			return nil, cfg.publicKey.relabel(err)
 		}
 	}
 	switch {
@@ -467,7 +467,7 @@ func (a *Authorizer) singleKeyRing() (*Keyring, error) {
 		}
 		signer, err := parseSigningKey(v, raw)
 		if err != nil {
-			return nil, err
+			return nil, cfg.privateKey.relabel(err)
 		}
 		if public != nil && !publicKeysEqual(public, signer.Public()) {
 			return nil, errors.New("ginpaseto: New: WithPublicKey is not the public half of WithPrivateKey; pass the matching pair, or only the private key")
@@ -555,7 +555,10 @@ func (s *keySource) load(option string) (string, error) {
 	} else {
 		var err error
 		if raw, err = readKeyFile(s.path); err != nil {
-			if s.atRest != nil {
+			switch {
+			case s.origin != "":
+				return "", fmt.Errorf("ginpaseto: %s: %w", s.origin, err)
+			case s.atRest != nil:
 				return "", fmt.Errorf("ginpaseto: %s: %w", s.atRest.option, err)
 			}
 			return "", fmt.Errorf("ginpaseto: %sFile: %w", option, err)
@@ -565,4 +568,14 @@ func (s *keySource) load(option string) (string, error) {
 		return s.atRest.open(raw)
 	}
 	return raw, nil
+}
+
+// relabel makes a key's configuration error name the environment variable
+// the key came from, rather than the option, when FromEnv read it.
+func (s *keySource) relabel(err error) error {
+	var ke *keyConfigError
+	if s.origin == "" || !errors.As(err, &ke) {
+		return err
+	}
+	return &keyConfigError{option: s.origin, msg: ke.msg}
 }

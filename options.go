@@ -54,8 +54,9 @@ type config struct {
 
 // keySource is a key as given, parsed in New once the version is known.
 type keySource struct {
-	value hidden[string]
-	path  string // set by the *File options; value is read from it in New
+	value  hidden[string]
+	path   string // set by the *File options; value is read from it in New
+	origin string // the environment variable it came from, if FromEnv read it
 	// atRest is set when the key is stored encrypted (keysatrest.go).
 	atRest *atRest
 	// fastAPI marks WithFastAPIPasetoKey's text, used as raw key bytes.

@@ -1,0 +1,225 @@
+package ginpaseto
+
+import (
+	"fmt"
+	"os"
+	"strings"
+	"time"
+)
+
+// FromEnv returns an Option that configures the Authorizer from PASETO_*
+// environment variables, read when New applies it:
+//
+//	PASETO_SECRET_KEY, PASETO_PRIVATE_KEY, PASETO_PUBLIC_KEY   keys, as WithSecretKey, WithPrivateKey, WithPublicKey take them
+//	PASETO_SECRET_KEY_FILE, PASETO_PRIVATE_KEY_FILE, PASETO_PUBLIC_KEY_FILE   the same keys read from files (container secrets)
+//	PASETO_VERSION                  v4, v3 or v2
+//	PASETO_PURPOSE                  local or public: the purpose of created tokens
+//	PASETO_ACCESS_LIFETIME, PASETO_REFRESH_LIFETIME, PASETO_CUSTOM_LIFETIME   Go durations, such as 15m or 720h
+//	PASETO_LEEWAY                   a Go duration, such as 30s
+//	PASETO_ISSUER                   the iss of created tokens
+//	PASETO_EXPECTED_ISSUER, PASETO_EXPECTED_AUDIENCE   what checks require
+//	PASETO_TOKEN_LOCATIONS          a comma-separated list such as "header,json"
+//	PASETO_HEADER_NAME, PASETO_HEADER_PREFIX   the header and its scheme; an empty prefix means bare tokens
+//
+// docs/configuration.md describes each. A variable that is not set
+// changes nothing; one that is set, even to the empty string, is used. A
+// key and its _FILE variant must not both be set. A malformed value makes
+// New fail with the variable's name and what it expects; an error about
+// a key never repeats the key or the file's content.
+//
+// Options apply in order, so options given after FromEnv override the
+// variables it read, and variables that are set override the options given
+// before it:
+//
+//	New(WithAccessLifetime(time.Hour), FromEnv(), WithIssuer("auth"))
+//
+// keeps an hour unless PASETO_ACCESS_LIFETIME is set, and always stamps
+// iss "auth".
+func FromEnv() Option {
+	return func(c *config) error {
+		for _, v := range envVars {
+			if err := v.read(c, v.name); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+}
+
+// envVar is one entry of the variables FromEnv reads.
+type envVar struct {
+	name string
+	// read looks the variable (or variables) up and applies it; an unset
+	// variable is left alone.
+	read func(c *config, name string) error
+}
+
+// envVars are the variables FromEnv reads, in the order it applies them.
+var envVars = []envVar{
+	{"PASETO_SECRET_KEY", envKey(func(c *config) **keySource { return &c.secretKey })},
+	{"PASETO_PRIVATE_KEY", envKey(func(c *config) **keySource { return &c.privateKey })},
+	{"PASETO_PUBLIC_KEY", envKey(func(c *config) **keySource { return &c.publicKey })},
+	{"PASETO_VERSION", envValue(func(c *config, name, s string) error {
+		switch strings.ToLower(strings.TrimSpace(s)) {
+		case "v4", "4":
+			c.version = V4
+		case "v3", "3":
+			c.version = V3
+		case "v2", "2":
+			c.version = V2
+		default:
+			return fmt.Errorf("ginpaseto: %s: %q is not a PASETO version; use v4 (the default), v3 or v2", name, s)
+		}
+		return nil
+	})},
+	{"PASETO_PURPOSE", envValue(func(c *config, name, s string) error {
+		p := Purpose(strings.ToLower(strings.TrimSpace(s)))
+		if !p.valid() {
+			return fmt.Errorf("ginpaseto: %s: %q is not a purpose; use local or public", name, s)
+		}
+		c.purpose, c.purposeSet = p, true
+		return nil
+	})},
+	{"PASETO_ACCESS_LIFETIME", envLifetime(func(c *config) *time.Duration { return &c.accessLifetime })},
+	{"PASETO_REFRESH_LIFETIME", envLifetime(func(c *config) *time.Duration { return &c.refreshLifetime })},
+	{"PASETO_CUSTOM_LIFETIME", envLifetime(func(c *config) *time.Duration { return &c.customLifetime })},
+	{"PASETO_LEEWAY", envValue(func(c *config, name, s string) error {
+		d, err := envDuration(name, s)
+		if err != nil {
+			return err
+		}
+		if d < 0 {
+			return fmt.Errorf("ginpaseto: %s: the leeway must not be negative, got %v", name, d)
+		}
+		c.leeway = d
+		return nil
+	})},
+	{"PASETO_ISSUER", envValue(func(c *config, _, s string) error { c.issuer = s; return nil })},
+	{"PASETO_EXPECTED_ISSUER", envValue(func(c *config, name, s string) error {
+		if s == "" {
+			return fmt.Errorf("ginpaseto: %s: is set but empty; unset it to accept any issuer", name)
+		}
+		c.expectedIssuer = s
+		return nil
+	})},
+	{"PASETO_EXPECTED_AUDIENCE", envValue(func(c *config, name, s string) error {
+		if s == "" {
+			return fmt.Errorf("ginpaseto: %s: is set but empty; unset it to accept any audience", name)
+		}
+		c.expectedAudience = s
+		return nil
+	})},
+	{"PASETO_TOKEN_LOCATIONS", envValue(func(c *config, name, s string) error {
+		locs, err := parseLocations(name, s)
+		if err != nil {
+			return err
+		}
+		c.locations = locs
+		return nil
+	})},
+	{"PASETO_HEADER_NAME", envValue(func(c *config, name, s string) error {
+		if err := validHeader(name, s, c.headerPrefix); err != nil {
+			return err
+		}
+		c.headerName = s
+		return nil
+	})},
+	{"PASETO_HEADER_PREFIX", envValue(func(c *config, name, s string) error {
+		if err := validHeader(name, c.headerName, s); err != nil {
+			return err
+		}
+		c.headerPrefix = s
+		return nil
+	})},
+}
+
+// envValue reads a plain variable.
+func envValue(apply func(c *config, name, value string) error) func(*config, string) error {
+	return func(c *config, name string) error {
+		value, ok := os.LookupEnv(name)
+		if !ok {
+			return nil
+		}
+		return apply(c, name, value)
+	}
+}
+
+// envKey reads a key from name, or from the file that name+"_FILE" gives.
+// The value is kept hidden and parsed by New like an option's, with errors
+// that name the variable.
+func envKey(field func(*config) **keySource) func(*config, string) error {
+	return func(c *config, name string) error {
+		fileName := name + "_FILE"
+		value, isSet := os.LookupEnv(name)
+		path, fileSet := os.LookupEnv(fileName)
+		switch {
+		case isSet && fileSet:
+			return fmt.Errorf("ginpaseto: %s and %s are both set; set only one: the key, or the path of a file holding it", name, fileName)
+		case isSet:
+			*field(c) = &keySource{value: hide(value), origin: name}
+		case fileSet:
+			if path == "" {
+				return fmt.Errorf("ginpaseto: %s: is set but empty; set it to the path of the key file", fileName)
+			}
+			*field(c) = &keySource{path: path, origin: fileName}
+		}
+		return nil
+	}
+}
+
+// envLifetime reads a token lifetime, which must be positive.
+func envLifetime(field func(*config) *time.Duration) func(*config, string) error {
+	return envValue(func(c *config, name, s string) error {
+		d, err := envDuration(name, s)
+		if err != nil {
+			return err
+		}
+		return lifetimeOption(name, d, field)(c)
+	})
+}
+
+func envDuration(name, s string) (time.Duration, error) {
+	d, err := time.ParseDuration(strings.TrimSpace(s))
+	if err != nil {
+		return 0, fmt.Errorf("ginpaseto: %s: %q is not a Go duration; write it as 90s, 15m, 12h or 720h (30 days)", name, s)
+	}
+	return d, nil
+}
+
+// parseLocations reads a comma-separated list of token locations, each
+// named as its constant with or without the "In" ("InHeader", "header"),
+// in any letter case.
+func parseLocations(name, s string) ([]Location, error) {
+	var locs []Location
+	for _, item := range strings.Split(s, ",") {
+		item = strings.TrimSpace(item)
+		loc, ok := locationByName(item)
+		if !ok {
+			return nil, fmt.Errorf("ginpaseto: %s: unknown location %q; use a comma-separated list of %s", name, item, envLocationNames())
+		}
+		locs = append(locs, loc)
+	}
+	if err := validLocations(name, locs); err != nil {
+		return nil, err
+	}
+	return locs, nil
+}
+
+func locationByName(s string) (Location, bool) {
+	for l := Location(1); l.valid(); l++ {
+		full := l.String()
+		if s != "" && (strings.EqualFold(s, full) || strings.EqualFold(s, strings.TrimPrefix(full, "In"))) {
+			return l, true
+		}
+	}
+	return 0, false
+}
+
+// envLocationNames lists the short location names, such as "header, query".
+func envLocationNames() string {
+	var names []string
+	for l := Location(1); l.valid(); l++ {
+		names = append(names, strings.ToLower(strings.TrimPrefix(l.String(), "In")))
+	}
+	return strings.Join(names, ", ")
+}

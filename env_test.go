@@ -1,0 +1,322 @@
+package ginpaseto_test
+
+import (
+	"context"
+	"crypto/ed25519"
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"net/http"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/gin-gonic/gin"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/ginpaseto/ginpaseto"
+)
+
+// envNames are the variables FromEnv reads, taken from env.go itself so
+// that a variable added there is tested against the docs below.
+func envNames(t *testing.T) []string {
+	t.Helper()
+	src, err := os.ReadFile("env.go")
+	require.NoError(t, err)
+	var names []string
+	for _, m := range regexp.MustCompile(`\{"(PASETO_[A-Z_]+)"`).FindAllStringSubmatch(string(src), -1) {
+		names = append(names, m[1])
+	}
+	require.NotEmpty(t, names)
+	return names
+}
+
+// clearEnv unsets every variable FromEnv reads, as the process may have
+// some set, and restores them after the test.
+func clearEnv(t *testing.T) {
+	t.Helper()
+	for _, name := range envNames(t) {
+		for _, n := range []string{name, name + "_FILE"} {
+			t.Setenv(n, "") // registers the restore
+			require.NoError(t, os.Unsetenv(n))
+		}
+	}
+}
+
+// setEnv sets pairs of variable names and values for the test.
+func setEnv(t *testing.T, pairs ...string) {
+	t.Helper()
+	for i := 0; i < len(pairs); i += 2 {
+		t.Setenv(pairs[i], pairs[i+1])
+	}
+}
+
+func writeFile(t *testing.T, name, content string) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), name)
+	require.NoError(t, os.WriteFile(path, []byte(content), 0o600))
+	return path
+}
+
+func TestFromEnvKeys(t *testing.T) {
+	seed := make([]byte, ed25519.SeedSize)
+	_, err := rand.Read(seed)
+	require.NoError(t, err)
+	priv := ed25519.NewKeyFromSeed(seed)
+	privHex, pubHex := hex.EncodeToString(seed), hex.EncodeToString(priv.Public().(ed25519.PublicKey))
+
+	tests := []struct {
+		name   string
+		env    []string
+		prefix string // of the tokens the Authorizer creates; "" when it only verifies
+	}{
+		{"secret key", []string{"PASETO_SECRET_KEY", testKey}, "v4.local."},
+		{"secret key file", []string{"PASETO_SECRET_KEY_FILE", writeFile(t, "secret", testKey+"\n")}, "v4.local."},
+		{"private key", []string{"PASETO_PRIVATE_KEY", privHex}, "v4.public."},
+		{"private key file", []string{"PASETO_PRIVATE_KEY_FILE", writeFile(t, "private", privHex)}, "v4.public."},
+		{"public key", []string{"PASETO_PUBLIC_KEY", pubHex}, ""},
+		{"public key file", []string{"PASETO_PUBLIC_KEY_FILE", writeFile(t, "public", pubHex)}, ""},
+		{"v3 secret key", []string{"PASETO_VERSION", "v3", "PASETO_SECRET_KEY", testKey}, "v3.local."},
+		{"both purposes, public chosen", []string{"PASETO_SECRET_KEY", testKey, "PASETO_PRIVATE_KEY", privHex, "PASETO_PURPOSE", "public"}, "v4.public."},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			clearEnv(t)
+			setEnv(t, tt.env...)
+			auth, err := ginpaseto.New(ginpaseto.FromEnv())
+			require.NoError(t, err)
+			tok, err := auth.CreateAccessToken(t.Context(), "alice")
+			if tt.prefix == "" {
+				require.ErrorContains(t, err, "only verifies tokens")
+				return
+			}
+			require.NoError(t, err)
+			assert.True(t, strings.HasPrefix(tok, tt.prefix), tok)
+			claims, err := auth.ParseToken(tok)
+			require.NoError(t, err)
+			assert.Equal(t, "alice", claims.Subject)
+		})
+	}
+}
+
+func TestFromEnvSettings(t *testing.T) {
+	clearEnv(t)
+	clk := newClock()
+	setEnv(t,
+		"PASETO_SECRET_KEY", testKey,
+		"PASETO_ACCESS_LIFETIME", "2m",
+		"PASETO_REFRESH_LIFETIME", "48h",
+		"PASETO_CUSTOM_LIFETIME", "90s",
+		"PASETO_LEEWAY", "30s",
+		"PASETO_ISSUER", "auth.example",
+		"PASETO_EXPECTED_ISSUER", "auth.example",
+		"PASETO_EXPECTED_AUDIENCE", "api",
+		"PASETO_TOKEN_LOCATIONS", " json , InHeader",
+		"PASETO_HEADER_NAME", "X-Token",
+		"PASETO_HEADER_PREFIX", "",
+	)
+	auth, err := ginpaseto.New(ginpaseto.FromEnv(), ginpaseto.WithClock(clk.Now))
+	require.NoError(t, err)
+	now := clk.Now()
+	for typ, lifetime := range map[string]time.Duration{ginpaseto.TypeAccess: 2 * time.Minute, ginpaseto.TypeRefresh: 48 * time.Hour, "invite": 90 * time.Second} {
+		claims, err := auth.ParseToken(token(t, auth, typ, ginpaseto.Audience("api")))
+		require.NoError(t, err)
+		assert.Equal(t, now.Add(lifetime), claims.Expiration, typ)
+		assert.Equal(t, "auth.example", claims.Issuer, typ)
+	}
+
+	access := token(t, auth, ginpaseto.TypeAccess, ginpaseto.Audience("api"))
+	r := gin.New()
+	r.POST("/p", auth.Required(), whoami)
+	srv := serve(t, r)
+	t.Run("bare token in the configured header", func(t *testing.T) {
+		expect(t, do(t, srv, request{method: http.MethodPost, headers: []string{"X-Token", access}}), 200, user("alice"))
+	})
+	t.Run("json before the header", func(t *testing.T) {
+		body := `{"access_token":"` + access + `"}`
+		expect(t, do(t, srv, request{method: http.MethodPost, headers: []string{"X-Token", "v4.local.AAAA"}, body: body}), 200, user("alice"))
+	})
+	t.Run("Authorization is not read", func(t *testing.T) {
+		expect(t, do(t, srv, request{method: http.MethodPost, token: access}), 401, detail("PASETO Authorization Token required"))
+	})
+	t.Run("expected audience", func(t *testing.T) {
+		other := token(t, auth, ginpaseto.TypeAccess, ginpaseto.Audience("other"))
+		got := do(t, srv, request{method: http.MethodPost, headers: []string{"X-Token", other}})
+		assert.Equal(t, 401, got.status)
+	})
+	t.Run("leeway", func(t *testing.T) {
+		clk.Advance(2*time.Minute + 20*time.Second)
+		expect(t, do(t, srv, request{method: http.MethodPost, headers: []string{"X-Token", access}}), 200, user("alice"))
+		clk.Advance(20 * time.Second)
+		expect(t, do(t, srv, request{method: http.MethodPost, headers: []string{"X-Token", access}}), 401, detail("Token has expired"))
+	})
+}
+
+func TestFromEnvExpectedIssuer(t *testing.T) {
+	clearEnv(t)
+	setEnv(t, "PASETO_SECRET_KEY", testKey, "PASETO_EXPECTED_ISSUER", "auth.example")
+	auth, err := ginpaseto.New(ginpaseto.FromEnv())
+	require.NoError(t, err)
+	_, err = auth.ParseToken(token(t, auth, ginpaseto.TypeAccess))
+	require.Error(t, err, "a token without iss")
+	_, err = auth.ParseToken(token(t, auth, ginpaseto.TypeAccess, ginpaseto.Issuer("auth.example")))
+	require.NoError(t, err)
+}
+
+func TestFromEnvOrder(t *testing.T) {
+	lifetime := func(t *testing.T, opts ...ginpaseto.Option) time.Duration {
+		t.Helper()
+		auth, err := ginpaseto.New(opts...)
+		require.NoError(t, err)
+		claims, err := auth.ParseToken(token(t, auth, ginpaseto.TypeAccess))
+		require.NoError(t, err)
+		return claims.Expiration.Sub(claims.IssuedAt)
+	}
+	key := ginpaseto.WithSecretKey(testKey)
+	hour := ginpaseto.WithAccessLifetime(time.Hour)
+
+	t.Run("unset variables change nothing", func(t *testing.T) {
+		clearEnv(t)
+		assert.Equal(t, time.Hour, lifetime(t, key, hour, ginpaseto.FromEnv()))
+		assert.Equal(t, ginpaseto.DefaultAccessLifetime, lifetime(t, key, ginpaseto.FromEnv()))
+	})
+	t.Run("a set variable overrides the options before FromEnv", func(t *testing.T) {
+		clearEnv(t)
+		t.Setenv("PASETO_ACCESS_LIFETIME", "5m")
+		assert.Equal(t, 5*time.Minute, lifetime(t, key, hour, ginpaseto.FromEnv()))
+	})
+	t.Run("options after FromEnv override it", func(t *testing.T) {
+		clearEnv(t)
+		t.Setenv("PASETO_ACCESS_LIFETIME", "5m")
+		assert.Equal(t, time.Hour, lifetime(t, key, ginpaseto.FromEnv(), hour))
+	})
+	t.Run("a key option after FromEnv overrides the variable", func(t *testing.T) {
+		clearEnv(t)
+		t.Setenv("PASETO_SECRET_KEY", "not a key")
+		_, err := ginpaseto.New(ginpaseto.FromEnv(), key)
+		require.NoError(t, err)
+		_, err = ginpaseto.New(key, ginpaseto.FromEnv())
+		require.ErrorContains(t, err, "PASETO_SECRET_KEY")
+	})
+}
+
+func TestFromEnvErrors(t *testing.T) {
+	missing := filepath.Join(t.TempDir(), "missing")
+	badKey := hex.EncodeToString(make32(t))[:63]
+	tests := []struct {
+		name   string
+		env    []string
+		want   []string // parts of the message
+		secret string   // a value the message must not repeat
+	}{
+		{"bad secret key", []string{"PASETO_SECRET_KEY", badKey}, []string{"ginpaseto: PASETO_SECRET_KEY: ", "63 hex characters, 64 expected", "openssl rand -hex 32"}, badKey},
+		{"passphrase", []string{"PASETO_SECRET_KEY", "ThisIsMySuperSecretPasswordForTheProdApp204"}, []string{"ginpaseto: PASETO_SECRET_KEY: ", "reads as words", "openssl rand -hex 32"}, "ThisIsMySuperSecretPasswordForTheProdApp204"},
+		{"empty secret key", []string{"PASETO_SECRET_KEY", ""}, []string{"ginpaseto: PASETO_SECRET_KEY: ", "empty"}, ""},
+		{"bad key file content", []string{"PASETO_SECRET_KEY_FILE", writeFile(t, "bad", "hunter2hunter2hunter2")}, []string{"ginpaseto: PASETO_SECRET_KEY_FILE: ", "a password is not a key"}, "hunter2hunter2hunter2"},
+		{"missing key file", []string{"PASETO_SECRET_KEY_FILE", missing}, []string{"ginpaseto: PASETO_SECRET_KEY_FILE: ", "cannot read key file", "no such file"}, ""},
+		{"empty key file variable", []string{"PASETO_SECRET_KEY_FILE", ""}, []string{"PASETO_SECRET_KEY_FILE", "path of the key file"}, ""},
+		{"key and key file", []string{"PASETO_SECRET_KEY", testKey, "PASETO_SECRET_KEY_FILE", missing}, []string{"PASETO_SECRET_KEY and PASETO_SECRET_KEY_FILE are both set"}, testKey},
+		{"bad private key", []string{"PASETO_PRIVATE_KEY", "k4.public.AAAA"}, []string{"ginpaseto: PASETO_PRIVATE_KEY: ", "WithPublicKey"}, ""},
+		{"private key given as public", []string{"PASETO_PUBLIC_KEY", hex.EncodeToString(ed25519.NewKeyFromSeed(make32(t)))}, []string{"ginpaseto: PASETO_PUBLIC_KEY: ", "probably the private key"}, ""},
+		{"private and public keys both set twice", []string{"PASETO_PUBLIC_KEY", testKey, "PASETO_PUBLIC_KEY_FILE", missing}, []string{"both set"}, testKey},
+		{"version", []string{"PASETO_SECRET_KEY", testKey, "PASETO_VERSION", "v5"}, []string{"ginpaseto: PASETO_VERSION: ", "v4", "v3", "v2"}, ""},
+		{"purpose", []string{"PASETO_SECRET_KEY", testKey, "PASETO_PURPOSE", "secret"}, []string{"ginpaseto: PASETO_PURPOSE: ", "local or public"}, ""},
+		{"lifetime not a duration", []string{"PASETO_SECRET_KEY", testKey, "PASETO_ACCESS_LIFETIME", "15"}, []string{"ginpaseto: PASETO_ACCESS_LIFETIME: ", "Go duration", "15m"}, ""},
+		{"lifetime in days", []string{"PASETO_SECRET_KEY", testKey, "PASETO_REFRESH_LIFETIME", "30d"}, []string{"ginpaseto: PASETO_REFRESH_LIFETIME: ", "720h"}, ""},
+		{"lifetime not positive", []string{"PASETO_SECRET_KEY", testKey, "PASETO_CUSTOM_LIFETIME", "0s"}, []string{"ginpaseto: PASETO_CUSTOM_LIFETIME: ", "positive"}, ""},
+		{"negative leeway", []string{"PASETO_SECRET_KEY", testKey, "PASETO_LEEWAY", "-1s"}, []string{"ginpaseto: PASETO_LEEWAY: ", "negative"}, ""},
+		{"empty expected issuer", []string{"PASETO_SECRET_KEY", testKey, "PASETO_EXPECTED_ISSUER", ""}, []string{"ginpaseto: PASETO_EXPECTED_ISSUER: ", "unset it"}, ""},
+		{"empty expected audience", []string{"PASETO_SECRET_KEY", testKey, "PASETO_EXPECTED_AUDIENCE", ""}, []string{"ginpaseto: PASETO_EXPECTED_AUDIENCE: ", "unset it"}, ""},
+		{"unknown location", []string{"PASETO_SECRET_KEY", testKey, "PASETO_TOKEN_LOCATIONS", "header,form"}, []string{"ginpaseto: PASETO_TOKEN_LOCATIONS: ", `"form"`, "header, query, json"}, ""},
+		{"empty location list", []string{"PASETO_SECRET_KEY", testKey, "PASETO_TOKEN_LOCATIONS", ""}, []string{"ginpaseto: PASETO_TOKEN_LOCATIONS: "}, ""},
+		{"header name", []string{"PASETO_SECRET_KEY", testKey, "PASETO_HEADER_NAME", "X Token"}, []string{"ginpaseto: PASETO_HEADER_NAME: ", "not a valid header name"}, ""},
+		{"header prefix", []string{"PASETO_SECRET_KEY", testKey, "PASETO_HEADER_PREFIX", "two words"}, []string{"ginpaseto: PASETO_HEADER_PREFIX: ", "single word"}, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			clearEnv(t)
+			setEnv(t, tt.env...)
+			_, err := ginpaseto.New(ginpaseto.FromEnv())
+			require.Error(t, err)
+			for _, want := range tt.want {
+				assert.Contains(t, err.Error(), want)
+			}
+			if tt.secret != "" {
+				assert.NotContains(t, err.Error(), tt.secret)
+			}
+		})
+	}
+}
+
+func make32(t *testing.T) []byte {
+	t.Helper()
+	b := make([]byte, 32)
+	_, err := rand.Read(b)
+	require.NoError(t, err)
+	return b
+}
+
+// TestFromEnvDocumented: every variable FromEnv reads is listed in
+// docs/configuration.md and in FromEnv's doc comment.
+func TestFromEnvDocumented(t *testing.T) {
+	page, err := os.ReadFile(filepath.Join("docs", "configuration.md"))
+	require.NoError(t, err)
+	src, err := os.ReadFile("env.go")
+	require.NoError(t, err)
+	godoc, _, _ := strings.Cut(string(src), "func FromEnv()")
+	names := envNames(t)
+	for _, name := range names {
+		assert.Contains(t, string(page), "`"+name+"`", "docs/configuration.md")
+		assert.Contains(t, godoc, name, "FromEnv doc comment")
+	}
+	for _, name := range []string{"PASETO_SECRET_KEY", "PASETO_PRIVATE_KEY", "PASETO_PUBLIC_KEY"} {
+		require.True(t, slices.Contains(names, name))
+		assert.Contains(t, string(page), "`"+name+"_FILE`", "docs/configuration.md")
+	}
+}
+
+// The environment of a container: the key comes from a secret file, the
+// lifetimes from variables, and the code adds what it always wants.
+func ExampleFromEnv() {
+	dir, err := os.MkdirTemp("", "secrets")
+	if err != nil {
+		panic(err)
+	}
+	defer os.RemoveAll(dir)
+	keyFile := filepath.Join(dir, "paseto.key")
+	// In production: openssl rand -hex 32 > /run/secrets/paseto.key
+	if err := os.WriteFile(keyFile, []byte(testKey+"\n"), 0o600); err != nil {
+		panic(err)
+	}
+	os.Setenv("PASETO_SECRET_KEY_FILE", keyFile)
+	os.Setenv("PASETO_ACCESS_LIFETIME", "5m")
+	os.Setenv("PASETO_REFRESH_LIFETIME", "168h")
+	defer os.Unsetenv("PASETO_SECRET_KEY_FILE")
+	defer os.Unsetenv("PASETO_ACCESS_LIFETIME")
+	defer os.Unsetenv("PASETO_REFRESH_LIFETIME")
+
+	auth, err := ginpaseto.New(
+		ginpaseto.FromEnv(),
+		ginpaseto.WithIssuer("auth.example"), // after FromEnv: always this issuer
+	)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	tok, _ := auth.CreateAccessToken(context.Background(), "alice")
+	claims, _ := auth.ParseToken(tok)
+	fmt.Println(claims.Expiration.Sub(claims.IssuedAt), claims.Issuer)
+
+	// A malformed value names its variable; a key is never repeated.
+	os.Setenv("PASETO_ACCESS_LIFETIME", "15")
+	_, err = ginpaseto.New(ginpaseto.FromEnv())
+	fmt.Println(err)
+	// Output:
+	// 5m0s auth.example
+	// ginpaseto: PASETO_ACCESS_LIFETIME: "15" is not a Go duration; write it as 90s, 15m, 12h or 720h (30 days)
+}
