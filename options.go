@@ -100,8 +100,10 @@ func defaultConfig() config {
 
 // WithSecretKey sets the shared key for local (encrypted) tokens: 32 random
 // bytes given as 64 hex characters, standard or URL-safe base64, or a PASERK
-// "k4.local." key. Generate one with `openssl rand -hex 32`. A weak value
-// such as "secret" makes New fail.
+// "k4.local." key. Generate one with `openssl rand -hex 32`. A value that
+// is not random bytes makes New fail: "secret", a placeholder such as 64
+// zeros, or text, be it encoded (the hex of a passphrase) or base64 that
+// reads as words (docs/configuration.md says how that is judged).
 func WithSecretKey(key string) Option {
 	return func(c *config) error { c.secretKey = &keySource{value: hide(key)}; return nil }
 }
