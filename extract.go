@@ -30,8 +30,9 @@ const (
 	// in no other: URLs end up in access logs, proxies and browser history,
 	// so keep it to the few routes that need it, such as a download link.
 	// No request header limits it to WebSocket upgrades, since any client
-	// can send such headers; for browser WebSockets prefer
-	// InWebSocketProtocol.
+	// can send such headers: there is no upgrades-only mode, and so no
+	// longer a WithQueryOnAllRequests option to leave it. For browser
+	// WebSockets prefer InWebSocketProtocol.
 	InQuery
 	// InJSON: a top-level string in a JSON request body, by default
 	// "access_token" ("refresh_token" for RefreshRequired). The body stays
