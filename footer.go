@@ -91,7 +91,13 @@ func footerKID(footer []byte) (kid []byte, found bool, err *Error) {
 			if s.peek() != '"' {
 				return nil, false, errKIDNotString
 			}
-			kid, found = []byte(unquote(s.rawString())), true
+			raw := s.rawString()
+			if inner := raw[1 : len(raw)-1]; bytes.IndexByte(inner, '\\') < 0 {
+				kid = inner // as sent: no copy
+			} else {
+				kid = []byte(unquote(raw))
+			}
+			found = true
 		} else {
 			s.skipValue()
 		}
