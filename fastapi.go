@@ -88,14 +88,16 @@ func fastAPIKey(v Version, text string) ([]byte, error) {
 		return nil, fail("the key text is empty; pass the value of the Python service's authpaseto_secret_key")
 	case n < minFastAPIKeyText:
 		return nil, fail("the key text is %d bytes; fastapi-paseto keys shorter than %d bytes are too weak to keep; %s", n, minFastAPIKeyText, hint)
+	case n > maxLen && v == V4:
+		return nil, fail("the key text is %d bytes; pyseto takes at most %d for v4.local keys", n, maxLen)
 	case n > maxLen:
-		return nil, fail("the key text is %d bytes; pyseto accepts at most %d for %s.local keys", n, maxLen, v)
+		return nil, fail("the key text is %d bytes; at most %d are accepted", n, maxLen)
 	}
 	if strings.ContainsAny(text, "\r\n") {
 		return nil, fail("the key text contains a line break; pass the setting's value alone")
 	}
 	if !looksRandom(text) {
-		return nil, fail("the key text is not the hex or base64 of random bytes: it reads as a passphrase or a placeholder, which is too weak to keep; %s", hint)
+		return nil, fail("the key text does not read as random characters (such as the hex or base64 of random bytes) but as a passphrase or a placeholder, which is too weak to keep; %s", hint)
 	}
 	return []byte(text), nil
 }

@@ -40,7 +40,7 @@ const (
 	// MaxArgon2Work bounds memory times passes: 512 MiB × 4, 256 MiB × 8 or
 	// 128 MiB × 16 are accepted; 512 MiB × 16 is not.
 	MaxArgon2Work = 2 << 30
-	// minArgon2Memory is Argon2's own minimum, 8 KiB per lane.
+	// minArgon2KiBPerLane is Argon2's own minimum memory, 8 KiB per lane.
 	minArgon2KiBPerLane = 8
 )
 
