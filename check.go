@@ -40,6 +40,7 @@ type checkConfig struct {
 	jsonKey      string
 	queryParam   string
 	queryPrefix  string
+	cookieName   string
 	source       Extractor
 	added        []addedSource
 	implicit     []byte
@@ -234,10 +235,12 @@ func (a *Authorizer) newCheck(mode checkMode, tokenType string, opts []CheckOpti
 		jsonKey:      cfg.jsonAccessKey,
 		queryParam:   cfg.queryParam,
 		queryPrefix:  cfg.queryPrefix,
+		cookieName:   a.cookies.access.Name,
 		wsClose:      cfg.webSocketCloseOnFail,
 	}
 	if tokenType == TypeRefresh {
 		cc.jsonKey = cfg.jsonRefreshKey
+		cc.cookieName = a.cookies.refresh.Name
 	}
 	for _, o := range opts {
 		if o == nil {
@@ -275,6 +278,7 @@ func (a *Authorizer) compileLookup(cc *checkConfig) []Extractor {
 	for _, loc := range locs {
 		lookup = append(lookup, locationTable[loc].extractor(a, cc))
 	}
+	a.mustHaveCookies(cc)
 	for _, s := range cc.added {
 		switch {
 		case s.extract != nil:

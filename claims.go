@@ -20,7 +20,7 @@ const (
 )
 
 // reservedClaims are written by ginpaseto; extra claims may not use them.
-var reservedClaims = []string{"sub", "type", "fresh", "jti", "iat", "nbf", "exp", "iss", "aud", "scope", "sid"}
+var reservedClaims = []string{"sub", "type", "fresh", "jti", "iat", "nbf", "exp", "iss", "aud", "scope", "sid", "csrf"}
 
 // Claims is the verified content of a token. The registered claims are
 // decoded into fields; any other claim is read with Get, or the whole payload
@@ -38,6 +38,11 @@ type Claims struct {
 	// started, shared by its access and refresh tokens and kept by
 	// RotateRefreshToken. Empty for tokens created outside a session.
 	SessionID string
+
+	// CSRF is the csrf claim of the tokens of a pair created by an
+	// Authorizer with WithCookies: the value that unsafe requests
+	// authenticated by a cookie must repeat in the CSRF header.
+	CSRF string
 
 	IssuedAt   time.Time // iat; zero when absent
 	NotBefore  time.Time // nbf; zero when absent
@@ -113,7 +118,7 @@ func (c *Claims) HasAudience(aud string) bool {
 
 // claimsBuilder writes a payload in the registered layout: sub, type,
 // fresh (access tokens only), jti, iat, nbf, exp, iss, aud, scope, sid
-// (session tokens only), then extra claims in key order.
+// and csrf (session tokens only), then extra claims in key order.
 type claimsBuilder struct{ buf []byte }
 
 func (b *claimsBuilder) field(name string) {

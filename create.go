@@ -30,6 +30,7 @@ type tokenConfig struct {
 	purpose   Purpose
 	base64    bool
 	scope     string // space-separated, validated by Scopes
+	csrf      string // the csrf claim of a pair's tokens (WithCookies)
 	err       error  // the first invalid option, reported by Create*
 
 	// For token pairs: whether a lifetime option was given, and the
@@ -104,7 +105,7 @@ func Issuer(iss string) TokenOption {
 
 // ExtraClaims adds claims to the payload, after the registered ones, in key
 // order. Each value must encode to JSON; the registered names (sub, type,
-// fresh, jti, sid, iat, nbf, exp, iss, aud, scope, in any letter case) are
+// fresh, jti, sid, csrf, iat, nbf, exp, iss, aud, scope, in any letter case) are
 // refused (use Scopes for scope). The payload is encrypted in local tokens
 // but only signed, readable by anyone, in public tokens.
 func ExtraClaims(claims map[string]any) TokenOption {
@@ -314,6 +315,9 @@ func (a *Authorizer) payload(subject, tokenType, sid string, m *minted, t *token
 	}
 	if sid != "" {
 		b.str("sid", sid)
+	}
+	if t.csrf != "" {
+		b.str("csrf", t.csrf)
 	}
 	for i, k := range keys {
 		b.raw(k, values[i])

@@ -42,6 +42,7 @@ const (
 	fieldNbf
 	fieldExp
 	fieldScope
+	fieldCSRF
 	numFields // not a field: the number of them
 )
 
@@ -69,6 +70,8 @@ func fieldOf(name []byte) claimField {
 		return fieldExp
 	case "scope":
 		return fieldScope
+	case "csrf":
+		return fieldCSRF
 	}
 	return fieldNone
 }
@@ -222,6 +225,8 @@ func (s *scanner) claim(c *Claims, field claimField) error {
 		c.JTI = str
 	case fieldSid:
 		c.SessionID = str
+	case fieldCSRF:
+		c.CSRF = str
 	case fieldIss:
 		c.Issuer = str
 	case fieldAud:

@@ -916,7 +916,7 @@ func ExampleExtraClaims() {
 	fmt.Println(err)
 	// Output:
 	// <nil> 12
-	// ginpaseto: claim "sub" is reserved; reserved claims are sub, type, fresh, jti, iat, nbf, exp, iss, aud, scope, sid, in any letter case
+	// ginpaseto: claim "sub" is reserved; reserved claims are sub, type, fresh, jti, iat, nbf, exp, iss, aud, scope, sid, csrf, in any letter case
 }
 
 // A footer is readable by anyone holding the token, but cannot be changed:

@@ -45,6 +45,19 @@ const (
 	// (with coder/websocket, AcceptOptions.Subprotocols), never the token;
 	// see FromWebSocketProtocol.
 	InWebSocketProtocol
+	// InCookie: the access token's cookie ("__Host-access_token" by
+	// default, see WithCookies), or the refresh token's for
+	// RefreshRequired. Browsers send cookies with every request to the
+	// site, whichever page asked for it, so unsafe requests (any method but
+	// GET, HEAD and OPTIONS) authenticated by a cookie must pass two CSRF
+	// checks: they come from the server's own origin or a trusted one (403
+	// "Cross-origin request refused"), and header X-CSRF-Token repeats the
+	// token's csrf claim, which the readable CSRF cookie holds (403
+	// "Missing CSRF Token", "CSRF double submit tokens do not match"). A
+	// WebSocket upgrade authenticated by a cookie must come from such an
+	// origin too. Tokens found anywhere else skip these checks: pages of
+	// other origins cannot make a browser send them.
+	InCookie
 )
 
 // locationTable describes each Location: its name, for messages, and the
@@ -65,6 +78,9 @@ var locationTable = [...]struct {
 	}},
 	InWebSocketProtocol: {"InWebSocketProtocol", func(*Authorizer, *checkConfig) Extractor {
 		return FromWebSocketProtocol()
+	}},
+	InCookie: {"InCookie", func(_ *Authorizer, cc *checkConfig) Extractor {
+		return FromCookie(cc.cookieName)
 	}},
 }
 

@@ -28,6 +28,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"net/http"
+	"slices"
 	"sync/atomic"
 
 	"github.com/gin-gonic/gin"
@@ -37,9 +38,10 @@ import (
 // holds no global state: several Authorizers with different keys can live
 // in one process.
 type Authorizer struct {
-	cfg    config                  // validated by New; read-only afterwards
-	keys   atomic.Pointer[Keyring] // swapped whole by SetKeys or the key set
-	keySet *keySetSource           // set by WithKeySetURL
+	cfg     config                  // validated by New; read-only afterwards
+	keys    atomic.Pointer[Keyring] // swapped whole by SetKeys or the key set
+	keySet  *keySetSource           // set by WithKeySetURL
+	cookies *cookieJar              // session cookies, resolved by New
 }
 
 // sealer creates tokens of one version and purpose.
@@ -71,6 +73,11 @@ func New(opts ...Option) (*Authorizer, error) {
 	if err := a.loadKeys(); err != nil {
 		return nil, err
 	}
+	jar, err := newCookieJar(cfg.cookies, cfg.insecureCookies, cfg.cookies != nil || slices.Contains(cfg.locations, InCookie))
+	if err != nil {
+		return nil, err
+	}
+	a.cookies = jar
 	if a.cfg.store == nil {
 		// The default store keeps time with the Authorizer, so that an
 		// entry lasts exactly as long as what it guards.
@@ -134,6 +141,9 @@ func (a *Authorizer) middleware(ch *check) gin.HandlerFunc {
 			return
 		}
 		claims, err := a.identify(c, ch)
+		if err == nil {
+			err = a.checkCSRF(c, claims)
+		}
 		if err != nil {
 			// Optional goes on anonymously past a bad token, but not past
 			// keys that are unavailable: the token may well be good.

@@ -21,6 +21,7 @@ func (f handlerOptionFunc) applyHandler(h *handlerConfig) { f(h) }
 // handlerConfig is what handler options set.
 type handlerConfig struct {
 	pairOptions func(c *gin.Context, subject string) ([]TokenOption, error)
+	cookies     bool // SessionCookies
 }
 
 // PairOptions makes a session handler ask options for the token options of
@@ -77,7 +78,7 @@ func (a *Authorizer) StartSession(c *gin.Context, subject string, opts ...Handle
 		a.answerError(c, err)
 		return nil, err
 	}
-	h.writePair(c, pair)
+	a.writePair(c, h, pair)
 	return pair, nil
 }
 
@@ -103,7 +104,7 @@ func (a *Authorizer) RefreshHandler(opts ...HandlerOption) gin.HandlerFunc {
 			a.answerError(c, err)
 			return
 		}
-		h.writePair(c, pair)
+		a.writePair(c, h, pair)
 	}
 }
 
@@ -129,6 +130,9 @@ func (a *Authorizer) LogoutHandler(opts ...HandlerOption) gin.HandlerFunc {
 			a.answerError(c, err)
 			return
 		}
+		if a.cookies.enabled {
+			a.ClearSessionCookies(c)
+		}
 		c.Status(http.StatusNoContent)
 	}
 }
@@ -146,8 +150,13 @@ func (a *Authorizer) acceptedClaims(c *gin.Context, handler, check string) (*Cla
 }
 
 // writePair answers a new pair. It is the one place where the session
-// handlers send tokens to the client.
-func (h *handlerConfig) writePair(c *gin.Context, pair *TokenPair) {
+// handlers send tokens to the client: as JSON, or as cookies for a
+// browser, whose body then holds no token (writeCookiePair).
+func (a *Authorizer) writePair(c *gin.Context, h *handlerConfig, pair *TokenPair) {
+	if h.cookies || CookieAuthenticated(c) {
+		a.writeCookiePair(c, pair)
+		return
+	}
 	c.JSON(http.StatusOK, pair)
 }
 

@@ -49,6 +49,8 @@ type config struct {
 	revocableTypes       []string
 	skipper              func(*gin.Context) bool
 	webSocketCloseOnFail bool
+	cookies              *CookieConfig // WithCookies; nil: the defaults
+	insecureCookies      bool
 	now                  func() time.Time
 }
 

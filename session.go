@@ -22,6 +22,12 @@ type TokenPair struct {
 	// records (logs, a list of a user's devices); it is not sent to the
 	// client, who has no use for it.
 	SessionID string `json:"-"`
+
+	// CSRFToken is the csrf claim of both tokens when the Authorizer has
+	// WithCookies, "" otherwise: SetSessionCookies puts it in the readable
+	// CSRF cookie. JSON clients send their tokens in a header and need no
+	// CSRF token.
+	CSRFToken string `json:"-"`
 }
 
 // AccessTokenOptions applies opts to the access token of a pair only, as
@@ -117,6 +123,13 @@ func (a *Authorizer) mintPair(ctx context.Context, method, subject, sid string, 
 	if shared.fresh {
 		return nil, "", fmt.Errorf("ginpaseto: %s: Fresh does not apply to pairs: CreateTokenPair's access token is always fresh, RotateRefreshToken's never", method)
 	}
+	var csrf string
+	if a.cookies.enabled {
+		var err error
+		if csrf, err = newCSRFToken(); err != nil {
+			return nil, "", fmt.Errorf("ginpaseto: generating CSRF token: %w", err)
+		}
+	}
 	var out [2]minted
 	for i, typ := range []string{TypeAccess, TypeRefresh} {
 		t := &tokenConfig{purpose: a.cfg.purpose, lifetime: a.lifetime(typ)}
@@ -134,6 +147,7 @@ func (a *Authorizer) mintPair(ctx context.Context, method, subject, sid string, 
 			return nil, "", fmt.Errorf("ginpaseto: %s: Fresh does not apply to pairs", method)
 		}
 		t.fresh = fresh && typ == TypeAccess
+		t.csrf = csrf
 		m, err := a.mint(subject, typ, sid, t)
 		if err != nil {
 			return nil, "", err
@@ -146,6 +160,7 @@ func (a *Authorizer) mintPair(ctx context.Context, method, subject, sid string, 
 		AccessExpires:  out[0].expires,
 		RefreshExpires: out[1].expires,
 		SessionID:      sid,
+		CSRFToken:      csrf,
 	}
 	return pair, out[1].jti, nil
 }

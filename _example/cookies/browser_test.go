@@ -1,0 +1,333 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/chromedp"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/ginpaseto/ginpaseto"
+	"github.com/ginpaseto/ginpaseto/_example/exampletest"
+)
+
+// otherOriginPage is a page on another origin of the same site (another
+// port of 127.0.0.1): the browser sends it the session cookies, which
+// SameSite=Lax does not stop. Its script tries what a hostile page would.
+const otherOriginPage = `<!doctype html>
+<meta charset="utf-8">
+<title>another origin</title>
+<script>
+// forge sends POST /notes to the application with the cookies: no-cors,
+// as a form post would, so that no preflight stops it first.
+async function forge(target) {
+  await fetch(target + "/notes", {method: "POST", mode: "no-cors", credentials: "include"});
+  return "sent";
+}
+// forgeWithHeader copies the CSRF cookie, which this page can read since
+// cookies ignore ports, into the header: that needs a CORS preflight,
+// which the application does not answer, so the POST is never sent.
+async function forgeWithHeader(target, cookieName, header) {
+  const value = document.cookie.split("; ").find((c) => c.startsWith(cookieName + "="))?.slice(cookieName.length + 1) || "";
+  try {
+    await fetch(target + "/notes", {method: "POST", credentials: "include", headers: {[header]: value}});
+    return {sent: true, readCookie: value !== ""};
+  } catch (e) {
+    return {sent: false, readCookie: value !== ""};
+  }
+}
+// socket opens the application's WebSocket with the cookies.
+function socket(target) {
+  return new Promise((resolve) => {
+    const ws = new WebSocket(target.replace("http", "ws") + "/ws");
+    ws.onmessage = (e) => { resolve("message " + e.data); ws.close(); };
+    ws.onclose = (e) => resolve("closed " + e.code);
+  });
+}
+</script>
+`
+
+// request is one request the application answered, as the recorder saw it.
+type request struct {
+	Method, Path string
+	Status       int
+	Body         string
+}
+
+// recorder keeps every answer of the application to the browser.
+type recorder struct {
+	h    http.Handler
+	mu   sync.Mutex
+	seen []request
+}
+
+func (r *recorder) ServeHTTP(w http.ResponseWriter, req *http.Request) {
+	rw := &recordingWriter{ResponseWriter: w, status: http.StatusOK}
+	r.h.ServeHTTP(rw, req)
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.seen = append(r.seen, request{req.Method, req.URL.Path, rw.status, rw.body.String()})
+}
+
+// requests returns what was answered for method and path, in order.
+func (r *recorder) requests(method, path string) []request {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	var out []request
+	for _, s := range r.seen {
+		if s.Method == method && s.Path == path {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+type recordingWriter struct {
+	http.ResponseWriter
+	status int
+	body   strings.Builder
+}
+
+func (w *recordingWriter) WriteHeader(status int) {
+	w.status = status
+	w.ResponseWriter.WriteHeader(status)
+}
+
+func (w *recordingWriter) Write(p []byte) (int, error) {
+	if w.body.Len() < 1<<10 {
+		w.body.Write(p)
+	}
+	return w.ResponseWriter.Write(p)
+}
+
+// Hijack lets the WebSocket library take over the connection.
+func (w *recordingWriter) Hijack() (net.Conn, *bufio.ReadWriter, error) {
+	if w.status == http.StatusOK {
+		w.status = http.StatusSwitchingProtocols
+	}
+	return http.NewResponseController(w.ResponseWriter).Hijack()
+}
+
+// chromiumPath finds the browser: $CHROMIUM, else chromium on the PATH. A
+// machine without it skips the test, unless REQUIRE_CHROMIUM is set, as in
+// continuous integration, where a missing browser must fail.
+func chromiumPath(t *testing.T) string {
+	t.Helper()
+	candidates := []string{"chromium", "/usr/bin/chromium"}
+	if env := os.Getenv("CHROMIUM"); env != "" {
+		candidates = []string{env}
+	}
+	for _, c := range candidates {
+		if path, err := exec.LookPath(c); err == nil {
+			return path
+		}
+	}
+	const msg = "skipping the headless browser test: chromium not found; install Debian's chromium (apt-get install chromium) or set CHROMIUM to a Chromium binary"
+	if os.Getenv("REQUIRE_CHROMIUM") != "" {
+		t.Fatal(msg + " (REQUIRE_CHROMIUM is set)")
+	}
+	t.Skip(msg)
+	return ""
+}
+
+// artifactsDir is where the test leaves its screenshot: $ARTIFACTS_DIR
+// when set, else a directory removed after the test.
+func artifactsDir(t *testing.T) string {
+	if dir := os.Getenv("ARTIFACTS_DIR"); dir != "" {
+		require.NoError(t, os.MkdirAll(dir, 0o755))
+		return dir
+	}
+	return t.TempDir()
+}
+
+// result is what the page's call() and show() resolve with.
+type result struct {
+	Status int    `json:"status"`
+	Body   string `json:"body"`
+}
+
+// TestBrowser drives the example's page in headless Chromium, as a user
+// and as a page of another origin would.
+func TestBrowser(t *testing.T) {
+	execPath := chromiumPath(t)
+	auth, err := newAuthorizer(ginpaseto.WithSecretKey(exampletest.SecretKey))
+	require.NoError(t, err)
+	app := &recorder{h: newRouter(auth)}
+	srv := httptest.NewServer(app)
+	t.Cleanup(srv.Close)
+	other := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		w.Write([]byte(otherOriginPage))
+	}))
+	t.Cleanup(other.Close)
+
+	// Only a guard against a hang: the whole test takes a few seconds.
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	t.Cleanup(cancel)
+	allocCtx, cancelAlloc := chromedp.NewExecAllocator(ctx,
+		chromedp.ExecPath(execPath),
+		chromedp.Headless,
+		chromedp.NoSandbox,
+		chromedp.DisableGPU,
+		chromedp.NoFirstRun,
+		chromedp.NoDefaultBrowserCheck,
+		chromedp.WindowSize(900, 700),
+		chromedp.Flag("disable-quic", true),
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.UserDataDir(t.TempDir()),
+	)
+	t.Cleanup(cancelAlloc)
+	tab, cancelTab := chromedp.NewContext(allocCtx)
+	t.Cleanup(func() {
+		chromedp.Cancel(tab)
+		cancelTab()
+	})
+	eval := func(t *testing.T, tab context.Context, expr string) result {
+		t.Helper()
+		r, err := chromedp.Run(tab, chromedp.Evaluate[result](expr, chromedp.EvalAwaitPromise))
+		require.NoError(t, err, expr)
+		return r
+	}
+	call := func(t *testing.T, method, path string, withCSRF bool) result {
+		t.Helper()
+		args, _ := json.Marshal([]any{method, path, withCSRF})
+		return eval(t, tab, "show(call(..."+string(args)+"))")
+	}
+	documentCookie := func(t *testing.T) string {
+		t.Helper()
+		v, err := chromedp.Run(tab, chromedp.Evaluate[string]("document.cookie"))
+		require.NoError(t, err)
+		return v
+	}
+	cookies := func(t *testing.T) map[string]*network.Cookie {
+		t.Helper()
+		res, err := chromedp.Call(tab, network.GetCookies, network.GetCookiesParams{URLs: []string{srv.URL + "/", srv.URL + "/refresh"}})
+		require.NoError(t, err)
+		out := map[string]*network.Cookie{}
+		for _, c := range res.Cookies {
+			out[c.Name] = c
+		}
+		return out
+	}
+
+	// Log in through the form, as a user would.
+	require.NoError(t, chromedp.Do(tab,
+		chromedp.Navigate(srv.URL+"/"),
+		chromedp.SendKeys("#username", "test"),
+		chromedp.SendKeys("#password", "test"),
+		chromedp.Click("#login-button"),
+	))
+	_, err = chromedp.Run(tab, chromedp.Poll[bool](`document.getElementById("out").textContent.startsWith("200 ")`))
+	require.NoError(t, err, "the login answer appears on the page")
+	logins := app.requests(http.MethodPost, "/login")
+	require.Len(t, logins, 1)
+	assert.Equal(t, http.StatusOK, logins[0].Status, logins[0].Body)
+	shot, err := chromedp.Run(tab, chromedp.FullScreenshot(100))
+	require.NoError(t, err)
+	shotPath := filepath.Join(artifactsDir(t), "cookies-after-login.png")
+	require.NoError(t, os.WriteFile(shotPath, shot, 0o644))
+	t.Logf("screenshot of the page after login: %s", shotPath)
+
+	var csrf string
+	t.Run("the script sees the CSRF cookie only", func(t *testing.T) {
+		jar := cookies(t)
+		names := make([]string, 0, len(jar))
+		for n := range jar {
+			names = append(names, n)
+		}
+		sort.Strings(names)
+		assert.Equal(t, []string{"__Host-access_token", "__Host-csrf_token", "__Secure-refresh_token"}, names)
+		csrf = jar["__Host-csrf_token"].Value
+		require.NotEmpty(t, csrf)
+		assert.Equal(t, "__Host-csrf_token="+csrf, documentCookie(t))
+		for name, c := range jar {
+			assert.True(t, c.Secure, name)
+			assert.Equal(t, network.CookieSameSiteLax, c.SameSite, name)
+			assert.Equal(t, name != "__Host-csrf_token", c.HTTPOnly, name)
+		}
+		assert.Equal(t, "/refresh", jar["__Secure-refresh_token"].Path)
+		assert.Equal(t, "/", jar["__Host-access_token"].Path)
+	})
+	t.Run("GET /user", func(t *testing.T) {
+		assert.Equal(t, result{200, `{"user":"test"}`}, call(t, "GET", "/user", false))
+	})
+	t.Run("POST /notes needs the CSRF header", func(t *testing.T) {
+		assert.Equal(t, result{403, `{"detail":"Missing CSRF Token"}`}, call(t, "POST", "/notes", false))
+		assert.Equal(t, result{201, `{"note":1,"user":"test"}`}, call(t, "POST", "/notes", true))
+	})
+	t.Run("the WebSocket greets the user", func(t *testing.T) {
+		assert.Equal(t, result{101, "Hello, test!"}, eval(t, tab, "show(greeting())"))
+	})
+	t.Run("another origin is refused", func(t *testing.T) {
+		otherTab, cancelOther := chromedp.NewContext(tab)
+		t.Cleanup(func() {
+			chromedp.Cancel(otherTab)
+			cancelOther()
+		})
+		require.NoError(t, chromedp.Do(otherTab, chromedp.Navigate(other.URL+"/")))
+		target, _ := json.Marshal(srv.URL)
+		before := len(app.requests(http.MethodPost, "/notes"))
+
+		_, err := chromedp.Run(otherTab, chromedp.Evaluate[string]("forge("+string(target)+")", chromedp.EvalAwaitPromise))
+		require.NoError(t, err)
+		notes := app.requests(http.MethodPost, "/notes")
+		require.Len(t, notes, before+1, "the forged POST reached the server, with the cookies")
+		assert.Equal(t, request{"POST", "/notes", 403, `{"detail":"Cross-origin request refused"}`}, notes[before])
+
+		type forged struct {
+			Sent       bool `json:"sent"`
+			ReadCookie bool `json:"readCookie"`
+		}
+		args, _ := json.Marshal([]string{srv.URL, "__Host-csrf_token", ginpaseto.DefaultCSRFHeader})
+		got, err := chromedp.Run(otherTab, chromedp.Evaluate[forged]("forgeWithHeader(..."+string(args)+")", chromedp.EvalAwaitPromise))
+		require.NoError(t, err)
+		// The page of the other port reads the CSRF cookie, but cannot
+		// send it: the browser asks first (OPTIONS) and gets no CORS
+		// answer.
+		assert.Equal(t, forged{Sent: false, ReadCookie: true}, got)
+		assert.Len(t, app.requests(http.MethodPost, "/notes"), before+1, "no second POST arrived")
+
+		closed, err := chromedp.Run(otherTab, chromedp.Evaluate[string]("socket("+string(target)+")", chromedp.EvalAwaitPromise))
+		require.NoError(t, err)
+		assert.Equal(t, "closed 1006", closed)
+		ws := app.requests(http.MethodGet, "/ws")
+		require.NotEmpty(t, ws)
+		assert.Equal(t, request{"GET", "/ws", 403, `{"detail":"Cross-origin request refused"}`}, ws[len(ws)-1])
+	})
+	t.Run("refresh rotates the cookies", func(t *testing.T) {
+		before := cookies(t)
+		r := call(t, "POST", "/refresh", true)
+		require.Equal(t, 200, r.Status, r.Body)
+		assert.NotContains(t, r.Body, "token", "no token in the body")
+		after := cookies(t)
+		require.Len(t, after, 3)
+		for name, c := range after {
+			assert.NotEqual(t, before[name].Value, c.Value, "%s rotated", name)
+		}
+		assert.Equal(t, "__Host-csrf_token="+after["__Host-csrf_token"].Value, documentCookie(t))
+		assert.Equal(t, result{200, `{"user":"test"}`}, call(t, "GET", "/user", false))
+		assert.Equal(t, result{201, `{"note":2,"user":"test"}`}, call(t, "POST", "/notes", true))
+	})
+	t.Run("logout clears the cookies", func(t *testing.T) {
+		assert.Equal(t, result{204, ""}, call(t, "POST", "/logout", true))
+		assert.Empty(t, cookies(t))
+		assert.Empty(t, documentCookie(t))
+		assert.Equal(t, result{401, `{"detail":"PASETO Authorization Token required"}`}, call(t, "GET", "/user", false))
+	})
+}

@@ -1,0 +1,129 @@
+package main
+
+import (
+	"io"
+	"net/http"
+	"net/http/cookiejar"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/ginpaseto/ginpaseto"
+	"github.com/ginpaseto/ginpaseto/_example/exampletest"
+)
+
+// client is a cookie-keeping client of the example over TLS, as a browser
+// on https would be; csrf makes it send the CSRF header.
+type client struct {
+	t   *testing.T
+	url string
+	c   *http.Client
+}
+
+func newClient(t *testing.T) *client {
+	auth, err := newAuthorizer(ginpaseto.WithSecretKey(exampletest.SecretKey))
+	require.NoError(t, err)
+	srv := httptest.NewTLSServer(newRouter(auth))
+	t.Cleanup(srv.Close)
+	jar, err := cookiejar.New(nil)
+	require.NoError(t, err)
+	return &client{t, srv.URL, &http.Client{Transport: srv.Client().Transport, Jar: jar}}
+}
+
+func (c *client) cookie(name string) string {
+	u, _ := url.Parse(c.url + "/")
+	for _, ck := range c.c.Jar.Cookies(u) {
+		if ck.Name == name {
+			return ck.Value
+		}
+	}
+	return ""
+}
+
+// do sends a request and returns the status and body.
+func (c *client) do(method, path, contentType, body string, csrf bool) (int, string) {
+	c.t.Helper()
+	req, err := http.NewRequest(method, c.url+path, strings.NewReader(body))
+	require.NoError(c.t, err)
+	if contentType != "" {
+		req.Header.Set("Content-Type", contentType)
+	}
+	if csrf {
+		req.Header.Set("X-CSRF-Token", c.cookie("__Host-csrf_token"))
+	}
+	resp, err := c.c.Do(req)
+	require.NoError(c.t, err)
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	require.NoError(c.t, err)
+	return resp.StatusCode, string(b)
+}
+
+func TestPage(t *testing.T) {
+	c := newClient(t)
+	status, body := c.do("GET", "/", "", "", false)
+	assert.Equal(t, http.StatusOK, status)
+	assert.Contains(t, body, `data-csrf-cookie="__Host-csrf_token"`)
+	assert.Contains(t, body, `<form id="login" method="post" action="/login">`)
+}
+
+func TestBadLogin(t *testing.T) {
+	c := newClient(t)
+	status, body := c.do("POST", "/login", "application/x-www-form-urlencoded", "username=test&password=nope", false)
+	assert.Equal(t, http.StatusUnauthorized, status)
+	assert.Equal(t, `{"detail":"Bad username or password"}`, body)
+	assert.Empty(t, c.cookie("__Host-access_token"))
+}
+
+func TestFlow(t *testing.T) {
+	for _, login := range []struct{ name, contentType, body string }{
+		{"form", "application/x-www-form-urlencoded", "username=test&password=test"},
+		{"JSON", "application/json", `{"username":"test","password":"test"}`},
+	} {
+		t.Run(login.name, func(t *testing.T) {
+			c := newClient(t)
+			status, body := c.do("POST", "/login", login.contentType, login.body, false)
+			require.Equal(t, http.StatusOK, status, body)
+			assert.NotContains(t, body, "v4.local.")
+			status, body = c.do("GET", "/user", "", "", false)
+			assert.Equal(t, http.StatusOK, status)
+			assert.Equal(t, `{"user":"test"}`, body)
+			status, body = c.do("POST", "/notes", "", "", false)
+			assert.Equal(t, http.StatusForbidden, status)
+			assert.Equal(t, `{"detail":"Missing CSRF Token"}`, body)
+			status, body = c.do("POST", "/notes", "", "", true)
+			assert.Equal(t, http.StatusCreated, status)
+			assert.Equal(t, `{"note":1,"user":"test"}`, body)
+
+			before := c.cookie("__Host-access_token")
+			status, body = c.do("POST", "/refresh", "", "", true)
+			require.Equal(t, http.StatusOK, status, body)
+			assert.NotEqual(t, before, c.cookie("__Host-access_token"))
+			status, _ = c.do("POST", "/notes", "", "", true)
+			assert.Equal(t, http.StatusCreated, status)
+
+			status, body = c.do("POST", "/logout", "", "", true)
+			assert.Equal(t, http.StatusNoContent, status, body)
+			assert.Empty(t, c.cookie("__Host-access_token"))
+			status, body = c.do("GET", "/user", "", "", false)
+			assert.Equal(t, http.StatusUnauthorized, status)
+			assert.Equal(t, `{"detail":"PASETO Authorization Token required"}`, body)
+		})
+	}
+}
+
+// TestHeaderClients: a client that is not a browser sends the token in
+// the Authorization header and needs no CSRF header.
+func TestHeaderClients(t *testing.T) {
+	auth, err := newAuthorizer(ginpaseto.WithSecretKey(exampletest.SecretKey))
+	require.NoError(t, err)
+	srv := exampletest.Serve(t, newRouter(auth))
+	tok, err := auth.CreateAccessToken(t.Context(), "test")
+	require.NoError(t, err)
+	resp := srv.Call("POST", "/notes", nil, exampletest.Bearer(tok)...)
+	assert.Equal(t, http.StatusCreated, resp.Status, resp.Body)
+}

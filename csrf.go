@@ -1,0 +1,107 @@
+package ginpaseto
+
+import (
+	"crypto/rand"
+	"crypto/subtle"
+	"encoding/base64"
+	"errors"
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+)
+
+// A browser attaches cookies to every request to the site, including the
+// requests that a page of another site makes it send: cross-site request
+// forgery. Two layers stop it for the requests authenticated by a cookie.
+// The first, net/http.CrossOriginProtection, refuses unsafe requests that
+// the browser says (Sec-Fetch-Site, Origin) come from another origin; it
+// stops pages of other sites and of sibling origins of the same site
+// (another port, another subdomain), which SameSite=Lax lets through. The
+// second, double submit, asks unsafe requests to repeat in a header the
+// token's csrf claim, which only pages that can read the CSRF cookie know:
+// it still holds with an old browser that sends neither header, and
+// against a trusted origin's page that was not meant to act for the user.
+
+// CSRF errors, wrapped by the *Error of a refused request.
+var (
+	// ErrCrossOrigin: an unsafe request, or a WebSocket upgrade,
+	// authenticated by a cookie came from another origin than the
+	// server's and the trusted ones: 403 "Cross-origin request refused".
+	ErrCrossOrigin = errors.New("ginpaseto: cross-origin request refused")
+	// ErrCSRFTokenMissing: an unsafe request authenticated by a cookie did
+	// not send the CSRF header: 403 "Missing CSRF Token".
+	ErrCSRFTokenMissing = errors.New("ginpaseto: CSRF token missing")
+	// ErrCSRFTokenMismatch: the CSRF header of an unsafe request
+	// authenticated by a cookie is not the token's csrf claim, or was sent
+	// twice: 403 "CSRF double submit tokens do not match".
+	ErrCSRFTokenMismatch = errors.New("ginpaseto: CSRF tokens do not match")
+)
+
+const (
+	msgCrossOrigin  = "Cross-origin request refused"
+	msgCSRFMissing  = "Missing CSRF Token"
+	msgCSRFMismatch = "CSRF double submit tokens do not match"
+)
+
+var (
+	errCrossOrigin  = newError(http.StatusForbidden, ErrCrossOrigin, msgCrossOrigin)
+	errCSRFMissing  = newError(http.StatusForbidden, ErrCSRFTokenMissing, msgCSRFMissing)
+	errCSRFMismatch = newError(http.StatusForbidden, ErrCSRFTokenMismatch, msgCSRFMismatch)
+)
+
+// csrfTokenBytes is the entropy of a CSRF token: 256 bits, as a key.
+const csrfTokenBytes = 32
+
+// newCSRFToken returns a random CSRF token, base64url without padding, a
+// valid cookie and header value.
+func newCSRFToken() (string, error) {
+	var b [csrfTokenBytes]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		return "", err
+	}
+	return base64.RawURLEncoding.EncodeToString(b[:]), nil
+}
+
+// checkCSRF applies the two CSRF layers to a request whose token, of
+// claims, came from a cookie; other requests pass.
+func (a *Authorizer) checkCSRF(c *gin.Context, claims *Claims) *Error {
+	if !CookieAuthenticated(c) {
+		return nil
+	}
+	r := c.Request
+	switch r.Method {
+	case http.MethodGet, http.MethodHead, http.MethodOptions:
+		if isWebSocketUpgrade(r) {
+			return a.checkWebSocketOrigin(r)
+		}
+		return nil
+	}
+	if a.cookies.origins.Check(r) != nil {
+		return errCrossOrigin
+	}
+	sent := r.Header[a.cookies.csrfHdr]
+	switch {
+	case len(sent) == 0 || len(sent) == 1 && sent[0] == "":
+		return errCSRFMissing
+	case len(sent) > 1 || claims.CSRF == "":
+		return errCSRFMismatch
+	}
+	if subtle.ConstantTimeCompare([]byte(sent[0]), []byte(claims.CSRF)) != 1 {
+		return errCSRFMismatch
+	}
+	return nil
+}
+
+// checkWebSocketOrigin refuses a WebSocket handshake with a cookie from a
+// page of another origin: the handshake is a GET, which
+// CrossOriginProtection lets through, yet it opens a channel that acts for
+// the user, and a page cannot add the CSRF header to it. The same origin
+// rules apply as to an unsafe request.
+func (a *Authorizer) checkWebSocketOrigin(r *http.Request) *Error {
+	asUnsafe := *r // shallow: only the method differs
+	asUnsafe.Method = http.MethodPost
+	if a.cookies.origins.Check(&asUnsafe) != nil {
+		return errCrossOrigin
+	}
+	return nil
+}
