@@ -267,11 +267,12 @@ func (a *Authorizer) ClearSessionCookies(c *gin.Context) {
 	}
 }
 
-// setCookie sends tmpl with value, living for ttl (at least one second, so
-// that a token about to expire is not sent as a deletion).
+// setCookie sends tmpl with value, living for ttl rounded up to a whole
+// second (at least one, so that a token about to expire is not sent as a
+// deletion): exp has whole seconds, now does not.
 func (a *Authorizer) setCookie(c *gin.Context, tmpl http.Cookie, value string, ttl time.Duration) {
 	tmpl.Value = value
-	tmpl.MaxAge = max(int(ttl/time.Second), 1)
+	tmpl.MaxAge = max(int((ttl+time.Second-1)/time.Second), 1)
 	http.SetCookie(c.Writer, &tmpl)
 }
 

@@ -41,12 +41,8 @@ func ExampleAddTokenSource() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	fromCookie := func(c *gin.Context) (string, error) {
-		tok, _ := c.Cookie("session")
-		return tok, nil
-	}
 	r := gin.New()
-	r.GET("/user", auth.Required(ginpaseto.AddTokenSource(fromCookie)), func(c *gin.Context) {
+	r.GET("/user", auth.Required(ginpaseto.AddTokenSource(ginpaseto.FromCookie("session"))), func(c *gin.Context) {
 		c.String(http.StatusOK, ginpaseto.Subject(c))
 	})
 	alice, _ := auth.CreateAccessToken(context.Background(), "alice")
