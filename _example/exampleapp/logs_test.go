@@ -75,7 +75,9 @@ func TestExampleLogsHoldNoToken(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			port, apiPort := freePort(t), freePort(t)
 			p := startProgram(t, bin, port, apiPort,
-				"PASETO_SECRET_KEY="+exampletest.SecretKey, "PASETO_PRIVATE_KEY="+privPEM, "PASETO_PUBLIC_KEY="+pubPEM)
+				"PASETO_SECRET_KEY="+exampletest.SecretKey, "PASETO_PRIVATE_KEY="+privPEM, "PASETO_PUBLIC_KEY="+pubPEM,
+				// A key set nobody serves: the verify-only API starts anyway.
+				"KEYSET_URL=http://127.0.0.1:"+freePort(t)+"/.well-known/paseto-keys")
 			addrs := []string{"127.0.0.1:" + port}
 			if name == "public" { // and its API service
 				waitListening(t, p, apiPort)
@@ -109,6 +111,9 @@ func buildExamples(t *testing.T) map[string]string {
 	mains, err := filepath.Glob("../*/main.go")
 	require.NoError(t, err)
 	require.NotEmpty(t, mains)
+	nested, err := filepath.Glob("../*/*/main.go") // examples of several programs
+	require.NoError(t, err)
+	mains = append(mains, nested...)
 	bin := t.TempDir()
 	out := bin + string(filepath.Separator)
 	// Without symbol tables and debug information, which only a debugger
@@ -117,8 +122,8 @@ func buildExamples(t *testing.T) map[string]string {
 	bins := map[string]string{}
 	for _, m := range mains {
 		dir := filepath.Dir(m)
-		name := filepath.Base(dir)
-		bins[name] = filepath.Join(bin, name)
+		name := strings.TrimPrefix(filepath.ToSlash(dir), "../")
+		bins[name] = filepath.Join(bin, filepath.Base(dir))
 		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
 			cmd := exec.Command("go", "build", "-ldflags=-s -w", "-o", out, ".")
 			cmd.Dir = dir
@@ -288,7 +293,7 @@ func cleanEnviron() []string {
 	var out []string
 	for _, kv := range os.Environ() {
 		name, _, _ := strings.Cut(kv, "=")
-		if !strings.HasPrefix(name, "PASETO_") && name != "PORT" && name != "API_PORT" && name != "REDIS_URL" && name != "GIN_MODE" && name != "TRUSTED_PROXIES" {
+		if !strings.HasPrefix(name, "PASETO_") && name != "PORT" && name != "API_PORT" && name != "REDIS_URL" && name != "KEYSET_URL" && name != "GIN_MODE" && name != "TRUSTED_PROXIES" {
 			out = append(out, kv)
 		}
 	}
