@@ -490,3 +490,44 @@ func TestKeyringReload(t *testing.T) {
 	_, err = single.Keys().Reload()
 	assert.ErrorContains(t, err, "not built by NewKeyring")
 }
+
+// TestKeyringVersions: v3 and v2 keyrings name their keys with k3 and k2
+// IDs, and verify by them.
+func TestKeyringVersions(t *testing.T) {
+	p384Private, _ := p384PEM(t)
+	edPrivate, _ := ed25519PEM(t)
+	for _, tc := range []struct {
+		v       ginpaseto.Version
+		private string
+	}{{ginpaseto.V3, p384Private}, {ginpaseto.V2, edPrivate}} {
+		t.Run(tc.v.String(), func(t *testing.T) {
+			oldKey, newKey := randomKey(t), randomKey(t)
+			ring, err := ginpaseto.NewKeyring(tc.v, ginpaseto.SecretKey(newKey), ginpaseto.SecretKey(oldKey).Retired(), ginpaseto.PrivateKey(tc.private))
+			require.NoError(t, err)
+			auth := newAuthWith(t, ginpaseto.WithVersion(tc.v), ginpaseto.WithKeyring(ring))
+			prefix := fmt.Sprintf("k%d.", int(tc.v))
+			for _, p := range []ginpaseto.Purpose{ginpaseto.Local, ginpaseto.Public} {
+				tok, err := auth.CreateAccessToken(context.Background(), "alice", ginpaseto.AsPurpose(p))
+				require.NoError(t, err)
+				kid := ring.ActiveKID(p)
+				idType := map[ginpaseto.Purpose]string{ginpaseto.Local: "lid.", ginpaseto.Public: "pid."}[p]
+				require.True(t, strings.HasPrefix(kid, prefix+idType), kid)
+				assert.Equal(t, kidFooter(kid), footerOf(t, tok))
+				claims, err := auth.ParseToken(tok)
+				require.NoError(t, err)
+				assert.Equal(t, "alice", claims.Subject)
+			}
+			// A token of the retired key verifies; once removed, it does not.
+			old := newAuthWith(t, ginpaseto.WithVersion(tc.v), ginpaseto.WithSecretKey(oldKey))
+			tok, err := old.CreateAccessToken(context.Background(), "alice")
+			require.NoError(t, err)
+			_, err = auth.ParseToken(tok)
+			require.NoError(t, err)
+			next, err := ginpaseto.NewKeyring(tc.v, ginpaseto.SecretKey(newKey))
+			require.NoError(t, err)
+			require.NoError(t, auth.SetKeys(next))
+			_, err = auth.ParseToken(tok)
+			assert.ErrorContains(t, logDetail(err), "names no key of this Authorizer")
+		})
+	}
+}
