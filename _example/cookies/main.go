@@ -72,7 +72,15 @@ func newRouter(auth *ginpaseto.Authorizer) *gin.Engine {
 			_ = c.Error(err)
 		}
 	})
+	// The CSRF checks guard requests made with a session; login has none
+	// yet, so it is kept to this origin too, lest another page log the
+	// browser into an account of its choosing.
+	sameOrigin := http.NewCrossOriginProtection()
 	r.POST("/login", func(c *gin.Context) {
+		if sameOrigin.Check(c.Request) != nil {
+			c.AbortWithStatusJSON(http.StatusForbidden, gin.H{"detail": "Cross-origin request refused"})
+			return
+		}
 		if username, ok := login(c); ok {
 			_, _ = auth.StartSession(c, username, ginpaseto.SessionCookies()) // it answered; gin logged any error
 		}

@@ -79,6 +79,21 @@ func TestBadLogin(t *testing.T) {
 	assert.Empty(t, c.cookie("__Host-access_token"))
 }
 
+func TestLoginFromAnotherOrigin(t *testing.T) {
+	c := newClient(t)
+	req, err := http.NewRequest("POST", c.url+"/login", strings.NewReader("username=test&password=test"))
+	require.NoError(t, err)
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Sec-Fetch-Site", "cross-site")
+	resp, err := c.c.Do(req)
+	require.NoError(t, err)
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	assert.Equal(t, http.StatusForbidden, resp.StatusCode)
+	assert.Equal(t, `{"detail":"Cross-origin request refused"}`, string(body))
+	assert.Empty(t, c.cookie("__Host-access_token"))
+}
+
 func TestFlow(t *testing.T) {
 	for _, login := range []struct{ name, contentType, body string }{
 		{"form", "application/x-www-form-urlencoded", "username=test&password=test"},
