@@ -60,7 +60,7 @@ func footerKID(footer []byte) (kid []byte, found bool, err *Error) {
 	}
 	// The footer ginpaseto writes, {"kid":"…"}, read without a general parse.
 	const open = `{"kid":"`
-	if bytes.HasPrefix(footer, []byte(open)) && bytes.HasSuffix(footer, []byte(`"}`)) {
+	if len(footer) >= len(open)+2 && bytes.HasPrefix(footer, []byte(open)) && bytes.HasSuffix(footer, []byte(`"}`)) {
 		kid := footer[len(open) : len(footer)-2]
 		if bytes.IndexByte(kid, '"') < 0 && bytes.IndexByte(kid, '\\') < 0 && validStringBytes(kid) {
 			return kid, true, nil
@@ -92,7 +92,7 @@ func footerKID(footer []byte) (kid []byte, found bool, err *Error) {
 				return nil, false, errKIDNotString
 			}
 			raw := s.rawString()
-			if inner := raw[1 : len(raw)-1]; bytes.IndexByte(inner, '\\') < 0 {
+			if inner := raw[1 : len(raw)-1]; bytes.IndexByte(inner, '\\') < 0 && validStringBytes(inner) {
 				kid = inner // as sent: no copy
 			} else {
 				kid = []byte(unquote(raw))

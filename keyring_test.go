@@ -161,6 +161,7 @@ func TestFooterKIDRefused(t *testing.T) {
 		{"no footer", "", "names no key"},
 		{"string footer", "key-1", "names no key"},
 		{"kid of the application's own", `{"kid":"2026-01"}`, "names no key"},
+		{"opening and closing quotes overlap", `{"kid":"}`, "names no key"},
 		{"huge kid", `{"kid":"k4.lid.` + strings.Repeat("A", 3000) + `"}`, "larger than 2 KiB"},
 		{"too deep", deep, "nested more than 8"},
 		{"too many members", wide.String(), "more than 32 members"},
