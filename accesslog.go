@@ -24,10 +24,10 @@ const Redacted = "[REDACTED]"
 
 // Query parameters and headers whose values RedactLogParams always
 // redacts, whatever they hold: the default names of InQuery, InJSON and
-// WithJSONKeys, and the headers that carry credentials.
+// WithJSONKeys, and the headers that carry credentials or CSRF tokens.
 var (
 	redactedQueryParams = []string{DefaultQueryParam, DefaultJSONAccessKey, DefaultJSONRefreshKey}
-	redactedHeaders     = []string{DefaultHeaderName, "Proxy-Authorization", "Cookie", "Sec-WebSocket-Protocol"}
+	redactedHeaders     = []string{DefaultHeaderName, "Proxy-Authorization", "Cookie", "Sec-WebSocket-Protocol", DefaultCSRFHeader}
 )
 
 // tokenMarker starts every PASETO token: bare ("v4.local."), or wrapped
@@ -232,9 +232,9 @@ func (r *logRedactor) params(p gin.LogFormatterParams) gin.LogFormatterParams {
 //   - token-shaped text in Method and ErrorMessage;
 //   - Request, replaced by a copy with the same redactions in its URL and
 //     RequestURI, its parsed forms dropped, and the values of the headers
-//     Authorization, Proxy-Authorization, Cookie, Sec-WebSocket-Protocol
-//     and names replaced by Redacted (token-shaped text in other headers
-//     too).
+//     Authorization, Proxy-Authorization, Cookie, Sec-WebSocket-Protocol,
+//     X-CSRF-Token and names replaced by Redacted (token-shaped text in
+//     other headers too).
 //
 // Names are matched case-insensitively; Keys are passed on as they are.
 // RedactedLogFormatter is RedactLogParams with Gin's usual layout.

@@ -101,6 +101,7 @@ func TestRedactLogParams(t *testing.T) {
 	req.Header.Set("Sec-WebSocket-Protocol", "paseto, "+tok)
 	req.Header.Set("Cookie", "session="+tok)
 	req.Header.Set("X-Api-Key", "opaque-secret")
+	req.Header.Set("X-CSRF-Token", "csrf-secret")
 	req.Header.Set("X-Trace", "t="+tok)
 	req.Header.Set("Accept", "application/json")
 	require.NoError(t, req.ParseForm())
@@ -115,7 +116,7 @@ func TestRedactLogParams(t *testing.T) {
 	assert.Equal(t, "token=[REDACTED]&page=2", p.Request.URL.RawQuery)
 	assert.Equal(t, "/p/[REDACTED]?token=[REDACTED]&page=2", p.Request.RequestURI)
 	assert.Nil(t, p.Request.Form)
-	for _, h := range []string{"Authorization", "Sec-WebSocket-Protocol", "Cookie", "X-Api-Key"} {
+	for _, h := range []string{"Authorization", "Sec-WebSocket-Protocol", "Cookie", "X-Api-Key", "X-CSRF-Token"} {
 		assert.Equal(t, ginpaseto.Redacted, p.Request.Header.Get(h), h)
 	}
 	assert.Equal(t, "t=[REDACTED]", p.Request.Header.Get("X-Trace"))
