@@ -251,6 +251,8 @@ func TestCookieCSRF(t *testing.T) {
 		{"other cookies are ignored", "GET", "", "", []string{"Cookie", "theme=dark; __Host-access_token=" + pair.AccessToken + "; x=1"}, 200, user("alice")},
 		{"a refresh token in the access cookie", "GET", "", "", cookie("__Host-access_token", pair.RefreshToken), 401, detail(wrongType)},
 		{"a refresh token in the access cookie, POST", "POST", "", "", with(cookie("__Host-access_token", pair.RefreshToken), csrf), 401, detail(wrongType)},
+		{"an oversized cookie", "GET", "", "", cookie("__Host-access_token", "v4.local."+strings.Repeat("A", 9000)), 401, detail("PASETO token is too large")},
+		{"an oversized CSRF header", "POST", "", "", with(access, []string{"X-CSRF-Token", strings.Repeat(pair.CSRFToken, 200)}), 403, detail(mismatch)},
 		{"garbage in the cookie", "GET", "", "", cookie("__Host-access_token", "v4.local.bad"), 401, detail("Invalid PASETO token")},
 		{"Optional: forged POST refused", "POST", "/optional", "", with(access, []string{"Sec-Fetch-Site", "cross-site"}), 403, detail(crossOrig)},
 		{"Optional: bad cookie is anonymous", "POST", "/optional", "", cookie("__Host-access_token", "v4.local.bad"), 200, user("")},

@@ -1,6 +1,7 @@
 // Package ginpaseto is PASETO authentication for Gin: access and refresh
-// tokens, freshness, revocation, and tokens in headers, JSON bodies and
-// WebSocket handshakes, with secure defaults (v4.local tokens, 15-minute
+// tokens, freshness, revocation, and tokens in headers, JSON bodies,
+// WebSocket handshakes and browser cookies guarded against CSRF, with
+// secure defaults (v4.local tokens, 15-minute
 // access tokens, keys checked at start-up).
 //
 // Build one Authorizer with New at start-up; New refuses to build one
@@ -14,13 +15,14 @@
 // configured locations, the first one found winning (by default the
 // Authorization header alone); reject oversized or malformed tokens and any version or
 // purpose the Authorizer has no key for, before any cryptography; decrypt
-// or verify; validate exp, nbf, iat, iss and aud; consult the Store (and
+// or verify; validate exp, nbf, iat, iss and aud; for a token from a
+// cookie, the CSRF checks of InCookie; consult the Store (and
 // the Denylist, if one is given) for the revocable token types; check the
 // token type and freshness; then authorize: the scopes RequireScopes
 // names, and the Authorize hooks. A failed check answers {"detail":
-// message} with 401, 403 when authorization refuses a genuine token, or 503
-// when the revocation status cannot be read; WithErrorHandler replaces that
-// response.
+// message} with 401, 403 when authorization or a CSRF check refuses a
+// genuine token, or 503 when the revocation status cannot be read;
+// WithErrorHandler replaces that response.
 package ginpaseto
 
 import (
