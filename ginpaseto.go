@@ -44,6 +44,7 @@ type Authorizer struct {
 	keys    atomic.Pointer[Keyring] // swapped whole by SetKeys or the key set
 	keySet  *keySetSource           // set by WithKeySetURL
 	cookies *cookieJar              // session cookies, resolved by New
+	cache   *tokenCache             // set by WithVerifiedTokenCache
 }
 
 // sealer creates tokens of one version and purpose.
@@ -80,6 +81,11 @@ func New(opts ...Option) (*Authorizer, error) {
 		return nil, err
 	}
 	a.cookies = jar
+	if cfg.cacheSize > 0 {
+		if a.cache, err = newTokenCache(&a.cfg); err != nil {
+			return nil, err
+		}
+	}
 	if a.cfg.store == nil {
 		// The default store keeps time with the Authorizer, so that an
 		// entry lasts exactly as long as what it guards.
@@ -214,8 +220,30 @@ func (a *Authorizer) fail(c *gin.Context, ch *check, err *Error) {
 	c.Abort()
 }
 
-// verify checks a token string and returns its claims: steps 2 to 4.
+// verify checks a token string and returns its claims: steps 2 to 4,
+// the cryptography and parse answered by the verified-token cache when
+// there is one.
 func (a *Authorizer) verify(tok string, implicit []byte, wrapped bool) (*Claims, *Error) {
+	ring := a.keys.Load() // one keyring for the whole check, whatever SetKeys does meanwhile
+	if a.cache == nil {
+		return a.verifyWith(ring, tok, implicit, wrapped)
+	}
+	k := a.cache.key(tok, implicit, wrapped)
+	if claims, ok := a.cache.lookup(k, ring); ok {
+		if err := a.validateClaims(claims); err != nil {
+			return nil, err
+		}
+		return claims, nil
+	}
+	claims, err := a.verifyWith(ring, tok, implicit, wrapped)
+	if err == nil {
+		a.cache.store(k, ring, claims)
+	}
+	return claims, err
+}
+
+// verifyWith checks a token string with the keys of ring.
+func (a *Authorizer) verifyWith(ring *Keyring, tok string, implicit []byte, wrapped bool) (*Claims, *Error) {
 	if wrapped {
 		var err *Error
 		if tok, err = a.unwrapBase64(tok); err != nil {
@@ -229,7 +257,6 @@ func (a *Authorizer) verify(tok string, implicit []byte, wrapped bool) (*Claims,
 	if !ok {
 		return nil, errInvalid
 	}
-	ring := a.keys.Load() // one keyring for the whole check, whatever SetKeys does meanwhile
 	if ring == nil {
 		return nil, errKeysUnavailable
 	}

@@ -528,7 +528,7 @@ func (a *Authorizer) SetKeys(ring *Keyring) error {
 	if err := a.checkPurpose(ring, false); err != nil {
 		return err
 	}
-	a.keys.Store(ring)
+	a.setKeys(ring)
 	return nil
 }
 

@@ -318,7 +318,7 @@ func (s *keySetSource) fetch() (time.Duration, error) {
 		}
 		return 0, err
 	}
-	s.a.keys.Store(ring)
+	s.a.setKeys(ring)
 	return ttl, nil
 }
 
@@ -422,10 +422,11 @@ func (s *keySetSource) lookupAfterRefetch(header string, footer []byte) (*ringKe
 }
 
 // Close stops what the Authorizer runs in the background, the fetching of
-// WithKeySetURL, and waits until it has stopped. Checks go on with the
-// keys fetched last. It does nothing for other Authorizers, and may be
-// called more than once.
+// WithKeySetURL and the clean-up of WithVerifiedTokenCache, and waits
+// until it has stopped. Checks go on with the keys fetched last. It does
+// nothing for other Authorizers, and may be called more than once.
 func (a *Authorizer) Close() error {
+	a.cache.stop()
 	if a.keySet == nil {
 		return nil
 	}

@@ -52,6 +52,7 @@ type config struct {
 	cookies              *CookieConfig // WithCookies; nil: the defaults
 	insecureCookies      bool
 	now                  func() time.Time
+	cacheSize            int // WithVerifiedTokenCache; 0 for none
 }
 
 // keySource is a key as given, parsed in New once the version is known.
