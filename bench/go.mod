@@ -13,6 +13,8 @@ require (
 	github.com/stretchr/testify v1.12.1
 )
 
+require github.com/maypok86/otter/v2 v2.4.0 // indirect
+
 require (
 	aidanwoods.dev/go-result v0.3.1 // indirect
 	github.com/bytedance/gopkg v0.1.3 // indirect
@@ -43,7 +45,7 @@ require (
 	go.mongodb.org/mongo-driver/v2 v2.5.0 // indirect
 	go.yaml.in/yaml/v3 v3.0.5 // indirect
 	golang.org/x/arch v0.22.0 // indirect
-	golang.org/x/crypto v0.54.0 // indirect
+	golang.org/x/crypto v0.54.0
 	golang.org/x/net v0.57.0 // indirect
 	golang.org/x/sys v0.47.0 // indirect
 	golang.org/x/text v0.41.0 // indirect
