@@ -5,11 +5,14 @@
 // access tokens, keys checked at start-up).
 //
 // Build one Authorizer with New at start-up; New refuses to build one
-// without a key, or with a weak one. Create tokens in your login handler
-// with CreateAccessToken and CreateRefreshToken, and protect routes with
-// the middleware Required, Optional, FreshRequired, RefreshRequired or
-// TypeRequired. Later handlers read the verified token with Subject and
-// GetClaims; Revoke makes later checks refuse a token, as logout needs.
+// without a key, or with a weak one. Start a session in your login handler
+// with StartSession (or CreateTokenPair), serve RefreshHandler behind
+// RefreshRequired and LogoutHandler behind Required, and protect routes
+// with the middleware Required, Optional, FreshRequired, RefreshRequired
+// or TypeRequired. Later handlers read the verified token with Subject and
+// GetClaims. RevokeSession, RevokeSubject and Revoke make later checks
+// refuse a session, every token of a user, or one token; the Store that
+// records them lives in memory unless WithStore gives a shared one.
 //
 // Every check runs the same steps, in this order: find the token in the
 // configured locations, the first one found winning (by default the
