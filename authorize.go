@@ -81,28 +81,8 @@ func (r *compiledRules) checkScopes(claims *Claims) *Error {
 func (r *compiledRules) runHooks(c *gin.Context, claims *Claims) *Error {
 	for _, allow := range r.hooks {
 		if err := allow(c, claims); err != nil {
-			return hookError(err)
+			return asError(err, errForbidden)
 		}
 	}
 	return nil
-}
-
-// hookError turns an Authorize hook's error into the refusal: a *Error as
-// is, with 403 when its status would read as success; anything else as 403
-// Forbidden keeping the cause.
-func hookError(err error) *Error {
-	var e *Error
-	if errors.As(err, &e) {
-		if e == nil {
-			// A nil *Error returned as an error is not nil: refuse.
-			return errForbidden
-		}
-		if e.Status < 400 || e.Status > 599 {
-			fixed := e.copy()
-			fixed.Status = http.StatusForbidden
-			return fixed
-		}
-		return e
-	}
-	return &Error{Status: http.StatusForbidden, Message: msgForbidden, Err: errors.Join(ErrForbidden, err)}
 }

@@ -96,6 +96,28 @@ func unauthorized(sentinel error, message string) *Error {
 	return newError(http.StatusUnauthorized, sentinel, message)
 }
 
+// asError turns an error from application code (an Extractor, an
+// assertion function, an Authorize hook) into the refusal a check reports:
+// a *Error as is, with fallback's status when its own would read as
+// success; anything else as fallback, keeping the cause for logs.
+func asError(err error, fallback *Error) *Error {
+	var e *Error
+	if errors.As(err, &e) {
+		if e == nil {
+			// A nil *Error returned as an error is not nil: refuse, without
+			// keeping a cause whose methods would dereference nil.
+			return fallback
+		}
+		if e.Status < 400 || e.Status > 599 {
+			fixed := e.copy()
+			fixed.Status = fallback.Status
+			return fixed
+		}
+		return e
+	}
+	return &Error{Status: fallback.Status, Message: fallback.Message, Err: errors.Join(fallback.Err, err)}
+}
+
 // Errors without per-request detail are allocated once.
 var (
 	errMissing      = unauthorized(ErrTokenMissing, msgTokenMissing)

@@ -3,7 +3,6 @@ package ginpaseto
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"iter"
@@ -327,35 +326,11 @@ func firstToken(c *gin.Context, lookup []Extractor) (string, *Error) {
 	for _, extract := range lookup {
 		tok, err := extract(c)
 		if err != nil {
-			return "", asError(err)
+			return "", asError(err, errInvalid)
 		}
 		if tok != "" {
 			return tok, nil
 		}
 	}
 	return "", errMissing
-}
-
-// asError turns an error from application code (an Extractor, an assertion
-// function) into the *Error a check reports: a *Error as is (with 401 if
-// its status is not an error status), anything else as a 401 invalid token
-// that keeps the cause for logs.
-func asError(err error) *Error {
-	var e *Error
-	if errors.As(err, &e) {
-		if e == nil {
-			// A nil *Error returned as an error is not nil: refuse, without
-			// keeping a cause whose methods would dereference nil.
-			return errInvalid
-		}
-		if e.Status < 400 || e.Status > 599 {
-			// A refusal must not read as success: a zero or 2xx status
-			// becomes 401.
-			fixed := e.copy()
-			fixed.Status = http.StatusUnauthorized
-			return fixed
-		}
-		return e
-	}
-	return &Error{Status: errInvalid.Status, Message: errInvalid.Message, Err: errors.Join(ErrTokenInvalid, err)}
 }

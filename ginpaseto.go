@@ -188,7 +188,7 @@ func (a *Authorizer) identify(c *gin.Context, ch *check) (*Claims, *Error) {
 	if ch.implicitFrom != nil {
 		var assertErr error
 		if implicit, assertErr = ch.implicitFrom(c); assertErr != nil {
-			return nil, asError(assertErr)
+			return nil, asError(assertErr, errInvalid)
 		}
 	}
 	return a.verify(tok, implicit, ch.base64)

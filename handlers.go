@@ -54,7 +54,7 @@ func (h *handlerConfig) tokenOptions(c *gin.Context, subject string) ([]TokenOpt
 	}
 	opts, err := h.pairOptions(c, subject)
 	if err != nil {
-		return nil, asError(err)
+		return nil, asError(err, errInvalid)
 	}
 	return opts, nil
 }
