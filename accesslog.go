@@ -19,7 +19,8 @@ import (
 // tokens out of what Gin's logger writes.
 
 // Redacted replaces every token, and every value that may hold one, in
-// what RedactLogParams returns.
+// what RedactLogParams returns; key material prints as Redacted too, under
+// every fmt verb, slog and the text and JSON encoders.
 const Redacted = "[REDACTED]"
 
 // Query parameters and headers whose values RedactLogParams always

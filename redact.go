@@ -27,17 +27,15 @@ func hide[K any](key K) hidden[K] { return hidden[K]{func() K { return key }} }
 // get returns the key.
 func (h hidden[K]) get() K { return h.key() }
 
-const redactedText = "[redacted]"
-
 var errHiddenEncode = errors.New("ginpaseto: key material is never encoded")
 
 // Format prints the same placeholder for every verb, %x and %q included.
-func (hidden[K]) Format(f fmt.State, _ rune) { io.WriteString(f, redactedText) }
+func (hidden[K]) Format(f fmt.State, _ rune) { io.WriteString(f, Redacted) }
 
-func (hidden[K]) String() string                 { return redactedText }
-func (hidden[K]) GoString() string               { return redactedText }
-func (hidden[K]) LogValue() slog.Value           { return slog.StringValue(redactedText) }
-func (hidden[K]) MarshalText() ([]byte, error)   { return []byte(redactedText), nil }
-func (hidden[K]) MarshalJSON() ([]byte, error)   { return []byte(`"` + redactedText + `"`), nil }
+func (hidden[K]) String() string                 { return Redacted }
+func (hidden[K]) GoString() string               { return Redacted }
+func (hidden[K]) LogValue() slog.Value           { return slog.StringValue(Redacted) }
+func (hidden[K]) MarshalText() ([]byte, error)   { return []byte(Redacted), nil }
+func (hidden[K]) MarshalJSON() ([]byte, error)   { return []byte(`"` + Redacted + `"`), nil }
 func (hidden[K]) GobEncode() ([]byte, error)     { return nil, errHiddenEncode }
 func (hidden[K]) MarshalBinary() ([]byte, error) { return nil, errHiddenEncode }
