@@ -2,15 +2,12 @@ package ginpaseto_test
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"io"
 	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"os"
-	"os/exec"
 	"regexp"
 	"sync"
 	"testing"
@@ -23,6 +20,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/ginpaseto/ginpaseto"
+	"github.com/ginpaseto/ginpaseto/internal/browsertest"
 )
 
 // browserPage is what a browser application does: open a WebSocket with
@@ -132,37 +130,12 @@ func (c teeConn) CloseWrite() error {
 	return nil
 }
 
-// chromiumPath finds the browser: $CHROMIUM, else chromium on the PATH. A
-// machine without it skips the test, unless REQUIRE_CHROMIUM is set, as it
-// is in continuous integration, where a missing browser must not pass
-// unnoticed.
-func chromiumPath(t *testing.T) string {
-	t.Helper()
-	candidates := []string{"chromium", "/usr/bin/chromium"}
-	if env := os.Getenv("CHROMIUM"); env != "" {
-		candidates = []string{env}
-	}
-	for _, c := range candidates {
-		if path, err := exec.LookPath(c); err == nil {
-			return path
-		}
-	}
-	const msg = "skipping the headless browser test: chromium not found; install Debian's chromium (apt-get install chromium) or set CHROMIUM to a Chromium binary"
-	if os.Getenv("REQUIRE_CHROMIUM") != "" {
-		t.Fatal(msg + " (REQUIRE_CHROMIUM is set)")
-	}
-	t.Skip(msg)
-	return ""
-}
-
 // TestWebSocketCloseInBrowser shows, in a real browser, the subprotocol
 // transport and why CloseWebSocket exists: the script of a page learns
 // nothing from a refused handshake but a close code 1006, while the
 // close-1008 answer hands it the reason. The server selects "paseto" in
 // both answers, never the token.
 func TestWebSocketCloseInBrowser(t *testing.T) {
-	execPath := chromiumPath(t)
-
 	clk := newClock()
 	auth := newAuth(t, ginpaseto.WithClock(clk.Now))
 	expired := token(t, auth, ginpaseto.TypeAccess)
@@ -183,28 +156,7 @@ func TestWebSocketCloseInBrowser(t *testing.T) {
 	srv.Start()
 	t.Cleanup(srv.Close)
 
-	// Only a guard against a hang: the whole test takes a few seconds.
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	t.Cleanup(cancel)
-	allocCtx, cancelAlloc := chromedp.NewExecAllocator(ctx,
-		chromedp.ExecPath(execPath),
-		chromedp.Headless,
-		chromedp.NoSandbox,
-		chromedp.DisableGPU,
-		chromedp.NoFirstRun,
-		chromedp.NoDefaultBrowserCheck,
-		chromedp.Flag("disable-quic", true),
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.UserDataDir(t.TempDir()),
-	)
-	t.Cleanup(cancelAlloc)
-	tab, cancelTab := chromedp.NewContext(allocCtx)
-	t.Cleanup(func() {
-		chromedp.Cancel(tab)
-		cancelTab()
-	})
+	tab := browsertest.New(t)
 	require.NoError(t, chromedp.Do(tab, chromedp.Navigate(srv.URL+"/")), "start the browser and load the page")
 
 	offer := func(tok string) []string { return []string{ginpaseto.WebSocketProtocol, tok} }

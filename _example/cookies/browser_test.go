@@ -8,13 +8,11 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"sort"
 	"strings"
 	"sync"
 	"testing"
-	"time"
 
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
@@ -23,6 +21,7 @@ import (
 
 	"github.com/ginpaseto/ginpaseto"
 	"github.com/ginpaseto/ginpaseto/_example/exampletest"
+	"github.com/ginpaseto/ginpaseto/internal/browsertest"
 )
 
 // otherOriginPage is a page on another origin of the same site (another
@@ -122,28 +121,6 @@ func (w *recordingWriter) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	return http.NewResponseController(w.ResponseWriter).Hijack()
 }
 
-// chromiumPath finds the browser: $CHROMIUM, else chromium on the PATH. A
-// machine without it skips the test, unless REQUIRE_CHROMIUM is set, as in
-// continuous integration, where a missing browser must fail.
-func chromiumPath(t *testing.T) string {
-	t.Helper()
-	candidates := []string{"chromium", "/usr/bin/chromium"}
-	if env := os.Getenv("CHROMIUM"); env != "" {
-		candidates = []string{env}
-	}
-	for _, c := range candidates {
-		if path, err := exec.LookPath(c); err == nil {
-			return path
-		}
-	}
-	const msg = "skipping the headless browser test: chromium not found; install Debian's chromium (apt-get install chromium) or set CHROMIUM to a Chromium binary"
-	if os.Getenv("REQUIRE_CHROMIUM") != "" {
-		t.Fatal(msg + " (REQUIRE_CHROMIUM is set)")
-	}
-	t.Skip(msg)
-	return ""
-}
-
 // artifactsDir is where the test leaves its screenshot: $ARTIFACTS_DIR
 // when set, else a directory removed after the test.
 func artifactsDir(t *testing.T) string {
@@ -163,7 +140,6 @@ type result struct {
 // TestBrowser drives the example's page in headless Chromium, as a user
 // and as a page of another origin would.
 func TestBrowser(t *testing.T) {
-	execPath := chromiumPath(t)
 	auth, err := newAuthorizer(ginpaseto.WithSecretKey(exampletest.SecretKey))
 	require.NoError(t, err)
 	app := &recorder{h: newRouter(auth)}
@@ -175,29 +151,7 @@ func TestBrowser(t *testing.T) {
 	}))
 	t.Cleanup(other.Close)
 
-	// Only a guard against a hang: the whole test takes a few seconds.
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	t.Cleanup(cancel)
-	allocCtx, cancelAlloc := chromedp.NewExecAllocator(ctx,
-		chromedp.ExecPath(execPath),
-		chromedp.Headless,
-		chromedp.NoSandbox,
-		chromedp.DisableGPU,
-		chromedp.NoFirstRun,
-		chromedp.NoDefaultBrowserCheck,
-		chromedp.WindowSize(900, 700),
-		chromedp.Flag("disable-quic", true),
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.UserDataDir(t.TempDir()),
-	)
-	t.Cleanup(cancelAlloc)
-	tab, cancelTab := chromedp.NewContext(allocCtx)
-	t.Cleanup(func() {
-		chromedp.Cancel(tab)
-		cancelTab()
-	})
+	tab := browsertest.New(t, chromedp.WindowSize(900, 700))
 	eval := func(t *testing.T, tab context.Context, expr string) result {
 		t.Helper()
 		r, err := chromedp.Run(tab, chromedp.Evaluate[result](expr, chromedp.EvalAwaitPromise))

@@ -1,69 +1,23 @@
 package main
 
 import (
-	"context"
-	"os"
-	"os/exec"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/chromedp/chromedp"
 	"github.com/stretchr/testify/require"
-)
 
-// chromium finds the browser: $CHROMIUM, else chromium on the PATH. A
-// machine without it skips the test, unless REQUIRE_CHROMIUM is set, as it
-// is in continuous integration.
-func chromium(t *testing.T) string {
-	t.Helper()
-	candidates := []string{"chromium", "/usr/bin/chromium"}
-	if env := os.Getenv("CHROMIUM"); env != "" {
-		candidates = []string{env}
-	}
-	for _, c := range candidates {
-		if path, err := exec.LookPath(c); err == nil {
-			return path
-		}
-	}
-	const msg = "chromium not found; install Debian's chromium or set CHROMIUM"
-	if os.Getenv("REQUIRE_CHROMIUM") != "" {
-		t.Fatal(msg + " (REQUIRE_CHROMIUM is set)")
-	}
-	t.Skip(msg)
-	return ""
-}
+	"github.com/ginpaseto/ginpaseto/internal/browsertest"
+)
 
 // TestPageInBrowser uses the example's page in headless Chromium as a
 // person would: log in, connect to /ws with the token as a subprotocol,
 // send a message, then connect to /ws-close with a spoiled token and read
 // the reason the server gave.
 func TestPageInBrowser(t *testing.T) {
-	execPath := chromium(t)
 	srv := server(t)
-
-	// Only a guard against a hang: the whole test takes a few seconds.
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	t.Cleanup(cancel)
-	allocCtx, cancelAlloc := chromedp.NewExecAllocator(ctx,
-		chromedp.ExecPath(execPath),
-		chromedp.Headless,
-		chromedp.NoSandbox,
-		chromedp.DisableGPU,
-		chromedp.NoFirstRun,
-		chromedp.NoDefaultBrowserCheck,
-		chromedp.Flag("disable-quic", true),
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.UserDataDir(t.TempDir()),
-	)
-	t.Cleanup(cancelAlloc)
-	tab, cancelTab := chromedp.NewContext(allocCtx)
-	t.Cleanup(func() {
-		chromedp.Cancel(tab)
-		cancelTab()
-	})
+	tab := browsertest.New(t)
 
 	// waitLog waits until the page's log shows want.
 	waitLog := func(want string) chromedp.Action[chromedp.Void] {
