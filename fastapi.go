@@ -150,15 +150,7 @@ func repeatsRun(s string, n int) bool {
 // bytes would: at least half of them distinct, and 16 from 32 bytes on, as
 // randomLooking requires of keys.
 func randomEnough(b []byte) bool {
-	var seen [256]bool
-	n := 0
-	for _, c := range b {
-		if !seen[c] {
-			seen[c] = true
-			n++
-		}
-	}
-	return n >= min(len(b)/2, minDistinctKeyBytes)
+	return distinctBytes(b) >= min(len(b)/2, minDistinctKeyBytes)
 }
 
 // v3TextLocal seals and opens v3.local tokens keyed, as pyseto keys them,

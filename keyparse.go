@@ -537,10 +537,8 @@ func ed25519PrivateKey(b []byte) (ed25519.PrivateKey, error) {
 // 1 or a repeated "0123456789abcdef" hold 1 to 8.
 const minDistinctKeyBytes = 16
 
-// randomLooking returns b, a secret of 32 bytes or more, unless it repeats
-// too few byte values to have come from a random generator: a placeholder
-// key is public, so it would let anyone create tokens.
-func randomLooking(option string, b []byte, hint string) ([]byte, error) {
+// distinctBytes counts the byte values that occur in b.
+func distinctBytes(b []byte) int {
 	var seen [256]bool
 	n := 0
 	for _, c := range b {
@@ -549,6 +547,14 @@ func randomLooking(option string, b []byte, hint string) ([]byte, error) {
 			n++
 		}
 	}
+	return n
+}
+
+// randomLooking returns b, a secret of 32 bytes or more, unless it repeats
+// too few byte values to have come from a random generator: a placeholder
+// key is public, so it would let anyone create tokens.
+func randomLooking(option string, b []byte, hint string) ([]byte, error) {
+	n := distinctBytes(b)
 	if n < minDistinctKeyBytes {
 		return nil, keyError(option, "the key repeats only %d distinct byte values, as a placeholder does and a random key does not; %s", n, hint)
 	}
