@@ -63,7 +63,7 @@ func TestFillAttack(t *testing.T) {
 					}
 				} else {
 					next := Session{ID: claims.SessionID, Subject: "mallory", RefreshJTI: fmt.Sprint("r", n), Expires: claims.Expiration}
-					if err = store.RotateSession(ctx, claims.JTI, next); err == nil {
+					if _, err = store.RotateSession(ctx, claims.JTI, next, 0); err == nil {
 						claims.JTI = next.RefreshJTI
 					}
 				}

@@ -351,7 +351,7 @@ func (b *browserClient) send(method, path string, headers ...string) (reply, htt
 }
 
 func TestCookieSessionHandlers(t *testing.T) {
-	auth := cookieAuth(t, ginpaseto.CookieConfig{})
+	auth := cookieAuth(t, ginpaseto.CookieConfig{}, ginpaseto.WithRefreshGrace(0))
 	r := gin.New()
 	r.POST("/login", func(c *gin.Context) { auth.StartSession(c, "alice", ginpaseto.SessionCookies()) })
 	r.POST("/login-json", func(c *gin.Context) { auth.StartSession(c, "alice") })

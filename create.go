@@ -31,7 +31,14 @@ type tokenConfig struct {
 	base64    bool
 	scope     string // space-separated, validated by Scopes
 	csrf      string // the csrf claim of a pair's tokens (WithCookies)
-	err       error  // the first invalid option, reported by Create*
+
+	// Set for the tokens of a session: the jti to use instead of a new
+	// one, when the token was issued (zero: now), and the latest expiry
+	// the token may have (zero: none).
+	jti      string
+	issued   time.Time
+	notAfter time.Time
+	err      error // the first invalid option, reported by Create*
 
 	// For token pairs: whether a lifetime option was given, and the
 	// options of one token of the pair.
@@ -39,6 +46,23 @@ type tokenConfig struct {
 	pairOnly    bool // AccessTokenOptions or RefreshTokenOptions was given
 	forAccess   []TokenOption
 	forRefresh  []TokenOption
+}
+
+// expiry returns the exp of a token of this configuration issued at now
+// (whole seconds), zero for none.
+func (t *tokenConfig) expiry(now time.Time) time.Time {
+	var exp time.Time
+	switch {
+	case t.noExpiry:
+	case !t.expiresAt.IsZero():
+		exp = t.expiresAt.UTC().Truncate(time.Second)
+	default:
+		exp = now.Add(t.lifetime)
+	}
+	if !t.notAfter.IsZero() && (exp.IsZero() || exp.After(t.notAfter)) {
+		exp = t.notAfter.UTC().Truncate(time.Second)
+	}
+	return exp
 }
 
 func (t *tokenConfig) fail(err error) {
@@ -226,9 +250,12 @@ func (a *Authorizer) mint(subject, tokenType, sid string, t *tokenConfig) (minte
 	if key == nil {
 		return minted{}, a.noSealerError(ring, t.purpose)
 	}
-	jti, err := newJTI()
-	if err != nil {
-		return minted{}, fmt.Errorf("ginpaseto: generating jti: %w", err)
+	jti := t.jti
+	if jti == "" {
+		var err error
+		if jti, err = newJTI(); err != nil {
+			return minted{}, fmt.Errorf("ginpaseto: generating jti: %w", err)
+		}
 	}
 	m := minted{jti: jti}
 	payload, err := a.payload(subject, tokenType, sid, &m, t)
@@ -275,7 +302,11 @@ func (a *Authorizer) payload(subject, tokenType, sid string, m *minted, t *token
 			return nil, err
 		}
 	}
-	now := a.cfg.now().Truncate(time.Second)
+	now := t.issued
+	if now.IsZero() {
+		now = a.cfg.now()
+	}
+	now = now.Truncate(time.Second)
 	b := claimsBuilder{buf: make([]byte, 0, 256)}
 	b.str("sub", subject)
 	b.str("type", tokenType)
@@ -285,13 +316,7 @@ func (a *Authorizer) payload(subject, tokenType, sid string, m *minted, t *token
 	b.str("jti", m.jti)
 	b.time("iat", now)
 	b.time("nbf", now)
-	switch {
-	case t.noExpiry:
-	case !t.expiresAt.IsZero():
-		m.expires = t.expiresAt.UTC().Truncate(time.Second)
-	default:
-		m.expires = now.Add(t.lifetime)
-	}
+	m.expires = t.expiry(now)
 	if !m.expires.IsZero() {
 		b.time("exp", m.expires)
 	}

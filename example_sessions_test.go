@@ -77,7 +77,8 @@ func ExampleAuthorizer_CreateTokenPair() {
 }
 
 func ExampleAuthorizer_RotateRefreshToken() {
-	auth, err := ginpaseto.New(ginpaseto.WithSecretKey(exampleSecretKey))
+	now := time.Now()
+	auth, err := ginpaseto.New(ginpaseto.WithSecretKey(exampleSecretKey), ginpaseto.WithClock(func() time.Time { return now }))
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -88,13 +89,21 @@ func ExampleAuthorizer_RotateRefreshToken() {
 	second, err := auth.RotateRefreshToken(ctx, used)
 	fmt.Println(err, second.SessionID == first.SessionID)
 
-	// The same refresh token again: a replay or a stolen copy. The whole
-	// session ends, so the newest pair stops working too.
+	// The same refresh token again within the refresh grace: another tab
+	// or a retried request. It gets a pair of the same session, whose
+	// refresh token is the one the first rotation issued.
+	again, err := auth.RotateRefreshToken(ctx, used)
+	fmt.Println(err, again.SessionID == second.SessionID)
+
+	// The same refresh token after the grace: a replay or a stolen copy.
+	// The whole session ends, so the newest pair stops working too.
+	now = now.Add(time.Minute)
 	_, err = auth.RotateRefreshToken(ctx, used)
 	fmt.Println(err, errors.Is(err, ginpaseto.ErrRefreshTokenReused))
 	_, err = auth.CheckToken(ctx, second.AccessToken, ginpaseto.TypeAccess)
 	fmt.Println(err)
 	// Output:
+	// <nil> true
 	// <nil> true
 	// Refresh token reuse detected true
 	// Token has been revoked
@@ -103,7 +112,7 @@ func ExampleAuthorizer_RotateRefreshToken() {
 // ErrRefreshTokenReused tells a reused refresh token apart, for the logs
 // or to alert the user.
 func ExampleErrRefreshTokenReused() {
-	auth, err := ginpaseto.New(ginpaseto.WithSecretKey(exampleSecretKey), ginpaseto.WithErrorHandler(func(c *gin.Context, err *ginpaseto.Error) {
+	auth, err := ginpaseto.New(ginpaseto.WithSecretKey(exampleSecretKey), ginpaseto.WithRefreshGrace(0), ginpaseto.WithErrorHandler(func(c *gin.Context, err *ginpaseto.Error) {
 		if errors.Is(err, ginpaseto.ErrRefreshTokenReused) {
 			fmt.Println("log: refresh token reused, session ended for", ginpaseto.Subject(c))
 		}
@@ -450,9 +459,9 @@ func ExampleMemoryStore() {
 	expires := time.Now().Add(time.Hour)
 	err = store.CreateSession(ctx, ginpaseto.Session{ID: "s1", Subject: "alice", RefreshJTI: "r1", Expires: expires})
 	fmt.Println(err)
-	err = store.RotateSession(ctx, "r1", ginpaseto.Session{ID: "s1", Subject: "alice", RefreshJTI: "r2", Expires: expires})
+	_, err = store.RotateSession(ctx, "r1", ginpaseto.Session{ID: "s1", Subject: "alice", RefreshJTI: "r2", Expires: expires}, 0)
 	fmt.Println(err)
-	err = store.RotateSession(ctx, "r1", ginpaseto.Session{ID: "s1", Subject: "alice", RefreshJTI: "r3", Expires: expires})
+	_, err = store.RotateSession(ctx, "r1", ginpaseto.Session{ID: "s1", Subject: "alice", RefreshJTI: "r3", Expires: expires}, 0)
 	fmt.Println(errors.Is(err, ginpaseto.ErrRefreshTokenReused))
 	revoked, _ := store.IsRevoked(ctx, &ginpaseto.Claims{Subject: "alice", SessionID: "s1"})
 	fmt.Println(revoked)
@@ -502,7 +511,7 @@ func ExampleMemoryStore_RotateSession() {
 	store, _ := ginpaseto.NewMemoryStore()
 	ctx := context.Background()
 	next := ginpaseto.Session{ID: "s1", Subject: "alice", RefreshJTI: "r2", Expires: time.Now().Add(time.Hour)}
-	err := store.RotateSession(ctx, "r1", next)
+	_, err := store.RotateSession(ctx, "r1", next, 30*time.Second)
 	fmt.Println(errors.Is(err, ginpaseto.ErrTokenRevoked)) // no such session
 	// Output:
 	// true

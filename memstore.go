@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"hash/maphash"
+	"maps"
 	"slices"
 	"sync"
 	"time"
@@ -48,6 +49,15 @@ type MemoryStore struct {
 	sessionsPerSubject    int
 	revocationsPerSubject int
 	now                   func() time.Time
+	watchers              watchers
+}
+
+// watchers holds the Notify callbacks, by subject, under a lock of their
+// own that is taken after a shard's lock, never before.
+type watchers struct {
+	mu        sync.Mutex
+	next      uint64
+	bySubject map[string]map[uint64]func()
 }
 
 // MemoryStoreOption configures a MemoryStore.
@@ -151,11 +161,36 @@ const (
 type entry struct {
 	kind    entryKind
 	subject *subjectState
-	key     string    // session ID or jti
-	value   string    // sessions: the refresh jti usable next
-	cutoff  time.Time // cutoffs: tokens issued at or before are refused
+	key     string       // session ID or jti
+	session *sessionData // sessions only
+	cutoff  time.Time    // cutoffs: tokens issued at or before are refused
 	until   time.Time
 	index   int // position in the expiry heap; -1 when not in it
+}
+
+// sessionData is what a session entry holds besides its ID and end.
+type sessionData struct {
+	refreshJTI string    // the refresh jti usable next
+	previous   string    // the refresh jti the last rotation consumed
+	started    time.Time // CreateSession's Session.Started
+	refreshed  time.Time // the last rotation's Session.Refreshed
+	ends       time.Time // the absolute end; zero for none
+	metadata   map[string]string
+}
+
+// snapshot returns the session of entry e as a Store returns it.
+func (e *entry) snapshot() Session {
+	d := e.session
+	return Session{
+		ID:         e.key,
+		Subject:    e.subject.name,
+		RefreshJTI: d.refreshJTI,
+		Started:    d.started,
+		Refreshed:  d.refreshed,
+		Expires:    e.until,
+		Ends:       d.ends,
+		Metadata:   maps.Clone(d.metadata),
+	}
 }
 
 // expiryHeap orders entries by their end, the soonest first.
@@ -245,6 +280,7 @@ func (m *MemoryStore) Revoke(_ context.Context, claims *Claims) error {
 	e := &entry{kind: tokenEntry, subject: st, key: claims.JTI, until: claims.Expiration, index: -1}
 	st.revoked[claims.JTI] = e
 	sh.schedule(e)
+	m.changed(st.name)
 	return nil
 }
 
@@ -268,7 +304,8 @@ func (m *MemoryStore) overflow(sh *subjectShard, st *subjectState, now time.Time
 	m.revokeSubject(sh, st, cutoff, until)
 }
 
-// CreateSession records a new live session: see Store.
+// CreateSession records a new live session, unless the subject's cutoff
+// is at or after s.Started: see Store.
 func (m *MemoryStore) CreateSession(_ context.Context, s Session) error {
 	if s.ID == "" || s.Subject == "" || s.RefreshJTI == "" {
 		return errors.New("ginpaseto: MemoryStore.CreateSession: a session needs an ID, a subject and a refresh jti")
@@ -278,13 +315,18 @@ func (m *MemoryStore) CreateSession(_ context.Context, s Session) error {
 	defer sh.mu.Unlock()
 	m.dropExpired(sh, m.now())
 	st := sh.state(s.Subject)
+	if c := st.cutoff; c != nil && !s.Started.After(c.cutoff) {
+		sh.forget(st)
+		return fmt.Errorf("%w: the subject was logged out everywhere after the session started", ErrTokenRevoked)
+	}
 	if _, ok := st.sessions[s.ID]; ok {
 		return fmt.Errorf("ginpaseto: MemoryStore.CreateSession: session %q exists already", s.ID)
 	}
 	for len(st.order) >= m.sessionsPerSubject {
 		m.endSession(sh, st.order[0])
 	}
-	e := &entry{kind: sessionEntry, subject: st, key: s.ID, value: s.RefreshJTI, until: s.Expires, index: -1}
+	d := &sessionData{refreshJTI: s.RefreshJTI, started: s.Started, refreshed: s.Started, ends: s.Ends, metadata: maps.Clone(s.Metadata)}
+	e := &entry{kind: sessionEntry, subject: st, key: s.ID, session: d, until: capAt(s.Expires, s.Ends), index: -1}
 	st.sessions[s.ID] = e
 	st.order = append(st.order, e)
 	sh.schedule(e)
@@ -295,8 +337,9 @@ func (m *MemoryStore) CreateSession(_ context.Context, s Session) error {
 	return nil
 }
 
-// RotateSession replaces the session's usable refresh token: see Store.
-func (m *MemoryStore) RotateSession(_ context.Context, usedJTI string, next Session) error {
+// RotateSession moves a session forward by one refresh, or recognises a
+// replay within grace: see Store.
+func (m *MemoryStore) RotateSession(_ context.Context, usedJTI string, next Session, grace time.Duration) (Session, error) {
 	sh := m.shard(next.Subject)
 	sh.mu.Lock()
 	defer sh.mu.Unlock()
@@ -307,18 +350,81 @@ func (m *MemoryStore) RotateSession(_ context.Context, usedJTI string, next Sess
 		e = st.sessions[next.ID]
 	}
 	if e == nil {
-		return fmt.Errorf("%w: the session has ended", ErrTokenRevoked)
+		return Session{}, fmt.Errorf("%w: the session has ended", ErrTokenRevoked)
 	}
 	if _, ok := st.revoked[usedJTI]; ok {
-		return fmt.Errorf("%w: the refresh token was revoked", ErrTokenRevoked)
+		return Session{}, fmt.Errorf("%w: the refresh token was revoked", ErrTokenRevoked)
 	}
-	if e.value != usedJTI {
+	d := e.session
+	switch {
+	case d.refreshJTI == usedJTI:
+		d.previous, d.refreshJTI, d.refreshed = usedJTI, next.RefreshJTI, next.Refreshed
+		sh.reschedule(e, capAt(next.Expires, d.ends))
+	case d.previous == usedJTI && next.Refreshed.Before(d.refreshed.Add(grace)):
+		// A replay within the grace: the client gets the usable token.
+	default:
 		m.endSession(sh, e)
-		return fmt.Errorf("%w: the session was ended", ErrRefreshTokenReused)
+		return Session{}, fmt.Errorf("%w: the session was ended", ErrRefreshTokenReused)
 	}
-	e.value = next.RefreshJTI
-	sh.reschedule(e, next.Expires)
-	return nil
+	return e.snapshot(), nil
+}
+
+// Sessions returns the subject's live sessions, the oldest first: see
+// Store.
+func (m *MemoryStore) Sessions(_ context.Context, subject string) ([]Session, error) {
+	sh := m.shard(subject)
+	sh.mu.RLock()
+	defer sh.mu.RUnlock()
+	st := sh.subjects[subject]
+	if st == nil {
+		return nil, nil
+	}
+	now := m.now()
+	out := make([]Session, 0, len(st.order))
+	for _, e := range st.order {
+		if e.until.IsZero() || !now.After(e.until) {
+			out = append(out, e.snapshot())
+		}
+	}
+	return out, nil
+}
+
+// Notify calls fn, on a goroutine of its own, after every write of this
+// store that ends a session of subject or revokes one of its tokens: see
+// Notifier.
+func (m *MemoryStore) Notify(subject string, fn func()) (stop func()) {
+	w := &m.watchers
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.bySubject == nil {
+		w.bySubject = make(map[string]map[uint64]func())
+	}
+	fns := w.bySubject[subject]
+	if fns == nil {
+		fns = make(map[uint64]func())
+		w.bySubject[subject] = fns
+	}
+	w.next++
+	id := w.next
+	fns[id] = fn
+	return func() {
+		w.mu.Lock()
+		defer w.mu.Unlock()
+		delete(fns, id)
+		if len(w.bySubject[subject]) == 0 {
+			delete(w.bySubject, subject)
+		}
+	}
+}
+
+// changed runs the Notify callbacks of subject.
+func (m *MemoryStore) changed(subject string) {
+	w := &m.watchers
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	for _, fn := range w.bySubject[subject] {
+		go fn()
+	}
 }
 
 // RevokeSession ends a session: see Store.
@@ -356,6 +462,7 @@ func (m *MemoryStore) RevokeSubject(_ context.Context, subject string, cutoff, u
 // revokeSubject moves the subject's cutoff to cutoff at least, kept until
 // until at least (zero: forever), and ends every session.
 func (m *MemoryStore) revokeSubject(sh *subjectShard, st *subjectState, cutoff, until time.Time) {
+	m.changed(st.name)
 	for len(st.order) > 0 {
 		m.endSession(sh, st.order[0])
 	}
@@ -377,6 +484,7 @@ func (m *MemoryStore) revokeSubject(sh *subjectShard, st *subjectState, cutoff, 
 // endSession forgets a live session; the caller holds sh's lock.
 func (m *MemoryStore) endSession(sh *subjectShard, e *entry) {
 	st := e.subject
+	m.changed(st.name)
 	delete(st.sessions, e.key)
 	if i := slices.Index(st.order, e); i >= 0 {
 		st.order = slices.Delete(st.order, i, i+1)
@@ -452,4 +560,12 @@ func (sh *subjectShard) reschedule(e *entry, until time.Time) {
 	default:
 		sh.schedule(e)
 	}
+}
+
+// capAt returns t, or end when end is set and t is after it.
+func capAt(t, end time.Time) time.Time {
+	if !end.IsZero() && (t.IsZero() || t.After(end)) {
+		return end
+	}
+	return t
 }

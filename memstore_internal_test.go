@@ -153,7 +153,8 @@ func TestMemoryStoreSessionCap(t *testing.T) {
 	}
 	assert.False(t, isRevoked(t, m, Claims{Subject: "bob", SessionID: "bob-1"}))
 	assert.Equal(t, storeCounts{subjects: 2, sessions: 4, scheduled: 4, indexed: 4}, m.counts())
-	require.ErrorIs(t, m.RotateSession(ctx, "r", Session{ID: "alice-0", Subject: "alice", RefreshJTI: "r2", Expires: exp}), ErrTokenRevoked)
+	_, err := m.RotateSession(ctx, "r", Session{ID: "alice-0", Subject: "alice", RefreshJTI: "r2", Expires: exp}, 0)
+	require.ErrorIs(t, err, ErrTokenRevoked)
 }
 
 // TestMemoryStoreRevocationBound: one revocation beyond the bound revokes

@@ -53,6 +53,8 @@ type config struct {
 	insecureCookies      bool
 	now                  func() time.Time
 	cacheSize            int // WithVerifiedTokenCache; 0 for none
+	refreshGrace         time.Duration
+	sessionLifetime      time.Duration
 }
 
 // keySource is a key as given, parsed in New once the version is known.
@@ -98,6 +100,8 @@ func defaultConfig() config {
 		maxBodySize:     DefaultMaxBodySize,
 		revocableTypes:  []string{TypeAccess, TypeRefresh},
 		now:             time.Now,
+		refreshGrace:    defaultRefreshGrace,
+		sessionLifetime: defaultSessionLifetime,
 	}
 }
 
@@ -219,6 +223,55 @@ func WithAccessLifetime(d time.Duration) Option {
 // positive. Default 30 days.
 func WithRefreshLifetime(d time.Duration) Option {
 	return lifetimeOption("WithRefreshLifetime", d, func(c *config) *time.Duration { return &c.refreshLifetime })
+}
+
+// defaultRefreshGrace and defaultSessionLifetime are documented on
+// WithRefreshGrace and WithSessionLifetime.
+const (
+	defaultRefreshGrace    = 30 * time.Second
+	defaultSessionLifetime = 30 * 24 * time.Hour
+)
+
+// maxRefreshGrace bounds WithRefreshGrace: a grace is for requests in
+// flight, and a longer one would let a stolen refresh token go unnoticed
+// for longer.
+const maxRefreshGrace = 5 * time.Minute
+
+// WithRefreshGrace sets how long after a rotation the refresh token that
+// the rotation consumed may be presented again without counting as a
+// reuse. Browser tabs sharing one cookie jar refresh at the same moment,
+// and a mobile client retries a refresh whose response it lost: within the
+// grace, such a replay answers with a pair that works in the same session,
+// whose refresh token is the one the first rotation issued, so the session
+// still moves forward once. After the grace, or with any older refresh
+// token, it is a reuse: the session ends (ErrRefreshTokenReused).
+//
+// Default 30 seconds: long enough for a slow mobile network's retry, short
+// enough that a thief's replay of a consumed token is soon a reuse. A
+// thief who replays within the grace gets tokens of the session, as the
+// victim does; the next rotation by either turns the other's refresh token
+// into a reuse once the grace has passed, which ends the session for both.
+// 0 is strict rotation: every second use is a reuse. At most 5 minutes.
+func WithRefreshGrace(d time.Duration) Option {
+	return func(c *config) error {
+		if d < 0 || d > maxRefreshGrace {
+			return fmt.Errorf("ginpaseto: WithRefreshGrace: %v is out of range; use 0 (strict rotation) to %v (default %v)", d, maxRefreshGrace, defaultRefreshGrace)
+		}
+		c.refreshGrace = d
+		return nil
+	}
+}
+
+// WithSessionLifetime sets the absolute lifetime of a session: it ends d
+// after CreateTokenPair started it, however often its refresh token is
+// rotated, and no token of it expires later. The refresh lifetime
+// (WithRefreshLifetime) is the idle timeout: a session whose client stops
+// refreshing ends when its refresh token expires. Default 30 days, the
+// longest interval between re-authentications that common verification
+// standards allow for a "remember me" login; shorten it for sensitive
+// applications.
+func WithSessionLifetime(d time.Duration) Option {
+	return lifetimeOption("WithSessionLifetime", d, func(c *config) *time.Duration { return &c.sessionLifetime })
 }
 
 // WithCustomLifetime sets how long tokens of custom types live; it must be

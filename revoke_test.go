@@ -108,8 +108,11 @@ func (failingStore) Revoke(context.Context, *ginpaseto.Claims) error { return er
 func (failingStore) CreateSession(context.Context, ginpaseto.Session) error {
 	return errStoreDown
 }
-func (failingStore) RotateSession(context.Context, string, ginpaseto.Session) error {
-	return errStoreDown
+func (failingStore) RotateSession(context.Context, string, ginpaseto.Session, time.Duration) (ginpaseto.Session, error) {
+	return ginpaseto.Session{}, errStoreDown
+}
+func (failingStore) Sessions(context.Context, string) ([]ginpaseto.Session, error) {
+	return nil, errStoreDown
 }
 func (failingStore) RevokeSession(context.Context, string) error { return errStoreDown }
 func (failingStore) RevokeSubject(context.Context, string, time.Time, time.Time) error {

@@ -50,19 +50,32 @@ func RefreshTokenOptions(opts ...TokenOption) TokenOption {
 // session in the store. opts apply to both tokens (claims, footer,
 // issuer...), except the lifetime options, which must be given per token
 // with AccessTokenOptions or RefreshTokenOptions; NoExpiry is refused,
-// since a session must end. The store may end the subject's oldest session
-// to make room (see MemoryStore). A store failure gives an *Error with
-// status 503 that keeps the cause.
+// since a session must end. No token of the session expires after its
+// absolute end (WithSessionLifetime). The store may end the subject's
+// oldest session to make room (see MemoryStore), and refuses the session
+// when RevokeSubject ran since it started (401 ErrTokenRevoked), so that a
+// login racing a "log out everywhere" never survives it. A store failure
+// gives an *Error with status 503 that keeps the cause.
 func (a *Authorizer) CreateTokenPair(ctx context.Context, subject string, opts ...TokenOption) (*TokenPair, error) {
+	started := a.cfg.now() // before minting: the cutoff must cover a login that mints while RevokeSubject runs
+	plan, err := a.planPair(ctx, "CreateTokenPair", subject, true, opts)
+	if err != nil {
+		return nil, err
+	}
 	sid, err := newJTI()
 	if err != nil {
 		return nil, fmt.Errorf("ginpaseto: generating session ID: %w", err)
 	}
-	pair, refreshJTI, err := a.mintPair(ctx, "CreateTokenPair", subject, sid, true, opts)
+	s := Session{ID: sid, Subject: subject, RefreshJTI: plan.refresh.jti, Started: started, Refreshed: started}
+	if a.cfg.sessionLifetime > 0 {
+		s.Ends = started.Add(a.cfg.sessionLifetime)
+	}
+	plan.limit(started, s.Ends)
+	s.Expires = a.sessionExpiry(plan.access.expiry(plan.issued()), plan.refresh.expiry(plan.issued()))
+	pair, err := a.mintPlanned(subject, sid, plan)
 	if err != nil {
 		return nil, err
 	}
-	s := Session{ID: sid, Subject: subject, RefreshJTI: refreshJTI, Expires: a.sessionExpiry(pair.AccessExpires, pair.RefreshExpires)}
 	if err := a.cfg.store.CreateSession(ctx, s); err != nil {
 		return nil, storeError(err)
 	}
@@ -75,15 +88,18 @@ func (a *Authorizer) CreateTokenPair(ctx context.Context, subject string, opts .
 // password was checked. opts apply as in CreateTokenPair.
 //
 // A refresh token is used at most once, atomically: of several concurrent
-// rotations with one token exactly one succeeds. Using an already-used
-// refresh token of a live session means that the client replayed it or
-// someone else holds a copy: RotateRefreshToken then revokes the whole
-// session, so that the newest tokens of both stop working, and returns an
-// *Error (401 "Refresh token reuse detected") wrapping
-// ErrRefreshTokenReused. A refresh token of an ended session gives 401
-// ErrTokenRevoked; one without a session (created by CreateRefreshToken,
-// or by another implementation) gives 401 ErrTokenInvalid; a store failure
-// gives 503 with the cause kept.
+// rotations with one token exactly one moves the session forward. Within
+// the refresh grace (WithRefreshGrace) after that rotation, presenting the
+// consumed token again (another browser tab, a retried request) answers a
+// pair that works in the same session, carrying the refresh token that the
+// rotation issued. Any other use of an already-used refresh token of a
+// live session means that the client replayed it or someone else holds a
+// copy: RotateRefreshToken then revokes the whole session, so that the
+// newest tokens of both stop working, and returns an *Error (401 "Refresh
+// token reuse detected") wrapping ErrRefreshTokenReused. A refresh token
+// of an ended session gives 401 ErrTokenRevoked; one without a session
+// (created by CreateRefreshToken, or by another implementation) gives 401
+// ErrTokenInvalid; a store failure gives 503 with the cause kept.
 func (a *Authorizer) RotateRefreshToken(ctx context.Context, refresh *Claims, opts ...TokenOption) (*TokenPair, error) {
 	switch {
 	case refresh == nil:
@@ -93,74 +109,140 @@ func (a *Authorizer) RotateRefreshToken(ctx context.Context, refresh *Claims, op
 	case refresh.SessionID == "":
 		return nil, &Error{Status: errInvalid.Status, Message: msgNoSession, Err: fmt.Errorf("%w: the refresh token has no sid claim: it was not created by CreateTokenPair", ErrTokenInvalid)}
 	}
-	pair, refreshJTI, err := a.mintPair(ctx, "RotateRefreshToken", refresh.Subject, refresh.SessionID, false, opts)
+	now := a.cfg.now()
+	plan, err := a.planPair(ctx, "RotateRefreshToken", refresh.Subject, false, opts)
 	if err != nil {
 		return nil, err
 	}
-	next := Session{ID: refresh.SessionID, Subject: refresh.Subject, RefreshJTI: refreshJTI, Expires: a.sessionExpiry(pair.AccessExpires, pair.RefreshExpires)}
-	if err := a.cfg.store.RotateSession(ctx, refresh.JTI, next); err != nil {
+	plan.limit(now, time.Time{})
+	next := Session{
+		ID:         refresh.SessionID,
+		Subject:    refresh.Subject,
+		RefreshJTI: plan.refresh.jti,
+		Refreshed:  now,
+		Expires:    a.sessionExpiry(plan.access.expiry(plan.issued()), plan.refresh.expiry(plan.issued())),
+	}
+	got, err := a.cfg.store.RotateSession(ctx, refresh.JTI, next, a.cfg.refreshGrace)
+	if err != nil {
 		return nil, storeError(err)
 	}
-	return pair, nil
+	plan.limit(now, got.Ends)
+	if got.RefreshJTI != next.RefreshJTI {
+		// A replay within the grace: the client gets the refresh token
+		// that the rotation issued, expiring no later than it does, so the
+		// session moves forward once whichever tab uses it next.
+		plan.refresh.jti = got.RefreshJTI
+		if !got.Expires.IsZero() {
+			plan.refresh.notAfter = earliest(plan.refresh.notAfter, got.Expires.Add(-a.cfg.leeway))
+		}
+	}
+	return a.mintPlanned(refresh.Subject, refresh.SessionID, plan)
 }
 
-// mintPair creates the two tokens of session sid and returns them with
-// the refresh token's jti.
-func (a *Authorizer) mintPair(ctx context.Context, method, subject, sid string, fresh bool, opts []TokenOption) (*TokenPair, string, error) {
+// pairPlan is the configuration of the two tokens of a pair, checked and
+// ready to mint.
+type pairPlan struct {
+	access, refresh *tokenConfig
+	csrf            string
+}
+
+// issued returns when the pair's tokens are issued.
+func (p *pairPlan) issued() time.Time { return p.access.issued.Truncate(time.Second) }
+
+// limit sets when the pair is issued, and the session's absolute end
+// (zero: none), after which neither token may expire.
+func (p *pairPlan) limit(issued, ends time.Time) {
+	for _, t := range []*tokenConfig{p.access, p.refresh} {
+		t.issued = issued
+		if !ends.IsZero() {
+			t.notAfter = earliest(t.notAfter, ends)
+		}
+	}
+}
+
+// earliest returns the earlier of two times, zero meaning none.
+func earliest(a, b time.Time) time.Time {
+	if a.IsZero() || !b.IsZero() && b.Before(a) {
+		return b
+	}
+	return a
+}
+
+// planPair checks the options of a pair and prepares its two tokens, the
+// refresh token with its jti already chosen.
+func (a *Authorizer) planPair(ctx context.Context, method, subject string, fresh bool, opts []TokenOption) (*pairPlan, error) {
+	if ctx == nil {
+		return nil, fmt.Errorf("ginpaseto: %s: ctx is nil; pass the request's *gin.Context or a context.Context", method)
+	}
 	if err := ctx.Err(); err != nil {
-		return nil, "", err
+		return nil, err
 	}
 	if subject == "" || !utf8.ValidString(subject) {
-		return nil, "", fmt.Errorf("ginpaseto: %s: subject must be a non-empty UTF-8 string", method)
+		return nil, fmt.Errorf("ginpaseto: %s: subject must be a non-empty UTF-8 string", method)
 	}
 	var shared tokenConfig
 	if err := shared.apply(opts); err != nil {
-		return nil, "", err
+		return nil, err
 	}
 	if shared.lifetimeSet {
-		return nil, "", fmt.Errorf("ginpaseto: %s: a lifetime option would apply to both tokens; wrap it in AccessTokenOptions or RefreshTokenOptions", method)
+		return nil, fmt.Errorf("ginpaseto: %s: a lifetime option would apply to both tokens; wrap it in AccessTokenOptions or RefreshTokenOptions", method)
 	}
 	if shared.fresh {
-		return nil, "", fmt.Errorf("ginpaseto: %s: Fresh does not apply to pairs: CreateTokenPair's access token is always fresh, RotateRefreshToken's never", method)
+		return nil, fmt.Errorf("ginpaseto: %s: Fresh does not apply to pairs: CreateTokenPair's access token is always fresh, RotateRefreshToken's never", method)
 	}
-	var csrf string
+	plan := &pairPlan{}
 	if a.cookies.enabled {
 		var err error
-		if csrf, err = newCSRFToken(); err != nil {
-			return nil, "", fmt.Errorf("ginpaseto: generating CSRF token: %w", err)
+		if plan.csrf, err = newCSRFToken(); err != nil {
+			return nil, fmt.Errorf("ginpaseto: generating CSRF token: %w", err)
 		}
 	}
-	var out [2]minted
-	for i, typ := range []string{TypeAccess, TypeRefresh} {
+	for _, typ := range []string{TypeAccess, TypeRefresh} {
 		t := &tokenConfig{purpose: a.cfg.purpose, lifetime: a.lifetime(typ)}
 		own := shared.forAccess
 		if typ == TypeRefresh {
 			own = shared.forRefresh
 		}
 		if err := t.apply(append(append([]TokenOption(nil), opts...), own...)); err != nil {
-			return nil, "", err
+			return nil, err
 		}
 		if t.noExpiry {
-			return nil, "", fmt.Errorf("ginpaseto: %s: NoExpiry is refused: a session must end", method)
+			return nil, fmt.Errorf("ginpaseto: %s: NoExpiry is refused: a session must end", method)
 		}
 		if t.fresh {
-			return nil, "", fmt.Errorf("ginpaseto: %s: Fresh does not apply to pairs", method)
+			return nil, fmt.Errorf("ginpaseto: %s: Fresh does not apply to pairs", method)
 		}
 		t.fresh = fresh && typ == TypeAccess
-		t.csrf = csrf
-		m, err := a.mint(subject, typ, sid, t)
-		if err != nil {
-			return nil, "", err
+		t.csrf = plan.csrf
+		if typ == TypeAccess {
+			plan.access = t
+			continue
 		}
-		out[i] = m
+		plan.refresh = t
+		var err error
+		if t.jti, err = newJTI(); err != nil {
+			return nil, fmt.Errorf("ginpaseto: generating jti: %w", err)
+		}
 	}
-	pair := &TokenPair{
-		AccessToken:    out[0].token,
-		RefreshToken:   out[1].token,
-		AccessExpires:  out[0].expires,
-		RefreshExpires: out[1].expires,
+	return plan, nil
+}
+
+// mintPlanned creates the two tokens of session sid.
+func (a *Authorizer) mintPlanned(subject, sid string, plan *pairPlan) (*TokenPair, error) {
+	access, err := a.mint(subject, TypeAccess, sid, plan.access)
+	if err != nil {
+		return nil, err
+	}
+	refresh, err := a.mint(subject, TypeRefresh, sid, plan.refresh)
+	if err != nil {
+		return nil, err
+	}
+	return &TokenPair{
+		AccessToken:    access.token,
+		RefreshToken:   refresh.token,
+		AccessExpires:  access.expires,
+		RefreshExpires: refresh.expires,
 		SessionID:      sid,
-		CSRFToken:      csrf,
-	}
-	return pair, out[1].jti, nil
+		CSRFToken:      plan.csrf,
+	}, nil
 }

@@ -216,7 +216,7 @@ func TestRotateRefreshTokenErrors(t *testing.T) {
 // session, so even the winner's new pair is refused afterwards.
 func TestRotateConcurrently(t *testing.T) {
 	ctx := context.Background()
-	auth := newAuth(t)
+	auth := newAuth(t, ginpaseto.WithRefreshGrace(0))
 	pair, err := auth.CreateTokenPair(ctx, "alice")
 	require.NoError(t, err)
 	claims, err := auth.ParseToken(pair.RefreshToken)
@@ -263,6 +263,7 @@ func TestRevokeSubject(t *testing.T) {
 	loose := token(t, auth, ginpaseto.TypeAccess)
 
 	expect(t, do(t, srv, request{method: http.MethodPost, path: "/logout-all", token: laptop.AccessToken}), 204, "")
+	clk.Advance(time.Millisecond)
 	afterwards := loginAs(t, srv, "alice")
 	sameSecond := token(t, auth, ginpaseto.TypeAccess)
 	for _, tok := range []string{laptop.AccessToken, phone.AccessToken, loose, sameSecond} {

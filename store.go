@@ -18,7 +18,9 @@ import (
 // Implementations must be safe for concurrent use, and every method must
 // be atomic with respect to the others, across processes for a shared
 // store: of several concurrent RotateSession calls with the same used
-// refresh token exactly one may succeed.
+// refresh token exactly one moves the session forward.
+//
+// The storetest package checks an implementation against this contract.
 type Store interface {
 	// IsRevoked reports whether the verified token described by claims
 	// must be refused: its jti was revoked; or it belongs to a session
@@ -29,8 +31,9 @@ type Store interface {
 	// one round trip. An error fails closed.
 	//
 	// The cutoff does not apply to tokens of a live session: RevokeSubject
-	// ends every session of the subject, so a session that is live began
-	// after it, even within the same second (iat cannot tell).
+	// ends every session of the subject, and CreateSession refuses a
+	// session that started at or before the cutoff, so a session that is
+	// live began after it, even within the same second (iat cannot tell).
 	IsRevoked(ctx context.Context, claims *Claims) (bool, error)
 
 	// Revoke records the revocation of one token, by claims.JTI, until
@@ -43,18 +46,38 @@ type Store interface {
 	// every token it held) rather than forget one.
 	Revoke(ctx context.Context, claims *Claims) error
 
-	// CreateSession records a new live session whose next usable refresh
-	// token is s.RefreshJTI. A store that bounds the sessions of one
-	// subject ends the subject's oldest session to make room.
+	// CreateSession records s as a new live session whose next usable
+	// refresh token is s.RefreshJTI, with s.Refreshed equal to s.Started.
+	// When the subject's cutoff (RevokeSubject) is at or after s.Started,
+	// compared at full precision and atomically with the recording, it
+	// records nothing and returns an error wrapping ErrTokenRevoked: a
+	// login that raced a "log out everywhere" never survives it. A store
+	// that bounds the sessions of one subject ends the subject's oldest
+	// session to make room.
 	CreateSession(ctx context.Context, s Session) error
 
-	// RotateSession atomically replaces the session's usable refresh token
-	// usedJTI by next.RefreshJTI and extends the session to next.Expires.
-	// When the session is live but usedJTI is not its usable refresh token
-	// (a refresh token used a second time), it revokes the whole session
-	// and returns an error wrapping ErrRefreshTokenReused. When the session
-	// is not live, it returns an error wrapping ErrTokenRevoked.
-	RotateSession(ctx context.Context, usedJTI string, next Session) error
+	// RotateSession moves session next.ID of next.Subject forward by one
+	// refresh, atomically, and returns the session as the store now holds
+	// it:
+	//
+	//   - usedJTI is the session's usable refresh token: next.RefreshJTI
+	//     replaces it, Refreshed becomes next.Refreshed, Expires becomes
+	//     next.Expires (never later than the session's Ends), and usedJTI
+	//     is remembered as the session's previous refresh token.
+	//   - usedJTI is the previous refresh token and next.Refreshed is less
+	//     than grace after the rotation that consumed it: a replay within
+	//     the grace (two tabs, a retried request). Nothing changes; the
+	//     returned session's RefreshJTI is the usable one, not
+	//     next.RefreshJTI, and the caller gives the client a refresh token
+	//     with that jti, so that the session moves forward once.
+	//   - any other usedJTI of a live session (used a second time, after
+	//     the grace or older): it ends the session and returns an error
+	//     wrapping ErrRefreshTokenReused.
+	//   - a session that is not live, or a used token that was revoked:
+	//     an error wrapping ErrTokenRevoked.
+	//
+	// A grace of zero makes every second use a reuse.
+	RotateSession(ctx context.Context, usedJTI string, next Session, grace time.Duration) (Session, error)
 
 	// RevokeSession ends a session: its access and refresh tokens are
 	// refused from then on, and it cannot be rotated. Ending a session
@@ -62,10 +85,16 @@ type Store interface {
 	RevokeSession(ctx context.Context, sessionID string) error
 
 	// RevokeSubject ends every session of subject and refuses every token
-	// of subject issued at or before cutoff (iat has one-second
-	// precision), remembering the cutoff until until, after which every
-	// such token has expired.
+	// of subject issued at or before cutoff (iat has one-second precision;
+	// CreateSession compares Started with the cutoff at full precision),
+	// remembering the cutoff until until, after which every such token has
+	// expired.
 	RevokeSubject(ctx context.Context, subject string, cutoff, until time.Time) error
+
+	// Sessions returns the live sessions of subject, the oldest first. It
+	// reads only that subject's state, bounded by the store's per-subject
+	// cap: nothing scans.
+	Sessions(ctx context.Context, subject string) ([]Session, error)
 }
 
 // Session is what a Store records of one session.
@@ -73,7 +102,26 @@ type Session struct {
 	ID         string    // the sid claim of the session's tokens
 	Subject    string    // the sub claim of the session's tokens
 	RefreshJTI string    // the jti of the one refresh token that may be used next
+	Started    time.Time // when CreateTokenPair started it, at full precision
+	Refreshed  time.Time // when its refresh token was last rotated; Started until then
 	Expires    time.Time // when the later of the session's newest tokens expires, leeway included; the session's state may be dropped after
+	Ends       time.Time // the absolute end (WithSessionLifetime), after which no token of it is valid; zero for none
+
+	// Metadata is what the application attached at login (SessionMetadata):
+	// a device label, a user agent summary. Never a token or a secret.
+	Metadata map[string]string
+}
+
+// Notifier is a Store that tells when a subject's tokens or sessions may
+// have been revoked, by this process or another, so that long-lived
+// connections (Watch) learn of a logout without polling.
+type Notifier interface {
+	// Notify arranges for fn to be called, from any goroutine and
+	// possibly more than once, soon after any write that may revoke a
+	// token or end a session of subject, and whenever the store may have
+	// missed such a write (a lost connection). A call is only a hint: the
+	// caller asks IsRevoked. stop ends the calls.
+	Notify(subject string, fn func()) (stop func())
 }
 
 // ErrRefreshTokenReused: a refresh token of a live session was used a second
