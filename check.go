@@ -221,6 +221,7 @@ type check struct {
 	base64         bool
 	skip           func(*gin.Context) bool
 	webSocketClose bool
+	readsCookie    bool // InCookie is one of its locations
 	rules          compiledRules
 }
 
@@ -262,6 +263,8 @@ func (a *Authorizer) newCheck(mode checkMode, tokenType string, opts []CheckOpti
 		rules:          cc.rules.compile(),
 	}
 	ch.lookup = a.compileLookup(&cc)
+	ch.readsCookie = cc.source == nil && slices.Contains(cc.locations, InCookie) ||
+		slices.ContainsFunc(cc.added, func(s addedSource) bool { return s.loc == InCookie })
 	return ch
 }
 

@@ -212,11 +212,16 @@ func CookieAuthenticated(c *gin.Context) bool {
 // name are malformed, since a sibling subdomain or an attacker on plain
 // HTTP can add a second one to shadow the real one. A token found marks
 // the request as cookie-authenticated, so that the CSRF checks apply
-// whichever check option put the extractor in the lookup.
+// whichever check option put the extractor in the lookup. In a WebSocket
+// handshake from an origin the Authorizer does not trust, it reads no
+// cookie at all: the check then refuses the origin, whatever the cookie.
 func FromCookie(name string) Extractor {
 	bad := badCookieError(name)
 	return func(c *gin.Context) (string, error) {
 		if len(c.Request.Header["Cookie"]) == 0 {
+			return "", nil
+		}
+		if _, crossOrigin := c.Get(crossOriginUpgradeKey{}); crossOrigin {
 			return "", nil
 		}
 		found := c.Request.CookiesNamed(name)

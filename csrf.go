@@ -92,6 +92,27 @@ func (a *Authorizer) checkCSRF(c *gin.Context, claims *Claims) *Error {
 	return nil
 }
 
+// crossOriginUpgradeKey marks, in the gin.Context, a WebSocket handshake
+// from an origin that checkWebSocketOrigin refuses: FromCookie reads no
+// cookie in it.
+type crossOriginUpgradeKey struct{}
+
+// refuseCookiesOfUpgrade reports whether c is a WebSocket handshake from a
+// refused origin, and if so marks it so that no cookie is read for it.
+// The origin is judged before any token is looked for: were the cookie
+// read and verified first, the answer (a close reason a page can read,
+// with WithWebSocketClose) would tell a page of a sibling origin whether
+// the visitor is logged in, and with an expired or a valid token.
+// Tokens the page itself supplies (a header, a subprotocol) are still
+// read: they are no ambient credential.
+func (a *Authorizer) refuseCookiesOfUpgrade(c *gin.Context) bool {
+	if !isWebSocketUpgrade(c.Request) || a.checkWebSocketOrigin(c.Request) == nil {
+		return false
+	}
+	c.Set(crossOriginUpgradeKey{}, true)
+	return true
+}
+
 // checkWebSocketOrigin refuses a WebSocket handshake with a cookie from a
 // page of another origin: the handshake is a GET, which
 // CrossOriginProtection lets through, yet it opens a channel that acts for

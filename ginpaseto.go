@@ -151,7 +151,13 @@ func (a *Authorizer) middleware(ch *check) gin.HandlerFunc {
 			c.Next()
 			return
 		}
+		crossOrigin := a.refuseCookiesOfUpgrade(c)
 		claims, err := a.identify(c, ch)
+		if err == errMissing && crossOrigin && ch.readsCookie && ch.mode != checkOptional {
+			// The cookie was not read, so that the answer cannot depend
+			// on it; say why rather than that no token came.
+			err = errCrossOrigin
+		}
 		if err == nil {
 			err = a.checkCSRF(c, claims)
 		}

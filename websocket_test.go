@@ -420,3 +420,80 @@ func TestWebSocketCloseOnTheWire(t *testing.T) {
 	require.NoError(t, conn.Close())
 	requireCloseGoroutinesGone(t)
 }
+
+// TestWebSocketCrossOriginLooksTheSame: a page of another origin, a sibling
+// of the same site whose cookies SameSite=Lax lets through, learns nothing
+// of the visitor's cookie from how its handshake ends: every such handshake
+// is refused alike, and the tokens the page supplies itself still work.
+func TestWebSocketCrossOriginLooksTheSame(t *testing.T) {
+	clk := newClock()
+	auth := cookieAuth(t, ginpaseto.CookieConfig{}, ginpaseto.WithWebSocketClose(), ginpaseto.WithClock(clk.Now),
+		ginpaseto.WithTokenLocations(ginpaseto.InWebSocketProtocol, ginpaseto.InCookie))
+	ctx := context.Background()
+	expired, err := auth.CreateAccessToken(ctx, "alice", ginpaseto.ExpiresIn(time.Minute))
+	require.NoError(t, err)
+	clk.Advance(time.Hour)
+	valid, err := auth.CreateTokenPair(ctx, "alice")
+	require.NoError(t, err)
+	const name = "__Host-access_token"
+	cookies := map[string]string{
+		"no cookie":       "",
+		"expired cookie":  name + "=" + expired,
+		"valid cookie":    name + "=" + valid.AccessToken,
+		"garbage cookie":  name + "=v4.local.bad",
+		"two cookies":     name + "=" + valid.AccessToken + "; " + name + "=" + expired,
+		"a refresh token": name + "=" + valid.RefreshToken,
+	}
+	sibling := http.Header{"Origin": {"https://chat.example.com"}, "Sec-Fetch-Site": {"same-site"}}
+	withCookie := func(c string) http.Header {
+		h := sibling.Clone()
+		if c != "" {
+			h.Set("Cookie", c)
+		}
+		return h
+	}
+	// The application accepts handshakes from its sibling origin: only the
+	// check stands between the page and the visitor's cookie.
+	serveWS := func(mw gin.HandlerFunc) *httptest.Server {
+		r := gin.New()
+		r.GET("/ws", mw, func(c *gin.Context) {
+			conn, err := websocket.Accept(c.Writer, c.Request, &websocket.AcceptOptions{
+				Subprotocols:   []string{ginpaseto.WebSocketProtocol},
+				OriginPatterns: []string{"chat.example.com"},
+			})
+			if err != nil {
+				return
+			}
+			defer conn.CloseNow()
+			if conn.Write(c.Request.Context(), websocket.MessageText, []byte(ginpaseto.Subject(c))) == nil {
+				conn.Close(websocket.StatusNormalClosure, "")
+			}
+		})
+		return serve(t, r)
+	}
+	required := serveWS(auth.Required())
+	optional := serveWS(auth.Optional())
+	for label, c := range cookies {
+		t.Run(label, func(t *testing.T) {
+			conn, _, err := wsDial(t, required, nil, withCookie(c))
+			require.NoError(t, err)
+			assert.Equal(t, "Cross-origin request refused", wsClosed(t, conn))
+
+			conn, _, err = wsDial(t, optional, nil, withCookie(c))
+			require.NoError(t, err)
+			assert.Equal(t, "", wsGreeting(t, conn), "Optional goes on anonymously")
+
+			// A token the page offers is its own, not the visitor's.
+			conn, _, err = wsDial(t, required, nil, withCookie(c), ginpaseto.WebSocketProtocol, valid.AccessToken)
+			require.NoError(t, err)
+			assert.Equal(t, "alice", wsGreeting(t, conn))
+		})
+	}
+	t.Run("same origin, the cookie works", func(t *testing.T) {
+		h := http.Header{"Cookie": {name + "=" + valid.AccessToken}, "Sec-Fetch-Site": {"same-origin"}}
+		conn, _, err := wsDial(t, required, nil, h)
+		require.NoError(t, err)
+		assert.Equal(t, "alice", wsGreeting(t, conn))
+	})
+	requireCloseGoroutinesGone(t)
+}
