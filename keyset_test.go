@@ -402,3 +402,64 @@ func TestKeySetURLRules(t *testing.T) {
 	assert.Nil(t, auth.Keys())
 	assert.Contains(t, log.last(), "plain HTTP")
 }
+
+// TestKeySetRedirects: a redirect of the key set URL is followed only on
+// the key set's own host, and only if the client of KeySetClient would
+// follow it too: the keys it leads to are trusted to sign every token.
+func TestKeySetRedirects(t *testing.T) {
+	priv, _ := ed25519PEM(t)
+	intruderPriv, _ := ed25519PEM(t)
+	intruder := newSigningService(t, newRing(t, ginpaseto.PrivateKey(intruderPriv)), time.Minute)
+	home := newSigningService(t, newRing(t, ginpaseto.PrivateKey(priv)), time.Minute)
+	moved := func(to string) *httptest.Server {
+		return serve(t, http.RedirectHandler(to, http.StatusFound))
+	}
+	sameHost := gin.New()
+	sameHost.GET("/old", func(c *gin.Context) { c.Redirect(http.StatusMovedPermanently, "/keys") })
+	sameHost.GET("/keys", gin.WrapF(func(w http.ResponseWriter, r *http.Request) {
+		home.srv.Config.Handler.ServeHTTP(w, r)
+	}))
+	local := serve(t, sameHost)
+
+	var asked atomic.Int64
+	counting := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { asked.Add(1); return nil }}
+	noRedirects := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	tests := []struct {
+		name   string
+		url    string
+		client *http.Client // nil: ginpaseto's own
+		keys   bool
+		err    string
+	}{
+		{"to another host", moved(intruder.url()).URL, nil, false, "refused a redirect to another host"},
+		{"to another host, the client follows any", moved(intruder.url()).URL, counting, false, "refused a redirect to another host"},
+		{"the client follows none", local.URL + "/old", noRedirects, false, "the server answered 301"},
+		{"on the same host", local.URL + "/old", nil, true, ""},
+		{"on the same host, the client's policy asked", local.URL + "/old", counting, true, ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			var log errorLog
+			opts := []ginpaseto.KeySetOption{ginpaseto.KeySetOnError(log.report)}
+			if tc.client != nil {
+				opts = append(opts, ginpaseto.KeySetClient(tc.client))
+			}
+			asked.Store(0)
+			auth, err := ginpaseto.New(ginpaseto.WithKeySetURL(tc.url, opts...))
+			require.NoError(t, err)
+			defer auth.Close()
+			if !tc.keys {
+				assert.Nil(t, auth.Keys(), "no key trusted")
+				assert.Contains(t, log.last(), tc.err)
+				return
+			}
+			require.NotNil(t, auth.Keys())
+			assert.Empty(t, log.last())
+			if tc.client == counting {
+				assert.Equal(t, int64(1), asked.Load(), "the client's policy decides too")
+			}
+		})
+	}
+	assert.Zero(t, intruder.fetches.Load(), "the other host was never asked")
+	assert.NotNil(t, counting.CheckRedirect, "the caller's client is not changed")
+}

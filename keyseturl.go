@@ -95,17 +95,36 @@ func WithKeySetURL(rawURL string, opts ...KeySetOption) Option {
 				return err
 			}
 		}
-		// Redirects must stay on URLs that WithKeySetURL would accept.
 		client := *ks.client
-		client.CheckRedirect = func(req *http.Request, via []*http.Request) error {
-			if len(via) >= 5 {
-				return errors.New("too many redirects")
-			}
-			_, err := keySetURL(req.URL.String())
-			return err
-		}
+		client.CheckRedirect = keySetRedirects(u, client.CheckRedirect)
 		ks.client = &client
 		c.keySet = ks
+		return nil
+	}
+}
+
+// keySetRedirects returns the redirect policy of a key set fetch: the key
+// set's rules, then the policy of the client, if any (KeySetClient), which
+// can only be stricter. A redirect must stay on the host of the key set
+// URL, on a URL WithKeySetURL would accept, without leaving HTTPS: the
+// keys it leads to are trusted to sign every token.
+func keySetRedirects(home *url.URL, callers func(*http.Request, []*http.Request) error) func(*http.Request, []*http.Request) error {
+	return func(req *http.Request, via []*http.Request) error {
+		if len(via) >= 5 {
+			return errors.New("too many redirects")
+		}
+		if _, err := keySetURL(req.URL.String()); err != nil {
+			return err
+		}
+		if !strings.EqualFold(req.URL.Host, home.Host) {
+			return fmt.Errorf("refused a redirect to another host, %s; if the key set lives there, give its URL to WithKeySetURL", req.URL.Redacted())
+		}
+		if home.Scheme == "https" && req.URL.Scheme != "https" {
+			return fmt.Errorf("refused a redirect from HTTPS to %s", req.URL.Redacted())
+		}
+		if callers != nil {
+			return callers(req, via)
+		}
 		return nil
 	}
 }
@@ -131,8 +150,12 @@ func isLoopback(host string) bool {
 }
 
 // KeySetClient fetches the key set with client instead of a client of
-// ginpaseto's own, for proxies, custom TLS roots or mutual TLS. Redirects
-// are still held to the rules of WithKeySetURL.
+// ginpaseto's own, for proxies, custom TLS roots or mutual TLS. The
+// client's CheckRedirect, if any, still decides which redirects to follow,
+// and only among those that the rules of WithKeySetURL allow: on the key
+// set URL's host, HTTPS or loopback, at most 5. A client that refuses
+// every redirect (http.ErrUseLastResponse) makes a redirect a failed
+// fetch. The client itself is not changed.
 func KeySetClient(client *http.Client) KeySetOption {
 	return func(c *keySetConfig) error {
 		if client == nil {
