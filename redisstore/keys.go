@@ -3,6 +3,13 @@ package redisstore
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/ginpaseto/ginpaseto"
 )
 
 // Key layout. Every key of one subject carries the same hash tag, {T}, 16
@@ -13,15 +20,18 @@ import (
 // subject, can find it.
 //
 //	<prefix>{T}j:<jti>      a revoked token   "1"                       until the token expires
-//	<prefix>{T}s:<sid>      a live session    its usable refresh jti    until the session expires
-//	<prefix>{T}c:<subject>  the cutoff        unix seconds              until every token it covers has expired
-//	<prefix>{T}l:<subject>  live sessions     sorted set sid → expiry   until the last of them expires
+//	<prefix>{T}s:<sid>      a live session    JSON, see sessionValue    until the session expires
+//	<prefix>{T}c:<subject>  the cutoff        a time, see appendTime    until every token it covers has expired
+//	<prefix>{T}l:<subject>  live sessions     sorted set sid → start    until the last of them expires
 //	<prefix>{T}r:<subject>  revoked tokens    sorted set jti → expiry   until the last of them expires
-//	<prefix>{S}i:<sid>      session index     subject                   until the session expires; S is the tag of sid
+//	<prefix>{S}i:<sid>      session index     subject                   until the session's absolute end; S is the tag of sid
 //
 // A token without expiry is the one thing kept without a TTL, since it
 // stays valid for as long: its revocation key, and the revoked-tokens set
 // that counts it.
+//
+// Writes that revoke or end publish the subject's tag, {T}'s 16 hex
+// digits, on the channel <prefix>revoked (see Notify).
 const (
 	kindToken    = "j:"
 	kindSession  = "s:"
@@ -29,6 +39,8 @@ const (
 	kindSessions = "l:"
 	kindRevoked  = "r:"
 	kindIndex    = "i:"
+
+	channelName = "revoked"
 )
 
 // tagLen is the length of a hash tag with its braces.
@@ -41,6 +53,9 @@ func tagOf(s string) tag {
 	sum := sha256.Sum256([]byte(s))
 	return tag(sum[:8])
 }
+
+// String returns the tag's 16 hex digits, as the writes publish it.
+func (t tag) String() string { return hex.EncodeToString(t[:]) }
 
 // appendTo appends {T} to dst.
 func (t tag) appendTo(dst []byte) []byte {
@@ -78,4 +93,104 @@ func (s *Store) checkKeys(subject, jti, sessionID string) (token, second string,
 	all := string(b)
 	split := n + len(jti)
 	return all[:split], all[split:], t
+}
+
+// The store's times, in a session's value and in the cutoff, are text:
+// Unix seconds, a dot and nine digits of nanoseconds ("1733390000.123456789"),
+// exact at Go's full precision. The scripts compare them as two numbers,
+// each exact in Lua's doubles. A cutoff of whole seconds, without the dot,
+// is read as well. The zero time is the empty string: none.
+
+// appendTime appends t to dst in the store's time format, the zero time
+// included.
+func appendTime(dst []byte, t time.Time) []byte {
+	dst = strconv.AppendInt(dst, t.Unix(), 10)
+	ns := strconv.Itoa(t.Nanosecond())
+	dst = append(dst, ".000000000"[:10-len(ns)]...)
+	return append(dst, ns...)
+}
+
+// formatTime returns t in the store's time format, "" for the zero time
+// (none).
+func formatTime(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return string(appendTime(nil, t))
+}
+
+// formatInstant returns t in the store's time format, the zero time
+// included (as the earliest of all).
+func formatInstant(t time.Time) string { return string(appendTime(nil, t)) }
+
+// parseTime reads a time in the store's format.
+func parseTime(s string) (time.Time, error) {
+	if s == "" {
+		return time.Time{}, nil
+	}
+	secs, nanos, dot := strings.Cut(s, ".")
+	sec, err := strconv.ParseInt(secs, 10, 64)
+	if err != nil {
+		return time.Time{}, errors.New("not a time")
+	}
+	var ns int64
+	if dot {
+		if len(nanos) != 9 {
+			return time.Time{}, errors.New("not a time")
+		}
+		if ns, err = strconv.ParseInt(nanos, 10, 64); err != nil || ns < 0 {
+			return time.Time{}, errors.New("not a time")
+		}
+	}
+	return time.Unix(sec, ns), nil
+}
+
+// sessionValue is the value of a live session's key: JSON, written by
+// CreateSession, rewritten by the rotation script (with Redis's cjson) and
+// read by Sessions and RotateSession. A check reads only whether the key
+// exists. Times are in the store's format.
+type sessionValue struct {
+	RefreshJTI string            `json:"r"`           // the refresh jti usable next
+	Previous   string            `json:"p,omitempty"` // the refresh jti the last rotation consumed
+	Started    string            `json:"s,omitempty"`
+	Refreshed  string            `json:"f,omitempty"`
+	Expires    string            `json:"e,omitempty"`
+	Ends       string            `json:"n,omitempty"`
+	Metadata   map[string]string `json:"m,omitempty"`
+}
+
+// encodeSession returns the value of a new session's key.
+func encodeSession(s ginpaseto.Session, expires time.Time) (string, error) {
+	b, err := json.Marshal(sessionValue{
+		RefreshJTI: s.RefreshJTI,
+		Started:    formatTime(s.Started),
+		Refreshed:  formatTime(s.Started),
+		Expires:    formatTime(expires),
+		Ends:       formatTime(s.Ends),
+		Metadata:   s.Metadata,
+	})
+	return string(b), err
+}
+
+// decodeSession returns the session of subject whose key, for session ID
+// id, holds raw. A value that is not JSON is a usable refresh jti alone,
+// as sessions were first written.
+func decodeSession(subject, id, raw string) (ginpaseto.Session, error) {
+	s := ginpaseto.Session{ID: id, Subject: subject}
+	var v sessionValue
+	if !strings.HasPrefix(raw, "{") || json.Unmarshal([]byte(raw), &v) != nil {
+		s.RefreshJTI = raw
+		return s, nil
+	}
+	s.RefreshJTI, s.Metadata = v.RefreshJTI, v.Metadata
+	var err error
+	for _, f := range []struct {
+		dst *time.Time
+		src string
+	}{{&s.Started, v.Started}, {&s.Refreshed, v.Refreshed}, {&s.Expires, v.Expires}, {&s.Ends, v.Ends}} {
+		if *f.dst, err = parseTime(f.src); err != nil {
+			return ginpaseto.Session{}, errors.New("a session's value holds a malformed time")
+		}
+	}
+	return s, nil
 }

@@ -8,9 +8,13 @@ import "github.com/redis/rueidis"
 // token keys it builds from base (<prefix>{T}) for the members of a
 // subject's sets, which Redis Cluster then finds on the same slot.
 //
-// Times in the sorted sets are Redis's own clock, in milliseconds, so that
-// every process prunes them alike; TTLs arrive in milliseconds from now,
-// with 0 meaning none (a token or session without expiry).
+// TTLs arrive in milliseconds from now, with 0 meaning none (a token or
+// session without expiry). The revoked-tokens set is scored by Redis's own
+// clock, in milliseconds, so that every process prunes it alike; the
+// live-sessions set by each session's start, in microseconds, so that it
+// lists them oldest first. Times in values are text (see appendTime),
+// compared exactly, and the writes that revoke or end publish the
+// subject's tag (see Notify).
 
 // prelude holds the helpers every script shares.
 const prelude = `
@@ -35,8 +39,41 @@ local function score(now, ttl)
   return now + ttl
 end
 
+-- split reads a time, "<unix s>.<9 digits of ns>" or "<unix s>", as two
+-- numbers, each exact; nil for anything else ('' is no time).
+local function split(t)
+  if not t then return nil end
+  local s, ns = string.match(t, '^(-?%d+)%.?(%d*)$')
+  if not s then return nil end
+  if ns == '' then ns = '0' end
+  return tonumber(s), tonumber(ns)
+end
+
+-- after reports whether time a is later than time b.
+local function after(a, b)
+  local as, an = split(a)
+  local bs, bn = split(b)
+  return as > bs or (as == bs and an > bn)
+end
+
+-- ms_between returns the milliseconds from time a to time b, rounded up.
+local function ms_between(a, b)
+  local as, an = split(a)
+  local bs, bn = split(b)
+  return math.ceil((bs - as) * 1000 + (bn - an) / 1000000)
+end
+
+-- set writes a string key, for ttl ms, or for good when ttl is 0.
+local function set(key, value, ttl)
+  if ttl == 0 then
+    redis.call('SET', key, value)
+  else
+    redis.call('SET', key, value, 'PX', ttl)
+  end
+end
+
 -- revoke_subject ends every session of a subject and moves its cutoff to
--- cutoff (unix seconds) at least, kept for ttl ms at least (0: forever,
+-- cutoff (a time) at least, kept for ttl ms at least (0: forever,
 -- negative: not at all). It returns the IDs of the sessions it ended.
 local function revoke_subject(cutoff_key, sessions_key, base, cutoff, ttl)
   local sids = redis.call('ZRANGE', sessions_key, 0, -1)
@@ -45,8 +82,8 @@ local function revoke_subject(cutoff_key, sessions_key, base, cutoff, ttl)
   end
   redis.call('DEL', sessions_key)
   if ttl >= 0 then
-    local old = tonumber(redis.call('GET', cutoff_key) or '')
-    if old and old > cutoff then cutoff = old end
+    local old = redis.call('GET', cutoff_key)
+    if split(old) and after(old, cutoff) then cutoff = old end
     local pttl = redis.call('PTTL', cutoff_key)
     if ttl == 0 or pttl == -1 then
       redis.call('SET', cutoff_key, cutoff)
@@ -65,17 +102,18 @@ end
 // it ended, a list; else 1.
 //
 //	KEYS: token, session (session tokens) or cutoff, revoked set, cutoff, sessions set
-//	ARGV: "1" for a session token, iat (unix s), ttl, limit, jti, cutoff on overflow (unix s), base
+//	ARGV: "1" for a session token, iat (a time), ttl, limit, jti, cutoff on overflow (a time), base, channel, tag
 var revokeScript = rueidis.NewLuaScript(prelude + `
 if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
 if ARGV[1] == '1' then
   if redis.call('EXISTS', KEYS[2]) == 0 then return 0 end
 else
-  local cutoff = tonumber(redis.call('GET', KEYS[2]) or '')
-  if cutoff and tonumber(ARGV[2]) <= cutoff then return 0 end
+  local cutoff = redis.call('GET', KEYS[2])
+  if split(cutoff) and not after(ARGV[2], cutoff) then return 0 end
 end
 local now = now_ms()
 local ttl = tonumber(ARGV[3])
+redis.call('PUBLISH', ARGV[8], ARGV[9])
 redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', now)
 if redis.call('ZCARD', KEYS[3]) >= tonumber(ARGV[4]) then
   local last = redis.call('ZRANGE', KEYS[3], -1, -1, 'WITHSCORES')[2]
@@ -87,101 +125,141 @@ if redis.call('ZCARD', KEYS[3]) >= tonumber(ARGV[4]) then
     redis.call('DEL', ARGV[7] .. 'j:' .. jti)
   end
   redis.call('DEL', KEYS[3])
-  return revoke_subject(KEYS[4], KEYS[5], ARGV[7], tonumber(ARGV[6]), cutoff_ttl)
+  return revoke_subject(KEYS[4], KEYS[5], ARGV[7], ARGV[6], cutoff_ttl)
 end
-if ttl == 0 then
-  redis.call('SET', KEYS[1], '1')
-else
-  redis.call('SET', KEYS[1], '1', 'PX', ttl)
-end
+set(KEYS[1], '1', ttl)
 local pttl = redis.call('PTTL', KEYS[3])
 redis.call('ZADD', KEYS[3], score(now, ttl), ARGV[5])
 keep(KEYS[3], pttl, ttl)
 return 1
 `)
 
-// createScript records a new live session and returns the IDs of the
-// sessions it ended to stay within the subject's limit, the one that
-// would expire first first. A session ID in use already is an error.
+// createScript records a new live session, unless the subject's cutoff
+// is at or after the session's start (0). Otherwise it returns the IDs of
+// the sessions it ended to stay within the subject's limit, the oldest
+// first, after dropping the members of sessions that expired. A session
+// ID in use already is an error.
 //
-//	KEYS: session, sessions set
-//	ARGV: refresh jti, ttl, session ID, limit, base
+//	KEYS: session, sessions set, cutoff
+//	ARGV: value, ttl, session ID, limit, base, started (a time), score, channel, tag
 var createScript = rueidis.NewLuaScript(prelude + `
+local cutoff = redis.call('GET', KEYS[3])
+if split(cutoff) and (ARGV[6] == '' or not after(ARGV[6], cutoff)) then return 0 end
 if redis.call('EXISTS', KEYS[1]) == 1 then
   return redis.error_reply('ERR session ID in use already')
 end
-local now = now_ms()
-local ttl = tonumber(ARGV[2])
-redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now)
+local limit = tonumber(ARGV[4])
 local ended = {}
-local excess = redis.call('ZCARD', KEYS[2]) - tonumber(ARGV[4]) + 1
-if excess > 0 then
-  local oldest = redis.call('ZPOPMIN', KEYS[2], excess)
-  for i = 1, #oldest, 2 do
-    redis.call('DEL', ARGV[5] .. 's:' .. oldest[i])
-    ended[#ended + 1] = oldest[i]
+if redis.call('ZCARD', KEYS[2]) >= limit then
+  for _, sid in ipairs(redis.call('ZRANGE', KEYS[2], 0, -1)) do
+    if redis.call('EXISTS', ARGV[5] .. 's:' .. sid) == 0 then
+      redis.call('ZREM', KEYS[2], sid)
+    end
+  end
+  local excess = redis.call('ZCARD', KEYS[2]) - limit + 1
+  if excess > 0 then
+    local oldest = redis.call('ZPOPMIN', KEYS[2], excess)
+    for i = 1, #oldest, 2 do
+      redis.call('DEL', ARGV[5] .. 's:' .. oldest[i])
+      ended[#ended + 1] = oldest[i]
+    end
+    redis.call('PUBLISH', ARGV[8], ARGV[9])
   end
 end
-if ttl == 0 then
-  redis.call('SET', KEYS[1], ARGV[1])
-else
-  redis.call('SET', KEYS[1], ARGV[1], 'PX', ttl)
-end
+local ttl = tonumber(ARGV[2])
+set(KEYS[1], ARGV[1], ttl)
 local pttl = redis.call('PTTL', KEYS[2])
-redis.call('ZADD', KEYS[2], score(now, ttl), ARGV[3])
+redis.call('ZADD', KEYS[2], ARGV[7], ARGV[3])
 keep(KEYS[2], pttl, ttl)
 return ended
 `)
 
-// Results of rotateScript.
+// Results of rotateScript, the first element of its reply; the second,
+// for rotated and replayed, is the session's value.
 const (
 	rotated       = 1
+	replayed      = 2  // the previous refresh token within the grace: nothing changed
 	rotateEnded   = 0  // the session is not live
-	rotateReused  = -1 // the used refresh token is not the usable one: the session was ended
+	rotateReused  = -1 // the used refresh token is neither the usable one nor a replay: the session was ended
 	rotateRevoked = -2 // the used refresh token itself was revoked
+	rotateAtEnd   = -3 // the session reached its absolute end: it was ended
 )
 
-// rotateScript replaces a live session's usable refresh token when the
-// used one is it, or else ends the session.
+// rotateScript moves a live session forward when the used refresh token
+// is its usable one; recognises a replay of the previous one within the
+// grace; or else ends the session. The session's value is JSON (see
+// sessionValue), decoded and encoded with Redis's cjson.
 //
 //	KEYS: session, sessions set, the used refresh token's revocation
-//	ARGV: used jti, next jti, ttl, session ID
+//	ARGV: used jti, next jti, refreshed (a time), replays after (a time; '' for no grace), expires (a time; '' none), session ID, channel, tag
 var rotateScript = rueidis.NewLuaScript(prelude + `
-local usable = redis.call('GET', KEYS[1])
-if not usable then return 0 end
-if redis.call('EXISTS', KEYS[3]) == 1 then return -2 end
-if usable ~= ARGV[1] then
+local raw = redis.call('GET', KEYS[1])
+if not raw then return {0} end
+if redis.call('EXISTS', KEYS[3]) == 1 then return {-2} end
+local ok, s = pcall(cjson.decode, raw)
+if not ok or type(s) ~= 'table' then s = {r = raw} end
+local function finish(code)
   redis.call('DEL', KEYS[1])
-  redis.call('ZREM', KEYS[2], ARGV[4])
-  return -1
+  redis.call('ZREM', KEYS[2], ARGV[6])
+  redis.call('PUBLISH', ARGV[7], ARGV[8])
+  return {code}
 end
-local now = now_ms()
-local ttl = tonumber(ARGV[3])
-if ttl == 0 then
-  redis.call('SET', KEYS[1], ARGV[2])
-else
-  redis.call('SET', KEYS[1], ARGV[2], 'PX', ttl)
+if s.r == ARGV[1] then
+  local expires = ARGV[5]
+  if split(s.n) and (expires == '' or after(expires, s.n)) then expires = s.n end
+  local ttl = 0
+  if expires ~= '' then
+    ttl = ms_between(ARGV[3], expires)
+    if ttl <= 0 then return finish(-3) end
+  end
+  s.p, s.r, s.f, s.e = ARGV[1], ARGV[2], ARGV[3], expires
+  local value = cjson.encode(s)
+  set(KEYS[1], value, ttl)
+  local pttl = redis.call('PTTL', KEYS[2])
+  keep(KEYS[2], pttl, ttl)
+  return {1, value}
 end
-local pttl = redis.call('PTTL', KEYS[2])
-redis.call('ZADD', KEYS[2], score(now, ttl), ARGV[4])
-keep(KEYS[2], pttl, ttl)
-return 1
+if s.p == ARGV[1] and ARGV[4] ~= '' and split(s.f) and after(s.f, ARGV[4]) then
+  return {2, raw}
+end
+return finish(-1)
 `)
 
-// endScript ends one session.
+// endScript ends one session, and returns 1 if it was live, else 0.
 //
 //	KEYS: session, sessions set
-//	ARGV: session ID
+//	ARGV: session ID, channel, tag
 var endScript = rueidis.NewLuaScript(`
 redis.call('ZREM', KEYS[2], ARGV[1])
-return redis.call('DEL', KEYS[1])
+local ended = redis.call('DEL', KEYS[1])
+if ended == 1 then redis.call('PUBLISH', ARGV[2], ARGV[3]) end
+return ended
 `)
 
 // revokeSubjectScript ends every session of a subject and moves its
 // cutoff; it returns the IDs of the sessions it ended.
 //
 //	KEYS: cutoff, sessions set
-//	ARGV: cutoff (unix s), ttl (negative: keep no cutoff), base
+//	ARGV: cutoff (a time), ttl (negative: keep no cutoff), base, channel, tag
 var revokeSubjectScript = rueidis.NewLuaScript(prelude + `
-return revoke_subject(KEYS[1], KEYS[2], ARGV[3], tonumber(ARGV[1]), tonumber(ARGV[2]))
+redis.call('PUBLISH', ARGV[4], ARGV[5])
+return revoke_subject(KEYS[1], KEYS[2], ARGV[3], ARGV[1], tonumber(ARGV[2]))
+`)
+
+// sessionsScript reads a subject's live sessions, the oldest first, at
+// most limit of them: a flat list of session ID and value. It writes
+// nothing.
+//
+//	KEYS: sessions set
+//	ARGV: base, limit
+var sessionsScript = rueidis.NewLuaScript(`
+local out = {}
+for _, sid in ipairs(redis.call('ZRANGE', KEYS[1], 0, tonumber(ARGV[2]) - 1)) do
+  local value = redis.call('GET', ARGV[1] .. 's:' .. sid)
+  if value then
+    out[#out + 1] = sid
+    out[#out + 1] = value
+  end
+end
+return out
 `)

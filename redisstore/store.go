@@ -62,6 +62,9 @@ type Store struct {
 	// write on another one; until trustCache has passed, checks of those
 	// subjects read Redis, so that a process always sees its own writes.
 	wrote [wroteBuckets]atomic.Int64
+
+	channel  string   // where the writes that revoke or end publish
+	watchers watchers // Notify's
 }
 
 var _ ginpaseto.Store = (*Store)(nil)
@@ -78,7 +81,7 @@ func New(client rueidis.Client, opts ...Option) (*Store, error) {
 	if err := cfg.apply(opts); err != nil {
 		return nil, err
 	}
-	return &Store{client: client, cfg: cfg, trust: trustCache}, nil
+	return &Store{client: client, cfg: cfg, trust: trustCache, channel: cfg.prefix + channelName}, nil
 }
 
 // IsRevoked reports whether a verified token must be refused: its jti was
@@ -122,11 +125,15 @@ func (s *Store) IsRevoked(ctx context.Context, claims *ginpaseto.Claims) (bool, 
 	if values[1].IsNil() {
 		return false, nil
 	}
-	cutoff, err := values[1].AsInt64()
+	raw, err := values[1].ToString()
 	if err != nil {
 		return false, fmt.Errorf("redisstore: reading the subject's cutoff: %w", err)
 	}
-	return claims.IssuedAt.Unix() <= cutoff, nil
+	cutoff, err := parseTime(raw)
+	if err != nil {
+		return false, fmt.Errorf("redisstore: reading the subject's cutoff: %w", err)
+	}
+	return !claims.IssuedAt.After(cutoff), nil
 }
 
 // Revoke records the revocation of one token until it expires: see
@@ -142,11 +149,14 @@ func (s *Store) Revoke(ctx context.Context, claims *ginpaseto.Claims) error {
 	if claims.SessionID != "" {
 		inSession = "1"
 	}
-	overflowCutoff := max(time.Now().Unix(), claims.IssuedAt.Unix())
+	overflowCutoff := time.Now()
+	if claims.IssuedAt.After(overflowCutoff) {
+		overflowCutoff = claims.IssuedAt
+	}
 	resp, err := s.exec(ctx, claims.Subject, revokeScript,
 		[]string{tokenKey, secondKey, base + kindRevoked + claims.Subject, base + kindCutoff + claims.Subject, base + kindSessions + claims.Subject},
-		[]string{inSession, strconv.FormatInt(claims.IssuedAt.Unix(), 10), ttl(claims.Expiration), strconv.Itoa(s.cfg.revocationsPerSubject),
-			claims.JTI, strconv.FormatInt(overflowCutoff, 10), base})
+		[]string{inSession, formatInstant(claims.IssuedAt), ttl(claims.Expiration), strconv.Itoa(s.cfg.revocationsPerSubject),
+			claims.JTI, formatInstant(overflowCutoff), base, s.channel, tagOf(claims.Subject).String()})
 	if err != nil {
 		return fmt.Errorf("redisstore: Revoke: %w", err)
 	}
@@ -164,70 +174,186 @@ func (s *Store) Revoke(ctx context.Context, claims *ginpaseto.Claims) error {
 	return nil
 }
 
-// CreateSession records a new live session: see ginpaseto.Store. When the
-// subject has SessionsPerSubject live sessions already, the one that would
-// expire first ends.
+// CreateSession records a new live session: see ginpaseto.Store. It is
+// refused, recording nothing and with an error wrapping
+// ginpaseto.ErrTokenRevoked, when the subject's cutoff (RevokeSubject) is
+// at or after session.Started, compared to the nanosecond in the same
+// script that records it. When the subject has SessionsPerSubject live
+// sessions already, the oldest ends.
 func (s *Store) CreateSession(ctx context.Context, session ginpaseto.Session) error {
 	if session.ID == "" || session.Subject == "" || session.RefreshJTI == "" {
 		return errors.New("redisstore: CreateSession: a session needs an ID, a subject and a refresh jti")
 	}
-	// The index comes first: a session that RevokeSession could not find
-	// would outlive its logout.
-	if err := s.index(ctx, session); err != nil {
+	if err := checkMetadata(session.Metadata); err != nil {
+		return err
+	}
+	expires := capAt(session.Expires, session.Ends)
+	value, err := encodeSession(session, expires)
+	if err != nil {
 		return fmt.Errorf("redisstore: CreateSession: %w", err)
+	}
+	// The index comes first: a session that RevokeSession could not find
+	// would outlive its logout. It lasts until the session's absolute end,
+	// so that rotations need not extend it.
+	indexUntil := session.Ends
+	if indexUntil.IsZero() {
+		indexUntil = expires
+	}
+	if err := s.index(ctx, session.ID, session.Subject, ttlFrom(session.Started, indexUntil)); err != nil {
+		return fmt.Errorf("redisstore: CreateSession: %w", err)
+	}
+	started := session.Started
+	if started.IsZero() {
+		started = time.Now()
 	}
 	base := s.base(session.Subject)
 	resp, err := s.exec(ctx, session.Subject, createScript,
-		[]string{base + kindSession + session.ID, base + kindSessions + session.Subject},
-		[]string{session.RefreshJTI, ttl(session.Expires), session.ID, strconv.Itoa(s.cfg.sessionsPerSubject), base})
+		[]string{base + kindSession + session.ID, base + kindSessions + session.Subject, base + kindCutoff + session.Subject},
+		[]string{value, strconv.FormatInt(ttlFrom(session.Started, expires), 10), session.ID, strconv.Itoa(s.cfg.sessionsPerSubject), base,
+			formatTime(session.Started), strconv.FormatInt(started.UnixMicro(), 10), s.channel, tagOf(session.Subject).String()})
 	if err != nil {
 		return fmt.Errorf("redisstore: CreateSession: %w", err)
 	}
 	ended, err := resp.AsStrSlice()
 	if err != nil {
+		if n, intErr := resp.AsInt64(); intErr == nil && n == 0 {
+			s.dropIndex(ctx, []string{session.ID})
+			return fmt.Errorf("%w: the subject was logged out everywhere after the session started", ginpaseto.ErrTokenRevoked)
+		}
 		return fmt.Errorf("redisstore: CreateSession: %w", err)
 	}
 	s.dropIndex(ctx, ended)
 	return nil
 }
 
-// RotateSession replaces the session's usable refresh token usedJTI by
-// next.RefreshJTI, atomically: see ginpaseto.Store. A usedJTI that is not
-// the usable one ends the session and gives an error wrapping
-// ginpaseto.ErrRefreshTokenReused; a session that is not live, or a used
-// token that was revoked, gives one wrapping ginpaseto.ErrTokenRevoked.
-func (s *Store) RotateSession(ctx context.Context, usedJTI string, next ginpaseto.Session) error {
-	if usedJTI == "" || next.ID == "" || next.Subject == "" || next.RefreshJTI == "" {
-		return errors.New("redisstore: RotateSession: needs the used refresh jti, and a session with an ID, a subject and a refresh jti")
+// Bounds of a session's metadata: it is part of the session's value,
+// which checks may keep in the client-side cache.
+const (
+	maxMetadataEntries = 32
+	maxMetadataBytes   = 4096
+)
+
+// checkMetadata refuses metadata beyond the bounds.
+func checkMetadata(m map[string]string) error {
+	if len(m) > maxMetadataEntries {
+		return fmt.Errorf("redisstore: CreateSession: the session's metadata has %d entries; keep it to %d", len(m), maxMetadataEntries)
 	}
-	// The index must last as long as the session it finds.
-	if err := s.index(ctx, next); err != nil {
-		return fmt.Errorf("redisstore: RotateSession: %w", err)
+	n := 0
+	for k, v := range m {
+		n += len(k) + len(v)
 	}
-	base := s.base(next.Subject)
-	resp, err := s.exec(ctx, next.Subject, rotateScript,
-		[]string{base + kindSession + next.ID, base + kindSessions + next.Subject, base + kindToken + usedJTI},
-		[]string{usedJTI, next.RefreshJTI, ttl(next.Expires), next.ID})
-	if err != nil {
-		return fmt.Errorf("redisstore: RotateSession: %w", err)
-	}
-	n, err := resp.AsInt64()
-	switch {
-	case err != nil:
-		return fmt.Errorf("redisstore: RotateSession: %w", err)
-	case n == rotateEnded:
-		return fmt.Errorf("%w: the session has ended", ginpaseto.ErrTokenRevoked)
-	case n == rotateRevoked:
-		return fmt.Errorf("%w: the refresh token was revoked", ginpaseto.ErrTokenRevoked)
-	case n == rotateReused:
-		return fmt.Errorf("%w: the session was ended", ginpaseto.ErrRefreshTokenReused)
+	if n > maxMetadataBytes {
+		return fmt.Errorf("redisstore: CreateSession: the session's metadata is %d bytes; keep it to %d", n, maxMetadataBytes)
 	}
 	return nil
 }
 
+// RotateSession moves a session forward by one refresh, or recognises a
+// replay within grace, atomically, in one script: see ginpaseto.Store. A
+// used refresh token that is neither the usable one nor a replay within
+// grace ends the session and gives an error wrapping
+// ginpaseto.ErrRefreshTokenReused; a session that is not live, or a used
+// token that was revoked, gives one wrapping ginpaseto.ErrTokenRevoked. The
+// grace is measured between next.Refreshed and the Refreshed of the
+// rotation that consumed usedJTI, both from the caller's clock.
+func (s *Store) RotateSession(ctx context.Context, usedJTI string, next ginpaseto.Session, grace time.Duration) (ginpaseto.Session, error) {
+	if usedJTI == "" || next.ID == "" || next.Subject == "" || next.RefreshJTI == "" {
+		return ginpaseto.Session{}, errors.New("redisstore: RotateSession: needs the used refresh jti, and a session with an ID, a subject and a refresh jti")
+	}
+	if grace < 0 {
+		return ginpaseto.Session{}, fmt.Errorf("redisstore: RotateSession: grace %v is negative", grace)
+	}
+	refreshed := next.Refreshed
+	if refreshed.IsZero() {
+		refreshed = time.Now()
+	}
+	replaysAfter := ""
+	if grace > 0 {
+		replaysAfter = formatInstant(refreshed.Add(-grace))
+	}
+	base := s.base(next.Subject)
+	resp, err := s.exec(ctx, next.Subject, rotateScript,
+		[]string{base + kindSession + next.ID, base + kindSessions + next.Subject, base + kindToken + usedJTI},
+		[]string{usedJTI, next.RefreshJTI, formatInstant(refreshed), replaysAfter, formatTime(next.Expires), next.ID,
+			s.channel, tagOf(next.Subject).String()})
+	if err != nil {
+		return ginpaseto.Session{}, fmt.Errorf("redisstore: RotateSession: %w", err)
+	}
+	reply, err := resp.ToArray()
+	if err != nil || len(reply) == 0 {
+		return ginpaseto.Session{}, fmt.Errorf("redisstore: RotateSession: unexpected reply: %v", err)
+	}
+	code, err := reply[0].AsInt64()
+	if err != nil {
+		return ginpaseto.Session{}, fmt.Errorf("redisstore: RotateSession: %w", err)
+	}
+	switch code {
+	case rotated, replayed:
+	case rotateEnded:
+		return ginpaseto.Session{}, fmt.Errorf("%w: the session has ended", ginpaseto.ErrTokenRevoked)
+	case rotateRevoked:
+		return ginpaseto.Session{}, fmt.Errorf("%w: the refresh token was revoked", ginpaseto.ErrTokenRevoked)
+	case rotateAtEnd:
+		s.dropIndex(ctx, []string{next.ID})
+		return ginpaseto.Session{}, fmt.Errorf("%w: the session reached its absolute end", ginpaseto.ErrTokenRevoked)
+	case rotateReused:
+		s.dropIndex(ctx, []string{next.ID})
+		return ginpaseto.Session{}, fmt.Errorf("%w: the session was ended", ginpaseto.ErrRefreshTokenReused)
+	default:
+		return ginpaseto.Session{}, fmt.Errorf("redisstore: RotateSession: unexpected reply %d", code)
+	}
+	if len(reply) != 2 {
+		return ginpaseto.Session{}, errors.New("redisstore: RotateSession: unexpected reply")
+	}
+	raw, err := reply[1].ToString()
+	if err != nil {
+		return ginpaseto.Session{}, fmt.Errorf("redisstore: RotateSession: %w", err)
+	}
+	got, err := decodeSession(next.Subject, next.ID, raw)
+	if err != nil {
+		return ginpaseto.Session{}, fmt.Errorf("redisstore: RotateSession: %w", err)
+	}
+	if code == rotated && got.Ends.IsZero() {
+		// Without an absolute end, the index lasts as long as the
+		// session's newest tokens.
+		if err := s.index(ctx, next.ID, next.Subject, ttlFrom(refreshed, got.Expires)); err != nil {
+			return ginpaseto.Session{}, fmt.Errorf("redisstore: RotateSession: %w", err)
+		}
+	}
+	return got, nil
+}
+
+// Sessions returns the live sessions of subject, the oldest first, at
+// most SessionsPerSubject of them: see ginpaseto.Store. It runs one script,
+// which reads the subject's set of sessions and each session's key.
+func (s *Store) Sessions(ctx context.Context, subject string) ([]ginpaseto.Session, error) {
+	if subject == "" {
+		return nil, errors.New("redisstore: Sessions: subject is empty")
+	}
+	ctx, cancel := context.WithTimeout(ctx, s.cfg.timeout)
+	defer cancel()
+	base := s.base(subject)
+	values, err := sessionsScript.Exec(ctx, s.client, []string{base + kindSessions + subject},
+		[]string{base, strconv.Itoa(s.cfg.sessionsPerSubject)}).AsStrSlice()
+	if err != nil {
+		s.failed(err)
+		return nil, fmt.Errorf("redisstore: Sessions: %w", err)
+	}
+	s.heard.Store(time.Now().UnixNano())
+	out := make([]ginpaseto.Session, 0, len(values)/2)
+	for i := 0; i+1 < len(values); i += 2 {
+		se, err := decodeSession(subject, values[i], values[i+1])
+		if err != nil {
+			return nil, fmt.Errorf("redisstore: Sessions: %w", err)
+		}
+		out = append(out, se)
+	}
+	return out, nil
+}
+
 // RevokeSession ends a session: see ginpaseto.Store. It finds the
 // session's subject through the session index, then ends the session:
-// two round trips.
+// two round trips, and a third that deletes the index entry.
 func (s *Store) RevokeSession(ctx context.Context, sessionID string) error {
 	if sessionID == "" {
 		return nil
@@ -244,7 +370,8 @@ func (s *Store) RevokeSession(ctx context.Context, sessionID string) error {
 		return fmt.Errorf("redisstore: RevokeSession: %w", err)
 	}
 	base := s.base(subject)
-	if _, err := s.exec(ctx, subject, endScript, []string{base + kindSession + sessionID, base + kindSessions + subject}, []string{sessionID}); err != nil {
+	if _, err := s.exec(ctx, subject, endScript, []string{base + kindSession + sessionID, base + kindSessions + subject},
+		[]string{sessionID, s.channel, tagOf(subject).String()}); err != nil {
 		return fmt.Errorf("redisstore: RevokeSession: %w", err)
 	}
 	s.dropIndex(ctx, []string{sessionID})
@@ -252,20 +379,20 @@ func (s *Store) RevokeSession(ctx context.Context, sessionID string) error {
 }
 
 // RevokeSubject ends every session of subject and refuses its tokens
-// issued at or before cutoff, remembering the cutoff until until (for
-// good when until is zero): see ginpaseto.Store.
+// issued at or before cutoff, remembering the cutoff, to the nanosecond,
+// until until (for good when until is zero): see ginpaseto.Store.
 func (s *Store) RevokeSubject(ctx context.Context, subject string, cutoff, until time.Time) error {
 	if subject == "" {
 		return errors.New("redisstore: RevokeSubject: subject is empty")
 	}
-	keep := ttl(until)
-	if !until.IsZero() && !until.After(time.Now()) {
+	keep := strconv.FormatInt(ttlFrom(cutoff, until), 10)
+	if !until.IsZero() && !until.After(cutoff) {
 		keep = "-1" // every token the cutoff would cover has expired
 	}
 	base := s.base(subject)
 	resp, err := s.exec(ctx, subject, revokeSubjectScript,
 		[]string{base + kindCutoff + subject, base + kindSessions + subject},
-		[]string{strconv.FormatInt(cutoff.Unix(), 10), keep, base})
+		[]string{formatInstant(cutoff), keep, base, s.channel, tagOf(subject).String()})
 	if err != nil {
 		return fmt.Errorf("redisstore: RevokeSubject: %w", err)
 	}
@@ -308,14 +435,14 @@ func since(stamp *atomic.Int64, now time.Time) time.Duration {
 }
 
 // index records which subject a session belongs to, for RevokeSession,
-// for as long as the session lasts.
-func (s *Store) index(ctx context.Context, session ginpaseto.Session) error {
+// for ms milliseconds (0: for good).
+func (s *Store) index(ctx context.Context, sessionID, subject string, ms int64) error {
 	ctx, cancel := context.WithTimeout(ctx, s.cfg.timeout)
 	defer cancel()
-	key := s.base(session.ID) + kindIndex + session.ID
-	set := s.client.B().Set().Key(key).Value(session.Subject)
+	key := s.base(sessionID) + kindIndex + sessionID
+	set := s.client.B().Set().Key(key).Value(subject)
 	var cmd rueidis.Completed
-	if ms := millisUntil(session.Expires); ms > 0 {
+	if ms > 0 {
 		cmd = set.PxMilliseconds(ms).Build()
 	} else {
 		cmd = set.Build() // a session without expiry
@@ -367,3 +494,26 @@ func millisUntil(t time.Time) int64 {
 
 // ttl is millisUntil as a script argument.
 func ttl(t time.Time) string { return strconv.FormatInt(millisUntil(t), 10) }
+
+// ttlFrom returns the time from from to to in milliseconds, rounded up,
+// at least 1; 0 when to is zero, which means no expiry. Both come from the
+// caller's clock (an Authorizer's WithClock included), so that what a key
+// guards lasts as long as that clock says; a zero from is now.
+func ttlFrom(from, to time.Time) int64 {
+	if to.IsZero() {
+		return 0
+	}
+	if from.IsZero() {
+		return millisUntil(to)
+	}
+	d := to.Sub(from)
+	return max(int64((d+time.Millisecond-1)/time.Millisecond), 1)
+}
+
+// capAt returns t, or end when end is set and t is zero or after it.
+func capAt(t, end time.Time) time.Time {
+	if !end.IsZero() && (t.IsZero() || t.After(end)) {
+		return end
+	}
+	return t
+}

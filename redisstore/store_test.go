@@ -68,10 +68,20 @@ func token(subject, sid string) *ginpaseto.Claims {
 		IssuedAt: now, NotBefore: now, Expiration: now.Add(time.Hour)}
 }
 
-// session returns a session of subject whose refresh token expires in an
-// hour.
+// session returns a session of subject started now, whose refresh token
+// expires in an hour.
 func session(subject string) ginpaseto.Session {
-	return ginpaseto.Session{ID: newID(), Subject: subject, RefreshJTI: newID(), Expires: time.Now().Add(time.Hour)}
+	now := time.Now()
+	return ginpaseto.Session{ID: newID(), Subject: subject, RefreshJTI: newID(), Started: now, Refreshed: now, Expires: now.Add(time.Hour)}
+}
+
+// rotate rotates strictly, with no grace, and keeps the error only.
+func rotate(ctx context.Context, s *redisstore.Store, usedJTI string, next ginpaseto.Session) error {
+	if next.Refreshed.IsZero() || next.Refreshed.Equal(next.Started) {
+		next.Refreshed = time.Now()
+	}
+	_, err := s.RotateSession(ctx, usedJTI, next, 0)
+	return err
 }
 
 func revoked(t *testing.T, s *redisstore.Store, c *ginpaseto.Claims) bool {
@@ -217,15 +227,15 @@ func testSessions(t *testing.T, b backend) {
 	second := first
 	second.RefreshJTI = newID()
 	second.Expires = time.Now().Add(2 * time.Hour)
-	require.NoError(t, s.RotateSession(ctx, first.RefreshJTI, second))
+	require.NoError(t, rotate(ctx, s, first.RefreshJTI, second))
 	assert.False(t, revoked(t, s, access), "a rotation keeps the session")
 
 	third := second
 	third.RefreshJTI = newID()
-	err := s.RotateSession(ctx, first.RefreshJTI, third)
+	err := rotate(ctx, s, first.RefreshJTI, third)
 	require.ErrorIs(t, err, ginpaseto.ErrRefreshTokenReused, "the first refresh token, again")
 	assert.True(t, revoked(t, s, access), "a reuse ends the session")
-	assert.ErrorIs(t, s.RotateSession(ctx, second.RefreshJTI, third), ginpaseto.ErrTokenRevoked,
+	assert.ErrorIs(t, rotate(ctx, s, second.RefreshJTI, third), ginpaseto.ErrTokenRevoked,
 		"the newest refresh token of the ended session")
 
 	other := session("alice")
@@ -234,7 +244,7 @@ func testSessions(t *testing.T, b backend) {
 		SessionID: other.ID, IssuedAt: time.Now(), Expiration: other.Expires}))
 	next := other
 	next.RefreshJTI = newID()
-	assert.ErrorIs(t, s.RotateSession(ctx, other.RefreshJTI, next), ginpaseto.ErrTokenRevoked, "a revoked refresh token")
+	assert.ErrorIs(t, rotate(ctx, s, other.RefreshJTI, next), ginpaseto.ErrTokenRevoked, "a revoked refresh token")
 	assert.False(t, revoked(t, s, token("alice", other.ID)), "revoking one token leaves the session")
 }
 
@@ -244,23 +254,37 @@ func testSessionsPerSubject(t *testing.T, b backend) {
 	var sessions []ginpaseto.Session
 	for i := range 3 {
 		se := session("alice")
-		se.Expires = time.Now().Add(time.Duration(i+1) * time.Hour)
+		se.Expires = time.Now().Add(time.Duration(3-i) * time.Hour)
 		require.NoError(t, s.CreateSession(ctx, se))
 		sessions = append(sessions, se)
 	}
-	// Refreshing the first makes the second the one that expires first.
+	// Refreshing the oldest does not make it younger.
 	next := sessions[0]
 	next.RefreshJTI = newID()
 	next.Expires = time.Now().Add(10 * time.Hour)
-	require.NoError(t, s.RotateSession(ctx, sessions[0].RefreshJTI, next))
+	require.NoError(t, rotate(ctx, s, sessions[0].RefreshJTI, next))
 	fourth := session("alice")
 	require.NoError(t, s.CreateSession(ctx, fourth))
 
-	assert.False(t, revoked(t, s, token("alice", sessions[0].ID)), "the refreshed session")
-	assert.True(t, revoked(t, s, token("alice", sessions[1].ID)), "the session that would expire first ended")
+	assert.True(t, revoked(t, s, token("alice", sessions[0].ID)), "the oldest session ended")
+	assert.False(t, revoked(t, s, token("alice", sessions[1].ID)))
 	assert.False(t, revoked(t, s, token("alice", sessions[2].ID)))
 	assert.False(t, revoked(t, s, token("alice", fourth.ID)))
 	require.NoError(t, s.CreateSession(ctx, session("bob")), "other subjects have their own limit")
+
+	// Sessions that expired make room before any live one ends.
+	short := session("carol")
+	short.Expires = time.Now().Add(50 * time.Millisecond)
+	require.NoError(t, s.CreateSession(ctx, short))
+	long := []ginpaseto.Session{session("carol"), session("carol")}
+	for _, se := range long {
+		require.NoError(t, s.CreateSession(ctx, se))
+	}
+	time.Sleep(100 * time.Millisecond)
+	require.NoError(t, s.CreateSession(ctx, session("carol")))
+	for _, se := range long {
+		assert.False(t, revoked(t, s, token("carol", se.ID)), "a live session stays while an expired one makes room")
+	}
 }
 
 func testRevokeSession(t *testing.T, b backend) {
@@ -276,7 +300,7 @@ func testRevokeSession(t *testing.T, b backend) {
 	assert.True(t, revoked(t, s, access))
 	next := live
 	next.RefreshJTI = newID()
-	assert.ErrorIs(t, s.RotateSession(ctx, live.RefreshJTI, next), ginpaseto.ErrTokenRevoked, "an ended session cannot be rotated")
+	assert.ErrorIs(t, rotate(ctx, s, live.RefreshJTI, next), ginpaseto.ErrTokenRevoked, "an ended session cannot be rotated")
 	assert.False(t, revoked(t, s, token("alice", other.ID)), "the subject's other session")
 
 	assert.NoError(t, s.RevokeSession(ctx, live.ID), "again")
@@ -354,7 +378,7 @@ func testTTLs(t *testing.T, b backend) {
 	}
 	next := sessions[2]
 	next.RefreshJTI = newID()
-	require.NoError(t, s.RotateSession(ctx, sessions[2].RefreshJTI, next))
+	require.NoError(t, rotate(ctx, s, sessions[2].RefreshJTI, next))
 	require.NoError(t, s.RevokeSession(ctx, sessions[3].ID))
 	for range 3 {
 		require.NoError(t, s.Revoke(ctx, token("carol", "")))
@@ -460,7 +484,7 @@ func testConcurrentRotations(t *testing.T, b backend) {
 			wg.Go(func() {
 				next := se
 				next.RefreshJTI = newID()
-				err := s.RotateSession(ctx, se.RefreshJTI, next)
+				err := rotate(ctx, s, se.RefreshJTI, next)
 				switch {
 				case err == nil:
 					wins.Add(1)
@@ -588,7 +612,7 @@ func testBadInput(t *testing.T, b backend) {
 	assert.Error(t, s.CreateSession(ctx, ginpaseto.Session{Subject: "alice", RefreshJTI: "r"}), "CreateSession without ID")
 	assert.Error(t, s.CreateSession(ctx, ginpaseto.Session{ID: "s", RefreshJTI: "r"}), "CreateSession without subject")
 	assert.Error(t, s.CreateSession(ctx, ginpaseto.Session{ID: "s", Subject: "alice"}), "CreateSession without refresh jti")
-	assert.Error(t, s.RotateSession(ctx, "", session("alice")), "RotateSession without used jti")
+	assert.Error(t, rotate(ctx, s, "", session("alice")), "RotateSession without used jti")
 	assert.Error(t, s.RevokeSubject(ctx, "", time.Now(), time.Now()), "RevokeSubject without subject")
 
 	// Subjects and IDs are data, never key syntax.
