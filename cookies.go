@@ -303,7 +303,7 @@ type cookiePairBody struct {
 // times.
 func (a *Authorizer) writeCookiePair(c *gin.Context, pair *TokenPair) {
 	if err := a.SetSessionCookies(c, pair); err != nil {
-		a.answerError(c, err)
+		a.Abort(c, err)
 		return
 	}
 	c.JSON(http.StatusOK, cookiePairBody{pair.AccessExpires, pair.RefreshExpires})

@@ -16,6 +16,8 @@ import (
 //	PASETO_PURPOSE                  local or public: the purpose of created tokens
 //	PASETO_ACCESS_LIFETIME, PASETO_REFRESH_LIFETIME, PASETO_CUSTOM_LIFETIME   Go durations, such as 15m or 720h
 //	PASETO_LEEWAY                   a Go duration, such as 30s
+//	PASETO_REFRESH_GRACE            a Go duration from 0s (strict rotation) to 5m, as WithRefreshGrace
+//	PASETO_SESSION_LIFETIME         a positive Go duration, as WithSessionLifetime
 //	PASETO_ISSUER                   the iss of created tokens
 //	PASETO_EXPECTED_ISSUER, PASETO_EXPECTED_AUDIENCE   what checks require
 //	PASETO_TOKEN_LOCATIONS          a comma-separated list such as "header,json"
@@ -94,6 +96,17 @@ var envVars = []envVar{
 		c.leeway = d
 		return nil
 	})},
+	{"PASETO_REFRESH_GRACE", envValue(func(c *config, name, s string) error {
+		d, err := envDuration(name, s)
+		if err != nil {
+			return err
+		}
+		if err := WithRefreshGrace(d)(c); err != nil {
+			return fmt.Errorf("ginpaseto: %s: %v is out of range; use 0s (strict rotation) to %v (default %v)", name, d, maxRefreshGrace, defaultRefreshGrace)
+		}
+		return nil
+	})},
+	{"PASETO_SESSION_LIFETIME", envLifetime(func(c *config) *time.Duration { return &c.sessionLifetime })},
 	{"PASETO_ISSUER", envValue(func(c *config, _, s string) error { c.issuer = s; return nil })},
 	{"PASETO_EXPECTED_ISSUER", envValue(func(c *config, name, s string) error {
 		if s == "" {

@@ -157,6 +157,67 @@ func TestFromEnvSettings(t *testing.T) {
 	})
 }
 
+// TestFromEnvSessions: PASETO_REFRESH_GRACE and PASETO_SESSION_LIFETIME
+// change how sessions behave, as their options do.
+func TestFromEnvSessions(t *testing.T) {
+	ctx := context.Background()
+	newEnvAuth := func(t *testing.T, clk *clock, pairs ...string) *ginpaseto.Authorizer {
+		t.Helper()
+		clearEnv(t)
+		setEnv(t, append([]string{"PASETO_SECRET_KEY", testKey}, pairs...)...)
+		auth, err := ginpaseto.New(ginpaseto.FromEnv(), ginpaseto.WithClock(clk.Now))
+		require.NoError(t, err)
+		return auth
+	}
+	// replayAfter rotates a new session's refresh token, waits, and presents
+	// the consumed token again.
+	replayAfter := func(t *testing.T, auth *ginpaseto.Authorizer, clk *clock, wait time.Duration) error {
+		t.Helper()
+		pair, err := auth.CreateTokenPair(ctx, "alice")
+		require.NoError(t, err)
+		refresh, err := auth.ParseToken(pair.RefreshToken)
+		require.NoError(t, err)
+		_, err = auth.RotateRefreshToken(ctx, refresh)
+		require.NoError(t, err)
+		clk.Advance(wait)
+		_, err = auth.RotateRefreshToken(ctx, refresh)
+		return err
+	}
+	tests := []struct {
+		name   string
+		env    []string
+		wait   time.Duration
+		reused bool
+	}{
+		{"default grace: a replay 20s later", nil, 20 * time.Second, false},
+		{"default grace: a replay 40s later", nil, 40 * time.Second, true},
+		{"strict", []string{"PASETO_REFRESH_GRACE", "0s"}, 0, true},
+		{"a grace of 2m: a replay 90s later", []string{"PASETO_REFRESH_GRACE", "2m"}, 90 * time.Second, false},
+		{"a grace of 1s: a replay 2s later", []string{"PASETO_REFRESH_GRACE", "1s"}, 2 * time.Second, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			clk := newClock()
+			err := replayAfter(t, newEnvAuth(t, clk, tt.env...), clk, tt.wait)
+			if tt.reused {
+				assert.ErrorIs(t, err, ginpaseto.ErrRefreshTokenReused)
+			} else {
+				assert.NoError(t, err)
+			}
+		})
+	}
+
+	t.Run("session lifetime", func(t *testing.T) {
+		clk := newClock()
+		auth := newEnvAuth(t, clk, "PASETO_SESSION_LIFETIME", "1h")
+		started := clk.Now()
+		pair, err := auth.CreateTokenPair(ctx, "alice")
+		require.NoError(t, err)
+		assert.Equal(t, started.Add(time.Hour), pair.RefreshExpires, "the refresh token ends with the session")
+		assert.Equal(t, started.Add(15*time.Minute), pair.AccessExpires)
+	})
+}
+
 func TestFromEnvExpectedIssuer(t *testing.T) {
 	clearEnv(t)
 	setEnv(t, "PASETO_SECRET_KEY", testKey, "PASETO_EXPECTED_ISSUER", "auth.example")
@@ -230,6 +291,10 @@ func TestFromEnvErrors(t *testing.T) {
 		{"lifetime in days", []string{"PASETO_SECRET_KEY", testKey, "PASETO_REFRESH_LIFETIME", "30d"}, []string{"ginpaseto: PASETO_REFRESH_LIFETIME: ", "720h"}, ""},
 		{"lifetime not positive", []string{"PASETO_SECRET_KEY", testKey, "PASETO_CUSTOM_LIFETIME", "0s"}, []string{"ginpaseto: PASETO_CUSTOM_LIFETIME: ", "positive"}, ""},
 		{"negative leeway", []string{"PASETO_SECRET_KEY", testKey, "PASETO_LEEWAY", "-1s"}, []string{"ginpaseto: PASETO_LEEWAY: ", "negative"}, ""},
+		{"refresh grace not a duration", []string{"PASETO_SECRET_KEY", testKey, "PASETO_REFRESH_GRACE", "30"}, []string{"ginpaseto: PASETO_REFRESH_GRACE: ", "Go duration"}, ""},
+		{"refresh grace too long", []string{"PASETO_SECRET_KEY", testKey, "PASETO_REFRESH_GRACE", "6m"}, []string{"ginpaseto: PASETO_REFRESH_GRACE: ", "out of range", "0s (strict rotation) to 5m0s"}, ""},
+		{"refresh grace negative", []string{"PASETO_SECRET_KEY", testKey, "PASETO_REFRESH_GRACE", "-1s"}, []string{"ginpaseto: PASETO_REFRESH_GRACE: ", "out of range"}, ""},
+		{"session lifetime not positive", []string{"PASETO_SECRET_KEY", testKey, "PASETO_SESSION_LIFETIME", "0s"}, []string{"ginpaseto: PASETO_SESSION_LIFETIME: ", "positive"}, ""},
 		{"empty expected issuer", []string{"PASETO_SECRET_KEY", testKey, "PASETO_EXPECTED_ISSUER", ""}, []string{"ginpaseto: PASETO_EXPECTED_ISSUER: ", "unset it"}, ""},
 		{"empty expected audience", []string{"PASETO_SECRET_KEY", testKey, "PASETO_EXPECTED_AUDIENCE", ""}, []string{"ginpaseto: PASETO_EXPECTED_AUDIENCE: ", "unset it"}, ""},
 		{"unknown location", []string{"PASETO_SECRET_KEY", testKey, "PASETO_TOKEN_LOCATIONS", "header,form"}, []string{"ginpaseto: PASETO_TOKEN_LOCATIONS: ", `"form"`, "header, query, json"}, ""},

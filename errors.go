@@ -29,10 +29,14 @@ var (
 	ErrWrongTokenType = errors.New("ginpaseto: wrong token type")
 	// ErrTokenNotFresh: FreshRequired was given an access token without fresh=true.
 	ErrTokenNotFresh = errors.New("ginpaseto: token not fresh")
-	// ErrRevocationUnavailable: the store or the denylist could not answer,
-	// or a store write failed, so the request is refused (fail closed) with
-	// 503.
+	// ErrRevocationUnavailable: the store or the denylist could not answer
+	// a check, so the request is refused (fail closed) with 503 "Token
+	// revocation status unavailable".
 	ErrRevocationUnavailable = errors.New("ginpaseto: revocation status unavailable")
+	// ErrStoreUnavailable: a write to the store (starting, rotating or
+	// ending a session, a revocation) failed, so nothing was done and the
+	// request is refused with 503 "Session store unavailable".
+	ErrStoreUnavailable = errors.New("ginpaseto: session store unavailable")
 	// ErrKeysUnavailable: an Authorizer built with WithKeySetURL has not
 	// fetched its key set yet, so the request is refused with 503.
 	ErrKeysUnavailable = errors.New("ginpaseto: token verification keys unavailable")
@@ -48,8 +52,37 @@ type Error struct {
 	Err     error
 }
 
-// Error returns the client-facing message.
-func (e *Error) Error() string { return e.Message }
+// Error returns the client-facing message and, on the same line, the
+// cause when it says more than the sentinel error the message stands for:
+// "Session store unavailable: ginpaseto: session store unavailable; dial
+// tcp 10.0.0.7:6379: connection refused". A log line then holds the whole
+// story; clients only ever see Message.
+func (e *Error) Error() string {
+	if e.Err == nil || isSentinel(e.Err) {
+		return e.Message
+	}
+	return e.Message + ": " + oneLine(e.Err.Error())
+}
+
+// isSentinel reports whether err is one of the package's sentinel errors
+// itself, which the message already says.
+func isSentinel(err error) bool {
+	switch err {
+	case ErrTokenMissing, ErrTokenInvalid, ErrTokenExpired, ErrTokenRevoked,
+		ErrWrongTokenType, ErrTokenNotFresh, ErrRevocationUnavailable,
+		ErrStoreUnavailable, ErrKeysUnavailable, ErrRefreshTokenReused,
+		ErrInsufficientScope, ErrForbidden, ErrCrossOrigin,
+		ErrCSRFTokenMissing, ErrCSRFTokenMismatch:
+		return true
+	}
+	return false
+}
+
+// oneLine joins the lines of a message, such as that of errors.Join, with
+// "; ", so that one error is one log line.
+func oneLine(s string) string {
+	return strings.ReplaceAll(strings.TrimRight(s, "\n"), "\n", "; ")
+}
 
 // Unwrap returns the cause, so errors.Is sees the sentinel errors.
 func (e *Error) Unwrap() error { return e.Err }
@@ -82,6 +115,7 @@ const (
 	msgTokenRevoked     = "Token has been revoked"
 	msgNotFresh         = "PASETO access token is not fresh"
 	msgRevocationDown   = "Token revocation status unavailable"
+	msgStoreDown        = "Session store unavailable"
 	msgReused           = "Refresh token reuse detected"
 	msgNoSession        = "Refresh token belongs to no session"
 	msgServerError      = "Internal server error"
@@ -191,6 +225,82 @@ func revocationUnavailable(cause error) *Error {
 		Message: msgRevocationDown,
 		Err:     errors.Join(ErrRevocationUnavailable, cause),
 	}
+}
+
+// storeUnavailable wraps the error of a store write for logs; the client
+// only learns that the store is unavailable.
+func storeUnavailable(cause error) *Error {
+	return &Error{
+		Status:  http.StatusServiceUnavailable,
+		Message: msgStoreDown,
+		Err:     errors.Join(ErrStoreUnavailable, cause),
+	}
+}
+
+// Abort answers err through the Authorizer's error handler (WithErrorHandler,
+// DefaultErrorHandler by default) and aborts the request, so that a
+// handler of the application refuses a request exactly as the checks do:
+//
+//	if err := auth.RevokeSubject(c, ginpaseto.Subject(c)); err != nil {
+//		auth.Abort(c, err)
+//		return
+//	}
+//
+// A *Error, or an error wrapping one, is answered as it is. Any other
+// error wrapping one of the package's sentinel errors gets that sentinel's
+// status and message, such as 401 "Token has expired" for ErrTokenExpired
+// and 503 "Session store unavailable" for ErrStoreUnavailable; anything
+// else is 500 "Internal server error". The cause stays in Error.Err and is
+// added to the request's errors (c.Error) for the application's logger,
+// never sent to the client.
+func (a *Authorizer) Abort(c *gin.Context, err error) {
+	e, usable := errorFor(err)
+	if usable {
+		_ = c.Error(err) // for the application's logger
+	}
+	a.cfg.errorHandler(c, e)
+	c.Abort()
+}
+
+// errorFor returns the *Error that Abort answers for err, a copy that the
+// error handler may change, and whether err itself can be kept: neither
+// nil nor a nil *Error, whose methods would dereference nil.
+func errorFor(err error) (*Error, bool) {
+	var e *Error
+	switch {
+	case err == nil:
+		return &Error{Status: http.StatusInternalServerError, Message: msgServerError, Err: errors.New("ginpaseto: Abort: the error is nil")}, false
+	case errors.As(err, &e) && e == nil:
+		return &Error{Status: http.StatusInternalServerError, Message: msgServerError, Err: errors.New("ginpaseto: Abort: the error is a nil *Error")}, false
+	case e != nil:
+		return e.copy(), true
+	}
+	for _, known := range sentinelErrors {
+		if errors.Is(err, known.Err) {
+			return &Error{Status: known.Status, Message: known.Message, Err: err}, true
+		}
+	}
+	return &Error{Status: http.StatusInternalServerError, Message: msgServerError, Err: err}, true
+}
+
+// sentinelErrors gives each sentinel error the status and message Abort
+// answers for it, the more specific first: a reuse is also a refusal.
+var sentinelErrors = []*Error{
+	errReused,
+	errRevoked,
+	errMissing,
+	errExpired,
+	errNotFresh,
+	unauthorized(ErrWrongTokenType, msgTokenInvalid),
+	errInvalid,
+	newError(http.StatusServiceUnavailable, ErrStoreUnavailable, msgStoreDown),
+	newError(http.StatusServiceUnavailable, ErrRevocationUnavailable, msgRevocationDown),
+	errKeysUnavailable,
+	newError(http.StatusForbidden, ErrInsufficientScope, msgInsufficientScope),
+	errForbidden,
+	errCrossOrigin,
+	errCSRFMissing,
+	errCSRFMismatch,
 }
 
 // DefaultErrorHandler writes {"detail": err.Message} with err.Status and,

@@ -1,7 +1,9 @@
 package ginpaseto_test
 
 import (
+	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"strings"
 	"sync/atomic"
@@ -130,7 +132,11 @@ func TestErrorsIs(t *testing.T) {
 			err := <-seen.errs
 			assert.Equal(t, tt.status, err.Status)
 			assert.Equal(t, detail(err.Message), got.body)
-			assert.Equal(t, err.Message, err.Error())
+			if tt.down {
+				assert.Equal(t, err.Message+": ginpaseto: revocation status unavailable; "+errStoreDown.Error(), err.Error(), "the message and its cause, on one line")
+			} else {
+				assert.Equal(t, err.Message, err.Error(), "a sentinel alone adds nothing to the message")
+			}
 			for _, s := range sentinels {
 				assert.Equal(t, s == tt.want, errors.Is(err, s), "errors.Is(err, %v)", s)
 			}
@@ -220,6 +226,125 @@ func TestErrorBodiesLeakNothing(t *testing.T) {
 					}
 				}
 			}
+		})
+	}
+}
+
+// TestErrorString: Error gives the message and the cause on one line, and
+// the message alone when the cause is only the sentinel it stands for.
+func TestErrorString(t *testing.T) {
+	tests := []struct {
+		name string
+		err  *ginpaseto.Error
+		want string
+	}{
+		{"no cause", &ginpaseto.Error{Status: 401, Message: "Token has expired"}, "Token has expired"},
+		{"sentinel only", &ginpaseto.Error{Status: 401, Message: "Token has expired", Err: ginpaseto.ErrTokenExpired}, "Token has expired"},
+		{"a cause", &ginpaseto.Error{Status: 503, Message: "Session store unavailable", Err: errStoreDown}, "Session store unavailable: " + errStoreDown.Error()},
+		{"joined causes", &ginpaseto.Error{Status: 503, Message: "Session store unavailable", Err: errors.Join(ginpaseto.ErrStoreUnavailable, errStoreDown)},
+			"Session store unavailable: ginpaseto: session store unavailable; " + errStoreDown.Error()},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			assert.Equal(t, tt.want, tt.err.Error())
+			assert.NotContains(t, tt.err.Error(), "\n")
+		})
+	}
+}
+
+// TestStoreWriteErrors: a write that fails says the store is unavailable,
+// a check that fails that the revocation status is.
+func TestStoreWriteErrors(t *testing.T) {
+	ctx := context.Background()
+	up := newAuth(t)
+	pair, err := up.CreateTokenPair(ctx, "alice")
+	require.NoError(t, err)
+	claims, err := up.ParseToken(pair.AccessToken)
+	require.NoError(t, err)
+
+	down := newAuth(t, ginpaseto.WithStore(failingStore{}))
+	_, createErr := down.CreateTokenPair(ctx, "alice")
+	writes := map[string]error{
+		"CreateTokenPair": createErr,
+		"RevokeSession":   down.RevokeSession(ctx, pair.SessionID),
+		"RevokeSubject":   down.RevokeSubject(ctx, "alice"),
+		"Revoke":          down.Revoke(ctx, claims),
+	}
+	for name, err := range writes {
+		var e *ginpaseto.Error
+		require.ErrorAs(t, err, &e, name)
+		assert.Equal(t, http.StatusServiceUnavailable, e.Status, name)
+		assert.Equal(t, "Session store unavailable", e.Message, name)
+		assert.ErrorIs(t, err, ginpaseto.ErrStoreUnavailable, name)
+		assert.NotErrorIs(t, err, ginpaseto.ErrRevocationUnavailable, name)
+		assert.ErrorIs(t, err, errStoreDown, name)
+		assert.Equal(t, "Session store unavailable: ginpaseto: session store unavailable; "+errStoreDown.Error(), err.Error(), name)
+	}
+	srv := serve(t, routes(down))
+	expect(t, do(t, srv, request{path: "/required", token: pair.AccessToken}), 503, detail("Token revocation status unavailable"))
+}
+
+// TestAbort: Abort answers any error as the checks would, through the
+// configured error handler.
+func TestAbort(t *testing.T) {
+	var handled atomic.Pointer[ginpaseto.Error]
+	auth := newAuth(t, ginpaseto.WithErrorHandler(func(c *gin.Context, err *ginpaseto.Error) {
+		handled.Store(err)
+		ginpaseto.DefaultErrorHandler(c, err)
+	}))
+	var errNil *ginpaseto.Error
+	tests := []struct {
+		name      string
+		err       error
+		status    int
+		body      string
+		challenge string
+	}{
+		{"an *Error", &ginpaseto.Error{Status: http.StatusPaymentRequired, Message: "Pay first", Err: ginpaseto.ErrForbidden}, 402, detail("Pay first"), ""},
+		{"a wrapped *Error", fmt.Errorf("loading user: %w", &ginpaseto.Error{Status: 403, Message: "Account disabled"}), 403, detail("Account disabled"), ""},
+		{"expired", fmt.Errorf("step: %w", ginpaseto.ErrTokenExpired), 401, detail("Token has expired"), `Bearer error="invalid_token"`},
+		{"missing", ginpaseto.ErrTokenMissing, 401, detail("PASETO Authorization Token required"), "Bearer"},
+		{"reused", fmt.Errorf("%w: %w", ginpaseto.ErrRefreshTokenReused, ginpaseto.ErrTokenRevoked), 401, detail("Refresh token reuse detected"), `Bearer error="invalid_token"`},
+		{"revoked", ginpaseto.ErrTokenRevoked, 401, detail("Token has been revoked"), `Bearer error="invalid_token"`},
+		{"store down", errors.Join(ginpaseto.ErrStoreUnavailable, errStoreDown), 503, detail("Session store unavailable"), ""},
+		{"revocation status down", fmt.Errorf("%w: %w", ginpaseto.ErrRevocationUnavailable, errStoreDown), 503, detail("Token revocation status unavailable"), ""},
+		{"insufficient scope", ginpaseto.ErrInsufficientScope, 403, detail("Insufficient scope"), ""},
+		{"forbidden", ginpaseto.ErrForbidden, 403, detail("Forbidden"), ""},
+		{"CSRF", ginpaseto.ErrCSRFTokenMissing, 403, detail("Missing CSRF Token"), ""},
+		{"anything else", errStoreDown, 500, detail("Internal server error"), ""},
+		{"a nil *Error", errNil, 500, detail("Internal server error"), ""},
+		{"nil", nil, 500, detail("Internal server error"), ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var logged []error
+			reached := false
+			r := gin.New()
+			r.GET("/p", func(c *gin.Context) {
+				auth.Abort(c, tt.err)
+				for _, e := range c.Errors {
+					logged = append(logged, e.Err)
+				}
+			}, func(c *gin.Context) { reached = true })
+			got := do(t, serve(t, r), request{path: "/p"})
+			expect(t, got, tt.status, tt.body)
+			assert.Equal(t, tt.challenge, got.challenge)
+			assert.False(t, reached, "Abort stops the chain")
+			e := handled.Load()
+			require.NotNil(t, e, "the error handler answered")
+			assert.Equal(t, tt.status, e.Status)
+			var own *ginpaseto.Error
+			switch {
+			case tt.err == nil || errors.As(tt.err, &own) && own == nil:
+				assert.Empty(t, logged)
+			case own != nil:
+				assert.Equal(t, *own, *e, "answered as it is, a copy")
+				assert.Equal(t, []error{tt.err}, logged, "given to gin for the logs")
+			default:
+				assert.ErrorIs(t, e, tt.err, "the cause is kept")
+				assert.Equal(t, []error{tt.err}, logged, "and given to gin for the logs")
+			}
+			assert.NotContains(t, got.body, "connection refused")
 		})
 	}
 }

@@ -283,7 +283,7 @@ func ExampleKey_Retired() {
 	fmt.Println("removed:", err)
 	// Output:
 	// retired: <nil>
-	// removed: Invalid PASETO token
+	// removed: Invalid PASETO token: ginpaseto: token invalid: its footer kid names no key of this Authorizer
 }
 
 // Tokens made before key IDs name no key; the key that made them must say
@@ -306,7 +306,7 @@ func ExampleKey_AcceptWithoutKID() {
 		fmt.Printf("%v: %v\n", key, err)
 	}
 	// Output:
-	// ginpaseto.SecretKey(redacted).Retired(): Invalid PASETO token
+	// ginpaseto.SecretKey(redacted).Retired(): Invalid PASETO token: ginpaseto: token invalid: its footer names no key, and no key accepts such tokens
 	// ginpaseto.SecretKey(redacted).Retired().AcceptWithoutKID(): <nil>
 }
 

@@ -105,7 +105,7 @@ func ExampleAuthorizer_RotateRefreshToken() {
 	// Output:
 	// <nil> true
 	// <nil> true
-	// Refresh token reuse detected true
+	// Refresh token reuse detected: ginpaseto: refresh token reused: the session was ended true
 	// Token has been revoked
 }
 

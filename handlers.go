@@ -1,7 +1,6 @@
 package ginpaseto
 
 import (
-	"errors"
 	"fmt"
 	"net/http"
 
@@ -70,12 +69,12 @@ func (a *Authorizer) StartSession(c *gin.Context, subject string, opts ...Handle
 	h := newHandlerConfig(opts)
 	tokenOpts, e := h.tokenOptions(c, subject)
 	if e != nil {
-		a.answerError(c, e)
+		a.Abort(c, e)
 		return nil, e
 	}
 	pair, err := a.CreateTokenPair(c, subject, tokenOpts...)
 	if err != nil {
-		a.answerError(c, err)
+		a.Abort(c, err)
 		return nil, err
 	}
 	a.writePair(c, h, pair)
@@ -96,12 +95,12 @@ func (a *Authorizer) RefreshHandler(opts ...HandlerOption) gin.HandlerFunc {
 		}
 		tokenOpts, e := h.tokenOptions(c, claims.Subject)
 		if e != nil {
-			a.answerError(c, e)
+			a.Abort(c, e)
 			return
 		}
 		pair, err := a.RotateRefreshToken(c, claims, tokenOpts...)
 		if err != nil {
-			a.answerError(c, err)
+			a.Abort(c, err)
 			return
 		}
 		a.writePair(c, h, pair)
@@ -127,7 +126,7 @@ func (a *Authorizer) LogoutHandler(opts ...HandlerOption) gin.HandlerFunc {
 			err = a.Revoke(c, claims)
 		}
 		if err != nil {
-			a.answerError(c, err)
+			a.Abort(c, err)
 			return
 		}
 		if a.cookies.enabled {
@@ -143,7 +142,7 @@ func (a *Authorizer) acceptedClaims(c *gin.Context, handler, check string) (*Cla
 	claims, ok := GetClaims(c)
 	if !ok {
 		err := fmt.Errorf("ginpaseto: %s: no token was accepted for this request; register the route behind %s", handler, check)
-		a.answerError(c, &Error{Status: http.StatusInternalServerError, Message: msgServerError, Err: err})
+		a.Abort(c, &Error{Status: http.StatusInternalServerError, Message: msgServerError, Err: err})
 		return nil, false
 	}
 	return claims, true
@@ -158,16 +157,4 @@ func (a *Authorizer) writePair(c *gin.Context, h *handlerConfig, pair *TokenPair
 		return
 	}
 	c.JSON(http.StatusOK, pair)
-}
-
-// answerError answers err through the error handler: an *Error as it is,
-// anything else (a token that could not be created) as 500.
-func (a *Authorizer) answerError(c *gin.Context, err error) {
-	var e *Error
-	if !errors.As(err, &e) {
-		e = &Error{Status: http.StatusInternalServerError, Message: msgServerError, Err: err}
-	}
-	c.Error(err) // for the application's logger
-	a.cfg.errorHandler(c, e.copy())
-	c.Abort()
 }

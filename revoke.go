@@ -30,8 +30,8 @@ type Denylist interface {
 // already refused (revoked, or of an ended session) gives an *Error
 // wrapping ErrTokenRevoked, so that of several concurrent revocations of
 // one token exactly one succeeds: a token revoked when it is used is used
-// at most once. A store failure gives an *Error with status 503 that keeps
-// the cause.
+// at most once. A store failure gives an *Error, 503 "Session store unavailable"
+// (ErrStoreUnavailable), that keeps the cause.
 //
 // What a revocation costs is bounded: the store keeps it only until the
 // token expires. The in-memory store also bounds the revocations of one
@@ -58,7 +58,8 @@ func (a *Authorizer) Revoke(ctx context.Context, claims *Claims) error {
 // refresh token can no longer be rotated. Ending a session that is not
 // live is not an error. The Authorizer must check both access and refresh
 // tokens against the store, as it does by default (WithRevocableTypes). A
-// store failure gives an *Error with status 503 that keeps the cause.
+// store failure gives an *Error, 503 "Session store unavailable"
+// (ErrStoreUnavailable), that keeps the cause.
 func (a *Authorizer) RevokeSession(ctx context.Context, sessionID string) error {
 	if sessionID == "" {
 		return errors.New("ginpaseto: RevokeSession: session ID is empty; read it from Claims.SessionID of a token created by CreateTokenPair")
@@ -81,7 +82,8 @@ func (a *Authorizer) RevokeSession(ctx context.Context, sessionID string) error 
 // gives (WithAccessLifetime, WithRefreshLifetime, WithCustomLifetime) plus
 // the leeway. Tokens created with NoExpiry, or with ExpiresIn or ExpiresAt
 // beyond that, outlive it: revoke those by ID with Revoke. A store failure
-// gives an *Error with status 503 that keeps the cause.
+// gives an *Error, 503 "Session store unavailable" (ErrStoreUnavailable),
+// that keeps the cause.
 func (a *Authorizer) RevokeSubject(ctx context.Context, subject string) error {
 	if subject == "" {
 		return errors.New("ginpaseto: RevokeSubject: subject is empty")
@@ -130,7 +132,8 @@ func (a *Authorizer) checkRevoked(ctx context.Context, claims *Claims) *Error {
 }
 
 // storeError turns an error of a store write into what the Authorizer
-// reports: refusals as the *Error a check gives, anything else as 503.
+// reports: refusals as the *Error a check gives, anything else as 503
+// "Session store unavailable".
 func storeError(err error) error {
 	switch {
 	case err == nil:
@@ -140,7 +143,7 @@ func storeError(err error) error {
 	case errors.Is(err, ErrTokenRevoked):
 		return &Error{Status: errRevoked.Status, Message: errRevoked.Message, Err: err}
 	}
-	return revocationUnavailable(err)
+	return storeUnavailable(err)
 }
 
 // sessionExpiry is when a store may forget a session whose newest tokens

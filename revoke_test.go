@@ -93,8 +93,8 @@ func TestRevokeErrors(t *testing.T) {
 	err = down.Revoke(ctx, claims)
 	require.ErrorAs(t, err, &e)
 	assert.Equal(t, http.StatusServiceUnavailable, e.Status)
-	assert.Equal(t, "Token revocation status unavailable", e.Message)
-	assert.ErrorIs(t, err, ginpaseto.ErrRevocationUnavailable)
+	assert.Equal(t, "Session store unavailable", e.Message)
+	assert.ErrorIs(t, err, ginpaseto.ErrStoreUnavailable)
 	assert.ErrorIs(t, err, errStoreDown)
 }
 

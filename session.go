@@ -55,7 +55,8 @@ func RefreshTokenOptions(opts ...TokenOption) TokenOption {
 // oldest session to make room (see MemoryStore), and refuses the session
 // when RevokeSubject ran since it started (401 ErrTokenRevoked), so that a
 // login racing a "log out everywhere" never survives it. A store failure
-// gives an *Error with status 503 that keeps the cause.
+// gives an *Error, 503 "Session store unavailable" (ErrStoreUnavailable),
+// that keeps the cause.
 func (a *Authorizer) CreateTokenPair(ctx context.Context, subject string, opts ...TokenOption) (*TokenPair, error) {
 	started := a.cfg.now() // before minting: the cutoff must cover a login that mints while RevokeSubject runs
 	plan, err := a.planPair(ctx, "CreateTokenPair", subject, true, opts)
@@ -99,7 +100,8 @@ func (a *Authorizer) CreateTokenPair(ctx context.Context, subject string, opts .
 // token reuse detected") wrapping ErrRefreshTokenReused. A refresh token
 // of an ended session gives 401 ErrTokenRevoked; one without a session
 // (created by CreateRefreshToken, or by another implementation) gives 401
-// ErrTokenInvalid; a store failure gives 503 with the cause kept.
+// ErrTokenInvalid; a store failure gives 503 "Session store
+// unavailable" with the cause kept.
 func (a *Authorizer) RotateRefreshToken(ctx context.Context, refresh *Claims, opts ...TokenOption) (*TokenPair, error) {
 	switch {
 	case refresh == nil:

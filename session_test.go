@@ -130,6 +130,18 @@ func TestCreateTokenPairErrors(t *testing.T) {
 	}
 	_, err := auth.CreateAccessToken(context.Background(), "alice", ginpaseto.AccessTokenOptions())
 	assert.ErrorContains(t, err, "token pairs only")
+
+	t.Run("nil context", func(t *testing.T) {
+		var ctx context.Context // a caller's mistake, never a panic
+		_, err := auth.CreateTokenPair(ctx, "alice")
+		assert.ErrorContains(t, err, "CreateTokenPair: ctx is nil")
+		pair, err := auth.CreateTokenPair(context.Background(), "alice")
+		require.NoError(t, err)
+		claims, err := auth.ParseToken(pair.RefreshToken)
+		require.NoError(t, err)
+		_, err = auth.RotateRefreshToken(ctx, claims)
+		assert.ErrorContains(t, err, "RotateRefreshToken: ctx is nil")
+	})
 }
 
 // TestSessionFlow drives login, refresh, reuse and logout over HTTP.
@@ -307,11 +319,11 @@ func TestSessionStoreDown(t *testing.T) {
 		var e *ginpaseto.Error
 		require.ErrorAs(t, err, &e)
 		assert.Equal(t, http.StatusServiceUnavailable, e.Status)
-		assert.Equal(t, "Token revocation status unavailable", e.Message)
+		assert.Equal(t, "Session store unavailable", e.Message)
 		assert.ErrorIs(t, err, errStoreDown)
 	}
 	srv := serveSessions(t, down)
-	expect(t, do(t, srv, request{method: http.MethodPost, path: "/login?user=alice"}), 503, detail("Token revocation status unavailable"))
+	expect(t, do(t, srv, request{method: http.MethodPost, path: "/login?user=alice"}), 503, detail("Session store unavailable"))
 	expect(t, refreshWith(t, srv, pair.RefreshToken), 503, detail("Token revocation status unavailable"))
 }
 
