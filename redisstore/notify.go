@@ -20,6 +20,10 @@ var _ ginpaseto.Notifier = (*Store)(nil)
 const (
 	firstResubscribe = 10 * time.Millisecond
 	lastResubscribe  = time.Second
+
+	// closeProbe is how often a subscription looks whether the client
+	// was closed.
+	closeProbe = time.Second
 )
 
 // watchers are the Notify callbacks of a Store, by the tag of their
@@ -142,11 +146,26 @@ func (s *Store) subscribeOnce(stop <-chan struct{}) (subscribed bool, err error)
 	if err != nil {
 		return made.Load(), err
 	}
-	select {
-	case err = <-lost:
-	case <-stop:
+	// The client's Close leaves a dedicated connection open until it is
+	// released: look for it now and then, so that the watchers learn
+	// that their checks fail from now on.
+	probe := time.NewTicker(closeProbe)
+	defer probe.Stop()
+	for {
+		select {
+		case err = <-lost:
+			return made.Load(), err
+		case <-stop:
+			return made.Load(), nil
+		case <-probe.C:
+			ctx, cancel := context.WithTimeout(context.Background(), s.cfg.timeout)
+			err := s.client.Do(ctx, s.client.B().Ping().Build()).Error()
+			cancel()
+			if errors.Is(err, rueidis.ErrClosing) {
+				return made.Load(), err
+			}
+		}
 	}
-	return made.Load(), err
 }
 
 // received dispatches a message of the channel: the tag of a subject

@@ -129,6 +129,16 @@ func TestStore(t *testing.T) {
 			t.Run("other process", func(t *testing.T) { testOtherProcess(t, b) })
 			t.Run("commands per check", func(t *testing.T) { testCommandsPerCheck(t, b) })
 			t.Run("bad input", func(t *testing.T) { testBadInput(t, b) })
+			t.Run("cutoff at start", func(t *testing.T) { testCutoffAtStart(t, b) })
+			t.Run("cutoff in seconds", func(t *testing.T) { testCutoffInSeconds(t, b) })
+			t.Run("rotation", func(t *testing.T) { testRotation(t, b) })
+			t.Run("concurrent replays", func(t *testing.T) { testConcurrentReplays(t, b) })
+			t.Run("sessions list", func(t *testing.T) { testSessionsList(t, b) })
+			t.Run("metadata bounds", func(t *testing.T) { testMetadataBounds(t, b) })
+			t.Run("notify", func(t *testing.T) { testNotify(t, b) })
+			t.Run("notify stop", func(t *testing.T) { testNotifyStop(t, b) })
+			t.Run("notify lost", func(t *testing.T) { testNotifyLost(t, b) })
+			t.Run("notify closed client", func(t *testing.T) { testNotifyClosedClient(t, b) })
 		})
 	}
 }
