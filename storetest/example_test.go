@@ -1,0 +1,24 @@
+package storetest_test
+
+import (
+	"testing"
+
+	"github.com/ginpaseto/ginpaseto"
+	"github.com/ginpaseto/ginpaseto/storetest"
+)
+
+// A store's own test runs the suite with a new store for each part; this
+// one checks the in-memory store with a small cap, which the suite then
+// checks too.
+func ExampleRun() {
+	testConformance := func(t *testing.T) {
+		storetest.Run(t, func(t *testing.T) ginpaseto.Store {
+			store, err := ginpaseto.NewMemoryStore(ginpaseto.SessionsPerSubject(3))
+			if err != nil {
+				t.Fatal(err)
+			}
+			return store
+		}, storetest.SessionsPerSubject(3))
+	}
+	_ = testConformance // func TestConformance(t *testing.T) { ... } in a _test.go file
+}
