@@ -1,6 +1,7 @@
 package redisstore_test
 
 import (
+	"context"
 	"fmt"
 	"log"
 	"os"
@@ -100,6 +101,62 @@ func ExampleNew_sentinel() {
 		log.Fatal(err)
 	}
 	_ = store
+}
+
+// A user's devices: the live sessions of a subject, the oldest first,
+// read with one script.
+func ExampleStore_Sessions() {
+	client, err := rueidis.NewClient(rueidis.ClientOption{InitAddress: []string{"127.0.0.1:6379"}})
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer client.Close()
+	store, err := redisstore.New(client)
+	if err != nil {
+		log.Fatal(err)
+	}
+	sessions, err := store.Sessions(context.Background(), "alice")
+	if err != nil {
+		log.Fatal(err) // Redis did not answer in time
+	}
+	for _, s := range sessions {
+		fmt.Println(s.ID, s.Metadata["device"], "started", s.Started.Format(time.RFC3339), "expires", s.Expires.Format(time.RFC3339))
+	}
+}
+
+// A long-lived connection ends with its session: the Store calls back
+// when any process logs the user out, and the connection asks whether
+// its token is still good, failing closed when Redis does not answer.
+func ExampleStore_Notify() {
+	client, err := rueidis.NewClient(rueidis.ClientOption{InitAddress: []string{"127.0.0.1:6379"}})
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer client.Close()
+	store, err := redisstore.New(client)
+	if err != nil {
+		log.Fatal(err)
+	}
+	var claims *ginpaseto.Claims // the claims the connection was opened with
+	if claims == nil {
+		return
+	}
+	ended := make(chan struct{}, 1)
+	// Register first, then check: no logout can fall in between.
+	stop := store.Notify(claims.Subject, func() {
+		select {
+		case ended <- struct{}{}:
+		default:
+		}
+	})
+	defer stop()
+	for {
+		revoked, err := store.IsRevoked(context.Background(), claims)
+		if revoked || err != nil {
+			return // close the connection
+		}
+		<-ended
+	}
 }
 
 // A configuration mistake fails at New and says how to fix it.

@@ -126,8 +126,8 @@ func NoCache() Option {
 }
 
 // SessionsPerSubject sets how many live sessions one subject may have;
-// starting one more ends the subject's session that would expire first,
-// its least recently refreshed. It bounds the state one account can make
+// starting one more ends the subject's oldest session, after dropping the
+// ones that expired. It bounds the state one account can make
 // the store keep, and the work of revoking it. From 1 to 10 000; default
 // DefaultSessionsPerSubject.
 func SessionsPerSubject(n int) Option {

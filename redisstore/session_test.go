@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -409,8 +410,26 @@ func testNotify(t *testing.T, b backend) {
 	assert.True(t, quiet(calls), "a rotation and a replay end nothing")
 
 	require.NoError(t, a.RevokeSession(ctx, live.ID))
-	t.Logf("logout notified after %v", notified(t, calls, "RevokeSession"))
+	notified(t, calls, "RevokeSession")
 	assert.True(t, revoked(t, other, access), "the watcher's check sees the logout")
+
+	// How long from the start of a logout to the other client's watcher.
+	var took []time.Duration
+	for range 20 {
+		se := session("alice")
+		require.NoError(t, a.CreateSession(ctx, se))
+		start := time.Now()
+		require.NoError(t, a.RevokeSession(ctx, se.ID))
+		select {
+		case <-calls:
+			took = append(took, time.Since(start))
+		case <-time.After(5 * time.Second):
+			t.Fatal("a logout was not notified")
+		}
+		assert.True(t, revoked(t, other, token("alice", se.ID)), "the watcher's check sees the logout")
+	}
+	slices.Sort(took)
+	t.Logf("20 logouts, from their start to the other client's watcher: min %v, median %v, max %v", took[0], took[len(took)/2], took[len(took)-1])
 
 	reused := session("alice")
 	require.NoError(t, a.CreateSession(ctx, reused))

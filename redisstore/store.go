@@ -7,8 +7,17 @@
 // MGET, and usually not at all: answers are kept in rueidis's client-side
 // cache, and Redis pushes an invalidation to every process that holds one
 // as soon as a key changes. Writes are Lua scripts, atomic across
-// processes. Every key ends with what it guards, and one subject's state is
-// bounded (SessionsPerSubject, RevocationsPerSubject).
+// processes: a login racing a "log out everywhere" is refused in the script
+// that would record it, comparing times to the nanosecond, and two tabs
+// refreshing with one refresh token within the grace both stay logged in.
+// Sessions lists a subject's sessions in one script. Every key ends with
+// what it guards, and one subject's state is bounded (SessionsPerSubject,
+// RevocationsPerSubject).
+//
+// The Store is a ginpaseto.Notifier: the writes that end a session or
+// revoke a token publish on a channel, and one subscription per Store
+// tells long-lived connections of any process that their session may
+// have ended.
 //
 // Every call gives up after Timeout and returns an error, which fails the
 // check closed: the request gets 503. A cached answer is used only while
