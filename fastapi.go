@@ -39,9 +39,11 @@ const (
 //
 // The text must read as random characters, as made by `openssl rand -hex
 // 32` or Python's secrets.token_urlsafe(32); text that reads as a
-// passphrase or a placeholder (a repeated run, a single letter case, few
-// distinct characters) is refused as weak, since whoever guesses it can
-// mint tokens. The text is used exactly as given.
+// passphrase or a placeholder is refused as weak, since whoever guesses it
+// can mint tokens: words, however they are joined (CamelCase, dashes,
+// digits, punctuation: "Correct-Horse-Battery-Staple-2024!"), keyboard
+// rows, a repeated run, a single letter case, few distinct characters.
+// The text is used exactly as given.
 //
 // This option exists for the migration only. Move to a random key with
 // WithSecretKey afterwards, through key rotation (see docs/keys.md).
@@ -111,7 +113,12 @@ func fastAPIKey(v Version, text string) ([]byte, error) {
 //     "secretsecret…");
 //   - for hex (dashes allowed, as in UUIDs): fewer than 16 bytes, or bytes
 //     repeating too few values, as checked for other keys;
-//   - otherwise, text without both upper- and lower-case letters (43 random
+//   - otherwise, text typed by hand: words, split at case changes, digits
+//     and punctuation ("MyCompanyPasetoSecretKeyForProd2024",
+//     "Correct-Horse-Battery-Staple-2024!"), or keyboard rows
+//     ("qwertyuiopasdfghjklzxcvbnm…"), scored by the word and keyboard
+//     models of the secret key checks at fastAPIHandTypedBits or more;
+//   - text without both upper- and lower-case letters (43 random
 //     base64 characters lack either with a probability near 1e-10), or with
 //     fewer distinct characters than 60% of what as many random base64
 //     characters would show (about 19 of 43; random text falls below that
@@ -123,6 +130,9 @@ func looksRandom(text string) bool {
 	if b, ok := decodeHex(strings.ReplaceAll(text, "-", "")); ok {
 		return len(b) >= 16 && randomEnough(b)
 	}
+	if typedByHand(strings.TrimRight(text, "=")) {
+		return false
+	}
 	if !strings.ContainsAny(text, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") || !strings.ContainsAny(text, "abcdefghijklmnopqrstuvwxyz") {
 		return false
 	}
@@ -132,6 +142,21 @@ func looksRandom(text string) bool {
 	}
 	expected := 64 * (1 - math.Pow(63.0/64, float64(len(text))))
 	return float64(len(seen)) >= 0.6*expected
+}
+
+// fastAPIHandTypedBits is the score, in bits, from which a fastapi-paseto
+// text key is taken for typed by hand. It is lower than the threshold of
+// secret keys, wordBitsThreshold, since such text is the key itself and
+// people type it. Random base64 text reaches it under either model with a
+// probability of at most 2^-20 (Markov's inequality, as for the secret
+// keys), and in practice far less: the random base64 of 32 to 48 bytes
+// scores below 0 bits under both (measured by
+// TestFastAPIRandomTextsAccepted), while typed words score 30 and more.
+const fastAPIHandTypedBits = 20
+
+// typedByHand reports whether text reads as words or keyboard rows.
+func typedByHand(text string) bool {
+	return words().wordBits(text) >= fastAPIHandTypedBits || keyboardBits(text) >= fastAPIHandTypedBits
 }
 
 // repeatsRun reports whether some run of n characters occurs twice in s.

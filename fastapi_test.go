@@ -1,15 +1,22 @@
 package ginpaseto
 
 import (
+	"crypto/rand"
+	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
+	"math"
+	mathrand "math/rand/v2"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -113,6 +120,16 @@ func TestFastAPIPasetoKeyRefusals(t *testing.T) {
 		{"words without capitals", "correct-horse-battery-staple-correct-horse-battery-staple-0123", V4, "too weak"},
 		{"a repeated run", "Q3v7Yb1Jk0mX9Zr2Q3v7Yb1Jk0mX9Zr2Q3v7Yb1Jk0mX9Zr2", V3, "too weak"},
 		{"hex of one byte value", strings.Repeat("ab", 32), V4, "too weak"},
+		{"CamelCase words", "MyCompanyPasetoSecretKeyForProd2024", V4, "too weak"},
+		{"words between dashes", "Correct-Horse-Battery-Staple-2024!", V4, "too weak"},
+		{"a CamelCase sentence", "SuperSecretKeyDoNotShareWithAnyone1", V4, "too weak"},
+		{"words and a version", "Kubernetes-Secret-Paseto-Key-v4-Prod", V4, "too weak"},
+		{"keyboard rows", "qwertyuiopasdfghjklzxcvbnmQWERTYUIOP", V4, "too weak"},
+		{"a pangram", "TheQuickBrownFoxJumpsOverTheLazyDog123", V4, "too weak"},
+		{"a placeholder sentence", "PleaseReplaceThisWithARealSecretKey!!", V3, "too weak"},
+		{"seasons and years", "Summer2024!Winter2025!Spring2026!Autumn", V4, "too weak"},
+		{"keyboard rows backwards", "POIUYTREWQLKJHGFDSAMNBVCXZpoiuytrewq", V4, "too weak"},
+		{"keyboard rows and digits", "1234567890qwertyuiopASDFGHJKLzxcvbnm", V4, "too weak"},
 		{"a line break", hex32[:40] + "\n", V4, "line break"},
 		{"v2", hex32, V2, "v4 and v3"},
 	} {
@@ -180,4 +197,119 @@ func mustRing(t *testing.T, v Version, keys ...Key) *Keyring {
 	r, err := NewKeyring(v, keys...)
 	require.NoError(t, err)
 	return r
+}
+
+// fastAPITextShape is one way fastapi-paseto users make a text key, written
+// as Python makes it.
+type fastAPITextShape struct {
+	name string
+	make func(random func(n int) []byte, pick func(lo, hi int) int) string
+}
+
+func fastAPITextShapes() []fastAPITextShape {
+	uuid4 := func(random func(int) []byte) []byte {
+		b := random(16)
+		b[6] = b[6]&0x0f | 0x40 // version 4
+		b[8] = b[8]&0x3f | 0x80 // RFC 4122 variant
+		return b
+	}
+	return []fastAPITextShape{
+		{"secrets.token_urlsafe(32..48)", func(random func(int) []byte, pick func(int, int) int) string {
+			return base64.RawURLEncoding.EncodeToString(random(pick(32, 48)))
+		}},
+		{"secrets.token_hex(16..32)", func(random func(int) []byte, pick func(int, int) int) string {
+			return hex.EncodeToString(random(pick(16, 32)))
+		}},
+		{"base64.b64encode(os.urandom(32..48))", func(random func(int) []byte, pick func(int, int) int) string {
+			return base64.StdEncoding.EncodeToString(random(pick(32, 48)))
+		}},
+		{"base64.urlsafe_b64encode(os.urandom(32..48))", func(random func(int) []byte, pick func(int, int) int) string {
+			return base64.URLEncoding.EncodeToString(random(pick(32, 48)))
+		}},
+		{"uuid4().hex + uuid4().hex", func(random func(int) []byte, _ func(int, int) int) string {
+			return hex.EncodeToString(uuid4(random)) + hex.EncodeToString(uuid4(random))
+		}},
+		{"str(uuid4())", func(random func(int) []byte, _ func(int, int) int) string {
+			h := hex.EncodeToString(uuid4(random))
+			return h[:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:]
+		}},
+	}
+}
+
+// TestFastAPIRandomTextsAccepted measures the false positives of the
+// checks of WithFastAPIPasetoKey: random text of the shapes fastapi-paseto
+// users generate must all be accepted. It tries 300 texts per shape; set
+// GINPASETO_FASTAPI_KEY_SAMPLES (say to 1000000) for a larger run, whose
+// counts, highest scores and duration it logs.
+func TestFastAPIRandomTextsAccepted(t *testing.T) {
+	samples := 300
+	if s := os.Getenv("GINPASETO_FASTAPI_KEY_SAMPLES"); s != "" {
+		n, err := strconv.Atoi(s)
+		require.NoError(t, err, "GINPASETO_FASTAPI_KEY_SAMPLES")
+		samples = n
+	}
+	for _, shape := range fastAPITextShapes() {
+		t.Run(shape.name, func(t *testing.T) {
+			start := time.Now()
+			var (
+				mu                sync.Mutex
+				refused           int
+				firstRefused      string
+				maxWords, maxKeys = math.Inf(-1), math.Inf(-1)
+				wg                sync.WaitGroup
+			)
+			workers := 2
+			for w := range workers {
+				wg.Go(func() {
+					buf := make([]byte, 64)
+					random := func(n int) []byte { b := buf[:n]; _, _ = rand.Read(b); return b }
+					pick := func(lo, hi int) int { return lo + mathrand.IntN(hi-lo+1) }
+					localRefused, localFirst := 0, ""
+					localWords, localKeys := math.Inf(-1), math.Inf(-1)
+					for i := w; i < samples; i += workers {
+						text := shape.make(random, pick)
+						if _, err := fastAPIKey(V4, text); err != nil {
+							if localRefused++; localFirst == "" {
+								localFirst = text
+							}
+						}
+						if _, isHex := decodeHex(strings.ReplaceAll(text, "-", "")); !isHex {
+							// Hex is checked as bytes; the rest is scored.
+							plain := strings.TrimRight(text, "=")
+							localWords = max(localWords, words().wordBits(plain))
+							localKeys = max(localKeys, keyboardBits(plain))
+						}
+					}
+					mu.Lock()
+					defer mu.Unlock()
+					refused += localRefused
+					if firstRefused == "" {
+						firstRefused = localFirst
+					}
+					maxWords, maxKeys = max(maxWords, localWords), max(maxKeys, localKeys)
+				})
+			}
+			wg.Wait()
+			scores := "hex, checked as bytes"
+			if !math.IsInf(maxWords, -1) {
+				scores = fmt.Sprintf("highest scores %.1f bits (words), %.1f bits (keyboard), refused from %d", maxWords, maxKeys, fastAPIHandTypedBits)
+			}
+			t.Logf("%s: %d of %d random texts refused (%s), in %v", shape.name, refused, samples, scores, time.Since(start).Round(time.Millisecond))
+			require.Zero(t, refused, "first refused: %q", firstRefused)
+		})
+	}
+}
+
+// TestKeyboardModelIsNormalized: for every previous character, the
+// keyboard model's probabilities of the next one, over both base64
+// alphabets, add up to at most 1, which the false-positive bound needs.
+func TestKeyboardModelIsNormalized(t *testing.T) {
+	const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/-_"
+	for _, prev := range alphabet {
+		var sum float64
+		for _, next := range alphabet {
+			sum += math.Exp2(keyboardBits(string(prev)+string(next)) - 6)
+		}
+		assert.LessOrEqual(t, sum, 1+1e-9, "after %q", prev)
+	}
 }

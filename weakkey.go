@@ -19,9 +19,10 @@ import (
 //     "ThisIsMySuperSecretPasswordForTheProdApp204", which decodes to
 //     random-looking bytes. The text is scored by how much more likely it
 //     is under a small model of words than as random base64, in bits: the
-//     log2 of the likelihood ratio. The model knows runs of one letter
-//     case, a capital starting a word, digits and separators, and the
-//     commonest pairs of adjacent letters in English words. Random base64
+//     log2 of the likelihood ratio. The model splits words where the case
+//     changes to a capital, at digits and at punctuation, and knows runs of
+//     one letter case, the letters words start with, and the commonest
+//     pairs of adjacent letters in English words. Random base64
 //     scores about -40 bits and passwords made of words 35 to 75; at 30
 //     bits or more the text is refused. However the model is built, a
 //     likelihood ratio of 2^30 is reached by uniformly random text with a
@@ -64,7 +65,7 @@ type wordModel struct {
 
 var words = sync.OnceValue(func() *wordModel {
 	m := &wordModel{class: [classStart + 1][classStart]float64{
-		classLower: {0.78, 0.12, 0.06, 0.04},
+		classLower: {0.70, 0.18, 0.05, 0.07},
 		classUpper: {0.50, 0.42, 0.04, 0.04},
 		classDigit: {0.15, 0.15, 0.60, 0.10},
 		classOther: {0.45, 0.35, 0.15, 0.05},
@@ -75,7 +76,7 @@ var words = sync.OnceValue(func() *wordModel {
 	var weight [26][26]float64
 	for a := range weight {
 		for b := range weight[a] {
-			weight[a][b] = 0.5
+			weight[a][b] = 0.2
 		}
 	}
 	for rank, pair := range strings.Fields(englishPairs) {
@@ -97,11 +98,23 @@ var words = sync.OnceValue(func() *wordModel {
 			m.letter[a][b] = w / sum
 		}
 	}
-	for b := range m.letter[26] {
-		m.letter[26][b] = 1.0 / 26
+	// The first letter of a word, from the shares of English dictionary
+	// words by first letter, in percent.
+	var sum float64
+	for _, w := range wordStarts {
+		sum += w
+	}
+	for b, w := range wordStarts {
+		m.letter[26][b] = w / sum
 	}
 	return m
 })
+
+// wordStarts weighs the first letters of words, a to z.
+var wordStarts = [26]float64{
+	6, 5.5, 9.5, 6, 4, 4.5, 3.5, 4, 4, 1, 1, 3.5, 5.5,
+	2, 2.5, 8, 0.5, 6, 11, 5, 2.5, 1.5, 3, 0.1, 0.5, 0.3,
+}
 
 func charClass(c byte) int {
 	switch {
@@ -143,6 +156,67 @@ func (m *wordModel) wordBits(s string) float64 {
 		prev = class
 	}
 	return bits
+}
+
+// Keyboard rows: "qwertyuiopasdfghjklzxcvbnm" typed along, in either
+// case, and the digit row. The keyboard model gives the key to the right
+// of the previous one (after the last letter of a row, the first of the
+// next) a probability of 0.6 in the same case and 0.1 in the other, the
+// key to the left 0.1, and shares the remaining 0.2 among the other
+// characters of both base64 alphabets; after any other character, every
+// one of those 66 characters is equally likely. It sums to at most 1 over
+// them, so the bound above holds for it too.
+const (
+	keyboardLetters = "qwertyuiopasdfghjklzxcvbnm"
+	keyboardDigits  = "1234567890"
+	base64Chars     = 66 // both alphabets: letters, digits, + / - _
+)
+
+// keyboardBits scores s in bits, as wordBits does, under the keyboard
+// model: how much more likely it is typed along keyboard rows than as
+// random base64.
+func keyboardBits(s string) float64 {
+	bits := 0.0
+	for i := 1; i < len(s); i++ {
+		right, other, left, ok := keyboardNeighbours(s[i-1])
+		p := 1.0 / base64Chars
+		if !ok {
+			bits += math.Log2(p) + 6
+			continue
+		}
+		p = 0.2 / (base64Chars - 3)
+		switch s[i] {
+		case right:
+			p = 0.6
+		case other:
+			p = 0.1
+		case left:
+			p = 0.1
+		}
+		bits += math.Log2(p) + 6
+	}
+	return bits
+}
+
+// keyboardNeighbours returns the keys right of c, in its case and in the
+// other, and left of c, for a letter or a digit.
+func keyboardNeighbours(c byte) (right, otherCase, left byte, ok bool) {
+	if d := strings.IndexByte(keyboardDigits, c); d >= 0 {
+		n := len(keyboardDigits)
+		r, l := keyboardDigits[(d+1)%n], keyboardDigits[(d+n-1)%n]
+		return r, r, l, true // a digit has no other case: never matched twice
+	}
+	upper := 'A' <= c && c <= 'Z'
+	i := strings.IndexByte(keyboardLetters, c|0x20)
+	if i < 0 {
+		return 0, 0, 0, false
+	}
+	n := len(keyboardLetters)
+	r, l := keyboardLetters[(i+1)%n], keyboardLetters[(i+n-1)%n]
+	if upper {
+		return r &^ 0x20, r, l &^ 0x20, true
+	}
+	return r, r &^ 0x20, l, true
 }
 
 // readsAsWords reports whether text, the base64 of a secret of n bytes,
