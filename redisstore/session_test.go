@@ -198,6 +198,29 @@ func testRotation(t *testing.T, b backend) {
 	}
 }
 
+// testCallerClock: what guards a token or a session lasts as long as the
+// caller's clock says, not the machine's: a clock years behind, as an
+// Authorizer's WithClock may be, forgets nothing early.
+func testCallerClock(t *testing.T, b backend) {
+	ctx := context.Background()
+	s, prefix := store(t, b.client(t))
+	then := time.Date(2001, 2, 3, 4, 5, 6, 0, time.UTC)
+	c := &ginpaseto.Claims{Subject: "alice", Type: ginpaseto.TypeAccess, JTI: newID(), IssuedAt: then, Expiration: then.Add(time.Hour)}
+	require.NoError(t, s.Revoke(ctx, c))
+	cutoff := then.Add(time.Minute)
+	require.NoError(t, s.RevokeSubject(ctx, "bob", cutoff, cutoff.Add(time.Hour)))
+	time.Sleep(20 * time.Millisecond)
+	assert.True(t, revoked(t, s, c), "the revocation is kept")
+	old := &ginpaseto.Claims{Subject: "bob", Type: ginpaseto.TypeAccess, JTI: newID(), IssuedAt: cutoff, Expiration: cutoff.Add(time.Hour)}
+	assert.True(t, revoked(t, s, old), "the cutoff is kept")
+	ttls := keyTTLs(t, b, prefix)
+	require.NotEmpty(t, ttls)
+	for key, ttl := range ttls {
+		assert.Greater(t, ttl, 59*time.Minute, key)
+		assert.LessOrEqual(t, ttl, time.Hour, key)
+	}
+}
+
 // assertSession compares two sessions, their times as instants.
 func assertSession(t *testing.T, want, got ginpaseto.Session, msg string) {
 	t.Helper()

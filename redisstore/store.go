@@ -164,7 +164,7 @@ func (s *Store) Revoke(ctx context.Context, claims *ginpaseto.Claims) error {
 	}
 	resp, err := s.exec(ctx, claims.Subject, revokeScript,
 		[]string{tokenKey, secondKey, base + kindRevoked + claims.Subject, base + kindCutoff + claims.Subject, base + kindSessions + claims.Subject},
-		[]string{inSession, formatInstant(claims.IssuedAt), ttl(claims.Expiration), strconv.Itoa(s.cfg.revocationsPerSubject),
+		[]string{inSession, formatInstant(claims.IssuedAt), strconv.FormatInt(tokenTTL(claims), 10), strconv.Itoa(s.cfg.revocationsPerSubject),
 			claims.JTI, formatInstant(overflowCutoff), base, s.channel, tagOf(claims.Subject).String()})
 	if err != nil {
 		return fmt.Errorf("redisstore: Revoke: %w", err)
@@ -501,8 +501,17 @@ func millisUntil(t time.Time) int64 {
 	return max(time.Until(t).Milliseconds()+1, 1) // rounded up: never end early
 }
 
-// ttl is millisUntil as a script argument.
-func ttl(t time.Time) string { return strconv.FormatInt(millisUntil(t), 10) }
+// tokenTTL returns how long the revocation of a token is kept, in
+// milliseconds (0: for good): until it expires, and at least for its
+// lifetime from its iat, which an Authorizer with WithClock measures on its
+// own clock.
+func tokenTTL(claims *ginpaseto.Claims) int64 {
+	ms := millisUntil(claims.Expiration)
+	if !claims.IssuedAt.IsZero() && ms > 0 {
+		ms = max(ms, ttlFrom(claims.IssuedAt, claims.Expiration))
+	}
+	return ms
+}
 
 // ttlFrom returns the time from from to to in milliseconds, rounded up,
 // at least 1; 0 when to is zero, which means no expiry. Both come from the
