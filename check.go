@@ -216,6 +216,7 @@ type check struct {
 	mode           checkMode
 	tokenType      string
 	lookup         []Extractor
+	sources        []string // where each extractor of lookup looks, for the observer
 	implicit       []byte
 	implicitFrom   func(*gin.Context) ([]byte, error)
 	base64         bool
@@ -262,36 +263,42 @@ func (a *Authorizer) newCheck(mode checkMode, tokenType string, opts []CheckOpti
 		webSocketClose: cc.wsClose,
 		rules:          cc.rules.compile(),
 	}
-	ch.lookup = a.compileLookup(&cc)
+	ch.lookup, ch.sources = a.compileLookup(&cc)
 	ch.readsCookie = cc.source == nil && slices.Contains(cc.locations, InCookie) ||
 		slices.ContainsFunc(cc.added, func(s addedSource) bool { return s.loc == InCookie })
 	return ch
 }
 
 // compileLookup turns the resolved sources into extractors, in lookup
-// order: the token source or the locations, then what was added.
-func (a *Authorizer) compileLookup(cc *checkConfig) []Extractor {
+// order: the token source or the locations, then what was added. It also
+// names where each extractor looks.
+func (a *Authorizer) compileLookup(cc *checkConfig) ([]Extractor, []string) {
 	var lookup []Extractor
+	var sources []string
 	var locs []Location
 	if cc.source != nil {
 		lookup = append(lookup, cc.source)
+		sources = append(sources, sourceExtractor)
 	} else {
 		locs = slices.Clone(cc.locations)
 	}
 	for _, loc := range locs {
 		lookup = append(lookup, locationTable[loc].extractor(a, cc))
+		sources = append(sources, locationSources[loc])
 	}
 	a.mustHaveCookies(cc)
 	for _, s := range cc.added {
 		switch {
 		case s.extract != nil:
 			lookup = append(lookup, s.extract)
+			sources = append(sources, sourceExtractor)
 		case !slices.Contains(locs, s.loc):
 			locs = append(locs, s.loc)
 			lookup = append(lookup, locationTable[s.loc].extractor(a, cc))
+			sources = append(sources, locationSources[s.loc])
 		}
 	}
-	return lookup
+	return lookup, sources
 }
 
 func combineSkippers(a, b func(*gin.Context) bool) func(*gin.Context) bool {

@@ -321,16 +321,18 @@ func isWebSocketUpgrade(r *http.Request) bool {
 	return false
 }
 
-// firstToken runs the extractors in order and returns the first token found.
-func firstToken(c *gin.Context, lookup []Extractor) (string, *Error) {
-	for _, extract := range lookup {
+// firstToken runs the extractors in order and returns the first token
+// found, with the index of the extractor that found it or failed; -1 when
+// none found a token.
+func firstToken(c *gin.Context, lookup []Extractor) (string, int, *Error) {
+	for i, extract := range lookup {
 		tok, err := extract(c)
 		if err != nil {
-			return "", asError(err, errInvalid)
+			return "", i, asError(err, errInvalid)
 		}
 		if tok != "" {
-			return tok, nil
+			return tok, i, nil
 		}
 	}
-	return "", errMissing
+	return "", -1, errMissing
 }

@@ -35,6 +35,7 @@ import (
 	"net/http"
 	"slices"
 	"sync/atomic"
+	"time"
 
 	"github.com/gin-gonic/gin"
 )
@@ -48,6 +49,7 @@ type Authorizer struct {
 	keySet  *keySetSource           // set by WithKeySetURL
 	cookies *cookieJar              // session cookies, resolved by New
 	cache   *tokenCache             // set by WithVerifiedTokenCache
+	obs     Observer                // set by WithObserver; nil for none
 }
 
 // sealer creates tokens of one version and purpose.
@@ -75,7 +77,7 @@ func New(opts ...Option) (*Authorizer, error) {
 			return nil, err
 		}
 	}
-	a := &Authorizer{cfg: cfg}
+	a := &Authorizer{cfg: cfg, obs: newObserver(cfg.observers)}
 	if err := a.loadKeys(); err != nil {
 		return nil, err
 	}
@@ -95,6 +97,12 @@ func New(opts ...Option) (*Authorizer, error) {
 		m, _ := NewMemoryStore() // the defaults are valid
 		m.now = a.cfg.now
 		a.cfg.store = m
+	}
+	if a.obs != nil {
+		a.cfg.store = observeStore(a.cfg.store, a.obs)
+		if a.cfg.denylist != nil {
+			a.cfg.denylist = observedDenylist{Denylist: a.cfg.denylist, obs: a.obs}
+		}
 	}
 	if a.cfg.keySet != nil {
 		if err := a.startKeySet(); err != nil {
@@ -151,53 +159,94 @@ func (a *Authorizer) middleware(ch *check) gin.HandlerFunc {
 			c.Next()
 			return
 		}
-		crossOrigin := a.refuseCookiesOfUpgrade(c)
-		claims, err := a.identify(c, ch)
-		if err == errMissing && crossOrigin && ch.readsCookie && ch.mode != checkOptional {
-			// The cookie was not read, so that the answer cannot depend
-			// on it; say why rather than that no token came.
-			err = errCrossOrigin
+		ctx := c.Request.Context()
+		var start time.Time
+		if a.obs != nil {
+			ctx = a.obs.StartCheck(ctx, CheckStart{TokenType: ch.tokenType})
+			start = time.Now()
 		}
-		if err == nil {
-			err = a.checkCSRF(c, claims)
+		v := a.runCheck(ctx, c, ch)
+		if a.obs != nil {
+			a.endCheck(ctx, ch.tokenType, start, v)
 		}
-		if err != nil {
-			// Optional goes on anonymously past a bad token, but not past
-			// keys that are unavailable: the token may well be good.
-			if ch.mode == checkOptional && err.Status == http.StatusUnauthorized {
-				c.Next()
-				return
-			}
-			a.fail(c, ch, err)
-			return
+		switch {
+		case v.err == nil || v.anonymous:
+			c.Next()
+		default:
+			a.fail(ctx, c, ch, v.err)
 		}
-		if err := a.authorize(c.Request.Context(), ch, claims); err != nil {
-			a.fail(c, ch, err)
-			return
-		}
-		c.Set(claimsKey{}, claims)
-		if err := ch.rules.runHooks(c, claims); err != nil {
-			a.fail(c, ch, err)
-			return
-		}
-		c.Next()
 	}
 }
 
-// identify finds the token and verifies it: steps 1 to 4.
-func (a *Authorizer) identify(c *gin.Context, ch *check) (*Claims, *Error) {
-	tok, err := firstToken(c, ch.lookup)
-	if err != nil {
-		return nil, err
+// verdict is what a check decided.
+type verdict struct {
+	err       *Error
+	anonymous bool   // Optional goes on without a token despite err
+	source    string // where the token was found
+}
+
+// runCheck runs the steps of a check on the request.
+func (a *Authorizer) runCheck(ctx context.Context, c *gin.Context, ch *check) verdict {
+	crossOrigin := a.refuseCookiesOfUpgrade(c)
+	claims, src, err := a.identify(ctx, c, ch)
+	if err == errMissing && crossOrigin && ch.readsCookie && ch.mode != checkOptional {
+		// The cookie was not read, so that the answer cannot depend
+		// on it; say why rather than that no token came.
+		err = errCrossOrigin
 	}
+	if err == nil {
+		err = a.checkCSRF(c, claims)
+	}
+	if err != nil {
+		// Optional goes on anonymously past a bad token, but not past
+		// keys that are unavailable: the token may well be good.
+		return verdict{err: err, source: src, anonymous: ch.mode == checkOptional && err.Status == http.StatusUnauthorized}
+	}
+	if err := a.authorize(ctx, ch, claims); err != nil {
+		return verdict{err: err, source: src}
+	}
+	c.Set(claimsKey{}, claims)
+	if err := ch.rules.runHooks(c, claims); err != nil {
+		return verdict{err: err, source: src}
+	}
+	return verdict{source: src}
+}
+
+// endCheck reports what a check decided to the observer.
+func (a *Authorizer) endCheck(ctx context.Context, tokenType string, start time.Time, v verdict) {
+	reason := ReasonAllowed
+	if v.err != nil {
+		reason = ReasonOf(v.err)
+	}
+	a.obs.EndCheck(ctx, CheckResult{
+		TokenType: tokenType,
+		Outcome:   outcomeOf(v.err, v.anonymous),
+		Reason:    reason,
+		Source:    v.source,
+		Duration:  time.Since(start),
+	})
+}
+
+// identify finds the token and verifies it: steps 1 to 4. It also returns
+// where the token was found.
+func (a *Authorizer) identify(ctx context.Context, c *gin.Context, ch *check) (*Claims, string, *Error) {
+	tok, i, err := firstToken(c, ch.lookup)
+	if err != nil {
+		if i >= 0 {
+			return nil, ch.sources[i], err
+		}
+		return nil, sourceNone, err
+	}
+	src := ch.sources[i]
 	implicit := ch.implicit
 	if ch.implicitFrom != nil {
 		var assertErr error
 		if implicit, assertErr = ch.implicitFrom(c); assertErr != nil {
-			return nil, asError(assertErr, errInvalid)
+			return nil, src, asError(assertErr, errInvalid)
 		}
 	}
-	return a.verify(tok, implicit, ch.base64)
+	claims, err := a.verify(ctx, tok, implicit, ch.base64)
+	return claims, src, err
 }
 
 // authorize decides whether a verified token may pass: steps 5 and 6, and
@@ -217,8 +266,11 @@ func (a *Authorizer) authorize(ctx context.Context, ch *check, claims *Claims) *
 
 // fail hands err to the error handler, or closes a WebSocket with 1008
 // when the check asks for that.
-func (a *Authorizer) fail(c *gin.Context, ch *check, err *Error) {
+func (a *Authorizer) fail(ctx context.Context, c *gin.Context, ch *check, err *Error) {
 	if ch.webSocketClose && isWebSocketUpgrade(c.Request) && closeWebSocket(c, err) {
+		if a.obs != nil {
+			a.obs.WebSocketClosed(ctx, WebSocketClose{Code: wsClosePolicy, Reason: ReasonOf(err)})
+		}
 		c.Abort()
 		return
 	}
@@ -232,19 +284,23 @@ func (a *Authorizer) fail(c *gin.Context, ch *check, err *Error) {
 // verify checks a token string and returns its claims: steps 2 to 4,
 // the cryptography and parse answered by the verified-token cache when
 // there is one.
-func (a *Authorizer) verify(tok string, implicit []byte, wrapped bool) (*Claims, *Error) {
+func (a *Authorizer) verify(ctx context.Context, tok string, implicit []byte, wrapped bool) (*Claims, *Error) {
 	ring := a.keys.Load() // one keyring for the whole check, whatever SetKeys does meanwhile
 	if a.cache == nil {
-		return a.verifyWith(ring, tok, implicit, wrapped)
+		return a.verifyWith(ctx, ring, tok, implicit, wrapped)
 	}
 	k := a.cache.key(tok, implicit, wrapped)
-	if claims, ok := a.cache.lookup(k, ring); ok {
+	claims, hit := a.cache.lookup(k, ring)
+	if a.obs != nil {
+		a.obs.CacheLookup(ctx, hit)
+	}
+	if hit {
 		if err := a.validateClaims(claims); err != nil {
 			return nil, err
 		}
 		return claims, nil
 	}
-	claims, err := a.verifyWith(ring, tok, implicit, wrapped)
+	claims, err := a.verifyWith(ctx, ring, tok, implicit, wrapped)
 	if err == nil {
 		a.cache.store(k, ring, claims)
 	}
@@ -252,7 +308,7 @@ func (a *Authorizer) verify(tok string, implicit []byte, wrapped bool) (*Claims,
 }
 
 // verifyWith checks a token string with the keys of ring.
-func (a *Authorizer) verifyWith(ring *Keyring, tok string, implicit []byte, wrapped bool) (*Claims, *Error) {
+func (a *Authorizer) verifyWith(ctx context.Context, ring *Keyring, tok string, implicit []byte, wrapped bool) (*Claims, *Error) {
 	if wrapped {
 		var err *Error
 		if tok, err = a.unwrapBase64(tok); err != nil {
@@ -286,7 +342,7 @@ func (a *Authorizer) verifyWith(ring *Keyring, tok string, implicit []byte, wrap
 	key, kerr := keys.keyFor(footer)
 	if kerr == errUnknownKID && a.keySet != nil {
 		// The key set may have gained the key since it was last fetched.
-		key, kerr = a.keySet.lookupAfterRefetch(header, footer)
+		key, kerr = a.keySet.lookupAfterRefetch(ctx, header, footer)
 	}
 	if kerr != nil {
 		return nil, kerr
@@ -351,25 +407,39 @@ func (a *Authorizer) validateClaims(c *Claims) *Error {
 // which needs a request, is refused; other check options are ignored. Errors
 // are *Error values.
 func (a *Authorizer) ParseToken(tok string, opts ...CheckOption) (*Claims, error) {
+	cc, err := parseCheckOptions("ParseToken", opts)
+	if err != nil {
+		return nil, err
+	}
+	claims, e := a.parseToken(context.Background(), tok, cc)
+	if e != nil {
+		return nil, e.copy()
+	}
+	return claims, nil
+}
+
+// parseCheckOptions applies the check options of ParseToken and
+// CheckToken, which have no request.
+func parseCheckOptions(method string, opts []CheckOption) (*checkConfig, error) {
 	var cc checkConfig
 	for _, o := range opts {
 		if o == nil {
-			return nil, errors.New("ginpaseto: ParseToken: nil CheckOption")
+			return nil, errors.New("ginpaseto: " + method + ": nil CheckOption")
 		}
 		o.applyCheck(&cc)
 	}
 	if cc.implicitFrom != nil {
 		// Ignoring it would verify the token against no assertion at all.
-		return nil, errors.New("ginpaseto: ParseToken: ImplicitAssertionFrom needs a request; pass the assertion with ImplicitAssertion")
+		return nil, errors.New("ginpaseto: " + method + ": ImplicitAssertionFrom needs a request; pass the assertion with ImplicitAssertion")
 	}
+	return &cc, nil
+}
+
+func (a *Authorizer) parseToken(ctx context.Context, tok string, cc *checkConfig) (*Claims, *Error) {
 	if tok == "" {
-		return nil, errMissing.copy()
+		return nil, errMissing
 	}
-	claims, err := a.verify(tok, cc.implicit, cc.base64)
-	if err != nil {
-		return nil, err.copy()
-	}
-	return claims, nil
+	return a.verify(ctx, tok, cc.implicit, cc.base64)
 }
 
 // CheckToken runs on a token string every step a check runs after finding
@@ -379,26 +449,33 @@ func (a *Authorizer) ParseToken(tok string, opts ...CheckOption) (*Claims, error
 // and Base64 options apply, as in ParseToken; options about token locations
 // are ignored. Freshness is not checked: read Claims.Fresh. RequireScopes
 // applies; Authorize, whose hook needs a request, is refused. Errors are
-// *Error values, as the middleware would report them.
+// *Error values, as the middleware would report them. An Observer sees it
+// as a check.
 func (a *Authorizer) CheckToken(ctx context.Context, tok, tokenType string, opts ...CheckOption) (*Claims, error) {
 	if tokenType == "" {
 		return nil, errors.New("ginpaseto: CheckToken: token type must not be empty; use ginpaseto.TypeAccess for access tokens")
 	}
-	var cc checkConfig
-	for _, o := range opts {
-		if o != nil { // ParseToken reports a nil option
-			o.applyCheck(&cc)
-		}
+	cc, err := parseCheckOptions("CheckToken", opts)
+	if err != nil {
+		return nil, err
 	}
 	if len(cc.rules.hooks) > 0 {
 		return nil, errors.New("ginpaseto: CheckToken: Authorize needs a request; call the function yourself on the claims CheckToken returns")
 	}
-	claims, err := a.ParseToken(tok, opts...)
-	if err != nil {
-		return nil, err
+	var start time.Time
+	if a.obs != nil {
+		ctx = a.obs.StartCheck(requestContext(ctx), CheckStart{TokenType: tokenType})
+		start = time.Now()
 	}
-	if err := a.authorize(ctx, &check{tokenType: tokenType, rules: cc.rules.compile()}, claims); err != nil {
-		return nil, err.copy()
+	claims, e := a.parseToken(ctx, tok, cc)
+	if e == nil {
+		e = a.authorize(ctx, &check{tokenType: tokenType, rules: cc.rules.compile()}, claims)
+	}
+	if a.obs != nil {
+		a.endCheck(ctx, tokenType, start, verdict{err: e})
+	}
+	if e != nil {
+		return nil, e.copy()
 	}
 	return claims, nil
 }

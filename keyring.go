@@ -1,6 +1,7 @@
 package ginpaseto
 
 import (
+	"context"
 	"crypto"
 	"crypto/ecdsa"
 	"crypto/ed25519"
@@ -528,7 +529,9 @@ func (a *Authorizer) SetKeys(ring *Keyring) error {
 	if err := a.checkPurpose(ring, false); err != nil {
 		return err
 	}
+	old := a.keys.Load()
 	a.setKeys(ring)
+	a.keysChanged(context.Background(), KeysFromSetKeys, old, ring)
 	return nil
 }
 

@@ -292,7 +292,7 @@ func (s *keySetSource) run(first chan struct{}) {
 	}()
 	failures := 0
 	for {
-		wait, err := s.fetch()
+		wait, err := s.fetch(s.ctx)
 		if first != nil {
 			close(first)
 			first = nil
@@ -330,18 +330,26 @@ func backoff(n int, limit time.Duration) time.Duration {
 }
 
 // fetch gets the key set and, if it is good, makes it the Authorizer's
-// keys. It returns how long to keep the set.
-func (s *keySetSource) fetch() (time.Duration, error) {
+// keys. It returns how long to keep the set. ctx is the check's context
+// when a check caused the fetch, for the observer; the fetch itself runs
+// under the source's.
+func (s *keySetSource) fetch(ctx context.Context) (time.Duration, error) {
 	s.fetchMu.Lock()
 	defer s.fetchMu.Unlock()
+	start := time.Now()
 	ring, ttl, err := s.get()
+	if obs := s.a.obs; obs != nil {
+		obs.KeySetFetch(ctx, KeySetFetch{Start: start, Duration: time.Since(start), Err: err})
+	}
 	if err != nil {
 		if s.ctx.Err() == nil {
 			s.cfg.onError(fmt.Errorf("ginpaseto: key set %s: %w", s.cfg.url.Redacted(), err))
 		}
 		return 0, err
 	}
+	old := s.a.keys.Load()
 	s.a.setKeys(ring)
+	s.a.keysChanged(ctx, KeysFromKeySet, old, ring)
 	return ttl, nil
 }
 
@@ -412,7 +420,7 @@ func (s *keySetSource) keepFor(h http.Header) time.Duration {
 // key the set does not hold, unless such a fetch ran less than the refetch
 // interval ago, and picks the token's key from the result. Requests that
 // arrive during the fetch wait for it.
-func (s *keySetSource) lookupAfterRefetch(header string, footer []byte) (*ringKey, *Error) {
+func (s *keySetSource) lookupAfterRefetch(ctx context.Context, header string, footer []byte) (*ringKey, *Error) {
 	s.mu.Lock()
 	wait := s.inflight
 	if wait == nil {
@@ -431,7 +439,7 @@ func (s *keySetSource) lookupAfterRefetch(header string, footer []byte) (*ringKe
 			return nil, errUnknownKID
 		}
 	} else {
-		s.fetch()
+		s.fetch(ctx)
 		s.mu.Lock()
 		close(s.inflight)
 		s.inflight = nil

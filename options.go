@@ -55,6 +55,7 @@ type config struct {
 	cacheSize            int // WithVerifiedTokenCache; 0 for none
 	refreshGrace         time.Duration
 	sessionLifetime      time.Duration
+	observers            []Observer
 }
 
 // keySource is a key as given, parsed in New once the version is known.

@@ -67,7 +67,11 @@ func (a *Authorizer) RevokeSession(ctx context.Context, sessionID string) error 
 	if err := a.sessionsChecked("RevokeSession"); err != nil {
 		return err
 	}
-	return storeError(a.cfg.store.RevokeSession(ctx, sessionID))
+	if err := a.cfg.store.RevokeSession(ctx, sessionID); err != nil {
+		return storeError(err)
+	}
+	a.sessionEvent(ctx, SessionEnded, sessionSubject(ctx, sessionID), sessionID)
+	return nil
 }
 
 // RevokeSubject logs subject out everywhere, as a password change should:
@@ -93,7 +97,11 @@ func (a *Authorizer) RevokeSubject(ctx context.Context, subject string) error {
 	}
 	cutoff := a.cfg.now()
 	until := cutoff.Add(max(a.cfg.accessLifetime, a.cfg.refreshLifetime, a.cfg.customLifetime) + a.cfg.leeway)
-	return storeError(a.cfg.store.RevokeSubject(ctx, subject, cutoff, until))
+	if err := a.cfg.store.RevokeSubject(ctx, subject, cutoff, until); err != nil {
+		return storeError(err)
+	}
+	a.sessionEvent(ctx, SubjectRevoked, subject, "")
+	return nil
 }
 
 // sessionsChecked reports an error when checks would not look up access or

@@ -80,6 +80,7 @@ func (a *Authorizer) CreateTokenPair(ctx context.Context, subject string, opts .
 	if err := a.cfg.store.CreateSession(ctx, s); err != nil {
 		return nil, storeError(err)
 	}
+	a.sessionEvent(ctx, SessionStarted, subject, sid)
 	return pair, nil
 }
 
@@ -125,6 +126,7 @@ func (a *Authorizer) RotateRefreshToken(ctx context.Context, refresh *Claims, op
 		Expires:    a.sessionExpiry(plan.access.expiry(plan.issued()), plan.refresh.expiry(plan.issued())),
 	}
 	got, err := a.cfg.store.RotateSession(ctx, refresh.JTI, next, a.cfg.refreshGrace)
+	a.rotationEvent(ctx, refresh, err == nil && got.RefreshJTI != next.RefreshJTI, err)
 	if err != nil {
 		return nil, storeError(err)
 	}

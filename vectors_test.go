@@ -132,7 +132,7 @@ func TestTokenVectors(t *testing.T) {
 func checkVectorVerifies(t *testing.T, a *Authorizer, v Version, tv tokenVector) {
 	t.Helper()
 	require.NotNil(t, tv.Payload, "success vector without payload")
-	claims, verr := a.verify(tv.Token, tv.implicitFor(v), false)
+	claims, verr := a.verify(t.Context(), tv.Token, tv.implicitFor(v), false)
 	require.Nil(t, verr, "vector rejected: %v", verr)
 	assert.JSONEq(t, *tv.Payload, string(claims.payload))
 	assert.Equal(t, tv.Footer, claims.Footer)
@@ -145,24 +145,24 @@ func checkVectorVerifies(t *testing.T, a *Authorizer, v Version, tv tokenVector)
 
 	// The same token, once past its exp, must be refused as expired.
 	a.cfg.now = afterExpiry
-	_, verr = a.verify(tv.Token, tv.implicitFor(v), false)
+	_, verr = a.verify(t.Context(), tv.Token, tv.implicitFor(v), false)
 	require.NotNil(t, verr)
 	assert.ErrorIs(t, verr, ErrTokenExpired)
 
 	if v == V2 && tv.Implicit != "" {
-		_, verr = a.verify(tv.Token, []byte(tv.Implicit), false)
+		_, verr = a.verify(t.Context(), tv.Token, []byte(tv.Implicit), false)
 		assert.NotNil(t, verr, "v2 token accepted with an implicit assertion")
 	}
 	if v != V2 && tv.Implicit != "" {
 		a.cfg.now = vectorClock(v)
-		_, verr = a.verify(tv.Token, nil, false)
+		_, verr = a.verify(t.Context(), tv.Token, nil, false)
 		assert.NotNil(t, verr, "token accepted without its implicit assertion")
 	}
 }
 
 func checkVectorFails(t *testing.T, a *Authorizer, v Version, tv tokenVector) {
 	t.Helper()
-	claims, verr := a.verify(tv.Token, tv.implicitFor(v), false)
+	claims, verr := a.verify(t.Context(), tv.Token, tv.implicitFor(v), false)
 	require.NotNil(t, verr, "expect-fail vector accepted with claims %+v", claims)
 	assert.Nil(t, claims)
 	assert.ErrorIs(t, verr, ErrTokenInvalid)
@@ -253,7 +253,7 @@ func TestTokenVectorsRoundTrip(t *testing.T) {
 				require.NotNil(t, s)
 				tok, err := s.seal([]byte(*tv.Payload), []byte(tv.Footer), tv.implicitFor(v))
 				require.NoError(t, err)
-				claims, verr := checker.verify(tok, tv.implicitFor(v), false)
+				claims, verr := checker.verify(t.Context(), tok, tv.implicitFor(v), false)
 				require.Nil(t, verr, "round trip rejected: %v", verr)
 				assert.JSONEq(t, *tv.Payload, string(claims.payload))
 				assert.Equal(t, tv.Footer, claims.Footer)
