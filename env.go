@@ -90,8 +90,8 @@ var envVars = []envVar{
 		if err != nil {
 			return err
 		}
-		if d < 0 {
-			return fmt.Errorf("ginpaseto: %s: the leeway must not be negative, got %v", name, d)
+		if err := checkLeeway(d); err != nil {
+			return fmt.Errorf("ginpaseto: %s: %w", name, err)
 		}
 		c.leeway = d
 		return nil
@@ -109,15 +109,15 @@ var envVars = []envVar{
 	{"PASETO_SESSION_LIFETIME", envLifetime(func(c *config) *time.Duration { return &c.sessionLifetime })},
 	{"PASETO_ISSUER", envValue(func(c *config, _, s string) error { c.issuer = s; return nil })},
 	{"PASETO_EXPECTED_ISSUER", envValue(func(c *config, name, s string) error {
-		if s == "" {
-			return fmt.Errorf("ginpaseto: %s: is set but empty; unset it to accept any issuer", name)
+		if strings.TrimSpace(s) == "" {
+			return fmt.Errorf("ginpaseto: %s: is set but empty or blank; unset it to accept any issuer", name)
 		}
 		c.expectedIssuer = s
 		return nil
 	})},
 	{"PASETO_EXPECTED_AUDIENCE", envValue(func(c *config, name, s string) error {
-		if s == "" {
-			return fmt.Errorf("ginpaseto: %s: is set but empty; unset it to accept any audience", name)
+		if strings.TrimSpace(s) == "" {
+			return fmt.Errorf("ginpaseto: %s: is set but empty or blank; unset it to accept any audience", name)
 		}
 		c.expectedAudience = s
 		return nil

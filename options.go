@@ -283,15 +283,32 @@ func WithCustomLifetime(d time.Duration) Option {
 
 // WithLeeway allows for clock skew between the servers that create and
 // check tokens: exp, nbf and iat are checked with this much tolerance.
-// Default 0; keep it to seconds.
+// Default 0; keep it to seconds. At most MaxLeeway: a longer leeway would
+// keep expired and revoked tokens working long after their time.
 func WithLeeway(d time.Duration) Option {
 	return func(c *config) error {
-		if d < 0 {
-			return fmt.Errorf("ginpaseto: WithLeeway: leeway must not be negative, got %v", d)
+		if err := checkLeeway(d); err != nil {
+			return fmt.Errorf("ginpaseto: WithLeeway: %w", err)
 		}
 		c.leeway = d
 		return nil
 	}
+}
+
+// MaxLeeway is the longest leeway WithLeeway and PASETO_LEEWAY accept.
+// Clock skew between servers kept in time by NTP is far below a second;
+// minutes of skew are a clock to fix, not to tolerate.
+const MaxLeeway = 5 * time.Minute
+
+// checkLeeway refuses a negative leeway or one above MaxLeeway.
+func checkLeeway(d time.Duration) error {
+	if d < 0 {
+		return fmt.Errorf("the leeway must not be negative, got %v", d)
+	}
+	if d > MaxLeeway {
+		return fmt.Errorf("the leeway is at most %v, got %v: it allows for clock skew, and a longer one keeps expired tokens working", MaxLeeway, d)
+	}
+	return nil
 }
 
 // WithIssuer stamps iss on every token the Authorizer creates, access
@@ -306,8 +323,8 @@ func WithIssuer(iss string) Option {
 // token's iss claim to equal iss. Default: the issuer is not checked.
 func WithExpectedIssuer(iss string) Option {
 	return func(c *config) error {
-		if iss == "" {
-			return errors.New("ginpaseto: WithExpectedIssuer: issuer is empty; omit the option to accept any issuer")
+		if strings.TrimSpace(iss) == "" {
+			return errors.New("ginpaseto: WithExpectedIssuer: issuer is empty or blank; omit the option to accept any issuer")
 		}
 		c.expectedIssuer = iss
 		return nil
@@ -318,8 +335,8 @@ func WithExpectedIssuer(iss string) Option {
 // token's aud claim to contain aud. Default: the audience is not checked.
 func WithExpectedAudience(aud string) Option {
 	return func(c *config) error {
-		if aud == "" {
-			return errors.New("ginpaseto: WithExpectedAudience: audience is empty; omit the option to accept any audience")
+		if strings.TrimSpace(aud) == "" {
+			return errors.New("ginpaseto: WithExpectedAudience: audience is empty or blank; omit the option to accept any audience")
 		}
 		c.expectedAudience = aud
 		return nil
@@ -530,11 +547,31 @@ func validLocations(option string, locs []Location) error {
 }
 
 func validHeader(option, name, prefix string) error {
-	if name == "" || strings.ContainsAny(name, " \t:\r\n") {
-		return fmt.Errorf("ginpaseto: %s: %q is not a valid header name", option, name)
+	// A header name is an RFC 9110 token, and so is an authentication
+	// scheme: a name or prefix with any other character never matches
+	// what a client sends, so every request would go unauthenticated.
+	if !isToken(name) {
+		return fmt.Errorf("ginpaseto: %s: %q is not a valid header name: use letters, digits and !#$%%&'*+-.^_`|~ only, such as \"Authorization\"", option, name)
 	}
-	if strings.ContainsAny(prefix, " \t\r\n") {
-		return fmt.Errorf("ginpaseto: %s: prefix %q must be a single word such as \"Bearer\", or empty for bare tokens", option, prefix)
+	if prefix != "" && !isToken(prefix) {
+		return fmt.Errorf("ginpaseto: %s: prefix %q must be a single word such as \"Bearer\" (letters, digits and !#$%%&'*+-.^_`|~ only, no spaces or commas), or empty for bare tokens", option, prefix)
 	}
 	return nil
+}
+
+// isToken reports whether s is an RFC 9110 token (section 5.6.2).
+func isToken(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9':
+		case strings.IndexByte("!#$%&'*+-.^_`|~", c) >= 0:
+		default:
+			return false
+		}
+	}
+	return true
 }
