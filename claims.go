@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -187,6 +188,18 @@ func marshalExtraClaims(claims map[string]any) ([]string, [][]byte, error) {
 		keys = append(keys, k)
 	}
 	slices.Sort(keys)
+	// encoding/json matches object keys to struct fields under Unicode
+	// simple case folding, taking the last of several that fold alike,
+	// while Claims.Get matches exactly: two such names ("is_admin" and
+	// "iſ_admin") would read differently through ClaimsAs and Get.
+	folded := make(map[string]string, len(keys))
+	for _, k := range keys {
+		f := foldName(k)
+		if prev, ok := folded[f]; ok {
+			return nil, nil, fmt.Errorf("ginpaseto: claims %q and %q differ only in letter case, which JSON decoding does not tell apart; rename one", prev, k)
+		}
+		folded[f] = k
+	}
 	values := make([][]byte, len(keys))
 	for i, k := range keys {
 		v, err := json.Marshal(claims[k])
@@ -217,4 +230,20 @@ func marshalFooter(v any) ([]byte, error) {
 		return nil, errors.New("ginpaseto: a footer must be a string or encode to a JSON object")
 	}
 	return b, nil
+}
+
+// foldName maps s to one spelling of the names equal to it under Unicode
+// simple case folding, as strings.EqualFold and encoding/json compare
+// names: each rune becomes the smallest rune of its folding orbit.
+func foldName(s string) string {
+	var b strings.Builder
+	b.Grow(len(s))
+	for _, r := range s {
+		least := r
+		for f := unicode.SimpleFold(r); f != r; f = unicode.SimpleFold(f) {
+			least = min(least, f)
+		}
+		b.WriteRune(least)
+	}
+	return b.String()
 }

@@ -130,7 +130,10 @@ func Issuer(iss string) TokenOption {
 // ExtraClaims adds claims to the payload, after the registered ones, in key
 // order. Each value must encode to JSON; the registered names (sub, type,
 // fresh, jti, sid, csrf, iat, nbf, exp, iss, aud, scope, in any letter case) are
-// refused (use Scopes for scope). The payload is encrypted in local tokens
+// refused (use Scopes for scope), and so are two names that differ only in
+// letter case ("role" and "Role", or "is_admin" and "iſ_admin", whose long
+// s folds to s), which JSON decoding would not tell apart. The payload is
+// encrypted in local tokens
 // but only signed, readable by anyone, in public tokens.
 func ExtraClaims(claims map[string]any) TokenOption {
 	return tokenOptionFunc(func(t *tokenConfig) {

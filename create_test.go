@@ -281,6 +281,13 @@ func TestCreateErrors(t *testing.T) {
 			ginpaseto.ExtraClaims(map[string]any{"f": func() {}})}}, `claim "f" cannot be encoded`},
 		{"empty claim name", create{ctx, "alice", "access", []ginpaseto.TokenOption{
 			ginpaseto.ExtraClaims(map[string]any{"": 1})}}, "claim names"},
+		// ClaimsAs and Decode would read one of them, Claims.Get the other.
+		{"claims equal under case folding (long s)", create{ctx, "alice", "access", []ginpaseto.TokenOption{
+			ginpaseto.ExtraClaims(map[string]any{"is_admin": false, "iſ_admin": true})}}, "differ only in letter case"},
+		{"claims equal under case folding (Kelvin sign)", create{ctx, "alice", "access", []ginpaseto.TokenOption{
+			ginpaseto.ExtraClaims(map[string]any{"kind": "user"}), ginpaseto.ExtraClaims(map[string]any{"\u212aIND": "admin"})}}, "differ only in letter case"},
+		{"claims equal but for ASCII case", create{ctx, "alice", "access", []ginpaseto.TokenOption{
+			ginpaseto.ExtraClaims(map[string]any{"Role": "user", "role": "admin"})}}, "differ only in letter case"},
 	}
 	// Any letter case: decoding matches claim names case-insensitively, so
 	// "SUB" would otherwise shadow sub. "ſub" starts with a long s, which
