@@ -18,6 +18,7 @@ import (
 	"os"
 	"slices"
 	"strings"
+	"syscall"
 
 	"github.com/ginpaseto/ginpaseto/internal/paserk"
 )
@@ -233,9 +234,9 @@ func parsePublicKey(v Version, s string) (crypto.PublicKey, error) {
 // The bound keeps a mistaken path (a log, a device) from being read whole;
 // any key in a supported format is far smaller.
 func readKeyFile(path string) (string, error) {
-	f, err := os.Open(path)
+	f, err := openRegularFile(path, "key file")
 	if err != nil {
-		return "", fmt.Errorf("cannot read key file %q: %w", path, unwrapPathError(err))
+		return "", err
 	}
 	defer f.Close()
 	data, err := io.ReadAll(io.LimitReader(f, maxKeyFileSize+1))
@@ -250,6 +251,45 @@ func readKeyFile(path string) (string, error) {
 		return "", fmt.Errorf("key file %q is empty", path)
 	}
 	return key, nil
+}
+
+// errNotRegular: a key or password file is a named pipe, a device, a
+// socket or a directory.
+var errNotRegular = errors.New("not a regular file")
+
+// openRegularFile opens a key or password file, refusing anything but a
+// regular file (symbolic links to one are followed, as container secrets
+// use them). The open does not block: opening a named pipe for reading
+// would otherwise wait for a writer, and New with it, forever.
+func openRegularFile(path, what string) (*os.File, error) {
+	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK, 0)
+	if err != nil {
+		return nil, fmt.Errorf("cannot read %s %q: %w", what, path, unwrapPathError(err))
+	}
+	info, err := f.Stat()
+	if err == nil && !info.Mode().IsRegular() {
+		err = fmt.Errorf("%w (it is a %s); give the path of the file that holds it", errNotRegular, fileKind(info.Mode()))
+	}
+	if err != nil {
+		f.Close()
+		return nil, fmt.Errorf("cannot read %s %q: %w", what, path, unwrapPathError(err))
+	}
+	return f, nil
+}
+
+// fileKind names what a path that is not a regular file is, for messages.
+func fileKind(m fs.FileMode) string {
+	switch {
+	case m.IsDir():
+		return "directory"
+	case m&fs.ModeNamedPipe != 0:
+		return "named pipe"
+	case m&fs.ModeSocket != 0:
+		return "socket"
+	case m&fs.ModeDevice != 0:
+		return "device"
+	}
+	return "special file"
 }
 
 // unwrapPathError drops the *fs.PathError layer, whose message repeats the

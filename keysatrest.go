@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 
 	"github.com/ginpaseto/ginpaseto/internal/paserk"
@@ -281,9 +280,9 @@ const maxPasswordFileSize = 4 << 10
 // break at its end, which editors and `echo` add. Other whitespace is part
 // of the password.
 func readPasswordFile(path string) (string, error) {
-	f, err := os.Open(path)
+	f, err := openRegularFile(path, "password file")
 	if err != nil {
-		return "", fmt.Errorf("cannot read password file %q: %w", path, unwrapPathError(err))
+		return "", err
 	}
 	defer f.Close()
 	data, err := io.ReadAll(io.LimitReader(f, maxPasswordFileSize+1))
