@@ -157,8 +157,11 @@ func Parse(s string) (Parsed, error) {
 // (seed and public key) and a 32-byte public key; for v3 a 48-byte P-384
 // scalar and a 49-byte compressed point.
 func KeySize(v Version, t Type) (int, error) {
-	if v != V2 && v != V3 && v != V4 {
-		return 0, fmt.Errorf("%w: k%d keys are not supported; use k4", ErrVersion, int(v))
+	switch {
+	case v == 1:
+		return 0, fmt.Errorf("%w: k1 keys (PASETO v1) are not supported; use k4", ErrVersion)
+	case v != V2 && v != V3 && v != V4:
+		return 0, fmt.Errorf("%w: k%d is an unknown PASETO version (there are v1 to v4); use a k4 key", ErrVersion, int(v))
 	}
 	switch t {
 	case Local:
@@ -193,6 +196,9 @@ func Decode(v Version, t Type, s string) ([]byte, error) {
 		return nil, err
 	}
 	if err := checkKey(v, t, p.Data); err != nil {
+		if errors.Is(err, ErrVersion) || errors.Is(err, ErrType) {
+			return nil, err
+		}
 		return nil, fmt.Errorf("%w: the %s key holds %d bytes", ErrEncoding, strings.TrimSuffix(Header(v, t), "."), len(p.Data))
 	}
 	return p.Data, nil

@@ -158,3 +158,24 @@ func TestTextKeyIDMatchesIDFor32Bytes(t *testing.T) {
 		assert.True(t, strings.HasPrefix(TextKeyID(v, []byte("a 43-byte text key, as fastapi-paseto has...")), Header(v, LocalID)))
 	}
 }
+
+// TestDecodeNamesAnUnknownVersion: a key of a version that does not exist
+// is refused for its version, not for a length that would be right.
+func TestDecodeNamesAnUnknownVersion(t *testing.T) {
+	body := base64.RawURLEncoding.EncodeToString(make([]byte, 32))
+	for _, tc := range []struct {
+		v    Version
+		t    Type
+		want string
+	}{
+		{9, Local, "k9 is an unknown PASETO version"},
+		{5, Public, "k5 is an unknown PASETO version"},
+		{1, Local, "k1 keys (PASETO v1) are not supported"},
+	} {
+		_, err := Decode(tc.v, tc.t, Header(tc.v, tc.t)+body)
+		require.Error(t, err)
+		assert.ErrorIs(t, err, ErrVersion)
+		assert.Contains(t, err.Error(), tc.want)
+		assert.NotContains(t, err.Error(), "holds")
+	}
+}
