@@ -14,7 +14,9 @@ import "github.com/redis/rueidis"
 // live-sessions set by each session's start, in microseconds, so that it
 // lists them oldest first. Times in values are text (see appendTime),
 // compared exactly, and the writes that revoke or end publish the
-// subject's tag (see Notify).
+// subject's tag (see Notify) before they write anything: Redis does not
+// undo a script's writes when a later command fails, and a user without
+// the channel (ACL) then gets the error with nothing written.
 
 // prelude holds the helpers every script shares.
 const prelude = `
@@ -158,12 +160,12 @@ if redis.call('ZCARD', KEYS[2]) >= limit then
   end
   local excess = redis.call('ZCARD', KEYS[2]) - limit + 1
   if excess > 0 then
+    redis.call('PUBLISH', ARGV[8], ARGV[9])
     local oldest = redis.call('ZPOPMIN', KEYS[2], excess)
     for i = 1, #oldest, 2 do
       redis.call('DEL', ARGV[5] .. 's:' .. oldest[i])
       ended[#ended + 1] = oldest[i]
     end
-    redis.call('PUBLISH', ARGV[8], ARGV[9])
   end
 end
 local ttl = tonumber(ARGV[2])
@@ -199,9 +201,9 @@ if redis.call('EXISTS', KEYS[3]) == 1 then return {-2} end
 local ok, s = pcall(cjson.decode, raw)
 if not ok or type(s) ~= 'table' then s = {r = raw} end
 local function finish(code)
+  redis.call('PUBLISH', ARGV[7], ARGV[8])
   redis.call('DEL', KEYS[1])
   redis.call('ZREM', KEYS[2], ARGV[6])
-  redis.call('PUBLISH', ARGV[7], ARGV[8])
   return {code}
 end
 if s.r == ARGV[1] then
@@ -231,9 +233,9 @@ return finish(-1)
 //	ARGV: session ID, channel, tag
 var endScript = rueidis.NewLuaScript(`
 redis.call('ZREM', KEYS[2], ARGV[1])
-local ended = redis.call('DEL', KEYS[1])
-if ended == 1 then redis.call('PUBLISH', ARGV[2], ARGV[3]) end
-return ended
+if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+redis.call('PUBLISH', ARGV[2], ARGV[3])
+return redis.call('DEL', KEYS[1])
 `)
 
 // revokeSubjectScript ends every session of a subject and moves its
