@@ -40,6 +40,11 @@ type tokenConfig struct {
 	notAfter time.Time
 	err      error // the first invalid option, reported by Create*
 
+	// SessionMetadata: what the session a pair starts records; never a
+	// claim.
+	metadata    map[string]string
+	metadataSet bool
+
 	// For token pairs: whether a lifetime option was given, and the
 	// options of one token of the pair.
 	lifetimeSet bool
@@ -220,6 +225,9 @@ func (a *Authorizer) tokenConfig(ctx context.Context, subject, tokenType string,
 	}
 	if t.pairOnly {
 		return nil, errors.New("ginpaseto: AccessTokenOptions and RefreshTokenOptions apply to token pairs only; pass their options directly")
+	}
+	if t.metadataSet {
+		return nil, errors.New("ginpaseto: SessionMetadata applies to the start of a session only (CreateTokenPair, StartSession)")
 	}
 	return t, nil
 }

@@ -19,8 +19,10 @@ func (f handlerOptionFunc) applyHandler(h *handlerConfig) { f(h) }
 
 // handlerConfig is what handler options set.
 type handlerConfig struct {
-	pairOptions func(c *gin.Context, subject string) ([]TokenOption, error)
-	cookies     bool // SessionCookies
+	pairOptions  func(c *gin.Context, subject string) ([]TokenOption, error)
+	cookies      bool   // SessionCookies
+	others       bool   // Others
+	sessionParam string // SessionParam
 }
 
 // PairOptions makes a session handler ask options for the token options of
@@ -111,25 +113,21 @@ func (a *Authorizer) RefreshHandler(opts ...HandlerOption) gin.HandlerFunc {
 // behind Required (or RefreshRequired): it ends the session of the token
 // the check accepted (RevokeSession), so that its access and refresh
 // tokens stop working, and answers 204. A token created outside a session
-// is revoked alone (Revoke).
+// is revoked alone (Revoke). With Others it ends the caller's other
+// sessions instead, with SessionParam the one the URL names.
 func (a *Authorizer) LogoutHandler(opts ...HandlerOption) gin.HandlerFunc {
-	newHandlerConfig(opts) // no option applies yet; check them anyway
+	h := newHandlerConfig(opts)
 	return func(c *gin.Context) {
 		claims, ok := a.acceptedClaims(c, "LogoutHandler", "Required")
 		if !ok {
 			return
 		}
-		var err error
-		if claims.SessionID != "" {
-			err = a.RevokeSession(c, claims.SessionID)
-		} else {
-			err = a.Revoke(c, claims)
-		}
+		own, err := a.logoutScope(c, h, claims)
 		if err != nil {
 			a.Abort(c, err)
 			return
 		}
-		if a.cookies.enabled {
+		if a.cookies.enabled && own {
 			a.ClearSessionCookies(c)
 		}
 		c.Status(http.StatusNoContent)

@@ -67,7 +67,7 @@ func (a *Authorizer) CreateTokenPair(ctx context.Context, subject string, opts .
 	if err != nil {
 		return nil, fmt.Errorf("ginpaseto: generating session ID: %w", err)
 	}
-	s := Session{ID: sid, Subject: subject, RefreshJTI: plan.refresh.jti, Started: started, Refreshed: started}
+	s := Session{ID: sid, Subject: subject, RefreshJTI: plan.refresh.jti, Started: started, Refreshed: started, Metadata: plan.metadata}
 	if a.cfg.sessionLifetime > 0 {
 		s.Ends = started.Add(a.cfg.sessionLifetime)
 	}
@@ -148,6 +148,7 @@ func (a *Authorizer) RotateRefreshToken(ctx context.Context, refresh *Claims, op
 type pairPlan struct {
 	access, refresh *tokenConfig
 	csrf            string
+	metadata        map[string]string // SessionMetadata
 }
 
 // issued returns when the pair's tokens are issued.
@@ -194,7 +195,10 @@ func (a *Authorizer) planPair(ctx context.Context, method, subject string, fresh
 	if shared.fresh {
 		return nil, fmt.Errorf("ginpaseto: %s: Fresh does not apply to pairs: CreateTokenPair's access token is always fresh, RotateRefreshToken's never", method)
 	}
-	plan := &pairPlan{}
+	if shared.metadataSet && !fresh {
+		return nil, fmt.Errorf("ginpaseto: %s: SessionMetadata applies to the start of a session only; the session keeps what it started with", method)
+	}
+	plan := &pairPlan{metadata: shared.metadata}
 	if a.cookies.enabled {
 		var err error
 		if plan.csrf, err = newCSRFToken(); err != nil {
@@ -212,6 +216,12 @@ func (a *Authorizer) planPair(ctx context.Context, method, subject string, fresh
 		}
 		if t.noExpiry {
 			return nil, fmt.Errorf("ginpaseto: %s: NoExpiry is refused: a session must end", method)
+		}
+		if t.metadataSet && len(own) > 0 {
+			var scratch tokenConfig
+			if scratch.apply(own); scratch.metadataSet {
+				return nil, fmt.Errorf("ginpaseto: %s: SessionMetadata belongs to the session, not to one token; pass it to %s directly", method, method)
+			}
 		}
 		if t.fresh {
 			return nil, fmt.Errorf("ginpaseto: %s: Fresh does not apply to pairs", method)
