@@ -190,17 +190,16 @@ func (s *Store) received(m rueidis.PubSubMessage) {
 	}
 }
 
-// lostTrack calls every watcher, after checks stop answering from the
-// cache for a while: the Store may have missed writes of any subject.
+// lostTrack calls every watcher: the Store may have missed writes of any
+// subject. As for a message, checks of the watched subjects read Redis
+// for a while first.
 func (s *Store) lostTrack() {
 	now := time.Now().UnixNano()
-	for i := range s.wrote {
-		s.wrote[i].Store(now)
-	}
 	w := &s.watchers
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	for _, fns := range w.byTag {
+	for t, fns := range w.byTag {
+		s.wroteTo(t).Store(now)
 		for _, fn := range fns {
 			go fn()
 		}
