@@ -42,6 +42,10 @@ func everyCall(s *redisstore.Store) (errs map[string]error, slowest time.Duratio
 		{"RotateSession", func() error { return rotate(ctx, s, se.RefreshJTI, next) }},
 		{"RevokeSession", func() error { return s.RevokeSession(ctx, se.ID) }},
 		{"RevokeSubject", func() error { return s.RevokeSubject(ctx, "bob", time.Now(), time.Now().Add(time.Minute)) }},
+		{"Sessions", func() error {
+			_, err := s.Sessions(ctx, "alice")
+			return err
+		}},
 	}
 	errs = map[string]error{}
 	for _, c := range calls {
@@ -100,8 +104,11 @@ func testOutage(t *testing.T, b backend, stop, start func()) {
 	for range 3 {
 		require.False(t, revoked(t, s, valid)) // in the client-side cache now
 	}
+	calls, _ := watch(t, s, "alice")
+	settle(t, calls)
 
 	stop()
+	notified(t, calls, "the subscription was lost")
 	errs, slowest := everyCall(s)
 	for name, err := range errs {
 		assert.Error(t, err, "%s with Redis down", name)
@@ -113,6 +120,19 @@ func testOutage(t *testing.T, b backend, stop, start func()) {
 
 	start()
 	t.Logf("answered again %v after the restart", untilAnswered(t, s, valid))
+	// While it is lost, the subscription calls every watcher at each
+	// attempt, a second apart at most; made again, it falls quiet.
+	for waited := time.Now(); ; {
+		select {
+		case <-calls:
+			require.Less(t, time.Since(waited), 10*time.Second, "the subscription was not made again")
+			continue
+		case <-time.After(1500 * time.Millisecond):
+		}
+		break
+	}
+	require.NoError(t, s.Revoke(ctx, token("alice", "")))
+	notified(t, calls, "a revocation after the subscription was made again")
 	assert.True(t, revoked(t, s, revokedToken), "a token revoked before the outage")
 	assert.True(t, revoked(t, s, token("alice", ended.ID)), "a session ended before the outage")
 	assert.True(t, revoked(t, s, carols), "a subject revoked before the outage")
