@@ -73,7 +73,7 @@ func testAuthorizer(t *testing.T, b backend) {
 	assert.False(t, clk.Now().Before(started.Add(time.Hour)), "ended at its absolute end, not before")
 
 	// Two tabs: the same refresh token twice within the grace.
-	pair, err = auth.CreateTokenPair(ctx, "bob")
+	pair, err = auth.CreateTokenPair(ctx, "bob", ginpaseto.SessionMetadata(map[string]string{"device": "laptop"}))
 	require.NoError(t, err)
 	clk.advance(time.Minute)
 	claims, err := auth.CheckToken(ctx, pair.RefreshToken, ginpaseto.TypeRefresh)
@@ -96,6 +96,11 @@ func testAuthorizer(t *testing.T, b backend) {
 	require.NoError(t, err)
 	require.Len(t, list, 1)
 	assert.Equal(t, firstRefresh.JTI, list[0].RefreshJTI, "the session moved forward once")
+	assert.Equal(t, map[string]string{"device": "laptop"}, list[0].Metadata)
+	devices, err := auth.Sessions(ctx, "bob")
+	require.NoError(t, err)
+	require.Len(t, devices, 1)
+	assert.Equal(t, pair.SessionID, devices[0].ID)
 
 	clk.advance(21 * time.Second)
 	_, err = auth.RotateRefreshToken(ctx, claims)
