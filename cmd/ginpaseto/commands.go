@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"crypto"
 	"crypto/ecdsa"
@@ -14,20 +15,33 @@ import (
 	"encoding/pem"
 	"errors"
 	"fmt"
+	"io"
 	"os"
+	"strconv"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf16"
+	"unicode/utf8"
 
 	"github.com/ginpaseto/ginpaseto"
 	"github.com/ginpaseto/ginpaseto/internal/paserk"
 )
 
 // output writes the text lines, or with --json the object, to stdout.
+// Either way, text that is not printable (control characters, escape
+// sequences, invalid UTF-8) goes out escaped: a token's footer and claims
+// are chosen by whoever made the token, and must not drive the terminal.
 func (e *env) output(asJSON bool, obj any, lines ...string) error {
 	if asJSON {
-		enc := json.NewEncoder(e.stdout)
+		var buf bytes.Buffer
+		enc := json.NewEncoder(&buf)
 		enc.SetEscapeHTML(false)
-		return enc.Encode(obj)
+		if err := enc.Encode(obj); err != nil {
+			return err
+		}
+		_, err := io.WriteString(e.stdout, escapeJSONText(buf.String()))
+		return err
 	}
 	for _, l := range lines {
 		if _, err := fmt.Fprintln(e.stdout, l); err != nil {
@@ -37,22 +51,81 @@ func (e *env) output(asJSON bool, obj any, lines ...string) error {
 	return nil
 }
 
-// writeNewFile writes a key to a file that must not exist yet, readable by
-// its owner only for secrets.
-func writeNewFile(path, content string, secret bool) error {
+// printable returns s as it is when every rune of it is printable, and
+// otherwise as a Go string literal whose escapes show the rest (\n, \x1b,
+// \u202e): untrusted text cannot end a line, move the cursor or change
+// colors.
+func printable(s string) string {
+	for _, r := range s {
+		if r == utf8.RuneError || !unicode.IsGraphic(r) {
+			return strconv.QuoteToGraphic(s)
+		}
+	}
+	return s
+}
+
+// escapeJSONText escapes, as \uXXXX, the runes of JSON text that
+// encoding/json leaves as they are though a terminal does not print them
+// (C1 controls, bidirectional overrides and other format characters), and
+// replaces invalid UTF-8 with U+FFFD. Line breaks outside strings (the
+// end of the text, indentation) stay; inside strings JSON has already
+// escaped them.
+func escapeJSONText(s string) string {
+	var b strings.Builder
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r == utf8.RuneError && size <= 1:
+			b.WriteString(`\ufffd`)
+		case r == '\n' || unicode.IsGraphic(r):
+			b.WriteString(s[i : i+size])
+		case r > 0xffff:
+			r1, r2 := utf16.EncodeRune(r)
+			fmt.Fprintf(&b, `\u%04x\u%04x`, r1, r2)
+		default:
+			fmt.Fprintf(&b, `\u%04x`, r)
+		}
+		i += size
+	}
+	return b.String()
+}
+
+// createNew creates a file that must not exist yet (nor be a symbolic
+// link), readable by its owner only for secrets.
+func createNew(path string, secret bool) (*os.File, error) {
 	mode := os.FileMode(0o644)
 	if secret {
 		mode = 0o600
 	}
 	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, mode)
 	if err != nil {
-		return fmt.Errorf("cannot create the key file: %w", err)
+		return nil, fmt.Errorf("cannot create the output file: %w", err)
 	}
-	if _, err := f.WriteString(content + "\n"); err != nil {
-		f.Close()
-		return fmt.Errorf("cannot write the key file: %w", err)
+	return f, nil
+}
+
+// writeNew writes content and a line break to f, made by createNew, and
+// removes the file when that fails.
+func writeNew(f *os.File, content string) error {
+	_, err := f.WriteString(strings.TrimRight(content, "\n") + "\n")
+	if cerr := f.Close(); err == nil {
+		err = cerr
 	}
-	return f.Close()
+	if err != nil {
+		os.Remove(f.Name())
+		return fmt.Errorf("cannot write the output file: %w", err)
+	}
+	return nil
+}
+
+// writeNewFile writes a key or token to a file that must not exist yet,
+// readable by its owner only for secrets.
+func writeNewFile(path, content string, secret bool) error {
+	f, err := createNew(path, secret)
+	if err != nil {
+		return err
+	}
+	return writeNew(f, content)
 }
 
 func keygen(e *env, args []string) error {
@@ -96,14 +169,35 @@ func keygen(e *env, args []string) error {
 	default:
 		return usagef("keygen makes a local or a public key, not %q", pos[0])
 	}
+	// Both files are created before either is written: a public half
+	// that cannot be written must not leave its private key behind alone.
+	var outFile, publicFile *os.File
 	if *out != "" {
-		if err := writeNewFile(*out, secret, true); err != nil {
+		if outFile, err = createNew(*out, true); err != nil {
+			return err
+		}
+	}
+	if *publicOut != "" {
+		if publicFile, err = createNew(*publicOut, false); err != nil {
+			if outFile != nil {
+				outFile.Close()
+				os.Remove(outFile.Name())
+			}
+			return err
+		}
+	}
+	if outFile != nil {
+		if err := writeNew(outFile, secret); err != nil {
+			if publicFile != nil {
+				publicFile.Close()
+				os.Remove(publicFile.Name())
+			}
 			return err
 		}
 		secret = ""
 	}
-	if *publicOut != "" {
-		if err := writeNewFile(*publicOut, public, false); err != nil {
+	if publicFile != nil {
+		if err := writeNew(publicFile, public); err != nil {
 			return err
 		}
 		public = ""
@@ -179,30 +273,101 @@ func newKeyPair(v paserk.Version, format string) (secret, public, kid string, er
 
 func id(e *env, args []string) error {
 	fs := newFlags(e, "id")
+	keyFile := fs.String("key-file", "", "the key: a file, or - for standard input (the default)")
+	fs.StringVar(keyFile, "key", "", "the same as --key-file")
 	version := fs.Int("version", 4, "the PASETO version of a key given as hex or PEM: 4, 3 or 2")
 	asJSON := fs.Bool("json", false, "print JSON: the key's PASERK ID, and the kid tokens made with it carry")
-	pos, err := parse(fs, args, "KEY|-")
+	pos, err := parse(fs, args, "[PUBLIC-KEY|-]")
 	if err != nil {
 		return err
 	}
-	text, err := e.argOrStdin(pos[0], "key")
-	if err != nil {
-		return err
+	var text string
+	var in input
+	switch {
+	case len(pos) == 1 && *keyFile != "":
+		return usagef("give the key as --key-file or on standard input, not both")
+	case len(pos) == 1 && pos[0] != "-":
+		// A public key is no secret; any other key must not be an argument.
+		text = strings.TrimSpace(pos[0])
+		if !isPublicKeyText(text) {
+			return usagef("a secret key is never an argument, which shell history and process listings show; " +
+				"give it in a file, ginpaseto id --key-file local.key, or on standard input, ginpaseto id < local.key")
+		}
+	default:
+		path := *keyFile
+		if path == "" {
+			path = "-"
+		}
+		if text, in, err = e.readText(path, "key"); err != nil {
+			return err
+		}
 	}
 	k, err := decodeKey(text, "", *version)
 	if err != nil {
 		return err
 	}
-	a, err := k.check()
-	if err != nil {
-		return err
+	if k.typ != paserk.Public {
+		e.warnIfReadable(in, "key")
 	}
 	keyID, err := paserk.IDOf(k.paserk)
 	if err != nil {
 		return err
 	}
-	kid := a.Keys().KIDs()[0]
-	return e.output(*asJSON, map[string]any{"id": keyID, "kid": kid, "version": int(k.version), "type": string(k.typ)}, keyID)
+	// Naming a key is not using it: a key a service would refuse, such as
+	// the all-zero keys of the PASERK test vectors, still has an ID.
+	kid := ""
+	if a, err := k.check(); err == nil {
+		kid = a.Keys().KIDs()[0]
+	} else {
+		e.warnf("services refuse this key: %v", err)
+		kid = tokenKID(k)
+	}
+	obj := map[string]any{"id": keyID, "version": int(k.version), "type": string(k.typ)}
+	if kid != "" {
+		obj["kid"] = kid
+	}
+	return e.output(*asJSON, obj, keyID)
+}
+
+// isPublicKeyText reports whether text is a public key, in PASERK or PEM.
+func isPublicKeyText(text string) bool {
+	if _, t, _, ok := paserk.Split(text); ok {
+		return t == paserk.Public
+	}
+	return strings.HasPrefix(text, "-----BEGIN PUBLIC KEY-----")
+}
+
+// tokenKID is the kid of the tokens a key makes or checks, for a key that
+// New refuses: its own ID for a local or public key, its public half's
+// for a private key, or "" when that half cannot be computed.
+func tokenKID(k key) string {
+	if k.typ != paserk.Secret {
+		id, _ := paserk.IDOf(k.paserk)
+		return id
+	}
+	raw, err := paserk.Decode(k.version, paserk.Secret, k.paserk)
+	if err != nil {
+		return ""
+	}
+	var pub string
+	if k.version == paserk.V3 {
+		priv, err := ecdsa.ParseRawPrivateKey(elliptic.P384(), raw)
+		if err != nil {
+			return ""
+		}
+		pub, err = paserk.PublicKey(k.version, &priv.PublicKey)
+		if err != nil {
+			return ""
+		}
+	} else {
+		// An Ed25519 secret key is the seed and then the public key.
+		pub, err = paserk.PublicKey(k.version, ed25519.PublicKey(raw[32:]))
+		if err != nil {
+			return ""
+		}
+	}
+	id, _ := paserk.IDOf(pub)
+	return id
 }
 
 // tokenInfo is what a token says about itself before any key is used.
@@ -213,9 +378,9 @@ type tokenInfo struct {
 	KID     string          `json:"kid,omitempty"`
 }
 
-// readToken reads a token argument and its unverified header and footer.
-func readToken(e *env, arg string) (string, tokenInfo, error) {
-	tok, err := e.argOrStdin(arg, "token")
+// readToken reads the token and its unverified header and footer.
+func readToken(e *env, pos []string, tokenFile string) (string, tokenInfo, error) {
+	tok, err := e.tokenArg(pos, tokenFile)
 	if err != nil {
 		return "", tokenInfo{}, err
 	}
@@ -233,8 +398,9 @@ func readToken(e *env, arg string) (string, tokenInfo, error) {
 			return "", tokenInfo{}, errors.New("the token's footer is not base64url")
 		}
 		var obj map[string]any
-		if json.Unmarshal(footer, &obj) == nil {
-			info.Footer = footer
+		var compact bytes.Buffer
+		if json.Unmarshal(footer, &obj) == nil && json.Compact(&compact, footer) == nil {
+			info.Footer = compact.Bytes()
 			if kid, ok := obj["kid"].(string); ok {
 				info.KID = kid
 			}
@@ -301,21 +467,25 @@ func inspect(e *env, args []string) error {
 	fs := newFlags(e, "inspect")
 	var kf keyFlags
 	kf.register(fs, true)
+	tokenFile := fs.String("token-file", "", "the token: a file, or - for standard input (the default)")
 	asJSON := fs.Bool("json", false, "print JSON")
-	pos, err := parse(fs, args, "TOKEN|-")
+	pos, err := parse(fs, args, "[TOKEN|-]")
 	if err != nil {
 		return err
 	}
-	tok, info, err := readToken(e, pos[0])
+	tok, info, err := readToken(e, pos, *tokenFile)
 	if err != nil {
 		return err
 	}
+	// The footer and kid are whatever the token's maker wrote, unverified:
+	// they are printed escaped, so that they can neither add lines (a
+	// forged "valid: yes") nor send escape sequences to the terminal.
 	lines := []string{"version: " + info.Version, "purpose: " + info.Purpose}
 	if info.Footer != nil {
-		lines = append(lines, "footer:  "+string(info.Footer))
+		lines = append(lines, "footer:  "+escapeJSONText(string(info.Footer)))
 	}
 	if info.KID != "" {
-		lines = append(lines, "kid:     "+info.KID)
+		lines = append(lines, "kid:     "+printable(info.KID))
 	}
 	obj := map[string]any{"token": info}
 	if kf.keyFile == "" {
@@ -329,14 +499,14 @@ func inspect(e *env, args []string) error {
 	obj["verification"] = r
 	if r.Valid {
 		claims, _ := json.Marshal(r.Claims)
-		lines = append(lines, "valid:   yes", "claims:  "+string(claims))
+		lines = append(lines, "valid:   yes", "claims:  "+escapeJSONText(string(claims)))
 		if r.ExpiresIn != "" {
 			lines = append(lines, "expires: in "+r.ExpiresIn)
 		} else {
 			lines = append(lines, "expires: never (created without exp)")
 		}
 	} else {
-		lines = append(lines, "valid:   no: "+r.Error)
+		lines = append(lines, "valid:   no: "+printable(r.Error))
 	}
 	if err := e.output(*asJSON, obj, lines...); err != nil {
 		return err
@@ -355,12 +525,13 @@ func verify(e *env, args []string) error {
 	var kf keyFlags
 	kf.register(fs, true)
 	tokenType := fs.String("type", "", "require this token type (access, refresh, …), and check it as a service would")
+	tokenFile := fs.String("token-file", "", "the token: a file, or - for standard input (the default)")
 	asJSON := fs.Bool("json", false, "print JSON: valid, claims, expires_in, or error")
-	pos, err := parse(fs, args, "TOKEN|-")
+	pos, err := parse(fs, args, "[TOKEN|-]")
 	if err != nil {
 		return err
 	}
-	tok, info, err := readToken(e, pos[0])
+	tok, info, err := readToken(e, pos, *tokenFile)
 	if err != nil {
 		return err
 	}
@@ -378,8 +549,8 @@ func verify(e *env, args []string) error {
 		return nil
 	}
 	if !r.Valid {
-		return fmt.Errorf("the token is not valid: %s", r.Error)
+		return fmt.Errorf("the token is not valid: %s", printable(r.Error))
 	}
 	out, _ := json.MarshalIndent(r.Claims, "", "  ")
-	return e.output(false, nil, string(out))
+	return e.output(false, nil, escapeJSONText(string(out)))
 }

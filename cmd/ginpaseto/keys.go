@@ -59,6 +59,7 @@ type keyFlags struct {
 
 func (f *keyFlags) register(fs *flag.FlagSet, withOpeners bool) {
 	fs.StringVar(&f.keyFile, "key-file", "", "the key: a file, or - for standard input")
+	fs.StringVar(&f.keyFile, "key", "", "the same as --key-file")
 	fs.IntVar(&f.version, "version", 4, "the PASETO version of a key given as hex or PEM: 4, 3 or 2")
 	if withOpeners {
 		fs.StringVar(&f.wrappingKeyFile, "wrapping-key-file", "", "the wrapping key that opens a wrapped key file")
@@ -73,14 +74,21 @@ func (f *keyFlags) load(e *env, hint paserk.Type) (key, error) {
 	if f.keyFile == "" {
 		return key{}, usagef("--key-file is required")
 	}
-	text, err := e.readText(f.keyFile, "key")
+	text, in, err := e.readText(f.keyFile, "key")
 	if err != nil {
 		return key{}, err
 	}
 	if v, t, _, ok := paserk.Split(text); ok && !t.Plain() {
 		return f.open(e, text, v, t)
 	}
-	return decodeKey(text, hint, f.version)
+	k, err := decodeKey(text, hint, f.version)
+	if err != nil {
+		return key{}, err
+	}
+	if k.typ != paserk.Public {
+		e.warnIfReadable(in, "key")
+	}
+	return k, nil
 }
 
 // open decrypts a wrapped, password-protected or sealed key with the secret
@@ -140,10 +148,11 @@ func (f *keyFlags) open(e *env, text string, v paserk.Version, t paserk.Type) (k
 // wrappingKey reads a 32-byte wrapping key: a PASERK k4.local key (what
 // `keygen local` prints) or 64 hex characters.
 func (f *keyFlags) wrappingKey(e *env) ([]byte, error) {
-	text, err := e.readText(f.wrappingKeyFile, "wrapping key")
+	text, in, err := e.readText(f.wrappingKeyFile, "wrapping key")
 	if err != nil {
 		return nil, err
 	}
+	e.warnIfReadable(in, "wrapping key")
 	k, err := decodeKey(text, paserk.Local, 4)
 	if err != nil || k.typ != paserk.Local {
 		return nil, errors.New("the wrapping key must be a local key: a PASERK k4.local key or 64 hex characters (make one with: ginpaseto keygen local)")
@@ -156,10 +165,11 @@ func (f *keyFlags) wrappingKey(e *env) ([]byte, error) {
 
 // privateKey reads the Ed25519 private key that opens a sealed key.
 func (f *keyFlags) privateKey(e *env) (key, error) {
-	text, err := e.readText(f.privateKeyFile, "private key")
+	text, in, err := e.readText(f.privateKeyFile, "private key")
 	if err != nil {
 		return key{}, err
 	}
+	e.warnIfReadable(in, "private key")
 	k, err := decodeKey(text, paserk.Secret, 4)
 	if err != nil {
 		return key{}, err

@@ -3,17 +3,23 @@
 // that use github.com/ginpaseto/ginpaseto.
 //
 //	ginpaseto keygen local|public [--format paserk|hex|pem] [--out FILE] [--public-out FILE]
-//	ginpaseto id KEY|-
-//	ginpaseto inspect TOKEN|- [--key-file PATH]
-//	ginpaseto mint --key-file PATH --sub S [--type T] [--ttl DURATION] [--claim NAME=VALUE]...
-//	ginpaseto verify TOKEN|- --key-file PATH [--type T]
-//	ginpaseto wrap --key-file PATH (--wrapping-key-file PATH | --password-file PATH | --seal-to PATH)
-//	ginpaseto unwrap --key-file PATH (--wrapping-key-file PATH | --password-file PATH | --private-key-file PATH)
+//	ginpaseto id [--key-file PATH]              (the key on standard input without --key-file)
+//	ginpaseto inspect [--token-file PATH] [--key-file PATH]
+//	ginpaseto mint --key-file PATH --sub S [--type T] [--ttl DURATION] [--claim NAME=VALUE]... [--out FILE]
+//	ginpaseto verify [--token-file PATH] --key-file PATH [--type T]
+//	ginpaseto wrap --key-file PATH (--wrapping-key-file PATH | --password-file PATH | --seal-to PATH) [--out FILE]
+//	ginpaseto unwrap --key-file PATH (--wrapping-key-file PATH | --password-file PATH | --private-key-file PATH) [--out FILE]
 //
 // Every command takes --json for output that scripts parse. Keys are PASERK
 // by default (k4.local., k4.secret., k4.public.). Secrets come from files,
-// or from standard input where a path is "-"; a password is never an
-// argument, so it stays out of shell history and process listings.
+// or from standard input where a path is "-", and never from arguments,
+// which shell history and process listings show: a secret key given as an
+// argument is refused. inspect and verify read the token from
+// --token-file or standard input (an argument works too, for tokens that
+// are not secrets, such as expired ones in a bug report). --out writes a
+// key or token to a new file that only its owner can read; a plain key
+// read from a file that others can read is used with a warning, as ssh
+// warns.
 //
 // Install with: go install github.com/ginpaseto/ginpaseto/cmd/ginpaseto@latest
 package main
@@ -23,7 +29,9 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
+	"runtime"
 	"strings"
 )
 
@@ -38,23 +46,27 @@ const usage = `ginpaseto: PASETO keys and tokens for ginpaseto services
 
 usage:
   ginpaseto keygen local|public [--format paserk|hex|pem] [--version 4|3|2] [--out FILE] [--public-out FILE]
-      a new random key; for public, the private key and then its public key
-  ginpaseto id KEY|-
-      the key's PASERK ID (k4.lid., k4.sid. or k4.pid.); - reads the key from standard input
-  ginpaseto inspect TOKEN|- [--key-file PATH]
+      a new random key; for public, the private key and then its public key;
+      --out writes the local or private key to a new file readable by you only
+  ginpaseto id [--key-file PATH]
+      the key's PASERK ID (k4.lid., k4.sid. or k4.pid.); the key comes from the
+      file, or from standard input (ginpaseto id < local.key), never an argument
+  ginpaseto inspect [--token-file PATH] [--key-file PATH]
       version, purpose, footer and kid; with a key, the verified claims and expiry
-  ginpaseto mint --key-file PATH --sub SUBJECT [--type access] [--ttl 15m] [--claim NAME=VALUE]... [--fresh]
+  ginpaseto mint --key-file PATH --sub SUBJECT [--type access] [--ttl 15m] [--claim NAME=VALUE]... [--fresh] [--out FILE]
       a token signed or encrypted with the key, naming it in the footer's kid
-  ginpaseto verify TOKEN|- --key-file PATH [--type TYPE]
+  ginpaseto verify [--token-file PATH] --key-file PATH [--type TYPE]
       exit status 0 and the claims for a valid token, 1 for any other
-  ginpaseto wrap --key-file PATH (--wrapping-key-file PATH | --password-file PATH | --seal-to PUBLIC-KEY-FILE)
+  ginpaseto wrap --key-file PATH (--wrapping-key-file PATH | --password-file PATH | --seal-to PUBLIC-KEY-FILE) [--out FILE]
       the key encrypted for storage at rest (k4.local-wrap.pie., k4.local-pw., k4.seal. ...)
-  ginpaseto unwrap --key-file PATH (--wrapping-key-file PATH | --password-file PATH | --private-key-file PATH)
+  ginpaseto unwrap --key-file PATH (--wrapping-key-file PATH | --password-file PATH | --private-key-file PATH) [--out FILE]
       the plain key back
 
-Every command takes --json. Key files and password files may be "-" for
-standard input. Keys are read as PASERK, hex or PEM; wrapped key files
-given to mint, verify and inspect open with --wrapping-key-file,
+Every command takes --json. Key, password and token files may be "-" for
+standard input; inspect and verify read the token from standard input
+without --token-file. Secrets are never arguments. --out files are new
+files of mode 0600. Keys are read as PASERK, hex or PEM; wrapped key
+files given to mint, verify and inspect open with --wrapping-key-file,
 --password-file or --private-key-file.
 `
 
@@ -132,7 +144,9 @@ func newFlags(e *env, name string) *flag.FlagSet {
 
 // parse parses args, letting flags and positional arguments come in any
 // order ("verify TOKEN --key-file k" as well as "verify --key-file k
-// TOKEN"), and checks the number of positional arguments.
+// TOKEN"), and checks the number of positional arguments; a positional
+// written "[NAME]" is optional. An unexpected argument is not repeated in
+// the message: it may be a secret given by mistake.
 func parse(fs *flag.FlagSet, args []string, positional ...string) ([]string, error) {
 	var pos []string
 	for {
@@ -153,9 +167,15 @@ func parse(fs *flag.FlagSet, args []string, positional ...string) ([]string, err
 		pos = append(pos, rest[0])
 		args = rest[1:]
 	}
-	if len(pos) != len(positional) {
+	required := 0
+	for _, p := range positional {
+		if !strings.HasPrefix(p, "[") {
+			required++
+		}
+	}
+	if len(pos) < required || len(pos) > len(positional) {
 		if len(positional) == 0 {
-			return nil, usagef("unexpected argument %q", pos[0])
+			return nil, usagef("unexpected argument")
 		}
 		return nil, usagef("expected %s", strings.Join(positional, " "))
 	}
@@ -166,63 +186,100 @@ func parse(fs *flag.FlagSet, args []string, positional ...string) ([]string, err
 // password or token is far smaller.
 const maxInput = 64 << 10
 
+// input is what was read from a file or standard input.
+type input struct {
+	data []byte
+	path string      // "" for standard input
+	perm fs.FileMode // the file's permission bits
+}
+
 // readInput reads a file, or standard input for "-", bounded.
-func (e *env) readInput(path, what string) ([]byte, error) {
+func (e *env) readInput(path, what string) (input, error) {
+	in := input{path: path}
 	var r io.Reader
 	if path == "-" {
 		if e.stdinUsed {
-			return nil, usagef("standard input can hold only one of the inputs; give the %s as a file", what)
+			return input{}, usagef("standard input can hold only one of the inputs; give the %s as a file", what)
 		}
 		e.stdinUsed = true
-		r = e.stdin
+		r, in.path = e.stdin, ""
 	} else {
 		f, err := os.Open(path)
 		if err != nil {
-			return nil, fmt.Errorf("cannot read the %s: %w", what, err)
+			return input{}, fmt.Errorf("cannot read the %s: %w", what, err)
 		}
 		defer f.Close()
+		if info, err := f.Stat(); err == nil && info.Mode().IsRegular() {
+			in.perm = info.Mode().Perm()
+		}
 		r = f
 	}
 	data, err := io.ReadAll(io.LimitReader(r, maxInput+1))
 	if err != nil {
-		return nil, fmt.Errorf("cannot read the %s: %w", what, err)
+		return input{}, fmt.Errorf("cannot read the %s: %w", what, err)
 	}
 	if len(data) > maxInput {
-		return nil, fmt.Errorf("the %s is larger than 64 KiB", what)
+		return input{}, fmt.Errorf("the %s is larger than 64 KiB", what)
 	}
-	return data, nil
+	in.data = data
+	return in, nil
+}
+
+// warnIfReadable warns, as ssh does, when a file that holds a secret in
+// the clear can be read by other users than its owner. The secret is used
+// all the same: the warning is for the file, which others may already
+// have read.
+func (e *env) warnIfReadable(in input, what string) {
+	if in.path == "" || runtime.GOOS == "windows" || in.perm&0o077 == 0 {
+		return
+	}
+	e.warnf("the %s file %s can be read by other users (mode %04o); make it private with: chmod 600 %s", what, in.path, in.perm, in.path)
+}
+
+// warnf writes a warning to standard error; the command goes on.
+func (e *env) warnf(format string, args ...any) {
+	fmt.Fprintf(e.stderr, "ginpaseto: warning: "+format+"\n", args...)
 }
 
 // readText reads a key or a token: surrounding whitespace is not part of it.
-func (e *env) readText(path, what string) (string, error) {
-	data, err := e.readInput(path, what)
+func (e *env) readText(path, what string) (string, input, error) {
+	in, err := e.readInput(path, what)
 	if err != nil {
-		return "", err
+		return "", input{}, err
 	}
-	s := strings.TrimSpace(string(data))
+	s := strings.TrimSpace(string(in.data))
 	if s == "" {
-		return "", fmt.Errorf("the %s is empty", what)
+		return "", input{}, fmt.Errorf("the %s is empty", what)
 	}
-	return s, nil
+	return s, in, nil
 }
 
 // readPassword reads a password: all of it but one line break at the end.
 func (e *env) readPassword(path string) ([]byte, error) {
-	data, err := e.readInput(path, "password")
+	in, err := e.readInput(path, "password")
 	if err != nil {
 		return nil, err
 	}
-	pw := strings.TrimSuffix(strings.TrimSuffix(string(data), "\n"), "\r")
+	pw := strings.TrimSuffix(strings.TrimSuffix(string(in.data), "\n"), "\r")
 	if pw == "" {
 		return nil, errors.New("the password is empty")
 	}
+	e.warnIfReadable(in, "password")
 	return []byte(pw), nil
 }
 
-// argOrStdin is a positional argument, or standard input for "-".
-func (e *env) argOrStdin(arg, what string) (string, error) {
-	if arg == "-" {
-		return e.readText("-", what)
+// tokenArg reads the token of inspect and verify: from --token-file,
+// from standard input ("-" or no argument), or from the argument.
+func (e *env) tokenArg(pos []string, tokenFile string) (string, error) {
+	switch {
+	case tokenFile != "" && len(pos) > 0:
+		return "", usagef("give the token as --token-file or as an argument, not both")
+	case tokenFile != "":
+		tok, _, err := e.readText(tokenFile, "token")
+		return tok, err
+	case len(pos) == 0 || pos[0] == "-":
+		tok, _, err := e.readText("-", "token")
+		return tok, err
 	}
-	return strings.TrimSpace(arg), nil
+	return strings.TrimSpace(pos[0]), nil
 }

@@ -11,9 +11,12 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/gin-gonic/gin"
 	"github.com/stretchr/testify/assert"
@@ -160,23 +163,59 @@ func TestBinary(t *testing.T) {
 		tl.t = t
 		want, err := paserk.IDOf(local)
 		require.NoError(t, err)
-		assert.Equal(t, want, tl.ok("", "id", local).line())
-		assert.Equal(t, want, tl.ok(local+"\n", "id", "-").line(), "KEY - reads standard input")
+		assert.Equal(t, want, tl.ok(local+"\n", "id").line(), "the key on standard input")
+		assert.Equal(t, want, tl.ok(local+"\n", "id", "-").line(), "- reads standard input")
+		r := tl.ok("", "id", "--key-file", localFile)
+		assert.Equal(t, want, r.line())
+		assert.Empty(t, r.stderr, "a private key file: no warning")
+		assert.Equal(t, want, tl.ok("", "id", "--key", localFile).line())
 
 		pid, err := paserk.IDOf(pair[1])
 		require.NoError(t, err)
-		assert.Equal(t, pid, tl.ok("", "id", pair[1]).line())
+		assert.Equal(t, pid, tl.ok("", "id", pair[1]).line(), "a public key is no secret: it may be an argument")
 		var j struct{ ID, KID string }
-		require.NoError(t, json.Unmarshal([]byte(tl.ok("", "id", pair[0], "--json").stdout), &j))
+		require.NoError(t, json.Unmarshal([]byte(tl.ok(pair[0], "id", "--json").stdout), &j))
 		assert.Regexp(t, `^k4\.sid\.`, j.ID, "a secret key's own ID")
 		assert.Equal(t, pid, j.KID, "the kid its tokens carry: its public key's ID")
 
-		r := tl.run("", "id", "secret")
+		// Secrets as arguments are refused, saying how to give them, and
+		// without repeating them.
+		for _, secret := range []string{local, pair[0], "hunter2hunter2", strings.Repeat("ab", 32)} {
+			r := tl.run("", "id", secret)
+			assert.Equal(t, 2, r.code)
+			assert.Contains(t, r.stderr, "a secret key is never an argument")
+			assert.Contains(t, r.stderr, "ginpaseto id --key-file local.key")
+			assert.Contains(t, r.stderr, "ginpaseto id < local.key")
+			assert.NotContains(t, r.stderr, secret)
+			assert.Empty(t, r.stdout)
+		}
+		r = tl.run("secret", "id")
 		assert.Equal(t, 1, r.code)
 		assert.NotContains(t, r.stderr, "secret\n")
-		r = tl.run("", "id", "k4.local."+strings.Repeat("A", 43))
-		assert.Equal(t, 1, r.code, "a placeholder key is refused as the library refuses it")
+
+		// Naming a key is not using it: the all-zero keys of the official
+		// PASERK vectors have IDs, printed with a warning.
+		zeroLocal := "k4.local." + strings.Repeat("A", 43)
+		zeroID, err := paserk.IDOf(zeroLocal)
+		require.NoError(t, err)
+		r = tl.ok(zeroLocal, "id")
+		assert.Equal(t, zeroID, r.line())
+		assert.Contains(t, r.stderr, "warning: services refuse this key")
 		assert.Contains(t, r.stderr, "placeholder")
+		zeroSecret := "k4.secret." + base64.RawURLEncoding.EncodeToString(make([]byte, 64))
+		zeroPublic := "k4.public." + base64.RawURLEncoding.EncodeToString(make([]byte, 32))
+		zeroPID, err := paserk.IDOf(zeroPublic)
+		require.NoError(t, err)
+		r = tl.ok(zeroSecret, "id", "--json")
+		require.NoError(t, json.Unmarshal([]byte(r.stdout), &j))
+		assert.Regexp(t, `^k4\.sid\.`, j.ID)
+		assert.Equal(t, zeroPID, j.KID)
+		assert.Contains(t, r.stderr, "warning: services refuse this key")
+
+		// A version that does not exist is named as such.
+		r = tl.run("k9.local."+strings.Repeat("A", 43), "id")
+		assert.Equal(t, 1, r.code)
+		assert.Contains(t, r.stderr, "k9 is an unknown PASETO version")
 	})
 
 	t.Run("mint and verify", func(t *testing.T) {
@@ -364,10 +403,181 @@ func TestBinary(t *testing.T) {
 		assert.Contains(t, r.stderr, "public key is no secret")
 	})
 
+	t.Run("files and standard input, never arguments", func(t *testing.T) {
+		tl := tl
+		tl.t = t
+		sub := t.TempDir()
+		path := func(name string) string { return filepath.Join(sub, name) }
+
+		// keygen public checks both paths before it writes either.
+		existing := tl.file("existing.pub", "keep me\n")
+		r := tl.run("", "keygen", "public", "--out", path("priv.key"), "--public-out", existing)
+		assert.Equal(t, 1, r.code)
+		assert.NoFileExists(t, path("priv.key"), "no private key without its public half")
+		content, err := os.ReadFile(existing)
+		require.NoError(t, err)
+		assert.Equal(t, "keep me\n", string(content))
+		r = tl.run("", "keygen", "public", "--out", path("same"), "--public-out", path("same"))
+		assert.Equal(t, 1, r.code)
+		assert.NoFileExists(t, path("same"))
+		pid := tl.ok("", "keygen", "public", "--out", path("priv.key"), "--public-out", path("pub.key")).line()
+		assert.Regexp(t, `^k4\.pid\.`, pid)
+		for name, mode := range map[string]os.FileMode{"priv.key": 0o600, "pub.key": 0o644} {
+			info, err := os.Stat(path(name))
+			require.NoError(t, err)
+			assert.Equal(t, mode, info.Mode().Perm()&mode, name)
+			assert.Zero(t, info.Mode().Perm()&^mode, name)
+		}
+
+		// mint --out writes the token to a private file; verify and
+		// inspect read it from the file or from standard input.
+		r = tl.ok("", "mint", "--key-file", localFile, "--sub", "alice", "--out", path("token"))
+		assert.Empty(t, r.stdout, "the token went to the file")
+		info, err := os.Stat(path("token"))
+		require.NoError(t, err)
+		assert.Equal(t, os.FileMode(0o600), info.Mode().Perm())
+		raw, err := os.ReadFile(path("token"))
+		require.NoError(t, err)
+		tok := strings.TrimSpace(string(raw))
+		assert.True(t, strings.HasPrefix(tok, "v4.local."), tok)
+		assert.Contains(t, tl.ok("", "verify", "--token-file", path("token"), "--key-file", localFile).stdout, `"sub": "alice"`)
+		assert.Contains(t, tl.ok(tok, "verify", "--key-file", localFile).stdout, `"sub": "alice"`, "the token on standard input")
+		assert.Contains(t, tl.ok(tok+"\n", "inspect", "--key-file", localFile).stdout, "valid:   yes")
+		r = tl.run(tok, "verify", tok, "--token-file", path("token"), "--key-file", localFile)
+		assert.Equal(t, 2, r.code)
+		r = tl.run("", "mint", "--key-file", localFile, "--sub", "alice", "--out", path("token"))
+		assert.Equal(t, 1, r.code, "never overwritten")
+
+		// wrap and unwrap --out.
+		wk := tl.file("wk.key", tl.ok("", "keygen", "local").line())
+		r = tl.ok("", "wrap", "--key-file", localFile, "--wrapping-key-file", wk, "--out", path("wrapped"))
+		assert.Empty(t, r.stdout)
+		r = tl.ok("", "unwrap", "--key-file", path("wrapped"), "--wrapping-key-file", wk, "--out", path("unwrapped"))
+		lid, err := paserk.IDOf(local)
+		require.NoError(t, err)
+		assert.Equal(t, lid, r.line(), "the key's ID, not the key")
+		for _, name := range []string{"wrapped", "unwrapped"} {
+			info, err := os.Stat(path(name))
+			require.NoError(t, err)
+			assert.Equal(t, os.FileMode(0o600), info.Mode().Perm(), name)
+		}
+		raw, err = os.ReadFile(path("unwrapped"))
+		require.NoError(t, err)
+		assert.Equal(t, local+"\n", string(raw))
+	})
+
+	t.Run("warns of plain keys that others can read", func(t *testing.T) {
+		if runtime.GOOS == "windows" {
+			t.Skip("file modes do not say who can read a file on Windows")
+		}
+		tl := tl
+		tl.t = t
+		loose := func(name, content string) string {
+			p := tl.file(name, content)
+			require.NoError(t, os.Chmod(p, 0o644))
+			return p
+		}
+		looseLocal := loose("loose-local.key", local)
+		looseWK := loose("loose-wk.key", tl.ok("", "keygen", "local").line())
+		loosePW := loose("loose-password", "correct horse battery staple\n")
+		loosePub := loose("loose-public.key", pair[1])
+		wrapped := tl.file("tight-wrapped.key", tl.ok("", "wrap", "--key-file", localFile, "--wrapping-key-file", looseWK).line())
+		require.NoError(t, os.Chmod(wrapped, 0o644))
+
+		for _, tc := range []struct {
+			name, file string
+			args       []string
+		}{
+			{"id", looseLocal, []string{"id", "--key-file", looseLocal}},
+			{"mint", looseLocal, []string{"mint", "--key-file", looseLocal, "--sub", "alice"}},
+			{"wrapping key", looseWK, []string{"unwrap", "--key-file", wrapped, "--wrapping-key-file", looseWK}},
+			{"password", loosePW, []string{"wrap", "--key-file", localFile, "--password-file", loosePW, "--memory", "1", "--time", "1"}},
+		} {
+			t.Run(tc.name, func(t *testing.T) {
+				tl := tl
+				tl.t = t
+				r := tl.ok("", tc.args...)
+				assert.Contains(t, r.stderr, "warning: ")
+				assert.Contains(t, r.stderr, tc.file+" can be read by other users (mode 0644)")
+				assert.Contains(t, r.stderr, "chmod 600 "+tc.file)
+				assert.NotEmpty(t, r.stdout, "the command still runs")
+			})
+		}
+		// A public key is no secret, and a wrapped key is no plain key.
+		tok := tl.ok("", "mint", "--key-file", privFile, "--sub", "alice").line()
+		assert.Empty(t, tl.ok(tok, "verify", "--key-file", loosePub).stderr)
+		assert.Equal(t, 1, strings.Count(tl.ok("", "unwrap", "--key-file", wrapped, "--wrapping-key-file", looseWK).stderr, "warning"),
+			"only the wrapping key file is warned of")
+	})
+
+	t.Run("inspect escapes what the token says", func(t *testing.T) {
+		tl := tl
+		tl.t = t
+		body := strings.Join(strings.Split(tl.ok("", "mint", "--key-file", localFile, "--sub", "alice").line(), ".")[:3], ".")
+		forge := func(footer string) string {
+			return body + "." + base64.RawURLEncoding.EncodeToString([]byte(footer))
+		}
+		for _, tc := range []struct{ name, footer string }{
+			{"forged lines and a hiding escape", `{"kid":"k4.lid.x\nvalid:   yes\nclaims:  {\"sub\":\"admin\"}\u001b[8m"}`},
+			{"raw bytes", "{\"kid\":\"k4.lid.\xff\x9b8m\",\r\"x\":\"\xc2\x9b2J\u202e\"}"},
+			{"a string footer", "hello\r\x1b[2Jvalid:   yes"},
+		} {
+			t.Run(tc.name, func(t *testing.T) {
+				tl := tl
+				tl.t = t
+				tok := forge(tc.footer)
+				for _, args := range [][]string{{"inspect"}, {"inspect", "--key-file", localFile}} {
+					r := tl.run(tok, args...)
+					assert.True(t, utf8.ValidString(r.stdout), "%q", r.stdout)
+					for _, c := range r.stdout {
+						assert.True(t, c == '\n' || unicode.IsGraphic(c), "unprintable %U in %q", c, r.stdout)
+					}
+					var valid []string
+					for _, l := range strings.Split(strings.TrimSuffix(r.stdout, "\n"), "\n") {
+						assert.Regexp(t, `^(version|purpose|footer|kid|claims|valid|expires): `, l)
+						if strings.HasPrefix(l, "valid:") {
+							valid = append(valid, l)
+						}
+					}
+					if len(args) > 1 {
+						assert.Equal(t, 1, r.code)
+						require.Len(t, valid, 1)
+						assert.True(t, strings.HasPrefix(valid[0], "valid:   no"), valid[0])
+					} else {
+						assert.Empty(t, valid)
+					}
+				}
+				r := tl.run(tok, "inspect", "--json")
+				for _, c := range r.stdout {
+					assert.True(t, c == '\n' || unicode.IsGraphic(c) && c < 0x80 || c > 0x9f && unicode.IsGraphic(c), "unprintable %U in %q", c, r.stdout)
+				}
+				var j struct{ Token struct{ KID string } }
+				require.NoError(t, json.Unmarshal([]byte(r.stdout), &j), r.stdout)
+			})
+		}
+	})
+
+	t.Run("wrap refuses costs that overflow", func(t *testing.T) {
+		tl := tl
+		tl.t = t
+		pw := tl.file("overflow-password", "correct horse battery staple\n")
+		for _, cost := range [][]string{
+			{"--memory", "17592186044417", "--time", "1"},
+			{"--memory", "1", "--time", "4294967297"},
+			{"--memory", "1", "--time", "1", "--parallelism", "4294967297"},
+			{"--memory", "17592186044417", "--time", "4294967297"},
+		} {
+			r := tl.run("", append([]string{"wrap", "--key-file", localFile, "--password-file", pw}, cost...)...)
+			assert.Equal(t, 2, r.code, "%v: %s", cost, r.stdout)
+			assert.Contains(t, r.stderr, "at most")
+			assert.Empty(t, r.stdout)
+		}
+	})
+
 	t.Run("usage", func(t *testing.T) {
 		tl := tl
 		tl.t = t
-		for _, args := range [][]string{{}, {"frobnicate"}, {"keygen"}, {"keygen", "symmetric"}, {"id"}, {"verify", "a", "b"}, {"mint", "--ttl", "soon"}} {
+		for _, args := range [][]string{{}, {"frobnicate"}, {"keygen"}, {"keygen", "symmetric"}, {"id", "a", "b"}, {"verify", "a", "b"}, {"mint", "--ttl", "soon"}} {
 			r := tl.run("", args...)
 			assert.Equal(t, 2, r.code, "ginpaseto %v", args)
 		}

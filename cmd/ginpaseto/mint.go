@@ -47,6 +47,7 @@ func mint(e *env, args []string) error {
 	footer := fs.String("footer", "", "a JSON object to put in the footer, next to kid")
 	claims := claimFlags{}
 	fs.Var(claims, "claim", "an extra claim NAME=VALUE (repeatable; VALUE is JSON or a string)")
+	out := fs.String("out", "", "write the token to this new file (mode 0600) instead of standard output")
 	asJSON := fs.Bool("json", false, "print JSON: token, kid, expires")
 	if _, err := parse(fs, args); err != nil {
 		return err
@@ -100,6 +101,15 @@ func mint(e *env, args []string) error {
 	if !c.Expiration.IsZero() {
 		obj["expires"] = c.Expiration.UTC().Format(time.RFC3339)
 	}
+	if *out != "" {
+		if err := writeNewFile(*out, tok, true); err != nil {
+			return err
+		}
+		obj["token"] = nil
+		if !*asJSON {
+			return nil
+		}
+	}
 	return e.output(*asJSON, obj, tok)
 }
 
@@ -120,6 +130,7 @@ func wrap(e *env, args []string) error {
 	memory := fs.Int("memory", int(paserk.DefaultArgon2.Memory>>20), "Argon2id memory in MiB, for --password-file")
 	passes := fs.Int("time", int(paserk.DefaultArgon2.Time), "Argon2id passes, for --password-file")
 	lanes := fs.Int("parallelism", int(paserk.DefaultArgon2.Parallelism), "Argon2id lanes, for --password-file")
+	outPath := fs.String("out", "", "write the wrapped key to this new file (mode 0600) instead of standard output")
 	asJSON := fs.Bool("json", false, "print JSON")
 	if _, err := parse(fs, args); err != nil {
 		return err
@@ -158,8 +169,16 @@ func wrap(e *env, args []string) error {
 		if err != nil {
 			return err
 		}
-		if *memory < 0 || *passes < 0 || *lanes < 0 {
-			return usagef("--memory, --time and --parallelism are positive")
+		// Bounded before the conversions, which would otherwise wrap a
+		// huge value around to a small one: 2^32+1 passes to one pass.
+		if *memory < 1 || *memory > paserk.MaxArgon2Memory>>20 {
+			return usagef("--memory must be at least 1 and at most %d MiB", paserk.MaxArgon2Memory>>20)
+		}
+		if *passes < 1 || *passes > paserk.MaxArgon2Time {
+			return usagef("--time must be at least 1 and at most %d passes", paserk.MaxArgon2Time)
+		}
+		if *lanes < 1 || *lanes > paserk.MaxArgon2Parallelism {
+			return usagef("--parallelism must be at least 1 and at most %d lanes", paserk.MaxArgon2Parallelism)
 		}
 		params := paserk.Argon2{Memory: uint64(*memory) << 20, Time: uint32(*passes), Parallelism: uint32(*lanes)}
 		if err := params.Check(); err != nil {
@@ -173,7 +192,7 @@ func wrap(e *env, args []string) error {
 		if k.typ != paserk.Local {
 			return errors.New("only local keys are sealed; wrap a private key with --wrapping-key-file or --password-file")
 		}
-		text, err := e.readText(*sealTo, "public key to seal to")
+		text, _, err := e.readText(*sealTo, "public key to seal to")
 		if err != nil {
 			return err
 		}
@@ -193,7 +212,17 @@ func wrap(e *env, args []string) error {
 		}
 	}
 	v, t, _, _ := paserk.Split(out)
-	return e.output(*asJSON, map[string]any{"paserk": out, "type": typeName(v, t)}, out)
+	obj := map[string]any{"paserk": out, "type": typeName(v, t)}
+	if *outPath != "" {
+		if err := writeNewFile(*outPath, out, true); err != nil {
+			return err
+		}
+		obj["paserk"] = nil
+		if !*asJSON {
+			return nil
+		}
+	}
+	return e.output(*asJSON, obj, out)
 }
 
 func countSet(values ...string) int {
@@ -210,6 +239,7 @@ func unwrap(e *env, args []string) error {
 	fs := newFlags(e, "unwrap")
 	var kf keyFlags
 	kf.register(fs, true)
+	outPath := fs.String("out", "", "write the plain key to this new file (mode 0600) instead of standard output")
 	asJSON := fs.Bool("json", false, "print JSON")
 	if _, err := parse(fs, args); err != nil {
 		return err
@@ -220,7 +250,7 @@ func unwrap(e *env, args []string) error {
 	if kf.keyFile == "" {
 		return usagef("--key-file is required")
 	}
-	text, err := e.readText(kf.keyFile, "key")
+	text, _, err := e.readText(kf.keyFile, "key")
 	if err != nil {
 		return err
 	}
@@ -235,7 +265,17 @@ func unwrap(e *env, args []string) error {
 	if _, err := k.check(); err != nil {
 		return err
 	}
-	return e.output(*asJSON, map[string]any{"paserk": k.paserk, "type": typeName(k.version, k.typ)}, k.paserk)
+	obj := map[string]any{"paserk": k.paserk, "type": typeName(k.version, k.typ)}
+	if *outPath != "" {
+		if err := writeNewFile(*outPath, k.paserk, true); err != nil {
+			return err
+		}
+		// Say which key the file holds, as keygen --out does.
+		keyID, _ := paserk.IDOf(k.paserk)
+		obj["paserk"], obj["id"] = nil, keyID
+		return e.output(*asJSON, obj, keyID)
+	}
+	return e.output(*asJSON, obj, k.paserk)
 }
 
 var _ flag.Value = claimFlags{}
