@@ -20,7 +20,8 @@ import (
 // An entry holds for the token exactly as it was sent, under the implicit
 // assertion and Base64 wrapping it was verified with, and under the keys
 // the Authorizer had then: a token verified under one assertion is never
-// accepted under another, and SetKeys or a new key set empties the cache.
+// accepted under another, and SetKeys or a key set that changed empties
+// the cache (a fetch that finds the set unchanged keeps it).
 // Only tokens that verified are kept, each until its exp at most; the key
 // is a SHA-256 digest, so an entry costs about the same whatever the
 // token's length. The claims of a cached token are shared by the requests

@@ -23,3 +23,10 @@ func SealV4PublicForTest(key ed25519.PrivateKey, payload, footer, implicit []byt
 	}
 	return tok
 }
+
+// CachedForTest reports whether the verified-token cache answers for tok,
+// sent bare and without an implicit assertion, under the current keys.
+func CachedForTest(a *Authorizer, tok string) bool {
+	_, ok := a.cache.lookup(a.cache.key(tok, nil, false), a.keys.Load())
+	return ok
+}

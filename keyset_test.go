@@ -463,3 +463,93 @@ func TestKeySetRedirects(t *testing.T) {
 	assert.Zero(t, intruder.fetches.Load(), "the other host was never asked")
 	assert.NotNil(t, counting.CheckRedirect, "the caller's client is not changed")
 }
+
+// TestKeySetUnknownKIDKeepsKeys: a token naming a made-up key ID makes the
+// verifier fetch the key set again; an unchanged set changes nothing, so
+// the verified-token cache keeps its tokens. A changed set is taken.
+func TestKeySetUnknownKIDKeepsKeys(t *testing.T) {
+	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
+	priv, _ := ed25519PEM(t)
+	s := newSigningService(t, newRing(t, ginpaseto.PrivateKey(priv)), time.Hour)
+	defer s.srv.Close()
+	verifier, err := ginpaseto.New(ginpaseto.WithVerifiedTokenCache(100),
+		ginpaseto.WithKeySetURL(s.url(), ginpaseto.KeySetRefetchInterval(time.Nanosecond)))
+	require.NoError(t, err)
+	defer verifier.Close()
+	good := s.token(t)
+	_, err = verifier.ParseToken(good)
+	require.NoError(t, err)
+	require.True(t, ginpaseto.CachedForTest(verifier, good))
+	keys := verifier.Keys()
+
+	madeUp := ginpaseto.SealV4PublicForTest(privateFromPEM(t, priv), claimsJSON(time.Now()), []byte(kidFooter("k4.pid."+strings.Repeat("A", 44))), nil)
+	for i := range 3 {
+		_, err = verifier.ParseToken(madeUp)
+		assert.ErrorIs(t, err, ginpaseto.ErrTokenInvalid)
+		assert.EqualValues(t, 2+i, s.fetches.Load(), "each made-up kid fetched the set again")
+	}
+	assert.Same(t, keys, verifier.Keys(), "the set did not change: the keyring stays")
+	assert.True(t, ginpaseto.CachedForTest(verifier, good), "and the cache keeps its tokens")
+
+	newPriv, _ := ed25519PEM(t)
+	require.NoError(t, s.auth.SetKeys(newRing(t, ginpaseto.PrivateKey(newPriv), ginpaseto.PrivateKey(priv).Retired())))
+	_, err = verifier.ParseToken(s.token(t))
+	require.NoError(t, err, "a new key is learned from its first token")
+	assert.NotSame(t, keys, verifier.Keys())
+}
+
+// TestKeySetRefetchLeavesWithContext: a check waiting for a fetch of the
+// key set, caused by its own token or another's, gives up when its
+// context ends, while the fetch goes on.
+func TestKeySetRefetchLeavesWithContext(t *testing.T) {
+	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
+	priv, _ := ed25519PEM(t)
+	s := newSigningService(t, newRing(t, ginpaseto.PrivateKey(priv)), time.Hour)
+	defer s.srv.Close()
+	verifier, err := ginpaseto.New(ginpaseto.WithKeySetURL(s.url(),
+		ginpaseto.KeySetTimeout(time.Minute), ginpaseto.KeySetRefetchInterval(time.Nanosecond)))
+	require.NoError(t, err)
+	release := make(chan struct{})
+	var released sync.Once
+	unblock := func() { released.Do(func() { close(release) }) }
+	defer func() { unblock(); verifier.Close() }()
+	asked := make(chan struct{}, 10)
+	s.answer(func(w http.ResponseWriter) {
+		asked <- struct{}{}
+		<-release // a key server that does not answer
+		jsonBody(http.StatusServiceUnavailable, `{}`)(w)
+	})
+	madeUp := ginpaseto.SealV4PublicForTest(privateFromPEM(t, priv), claimsJSON(time.Now()), []byte(kidFooter("k4.pid."+strings.Repeat("A", 44))), nil)
+
+	check := func(ctx context.Context) <-chan error {
+		done := make(chan error, 1)
+		go func() {
+			_, err := verifier.CheckToken(ctx, madeUp, ginpaseto.TypeAccess)
+			done <- err
+		}()
+		return done
+	}
+	first, cancelFirst := context.WithCancel(context.Background())
+	second, cancelSecond := context.WithCancel(context.Background())
+	firstDone := check(first)
+	<-asked // the first check's token started the fetch
+	secondDone := check(second)
+	for _, c := range []struct {
+		cancel context.CancelFunc
+		done   <-chan error
+	}{{cancelSecond, secondDone}, {cancelFirst, firstDone}} {
+		c.cancel()
+		select {
+		case err := <-c.done:
+			assert.ErrorIs(t, err, ginpaseto.ErrTokenInvalid)
+		case <-time.After(30 * time.Second): // a guard against a hang, not a measure
+			t.Fatal("a check still waits for the fetch after its context ended")
+		}
+	}
+	select {
+	case <-release:
+		t.Fatal("the key server was released")
+	default:
+	}
+	unblock()
+}

@@ -62,9 +62,11 @@ type keySetConfig struct {
 // the set again when its Cache-Control max-age runs out (kept within
 // KeySetRefresh's bounds), after a failure with a backoff from one second,
 // and when a token names a key the set does not hold, at most once per
-// 10 seconds. A fetch that fails, or returns something that is not a valid
-// key set, is reported to KeySetOnError and changes nothing: the last good
-// set stays. Close the Authorizer, or cancel KeySetContext, to stop the
+// 10 seconds; a check waits for that fetch at most until its request's
+// context ends. A fetch that finds the set unchanged keeps the keys, and so
+// the verified-token cache. A fetch that fails, or returns something that
+// is not a valid key set, is reported to KeySetOnError and changes
+// nothing: the last good set stays. Close the Authorizer, or cancel KeySetContext, to stop the
 // fetching.
 func WithKeySetURL(rawURL string, opts ...KeySetOption) Option {
 	return func(c *config) error {
@@ -254,8 +256,10 @@ type keySetSource struct {
 	fetchMu sync.Mutex // one fetch at a time, so an older answer never overwrites a newer one
 
 	mu          sync.Mutex
-	lastRefetch time.Time     // the last fetch caused by an unknown kid
-	inflight    chan struct{} // closed when that fetch ends
+	lastRefetch time.Time      // the last fetch caused by an unknown kid
+	inflight    chan struct{}  // closed when that fetch ends
+	closed      bool           // Close was called: no more refetches
+	refetches   sync.WaitGroup // the refetches running, for Close
 }
 
 // startKeySet starts fetching and waits for the first fetch, at most the
@@ -347,9 +351,13 @@ func (s *keySetSource) fetch(ctx context.Context) (time.Duration, error) {
 		}
 		return 0, err
 	}
-	old := s.a.keys.Load()
-	s.a.setKeys(ring)
-	s.a.keysChanged(ctx, KeysFromKeySet, old, ring)
+	// An unchanged set keeps the keyring, and with it what the
+	// verified-token cache holds: a token naming a made-up kid causes a
+	// fetch, which must not empty the cache.
+	if old := s.a.keys.Load(); old == nil || !sameKeys(old, ring) {
+		s.a.setKeys(ring)
+		s.a.keysChanged(ctx, KeysFromKeySet, old, ring)
+	}
 	return ttl, nil
 }
 
@@ -419,31 +427,36 @@ func (s *keySetSource) keepFor(h http.Header) time.Duration {
 // lookupAfterRefetch fetches the key set again for a token that names a
 // key the set does not hold, unless such a fetch ran less than the refetch
 // interval ago, and picks the token's key from the result. Requests that
-// arrive during the fetch wait for it.
+// arrive during the fetch wait for it, each at most until its ctx ends:
+// the fetch runs on its own, so that no request waits for one that
+// another request started, nor longer than it may itself.
 func (s *keySetSource) lookupAfterRefetch(ctx context.Context, header string, footer []byte) (*ringKey, *Error) {
 	s.mu.Lock()
 	wait := s.inflight
 	if wait == nil {
-		if !s.lastRefetch.IsZero() && time.Since(s.lastRefetch) < s.cfg.refetchInterval {
+		if s.closed || !s.lastRefetch.IsZero() && time.Since(s.lastRefetch) < s.cfg.refetchInterval {
 			s.mu.Unlock()
 			return nil, errUnknownKID
 		}
 		s.lastRefetch = time.Now()
-		s.inflight = make(chan struct{})
+		wait = make(chan struct{})
+		s.inflight = wait
+		observed := context.WithoutCancel(ctx) // the fetch outlives the check that caused it
+		s.refetches.Go(func() {
+			s.fetch(observed)
+			s.mu.Lock()
+			close(wait)
+			s.inflight = nil
+			s.mu.Unlock()
+		})
 	}
 	s.mu.Unlock()
-	if wait != nil {
-		select {
-		case <-wait:
-		case <-s.ctx.Done():
-			return nil, errUnknownKID
-		}
-	} else {
-		s.fetch(ctx)
-		s.mu.Lock()
-		close(s.inflight)
-		s.inflight = nil
-		s.mu.Unlock()
+	select {
+	case <-wait:
+	case <-ctx.Done():
+		return nil, errUnknownKID
+	case <-s.ctx.Done():
+		return nil, errUnknownKID
 	}
 	keys := s.a.keys.Load().headers[header]
 	if keys == nil {
@@ -461,7 +474,11 @@ func (a *Authorizer) Close() error {
 	if a.keySet == nil {
 		return nil
 	}
+	a.keySet.mu.Lock()
+	a.keySet.closed = true
+	a.keySet.mu.Unlock()
 	a.keySet.cancel()
 	<-a.keySet.done
+	a.keySet.refetches.Wait()
 	return nil
 }
