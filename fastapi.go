@@ -109,8 +109,10 @@ func fastAPIKey(v Version, text string) ([]byte, error) {
 // refuses what weak keys usually look like, while random text of 32
 // characters or more passes with overwhelming probability:
 //
-//   - a run of 8 characters that occurs twice (a phrase said twice,
-//     "secretsecret…");
+//   - a run of 48 bits that occurs twice (a phrase said twice,
+//     "secretsecret…"): 8 characters, or 12 of hex, whose characters carry
+//     4 bits each (8 hex characters, 32 bits, recur in one random hex
+//     text of 64 characters in about 3 million);
 //   - for hex (dashes allowed, as in UUIDs): fewer than 16 bytes, or bytes
 //     repeating too few values, as checked for other keys;
 //   - otherwise, text typed by hand: words, split at case changes, digits
@@ -124,11 +126,11 @@ func fastAPIKey(v Version, text string) ([]byte, error) {
 //     characters would show (about 19 of 43; random text falls below that
 //     with a probability near 1e-8).
 func looksRandom(text string) bool {
+	if b, ok := decodeHex(strings.ReplaceAll(text, "-", "")); ok {
+		return !repeatsRun(text, 12) && len(b) >= 16 && randomEnough(b)
+	}
 	if repeatsRun(text, 8) {
 		return false
-	}
-	if b, ok := decodeHex(strings.ReplaceAll(text, "-", "")); ok {
-		return len(b) >= 16 && randomEnough(b)
 	}
 	if typedByHand(strings.TrimRight(text, "=")) {
 		return false

@@ -120,6 +120,7 @@ func TestFastAPIPasetoKeyRefusals(t *testing.T) {
 		{"words without capitals", "correct-horse-battery-staple-correct-horse-battery-staple-0123", V4, "too weak"},
 		{"a repeated run", "Q3v7Yb1Jk0mX9Zr2Q3v7Yb1Jk0mX9Zr2Q3v7Yb1Jk0mX9Zr2", V3, "too weak"},
 		{"hex of one byte value", strings.Repeat("ab", 32), V4, "too weak"},
+		{"hex said twice", hex32[:20] + hex32[40:] + hex32[:20], V4, "too weak"},
 		{"CamelCase words", "MyCompanyPasetoSecretKeyForProd2024", V4, "too weak"},
 		{"words between dashes", "Correct-Horse-Battery-Staple-2024!", V4, "too weak"},
 		{"a CamelCase sentence", "SuperSecretKeyDoNotShareWithAnyone1", V4, "too weak"},
@@ -148,6 +149,10 @@ func TestFastAPIPasetoKeyAcceptsRandomText(t *testing.T) {
 		"q3v7Yb1Jk0mX9Zr2Tt8u4Wn6Pp5Ll1Hh0Gg2Ff3Ee4=",                      // fastapi-paseto's key-management guide
 		"N2x4Q8kZp0Vb7Rt1Yw5Ue3Io9Pa6Sd4Fg2Hj8Kl0Zx",                       // like secrets.token_urlsafe(32)
 		"9F86D081884C7D659A2FEAA0C55AD015A3BF4F1B2B0B822CD15D6C15B0F00A08", // upper-case hex
+		// Random hex in which 8 characters recur, as they do about once
+		// in 3 million such texts: 32 bits are no phrase said twice.
+		"ef7b731a0eace842c3075d3c1a0eace87e746c9d87b81f9977",               // secrets.token_hex(25)
+		"0f4d95f53b6a4fb2bd6000b02b9615a6c520a2fa26c941ccbcb077bf6c941ccb", // uuid4().hex twice
 	} {
 		_, err := New(WithFastAPIPasetoKey(text))
 		assert.NoError(t, err, text)
