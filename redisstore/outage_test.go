@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/redis/rueidis"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -210,4 +211,52 @@ func TestNoStaleCacheAfterReconnect(t *testing.T) {
 	untilAnswered(t, a, token("bob", ""))
 	assert.True(t, revoked(t, a, c), "a revocation made while disconnected")
 	assert.True(t, revoked(t, a, inSession), "a session ended while disconnected")
+}
+
+// TestHungRedisNotify pauses Redis under a Store with a watcher: the
+// subscription's connection falls silent, rueidis notices within the
+// client's ConnWriteTimeout, and the watcher is called, so that its check
+// fails closed; once Redis resumes, the subscription is made again and
+// revocations reach the watcher.
+func TestHungRedisNotify(t *testing.T) {
+	ctx := context.Background()
+	srv := redistest.Start(t)
+	client, err := rueidis.NewClient(rueidis.ClientOption{InitAddress: []string{srv.Addr}, ConnWriteTimeout: 500 * time.Millisecond})
+	require.NoError(t, err)
+	t.Cleanup(client.Close)
+	s, _ := store(t, client, redisstore.Timeout(outageTimeout))
+	calls, _ := watch(t, s, "alice")
+	settle(t, calls)
+
+	srv.Pause()
+	resumed := false
+	t.Cleanup(func() {
+		if !resumed {
+			srv.Resume()
+		}
+	})
+	paused := time.Now()
+	select {
+	case <-calls:
+		t.Logf("with Redis hung, the watcher was called after %v (ConnWriteTimeout 500ms)", time.Since(paused))
+	case <-time.After(10 * time.Second):
+		t.Fatal("the watcher was not called while Redis was hung")
+	}
+	_, err = s.IsRevoked(ctx, token("alice", ""))
+	assert.Error(t, err, "its check fails closed")
+
+	srv.Resume()
+	resumed = true
+	untilAnswered(t, s, token("alice", ""))
+	for waited := time.Now(); ; {
+		select {
+		case <-calls:
+			require.Less(t, time.Since(waited), 10*time.Second, "the subscription was not made again")
+			continue
+		case <-time.After(1500 * time.Millisecond):
+		}
+		break
+	}
+	require.NoError(t, s.Revoke(ctx, token("alice", "")))
+	notified(t, calls, "a revocation after Redis resumed")
 }
