@@ -7,3 +7,11 @@ import "time"
 // refreshed by Redis's invalidation from one refreshed because the cache
 // was no longer trusted.
 func TrustCacheFor(s *Store, d time.Duration) { s.trust = d }
+
+// NodesKnown returns how many Redis Cluster masters s knows the slots of.
+func NodesKnown(s *Store) int {
+	if m := s.live.slots.Load(); m != nil {
+		return len(m.clocks)
+	}
+	return 0
+}

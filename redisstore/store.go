@@ -40,11 +40,12 @@ import (
 	"github.com/ginpaseto/ginpaseto"
 )
 
-// trustCache is how recently Redis must have answered this process for a
-// check to be answered from the client-side cache. The cache is only as
-// good as the connection that delivers its invalidations: once Redis has
-// been silent for longer (down, hung, or cut off), checks read Redis
-// again, and fail closed if it does not answer.
+// trustCache is how recently the Redis node holding a check's keys must
+// have answered this Store for the check to be answered from the
+// client-side cache. The cache is only as good as the connection that
+// delivers its invalidations: once that node has been silent for longer
+// (down, hung, or cut off), checks of its keys read Redis again, and fail
+// closed if it does not answer. See liveness.go.
 const trustCache = time.Second
 
 // wroteBuckets is how many subjects' recent writes a Store tells apart;
@@ -60,9 +61,8 @@ type Store struct {
 	cfg    config
 	trust  time.Duration // trustCache; tests raise it
 
-	// heard is when Redis last answered a read or write of this Store,
-	// in Unix nanoseconds; 0 after a call failed for want of an answer.
-	heard atomic.Int64
+	// live is when each Redis node last answered this Store.
+	live liveness
 
 	// wrote is when this Store last wrote the keys of the subjects of
 	// each bucket. rueidis spreads commands over several connections,
@@ -108,8 +108,9 @@ func (s *Store) IsRevoked(ctx context.Context, claims *ginpaseto.Claims) (bool, 
 	defer deadline.stop()
 	ctx = deadline
 	now := time.Now()
+	slot := slotOf(tag)
 	var resp rueidis.RedisResult
-	if s.cfg.noCache || since(&s.heard, now) > s.trust || since(s.wroteTo(tag), now) < s.trust {
+	if s.cfg.noCache || !s.trusted(slot, now) || since(s.wroteTo(tag), now) < s.trust {
 		resp = s.client.Do(ctx, s.client.B().Mget().Key(tokenKey, secondKey).Build())
 	} else {
 		resp = s.client.DoCache(ctx, s.client.B().Mget().Key(tokenKey, secondKey).Cache(), s.cfg.cacheTTL)
@@ -119,11 +120,11 @@ func (s *Store) IsRevoked(ctx context.Context, claims *ginpaseto.Claims) (bool, 
 		err = fmt.Errorf("MGET answered %d values for 2 keys", len(values))
 	}
 	if err != nil {
-		s.failed(err)
+		s.unanswered(slot, err)
 		return false, fmt.Errorf("redisstore: reading the revocation status: %w", err)
 	}
 	if !resp.IsCacheHit() {
-		s.heard.Store(now.UnixNano())
+		s.answered(slot, now)
 	}
 	if !values[0].IsNil() {
 		return true, nil // the token was revoked
@@ -348,7 +349,7 @@ func (s *Store) Sessions(ctx context.Context, subject string) ([]ginpaseto.Sessi
 		s.failed(err)
 		return nil, fmt.Errorf("redisstore: Sessions: %w", err)
 	}
-	s.heard.Store(time.Now().UnixNano())
+	s.answered(slotOf(tagOf(subject)), time.Now())
 	out := make([]ginpaseto.Session, 0, len(values)/2)
 	for i := 0; i+1 < len(values); i += 2 {
 		se, err := decodeSession(subject, values[i], values[i+1])
@@ -368,9 +369,9 @@ func (s *Store) RevokeSession(ctx context.Context, sessionID string) error {
 		return nil
 	}
 	indexKey := s.base(sessionID) + kindIndex + sessionID
-	ctx, cancel := context.WithTimeout(ctx, s.cfg.timeout)
-	defer cancel()
-	subject, err := s.client.Do(ctx, s.client.B().Get().Key(indexKey).Build()).ToString()
+	read, cancel := context.WithTimeout(ctx, s.cfg.timeout) // exec has its own, longer under WaitReplicas
+	subject, err := s.client.Do(read, s.client.B().Get().Key(indexKey).Build()).ToString()
+	cancel()
 	if rueidis.IsRedisNil(err) {
 		return nil // ended, expired, or never recorded
 	}
@@ -419,16 +420,18 @@ func (s *Store) RevokeSubject(ctx context.Context, subject string, cutoff, until
 func (s *Store) exec(ctx context.Context, subject string, script *rueidis.Lua, keys, args []string) (rueidis.RedisMessage, error) {
 	ctx, cancel := context.WithTimeout(ctx, s.cfg.timeout)
 	defer cancel()
-	wrote := s.wroteTo(tagOf(subject))
+	t := tagOf(subject)
+	slot := slotOf(t)
+	wrote := s.wroteTo(t)
 	wrote.Store(time.Now().UnixNano()) // a check racing the write may read either
 	msg, err := script.Exec(ctx, s.client, keys, args).ToMessage()
 	if err != nil {
-		s.failed(err)
+		s.unanswered(slot, err)
 		return msg, err
 	}
-	now := time.Now().UnixNano()
-	s.heard.Store(now)
-	wrote.Store(now)
+	now := time.Now()
+	s.answered(slot, now)
+	wrote.Store(now.UnixNano())
 	return msg, nil
 }
 
@@ -484,11 +487,19 @@ func (s *Store) dropIndex(ctx context.Context, sessionIDs []string) {
 }
 
 // failed notes a call that got no answer from Redis, so that checks stop
-// trusting the client-side cache until Redis answers again. An error reply
-// is an answer.
+// trusting the client-side cache until Redis answers again: every node's,
+// as the call does not say which node it went to. An error reply is an
+// answer.
 func (s *Store) failed(err error) {
-	if _, answered := rueidis.IsRedisErr(err); !answered {
-		s.heard.Store(0)
+	if _, answered := rueidis.IsRedisErr(err); answered {
+		return
+	}
+	s.live.stale.Store(true)
+	s.live.single.Store(0)
+	if m := s.live.slots.Load(); m != nil {
+		for _, c := range m.clocks {
+			c.Store(0)
+		}
 	}
 }
 

@@ -8,6 +8,8 @@ package redistest
 
 import (
 	"bufio"
+	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"io"
@@ -45,6 +47,10 @@ type Server struct {
 	cmd     *exec.Cmd
 	exited  chan struct{}
 	stopped bool
+
+	// Link is the proxy in front of the server that its replicas
+	// replicate through, if any: freeze it to hold replication back.
+	Link *Proxy
 }
 
 // find returns the path of a Redis binary, or skips (or fails, with
@@ -69,17 +75,18 @@ func find(t testing.TB, name string) string {
 // its data removed, when the test ends.
 func Start(t testing.TB) *Server {
 	t.Helper()
-	return startNew(t, find(t, serverBinary), false, func() []string { return nil })
+	return startNew(t, find(t, serverBinary), false, func(int) []string { return nil })
 }
 
 // startNew starts a server on a free port. Another process may take the
 // port between the check and the start; then it tries other ports.
-func startNew(t testing.TB, bin string, cluster bool, extra func() []string) *Server {
+func startNew(t testing.TB, bin string, cluster bool, extra func(port int) []string) *Server {
 	t.Helper()
 	var err error
 	var s *Server
 	for range 3 {
-		s = newServer(t, bin, freePort(t, cluster), extra())
+		port := freePort(t, cluster)
+		s = newServer(t, bin, port, extra(port))
 		if err = s.start(); err == nil {
 			return s
 		}
@@ -99,7 +106,11 @@ func newServer(t testing.TB, bin string, port int, extra []string) *Server {
 		"--daemonize", "no",
 		"--logfile", filepath.Join(dir, "redis.log"),
 	}
-	s := &Server{t: t, Addr: net.JoinHostPort("127.0.0.1", strconv.Itoa(port)), Port: port, dir: dir, args: append(append([]string{bin}, args...), extra...)}
+	head := []string{bin}
+	if len(extra) > 0 && strings.HasSuffix(extra[0], ".conf") {
+		head, extra = append(head, extra[0]), extra[1:] // a configuration file must come first
+	}
+	s := &Server{t: t, Addr: net.JoinHostPort("127.0.0.1", strconv.Itoa(port)), Port: port, dir: dir, args: append(append(head, args...), extra...)}
 	t.Cleanup(func() {
 		if s.cmd != nil && !s.stopped {
 			s.kill()
@@ -158,6 +169,15 @@ func (s *Server) Pause() { _ = s.cmd.Process.Signal(syscall.SIGSTOP) }
 // Resume continues a paused server (SIGCONT).
 func (s *Server) Resume() { _ = s.cmd.Process.Signal(syscall.SIGCONT) }
 
+// Kill ends the process at once (SIGKILL), as a crash does: what it
+// had not yet written to its append-only file or sent to its replicas is
+// lost.
+func (s *Server) Kill() {
+	if s.cmd != nil && !s.stopped {
+		s.kill()
+	}
+}
+
 // kill ends the process at once, a paused one included.
 func (s *Server) kill() {
 	_ = s.cmd.Process.Kill()
@@ -204,9 +224,15 @@ func (s *Server) waitReady() error {
 	return fmt.Errorf("no PONG within %v: %v", startTimeout, last)
 }
 
-// Cluster is a local Redis Cluster of masters without replicas.
+// Cluster is a local Redis Cluster.
 type Cluster struct {
+	// Nodes are the cluster's nodes, its first masters first, then their
+	// replicas.
 	Nodes []*Server
+
+	// announced maps the address a node announces, a Proxy's with
+	// ClusterConfig.ReplicationProxies, to the node's own.
+	announced map[string]string
 }
 
 // Addrs returns the addresses of the cluster's nodes.
@@ -218,31 +244,171 @@ func (c *Cluster) Addrs() []string {
 	return addrs
 }
 
+// ClusterConfig describes a cluster for StartClusterWith.
+type ClusterConfig struct {
+	Masters           int
+	ReplicasPerMaster int
+	// NodeTimeout is the cluster-node-timeout: how long a node may be
+	// silent before the others count it failed and a replica takes over.
+	// Default 5s.
+	NodeTimeout time.Duration
+	// ReplicationProxies puts a Proxy in front of each node and makes the
+	// node announce the proxy's address, so that its replicas replicate
+	// through it: freeze it to hold replication back. Clients reach the
+	// nodes directly with Dial as their dial function.
+	ReplicationProxies bool
+}
+
 // StartCluster starts masters servers in cluster mode, joins them with
 // redis-cli --cluster create, and waits until every node reports the
 // cluster ok. Ports stay below 55536, as each node also listens on its
 // port + 10000 for the cluster bus.
 func StartCluster(t testing.TB, masters int) *Cluster {
 	t.Helper()
+	return StartClusterWith(t, ClusterConfig{Masters: masters})
+}
+
+// StartClusterWith starts a cluster as StartCluster does, with replicas
+// and replication proxies as cfg says.
+func StartClusterWith(t testing.TB, cfg ClusterConfig) *Cluster {
+	t.Helper()
 	bin := find(t, serverBinary)
 	cli := find(t, cliBinary)
-	c := &Cluster{}
-	for range masters {
-		c.Nodes = append(c.Nodes, startNew(t, bin, true, func() []string {
-			return []string{
+	if cfg.NodeTimeout <= 0 {
+		cfg.NodeTimeout = 5 * time.Second
+	}
+	c := &Cluster{announced: map[string]string{}}
+	proxies := map[*Server]*Proxy{}
+	for range cfg.Masters * (1 + cfg.ReplicasPerMaster) {
+		var proxy *Proxy
+		n := startNew(t, bin, true, func(port int) []string {
+			args := []string{
 				"--cluster-enabled", "yes",
 				"--cluster-config-file", filepath.Join(t.TempDir(), "nodes.conf"),
-				"--cluster-node-timeout", "5000",
+				"--cluster-node-timeout", strconv.FormatInt(cfg.NodeTimeout.Milliseconds(), 10),
 			}
-		}))
+			if cfg.ReplicationProxies {
+				proxy = NewProxy(t, net.JoinHostPort("127.0.0.1", strconv.Itoa(port)))
+				_, proxyPort, _ := net.SplitHostPort(proxy.Addr)
+				args = append(args,
+					"--cluster-announce-ip", "127.0.0.1",
+					"--cluster-announce-port", proxyPort,
+					"--cluster-announce-bus-port", strconv.Itoa(port+10000))
+			}
+			return args
+		})
+		if proxy != nil {
+			c.announced[proxy.Addr] = n.Addr
+			proxies[n] = proxy
+			n.Link = proxy
+		}
+		c.Nodes = append(c.Nodes, n)
 	}
 	args := append([]string{"--cluster", "create"}, c.Addrs()...)
-	args = append(args, "--cluster-replicas", "0", "--cluster-yes")
+	args = append(args, "--cluster-replicas", strconv.Itoa(cfg.ReplicasPerMaster), "--cluster-yes")
 	if out, err := exec.Command(cli, args...).CombinedOutput(); err != nil {
 		t.Fatalf("redis-cli --cluster create: %v\n%s", err, out)
 	}
 	c.waitOK(t)
+	if cfg.ReplicasPerMaster > 0 {
+		c.waitReplicasOnline(t)
+	}
 	return c
+}
+
+// Dial connects to a node of the cluster, directly when addr is a
+// replication proxy's: the dial function (rueidis.ClientOption.DialCtxFn)
+// of the clients of a cluster with ReplicationProxies, so that freezing
+// a proxy holds replication back and nothing else.
+func (c *Cluster) Dial(ctx context.Context, addr string, d *net.Dialer, _ *tls.Config) (net.Conn, error) {
+	if own, ok := c.announced[addr]; ok {
+		addr = own
+	}
+	return d.DialContext(ctx, "tcp", addr)
+}
+
+// Role returns "master" or "slave", as the node's ROLE says.
+func (s *Server) Role() string {
+	info, err := s.Do("INFO", "replication")
+	if err != nil {
+		return ""
+	}
+	for _, line := range strings.Split(info, "\r\n") {
+		if role, ok := strings.CutPrefix(line, "role:"); ok {
+			return role
+		}
+	}
+	return ""
+}
+
+// ReplicaOf returns a replica of master, as the nodes see it now.
+func (c *Cluster) ReplicaOf(t testing.TB, master *Server) *Server {
+	t.Helper()
+	announced := master.Addr
+	if master.Link != nil {
+		announced = master.Link.Addr
+	}
+	_, port, _ := net.SplitHostPort(announced)
+	for _, n := range c.Nodes {
+		if n == master {
+			continue
+		}
+		info, err := n.Do("INFO", "replication")
+		if err == nil && strings.Contains(info, "role:slave") && strings.Contains(info, "master_port:"+port+"\r") {
+			return n
+		}
+	}
+	t.Fatalf("no replica of %s", master.Addr)
+	return nil
+}
+
+// Masters returns the nodes that are masters now.
+func (c *Cluster) Masters() []*Server {
+	var masters []*Server
+	for _, n := range c.Nodes {
+		if !n.stopped && n.Role() == "master" {
+			masters = append(masters, n)
+		}
+	}
+	return masters
+}
+
+// waitReplicasOnline waits until every replica has synchronised with its
+// master.
+func (c *Cluster) waitReplicasOnline(t testing.TB) {
+	t.Helper()
+	deadline := time.Now().Add(startTimeout)
+	for _, n := range c.Nodes {
+		for {
+			info, err := n.Do("INFO", "replication")
+			if err == nil && (strings.Contains(info, "role:master") || strings.Contains(info, "master_link_status:up")) {
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("replica %s not in sync within %v: %v %s", n.Addr, startTimeout, err, info)
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+	}
+}
+
+// NodeOf returns the master that holds the slot of key.
+func (c *Cluster) NodeOf(t testing.TB, key string) *Server {
+	t.Helper()
+	for _, n := range c.Nodes {
+		if n.stopped {
+			continue
+		}
+		_, err := n.Do("TYPE", key)
+		if err == nil && n.Role() == "master" {
+			return n
+		}
+		if err != nil && !strings.HasPrefix(err.Error(), "MOVED") {
+			t.Fatalf("TYPE %s on %s: %v", key, n.Addr, err)
+		}
+	}
+	t.Fatalf("no node of the cluster holds %s", key)
+	return nil
 }
 
 // Stop stops every node, as Server.Stop does.
