@@ -43,6 +43,8 @@ type config struct {
 	noCache               bool
 	sessionsPerSubject    int
 	revocationsPerSubject int
+	waitReplicas          int           // WaitReplicas; 0: no wait
+	waitTimeout           time.Duration // WaitReplicas
 }
 
 func defaultConfig() config {

@@ -416,17 +416,28 @@ func (s *Store) RevokeSubject(ctx context.Context, subject string, cutoff, until
 
 // exec runs a script within the Store's timeout. Scripts are writes, which
 // rueidis never retries by itself: a rotation sent twice would look like
-// a reuse.
+// a reuse. Under WaitReplicas, a script that ended a session or revoked
+// (see ends) is reported done only once replicated.
 func (s *Store) exec(ctx context.Context, subject string, script *rueidis.Lua, keys, args []string) (rueidis.RedisMessage, error) {
-	ctx, cancel := context.WithTimeout(ctx, s.cfg.timeout)
+	ctx, cancel := context.WithTimeout(ctx, s.cfg.timeout+s.cfg.waitTimeout)
 	defer cancel()
 	t := tagOf(subject)
 	slot := slotOf(t)
 	wrote := s.wroteTo(t)
 	wrote.Store(time.Now().UnixNano()) // a check racing the write may read either
-	msg, err := script.Exec(ctx, s.client, keys, args).ToMessage()
-	if err != nil {
+	var msg rueidis.RedisMessage
+	var err error
+	if ended, ok := ends[script]; ok && s.cfg.waitReplicas > 0 {
+		msg, err = s.execReplicated(ctx, script, ended, keys, args)
+	} else {
+		msg, err = script.Exec(ctx, s.client, keys, args).ToMessage()
+	}
+	if err != nil && !errors.Is(err, ErrNotReplicated) {
 		s.unanswered(slot, err)
+		return msg, err
+	}
+	if err != nil {
+		s.answered(slot, time.Now())
 		return msg, err
 	}
 	now := time.Now()
