@@ -134,6 +134,7 @@ func TestStore(t *testing.T) {
 			t.Run("rotation", func(t *testing.T) { testRotation(t, b) })
 			t.Run("caller's clock", func(t *testing.T) { testCallerClock(t, b) })
 			t.Run("authorizer", func(t *testing.T) { testAuthorizer(t, b) })
+			t.Run("round trips", func(t *testing.T) { testRoundTrips(t, b) })
 			t.Run("concurrent replays", func(t *testing.T) { testConcurrentReplays(t, b) })
 			t.Run("sessions list", func(t *testing.T) { testSessionsList(t, b) })
 			t.Run("metadata bounds", func(t *testing.T) { testMetadataBounds(t, b) })
