@@ -102,6 +102,9 @@ func parseSymmetricKey(v Version, s string) ([]byte, error) {
 	if s == "" {
 		return nil, keyError(option, "the key is empty; %s", hint)
 	}
+	if isPEM(s) {
+		return nil, pemAsSecretKey(option, v, s, hint)
+	}
 	if b, ok, err := paserkPayload(option, v, paserkLocal, s); ok {
 		if err != nil {
 			return nil, err
@@ -123,6 +126,20 @@ func parseSymmetricKey(v Version, s string) ([]byte, error) {
 		return nil, keyError(option, "got %d hex characters, 64 expected; %s", len(s), hint)
 	}
 	return nil, keyError(option, "the key is not 32 bytes as hex, base64 or PASERK (a password is not a key); %s", hint)
+}
+
+// pemAsSecretKey is the error for a PEM key given where a local key is
+// expected: a public-purpose key pasted into the wrong setting, which
+// should go where it belongs rather than be called the wrong size.
+func pemAsSecretKey(option string, v Version, s, hint string) error {
+	header, _, _ := strings.Cut(s, "\n")
+	switch {
+	case strings.Contains(header, "PRIVATE KEY"):
+		return keyError(option, "this is a private key: use PASETO_PRIVATE_KEY / WithPrivateKey, which take the key that signs %s.public tokens; for %s.local tokens, %s", v, v, hint)
+	case strings.Contains(header, "PUBLIC KEY"):
+		return keyError(option, "this is a public key: use PASETO_PUBLIC_KEY / WithPublicKey, which take the key that verifies %s.public tokens; for %s.local tokens, %s", v, v, hint)
+	}
+	return keyError(option, "the key is PEM, which local keys never are; %s", hint)
 }
 
 // parseSigningKey parses a private key for v.public: ed25519.PrivateKey for V2/V4, *ecdsa.PrivateKey (P-384) for V3.
@@ -590,13 +607,22 @@ func distinctBytes(b []byte) int {
 	return n
 }
 
+// countOf writes n things, as "1 distinct byte value" or "3 distinct byte
+// values".
+func countOf(n int, thing string) string {
+	if n == 1 {
+		return "1 " + thing
+	}
+	return fmt.Sprintf("%d %ss", n, thing)
+}
+
 // randomLooking returns b, a secret of 32 bytes or more, unless it repeats
 // too few byte values to have come from a random generator: a placeholder
 // key is public, so it would let anyone create tokens.
 func randomLooking(option string, b []byte, hint string) ([]byte, error) {
 	n := distinctBytes(b)
 	if n < minDistinctKeyBytes {
-		return nil, keyError(option, "the key repeats only %d distinct byte values, as a placeholder does and a random key does not; %s", n, hint)
+		return nil, keyError(option, "the key holds only %s, as a placeholder does and a random key does not; %s", countOf(n, "distinct byte value"), hint)
 	}
 	if isText(b) {
 		return nil, keyError(option, "the key's %d bytes are all printable text, as a password's are and random bytes almost never are (a password is not a key); %s", len(b), hint)

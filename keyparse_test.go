@@ -604,3 +604,48 @@ func TestReadKeyFile(t *testing.T) {
 		assert.Contains(t, err.Error(), dir)
 	})
 }
+
+// TestPEMKeyAsSecretKey: a PEM key given as the secret key is told where it
+// belongs, whichever setting it came through, without echoing it.
+func TestPEMKeyAsSecretKey(t *testing.T) {
+	pub, priv, err := ed25519.GenerateKey(rand.Reader)
+	require.NoError(t, err)
+	p384, err := ecdsa.GenerateKey(elliptic.P384(), rand.Reader)
+	require.NoError(t, err)
+	tests := []struct {
+		name string
+		v    Version
+		key  string
+		want string
+	}{
+		{"Ed25519 private key", V4, pkcs8PEM(t, priv), "this is a private key: use PASETO_PRIVATE_KEY / WithPrivateKey"},
+		{"P-384 private key", V3, pkcs8PEM(t, p384), "this is a private key: use PASETO_PRIVATE_KEY / WithPrivateKey"},
+		{"Ed25519 public key", V4, pkixPEM(t, pub), "this is a public key: use PASETO_PUBLIC_KEY / WithPublicKey"},
+		{"another PEM block", V4, "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n", "the key is PEM, which local keys never are"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := New(WithVersion(tc.v), WithSecretKey(tc.key))
+			require.ErrorContains(t, err, tc.want)
+			assert.ErrorContains(t, err, "WithSecretKey")
+			assertNoLeak(t, err.Error(), tc.key)
+
+			_, err = NewKeyring(tc.v, SecretKey(tc.key))
+			require.ErrorContains(t, err, tc.want)
+
+			t.Setenv("PASETO_SECRET_KEY", tc.key)
+			_, err = New(WithVersion(tc.v), FromEnv())
+			require.ErrorContains(t, err, tc.want)
+			assert.ErrorContains(t, err, "PASETO_SECRET_KEY")
+		})
+	}
+}
+
+// TestPlaceholderKeyMessage: the count of byte values reads right, one or
+// several.
+func TestPlaceholderKeyMessage(t *testing.T) {
+	_, err := New(WithSecretKey(strings.Repeat("00", 32)))
+	require.ErrorContains(t, err, "the key holds only 1 distinct byte value, as a placeholder does")
+	_, err = New(WithSecretKey(strings.Repeat("0001", 16)))
+	require.ErrorContains(t, err, "the key holds only 2 distinct byte values, as a placeholder does")
+}
