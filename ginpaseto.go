@@ -34,6 +34,7 @@ import (
 	"errors"
 	"net/http"
 	"slices"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -50,6 +51,9 @@ type Authorizer struct {
 	cookies *cookieJar              // session cookies, resolved by New
 	cache   *tokenCache             // set by WithVerifiedTokenCache
 	obs     Observer                // set by WithObserver; nil for none
+
+	watchOnce sync.Once // creates watches, at the first Watch
+	watches   *watchHub
 }
 
 // sealer creates tokens of one version and purpose.
