@@ -71,7 +71,10 @@ func (a *Authorizer) Watch(ctx context.Context, claims *Claims) (context.Context
 	hub := a.watchHub()
 	hub.add(w)
 	context.AfterFunc(wctx, func() { hub.remove(w) })
-	return wctx, func() { cancel(context.Canceled) }
+	return wctx, func() {
+		cancel(context.Canceled)
+		hub.remove(w) // at once, not on AfterFunc's goroutine
+	}
 }
 
 // watch is one watched token.
@@ -88,7 +91,7 @@ type watchHub struct {
 
 	mu       sync.Mutex
 	subjects map[string]*watchedSubject
-	polling  bool // the poller runs
+	stopPoll chan struct{} // closed to stop the poller; nil when none runs
 }
 
 // watchedSubject is the watches of one subject and its one registration
@@ -128,12 +131,11 @@ func (h *watchHub) add(w *watch) {
 		}
 	}
 	ws.watches[w] = struct{}{}
-	startPoller := h.poll && !h.polling
-	h.polling = h.polling || startPoller
-	h.mu.Unlock()
-	if startPoller {
-		go h.poller()
+	if h.poll && h.stopPoll == nil {
+		h.stopPoll = make(chan struct{})
+		go h.poller(h.stopPoll)
 	}
+	h.mu.Unlock()
 	go h.check([]*watch{w})
 }
 
@@ -151,6 +153,10 @@ func (h *watchHub) remove(w *watch) {
 	if len(ws.watches) == 0 {
 		delete(h.subjects, subject)
 		stop = ws.stop
+	}
+	if len(h.subjects) == 0 && h.stopPoll != nil {
+		close(h.stopPoll)
+		h.stopPoll = nil
 	}
 	h.mu.Unlock()
 	if stop != nil {
@@ -216,18 +222,18 @@ func (h *watchHub) check(watches []*watch) {
 	}
 }
 
-// poller asks about every watched token every watchPollInterval, and
-// stops once nothing is watched.
-func (h *watchHub) poller() {
+// poller asks about every watched token every watchPollInterval, until
+// stop is closed, when nothing is watched any more.
+func (h *watchHub) poller(stop <-chan struct{}) {
 	ticker := time.NewTicker(watchPollInterval)
 	defer ticker.Stop()
-	for range ticker.C {
-		h.mu.Lock()
-		if len(h.subjects) == 0 {
-			h.polling = false
-			h.mu.Unlock()
+	for {
+		select {
+		case <-stop:
 			return
+		case <-ticker.C:
 		}
+		h.mu.Lock()
 		subjects := make([]string, 0, len(h.subjects))
 		for s := range h.subjects {
 			subjects = append(subjects, s)

@@ -12,6 +12,7 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"go.uber.org/goleak"
 
 	"github.com/ginpaseto/ginpaseto"
 )
@@ -195,6 +196,7 @@ func (s *countingStore) Notify(subject string, fn func()) func() {
 }
 
 func TestWatchSharesOneRegistrationPerSubject(t *testing.T) {
+	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
 	mem, err := ginpaseto.NewMemoryStore()
 	require.NoError(t, err)
 	store := &countingStore{MemoryStore: mem}
@@ -242,6 +244,7 @@ func newQuietStore(t *testing.T) *quietStore {
 }
 
 func TestWatchPollsAStoreWithoutNotify(t *testing.T) {
+	defer goleak.VerifyNone(t, goleak.IgnoreCurrent()) // the poller stops once nothing is watched
 	store := newQuietStore(t)
 	_, isNotifier := any(store).(ginpaseto.Notifier)
 	require.False(t, isNotifier)
