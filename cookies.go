@@ -27,6 +27,7 @@ const (
 	DefaultRefreshCookie = "__Secure-refresh_token"
 	DefaultCSRFCookie    = "__Host-csrf_token"
 	DefaultRefreshPath   = "/refresh"
+	DefaultLogoutPath    = "/logout"
 	DefaultCSRFHeader    = "X-CSRF-Token"
 )
 
@@ -46,6 +47,15 @@ type CookieConfig struct {
 	// travels with refresh requests alone. Default "/refresh"; register the
 	// refresh route there.
 	RefreshPath string
+	// LogoutPath is the path of the logout route (LogoutHandler). The
+	// refresh cookie is sent there too, as a second cookie of the same name
+	// and value on that path, so that logging out works once the access
+	// cookie has expired: the refresh token proves that the request holds
+	// the session. Default "/logout"; register the logout route there. A
+	// LogoutPath inside RefreshPath needs no second cookie; one that
+	// contains RefreshPath (such as "/") is refused, since refresh requests
+	// would then carry two refresh cookies.
+	LogoutPath string
 	// CSRFName is the readable cookie holding the CSRF token that the page
 	// sends back in CSRFHeader. Default "__Host-csrf_token" ("csrf_token"
 	// with WithInsecureCookies).
@@ -102,6 +112,9 @@ type cookieJar struct {
 	access  http.Cookie
 	refresh http.Cookie
 	csrf    http.Cookie
+	// logout is the refresh cookie on the logout path, when the refresh
+	// cookie does not reach it by itself; its Name is "" otherwise.
+	logout  http.Cookie
 	csrfHdr string // canonical header key
 	origins *http.CrossOriginProtection
 }
@@ -154,6 +167,21 @@ func newCookieJar(cfg *CookieConfig, insecure, enabled bool) (*cookieJar, error)
 			return nil, err
 		}
 	}
+	logoutPath := orDefault(c.LogoutPath, DefaultLogoutPath)
+	switch {
+	case !strings.HasPrefix(logoutPath, "/"):
+		return nil, fmt.Errorf("ginpaseto: WithCookies: LogoutPath %q must start with /", logoutPath)
+	case pathMatch(logoutPath, j.refresh.Path):
+		// The refresh cookie reaches the logout route already.
+	case pathMatch(j.refresh.Path, logoutPath):
+		return nil, fmt.Errorf("ginpaseto: WithCookies: LogoutPath %q contains RefreshPath %q, so refresh requests would carry the refresh cookie twice; give the logout route a path of its own, such as %q", logoutPath, j.refresh.Path, strings.TrimSuffix(logoutPath, "/")+"/logout")
+	default:
+		j.logout = j.refresh
+		j.logout.Path = logoutPath
+		if err := validCookie(&j.logout); err != nil {
+			return nil, fmt.Errorf("%w (LogoutPath)", err)
+		}
+	}
 	if j.access.Name == j.refresh.Name || j.access.Name == j.csrf.Name || j.refresh.Name == j.csrf.Name {
 		return nil, errors.New("ginpaseto: WithCookies: the access, refresh and CSRF cookies need three different names")
 	}
@@ -169,6 +197,15 @@ func newCookieJar(cfg *CookieConfig, insecure, enabled bool) (*cookieJar, error)
 		}
 	}
 	return j, nil
+}
+
+// pathMatch reports whether a browser sends a cookie of cookiePath with a
+// request for path (RFC 6265, section 5.1.4).
+func pathMatch(path, cookiePath string) bool {
+	if !strings.HasPrefix(path, cookiePath) {
+		return false
+	}
+	return len(path) == len(cookiePath) || strings.HasSuffix(cookiePath, "/") || path[len(cookiePath)] == '/'
 }
 
 // validCookie refuses a cookie that browsers would drop or mangle.
@@ -244,8 +281,8 @@ func badCookieError(name string) *Error {
 
 // SetSessionCookies sends the tokens of pair as cookies, as WithCookies
 // describes them: the access token in the access cookie, the refresh token
-// in the refresh cookie, both HttpOnly, and the pair's CSRF token in the
-// readable CSRF cookie. Each cookie lives as long as its token (Max-Age);
+// in the refresh cookie (on the refresh path, and on the logout path too),
+// both HttpOnly, and the pair's CSRF token in the readable CSRF cookie. Each cookie lives as long as its token (Max-Age);
 // the CSRF cookie as long as the refresh token, which needs it too. The
 // session handlers call it; call it from a login handler of your own after
 // CreateTokenPair. It returns an error, having sent nothing, for a pair
@@ -257,19 +294,40 @@ func (a *Authorizer) SetSessionCookies(c *gin.Context, pair *TokenPair) error {
 	now := a.cfg.now()
 	a.setCookie(c, a.cookies.access, pair.AccessToken, pair.AccessExpires.Sub(now))
 	a.setCookie(c, a.cookies.refresh, pair.RefreshToken, pair.RefreshExpires.Sub(now))
+	if a.cookies.logout.Name != "" {
+		a.setCookie(c, a.cookies.logout, pair.RefreshToken, pair.RefreshExpires.Sub(now))
+	}
 	a.setCookie(c, a.cookies.csrf, pair.CSRFToken, pair.RefreshExpires.Sub(now))
 	return nil
 }
 
-// ClearSessionCookies tells the browser to delete the three session
-// cookies. Each deletion repeats every attribute the cookie was set with,
-// since a browser only replaces a cookie of the same name, path and
-// domain, and refuses a __Host- or SameSite=None one without Secure.
+// ClearSessionCookies tells the browser to delete the session cookies:
+// access, refresh (on both its paths) and CSRF. Each deletion repeats
+// every attribute the cookie was set with, since a browser only replaces a
+// cookie of the same name, path and domain, and refuses a __Host- or
+// SameSite=None one without Secure.
 func (a *Authorizer) ClearSessionCookies(c *gin.Context) {
-	for _, tmpl := range []http.Cookie{a.cookies.access, a.cookies.refresh, a.cookies.csrf} {
+	for _, tmpl := range []http.Cookie{a.cookies.access, a.cookies.refresh, a.cookies.logout, a.cookies.csrf} {
+		if tmpl.Name == "" {
+			continue
+		}
 		tmpl.MaxAge = -1 // sent as Max-Age=0: delete now
 		http.SetCookie(c.Writer, &tmpl)
 	}
+}
+
+// sentSessionCookies reports whether the request carries any of the
+// session cookies, which a logout then clears.
+func (a *Authorizer) sentSessionCookies(r *http.Request) bool {
+	if len(r.Header["Cookie"]) == 0 {
+		return false
+	}
+	for _, ck := range r.Cookies() {
+		if ck.Name == a.cookies.access.Name || ck.Name == a.cookies.refresh.Name || ck.Name == a.cookies.csrf.Name {
+			return true
+		}
+	}
+	return false
 }
 
 // setCookie sends tmpl with value, living for ttl rounded up to a whole
@@ -287,8 +345,7 @@ func (a *Authorizer) setCookie(c *gin.Context, tmpl http.Cookie, value string, t
 // ...}, for the page to schedule its next refresh: a token in a body that
 // the page's script reads is no longer out of reach of an injected script.
 // RefreshHandler does so anyway when the refresh token came from a cookie,
-// and LogoutHandler clears the cookies whenever the Authorizer has
-// WithCookies.
+// and LogoutHandler clears the cookies whenever the request carries them.
 func SessionCookies() HandlerOption {
 	return handlerOptionFunc(func(h *handlerConfig) { h.cookies = true })
 }

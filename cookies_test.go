@@ -57,6 +57,14 @@ func TestCookieConfiguration(t *testing.T) {
 			`cookie "csrf token"`},
 		{"relative path", []ginpaseto.Option{ginpaseto.WithCookies(ginpaseto.CookieConfig{RefreshPath: "refresh"})},
 			`path "refresh" must start with /`},
+		{"logout path containing the refresh path", []ginpaseto.Option{ginpaseto.WithCookies(ginpaseto.CookieConfig{LogoutPath: "/"})},
+			`LogoutPath "/" contains RefreshPath "/refresh"`},
+		{"logout path above the refresh path", []ginpaseto.Option{ginpaseto.WithCookies(ginpaseto.CookieConfig{RefreshPath: "/auth/refresh", LogoutPath: "/auth"})},
+			`such as "/auth/logout"`},
+		{"relative logout path", []ginpaseto.Option{ginpaseto.WithCookies(ginpaseto.CookieConfig{LogoutPath: "logout"})},
+			`LogoutPath "logout" must start with /`},
+		{"logout path inside the refresh path", []ginpaseto.Option{ginpaseto.WithCookies(ginpaseto.CookieConfig{RefreshPath: "/auth", LogoutPath: "/auth/logout"})}, ""},
+		{"logout path sharing a prefix only", []ginpaseto.Option{ginpaseto.WithCookies(ginpaseto.CookieConfig{RefreshPath: "/session", LogoutPath: "/session-end"})}, ""},
 		{"invalid CSRF header", []ginpaseto.Option{ginpaseto.WithCookies(ginpaseto.CookieConfig{CSRFHeader: "X CSRF"})},
 			`"X CSRF" is not a valid header name`},
 		{"invalid trusted origin", []ginpaseto.Option{ginpaseto.WithCookies(ginpaseto.CookieConfig{TrustedOrigins: []string{"app.example.com"}})},
@@ -108,20 +116,24 @@ func TestSessionCookieAttributes(t *testing.T) {
 			[]string{
 				"__Host-access_token=ACCESS; Path=/; Max-Age=900; HttpOnly; Secure; SameSite=Lax",
 				"__Secure-refresh_token=REFRESH; Path=/refresh; Max-Age=2592000; HttpOnly; Secure; SameSite=Lax",
+				"__Secure-refresh_token=REFRESH; Path=/logout; Max-Age=2592000; HttpOnly; Secure; SameSite=Lax",
 				"__Host-csrf_token=CSRF; Path=/; Max-Age=2592000; Secure; SameSite=Lax",
 			}, []string{
 				"__Host-access_token=; Path=/; Max-Age=0; HttpOnly; Secure; SameSite=Lax",
 				"__Secure-refresh_token=; Path=/refresh; Max-Age=0; HttpOnly; Secure; SameSite=Lax",
+				"__Secure-refresh_token=; Path=/logout; Max-Age=0; HttpOnly; Secure; SameSite=Lax",
 				"__Host-csrf_token=; Path=/; Max-Age=0; Secure; SameSite=Lax",
 			}},
 		{"plain HTTP development", ginpaseto.CookieConfig{}, []ginpaseto.Option{ginpaseto.WithInsecureCookies()},
 			[]string{
 				"access_token=ACCESS; Path=/; Max-Age=900; HttpOnly; SameSite=Lax",
 				"refresh_token=REFRESH; Path=/refresh; Max-Age=2592000; HttpOnly; SameSite=Lax",
+				"refresh_token=REFRESH; Path=/logout; Max-Age=2592000; HttpOnly; SameSite=Lax",
 				"csrf_token=CSRF; Path=/; Max-Age=2592000; SameSite=Lax",
 			}, []string{
 				"access_token=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax",
 				"refresh_token=; Path=/refresh; Max-Age=0; HttpOnly; SameSite=Lax",
+				"refresh_token=; Path=/logout; Max-Age=0; HttpOnly; SameSite=Lax",
 				"csrf_token=; Path=/; Max-Age=0; SameSite=Lax",
 			}},
 		{"every name, path, domain and SameSite", ginpaseto.CookieConfig{
@@ -131,20 +143,34 @@ func TestSessionCookieAttributes(t *testing.T) {
 			[]string{
 				"__Secure-a=ACCESS; Path=/api; Domain=example.com; Max-Age=900; HttpOnly; Secure; SameSite=Strict",
 				"r=REFRESH; Path=/auth/refresh; Domain=example.com; Max-Age=2592000; HttpOnly; Secure; SameSite=Strict",
+				"r=REFRESH; Path=/logout; Domain=example.com; Max-Age=2592000; HttpOnly; Secure; SameSite=Strict",
 				"c=CSRF; Path=/app; Domain=example.com; Max-Age=2592000; Secure; SameSite=Strict",
 			}, []string{
 				"__Secure-a=; Path=/api; Domain=example.com; Max-Age=0; HttpOnly; Secure; SameSite=Strict",
 				"r=; Path=/auth/refresh; Domain=example.com; Max-Age=0; HttpOnly; Secure; SameSite=Strict",
+				"r=; Path=/logout; Domain=example.com; Max-Age=0; HttpOnly; Secure; SameSite=Strict",
 				"c=; Path=/app; Domain=example.com; Max-Age=0; Secure; SameSite=Strict",
+			}},
+		{"logout inside the refresh path: one refresh cookie", ginpaseto.CookieConfig{RefreshPath: "/auth", LogoutPath: "/auth/logout"}, nil,
+			[]string{
+				"__Host-access_token=ACCESS; Path=/; Max-Age=900; HttpOnly; Secure; SameSite=Lax",
+				"__Secure-refresh_token=REFRESH; Path=/auth; Max-Age=2592000; HttpOnly; Secure; SameSite=Lax",
+				"__Host-csrf_token=CSRF; Path=/; Max-Age=2592000; Secure; SameSite=Lax",
+			}, []string{
+				"__Host-access_token=; Path=/; Max-Age=0; HttpOnly; Secure; SameSite=Lax",
+				"__Secure-refresh_token=; Path=/auth; Max-Age=0; HttpOnly; Secure; SameSite=Lax",
+				"__Host-csrf_token=; Path=/; Max-Age=0; Secure; SameSite=Lax",
 			}},
 		{"SameSite=None", ginpaseto.CookieConfig{SameSite: http.SameSiteNoneMode}, nil,
 			[]string{
 				"__Host-access_token=ACCESS; Path=/; Max-Age=900; HttpOnly; Secure; SameSite=None",
 				"__Secure-refresh_token=REFRESH; Path=/refresh; Max-Age=2592000; HttpOnly; Secure; SameSite=None",
+				"__Secure-refresh_token=REFRESH; Path=/logout; Max-Age=2592000; HttpOnly; Secure; SameSite=None",
 				"__Host-csrf_token=CSRF; Path=/; Max-Age=2592000; Secure; SameSite=None",
 			}, []string{
 				"__Host-access_token=; Path=/; Max-Age=0; HttpOnly; Secure; SameSite=None",
 				"__Secure-refresh_token=; Path=/refresh; Max-Age=0; HttpOnly; Secure; SameSite=None",
+				"__Secure-refresh_token=; Path=/logout; Max-Age=0; HttpOnly; Secure; SameSite=None",
 				"__Host-csrf_token=; Path=/; Max-Age=0; Secure; SameSite=None",
 			}},
 	}
@@ -398,7 +424,7 @@ func TestCookieSessionHandlers(t *testing.T) {
 		require.Len(t, b.cookies("/refresh"), 3)
 		out, header := b.send("POST", "/logout")
 		expect(t, out, 204, "")
-		assert.Len(t, header.Values("Set-Cookie"), 3)
+		assert.Len(t, header.Values("Set-Cookie"), 4, "access, refresh on /refresh and /logout, CSRF")
 		for _, line := range header.Values("Set-Cookie") {
 			assert.Contains(t, line, "Max-Age=0")
 		}

@@ -264,6 +264,8 @@ func (a *Authorizer) endNamed(ctx context.Context, claims *Claims, id string) (c
 // whether that includes the session of the request, whose cookies then go.
 func (a *Authorizer) logoutScope(c *gin.Context, h *handlerConfig, claims *Claims) (own bool, err error) {
 	switch {
+	case h.everywhere:
+		return true, a.RevokeSubject(c, claims.Subject)
 	case h.others:
 		return false, a.endOthers(c, claims)
 	case h.sessionParam != "":

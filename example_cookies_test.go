@@ -67,10 +67,11 @@ func ExampleWithCookies() {
 	}
 	send("")
 	send("guess")
-	send(cookies[2].Value) // what the page's script reads from the CSRF cookie
+	send(cookies[3].Value) // what the page's script reads from the CSRF cookie
 	// Output:
 	// __Host-access_token=v4.local…; Path=/; Max-Age=900; HttpOnly; Secure; SameSite=Lax
 	// __Secure-refresh_token=v4.local…; Path=/refresh; Max-Age=2592000; HttpOnly; Secure; SameSite=Lax
+	// __Secure-refresh_token=v4.local…; Path=/logout; Max-Age=2592000; HttpOnly; Secure; SameSite=Lax
 	// __Host-csrf_token=…; Path=/; Max-Age=2592000; Secure; SameSite=Lax
 	// 403 {"detail":"Missing CSRF Token"}
 	// 403 {"detail":"CSRF double submit tokens do not match"}
@@ -116,6 +117,7 @@ func ExampleWithInsecureCookies() {
 	// Output:
 	// access_token=v4.local…; Path=/; Max-Age=900; HttpOnly; SameSite=Lax
 	// refresh_token=v4.local…; Path=/refresh; Max-Age=2592000; HttpOnly; SameSite=Lax
+	// refresh_token=v4.local…; Path=/logout; Max-Age=2592000; HttpOnly; SameSite=Lax
 	// csrf_token=…; Path=/; Max-Age=2592000; SameSite=Lax
 }
 
@@ -142,7 +144,7 @@ func ExampleAuthorizer_SetSessionCookies() {
 	r.ServeHTTP(w, httptest.NewRequest("POST", "/login", nil))
 	fmt.Println(w.Code, len(w.Result().Cookies()), "cookies")
 	// Output:
-	// 200 3 cookies
+	// 200 4 cookies
 }
 
 // Clearing repeats every attribute the cookies were set with, so that
@@ -159,6 +161,7 @@ func ExampleAuthorizer_ClearSessionCookies() {
 	// Output:
 	// __Host-access_token=; Path=/; Max-Age=0; HttpOnly; Secure; SameSite=Lax
 	// __Secure-refresh_token=; Path=/refresh; Max-Age=0; HttpOnly; Secure; SameSite=Lax
+	// __Secure-refresh_token=; Path=/logout; Max-Age=0; HttpOnly; Secure; SameSite=Lax
 	// __Host-csrf_token=; Path=/; Max-Age=0; Secure; SameSite=Lax
 }
 
@@ -193,7 +196,7 @@ func ExampleSessionCookies() {
 	r.ServeHTTP(w, req)
 	fmt.Println(w.Code, len(w.Result().Cookies()), "cookies, token in body:", strings.Contains(w.Body.String(), "v4.local."))
 	// Output:
-	// 200 3 cookies, token in body: false
+	// 200 4 cookies, token in body: false
 }
 
 // A handler can tell a browser's cookie from an API client's header.

@@ -40,7 +40,7 @@ func Example_sessions() {
 		auth.StartSession(c, "alice")
 	})
 	r.POST("/refresh", auth.RefreshRequired(), auth.RefreshHandler())
-	r.POST("/logout", auth.Required(), auth.LogoutHandler())
+	r.POST("/logout", auth.LogoutHandler())
 	r.GET("/user", auth.Required(), func(c *gin.Context) { c.String(http.StatusOK, ginpaseto.Subject(c)) })
 
 	login := pairOf(r, bearerRequest("POST", "/login", ""))
@@ -345,21 +345,89 @@ func ExampleAuthorizer_RefreshHandler() {
 	// 401 {"detail":"Refresh token required but access provided"}
 }
 
+// The logout route needs no check before it: it accepts the access token,
+// or the refresh token once the access token has expired.
 func ExampleAuthorizer_LogoutHandler() {
-	auth, err := ginpaseto.New(ginpaseto.WithSecretKey(exampleSecretKey))
+	clock := newClock()
+	auth, err := ginpaseto.New(ginpaseto.WithSecretKey(exampleSecretKey), ginpaseto.WithClock(clock.Now))
 	if err != nil {
 		log.Fatal(err)
 	}
 	r := gin.New()
-	r.POST("/logout", auth.Required(), auth.LogoutHandler())
+	r.POST("/logout", auth.LogoutHandler())
 	r.POST("/refresh", auth.RefreshRequired(), auth.RefreshHandler())
 
 	pair, _ := auth.CreateTokenPair(context.Background(), "alice")
 	printResponse(r, bearerRequest("POST", "/logout", pair.AccessToken))
 	printResponse(r, bearerRequest("POST", "/refresh", pair.RefreshToken))
+
+	idle, _ := auth.CreateTokenPair(context.Background(), "alice")
+	clock.Advance(time.Hour) // the access token has expired
+	printResponse(r, bearerRequest("POST", "/logout", idle.AccessToken))
+	printResponse(r, bearerRequest("POST", "/logout", idle.RefreshToken))
+	printResponse(r, bearerRequest("POST", "/refresh", idle.RefreshToken))
 	// Output:
 	// 204
 	// 401 {"detail":"Token has been revoked"}
+	// 401 {"detail":"Token has expired"}
+	// 204
+	// 401 {"detail":"Token has been revoked"}
+}
+
+// Everywhere makes the logout route end every session of the user, on
+// every device.
+func ExampleEverywhere() {
+	auth, err := ginpaseto.New(ginpaseto.WithSecretKey(exampleSecretKey))
+	if err != nil {
+		log.Fatal(err)
+	}
+	r := gin.New()
+	r.POST("/logout-all", auth.LogoutHandler(ginpaseto.Everywhere()))
+	r.GET("/user", auth.Required(), func(c *gin.Context) { c.String(http.StatusOK, ginpaseto.Subject(c)) })
+
+	laptop, _ := auth.CreateTokenPair(context.Background(), "alice")
+	phone, _ := auth.CreateTokenPair(context.Background(), "alice")
+	printResponse(r, bearerRequest("POST", "/logout-all", phone.AccessToken))
+	printResponse(r, bearerRequest("GET", "/user", laptop.AccessToken))
+	// Output:
+	// 204
+	// 401 {"detail":"Token has been revoked"}
+}
+
+// Abort answers an application's errors as the checks answer theirs,
+// through the error handler.
+func ExampleAuthorizer_Abort() {
+	auth, err := ginpaseto.New(ginpaseto.WithSecretKey(exampleSecretKey), ginpaseto.WithStore(unreachableStore{}))
+	if err != nil {
+		log.Fatal(err)
+	}
+	r := gin.New()
+	r.POST("/login", func(c *gin.Context) {
+		// Check the credentials here; then:
+		pair, err := auth.CreateTokenPair(c, "alice")
+		if err != nil {
+			auth.Abort(c, err)
+			fmt.Println("log:", c.Errors.Last())
+			return
+		}
+		c.JSON(http.StatusOK, pair)
+	})
+	r.GET("/account", func(c *gin.Context) {
+		auth.Abort(c, fmt.Errorf("loading the account: %w", ginpaseto.ErrTokenExpired))
+	})
+	printResponse(r, bearerRequest("POST", "/login", ""))
+	printResponse(r, bearerRequest("GET", "/account", ""))
+	// Output:
+	// log: Session store unavailable: ginpaseto: session store unavailable; dial tcp 10.0.0.7:6379: connection refused
+	// 503 {"detail":"Session store unavailable"}
+	// 401 {"detail":"Token has expired"}
+}
+
+// unreachableStore is a Store whose server cannot be reached.
+type unreachableStore struct{ ginpaseto.Store }
+
+func (unreachableStore) CreateSession(context.Context, ginpaseto.Session) error {
+	return errors.New("dial tcp 10.0.0.7:6379: connection refused")
 }
 
 // One store shared by two Authorizers of one process, with tighter bounds

@@ -1,6 +1,7 @@
 package ginpaseto
 
 import (
+	"errors"
 	"fmt"
 	"net/http"
 
@@ -23,6 +24,7 @@ type handlerConfig struct {
 	cookies      bool   // SessionCookies
 	others       bool   // Others
 	sessionParam string // SessionParam
+	everywhere   bool   // Everywhere
 }
 
 // PairOptions makes a session handler ask options for the token options of
@@ -35,6 +37,13 @@ func PairOptions(options func(c *gin.Context, subject string) ([]TokenOption, er
 		panic("ginpaseto: PairOptions: function is nil")
 	}
 	return handlerOptionFunc(func(h *handlerConfig) { h.pairOptions = options })
+}
+
+// Everywhere makes LogoutHandler end every session of the caller, on every
+// device, as RevokeSubject does ("log out everywhere"), instead of the
+// session of the request alone.
+func Everywhere() HandlerOption {
+	return handlerOptionFunc(func(h *handlerConfig) { h.everywhere = true })
 }
 
 func newHandlerConfig(opts []HandlerOption) *handlerConfig {
@@ -109,29 +118,86 @@ func (a *Authorizer) RefreshHandler(opts ...HandlerOption) gin.HandlerFunc {
 	}
 }
 
-// LogoutHandler returns the handler of the logout route, to register
-// behind Required (or RefreshRequired): it ends the session of the token
-// the check accepted (RevokeSession), so that its access and refresh
-// tokens stop working, and answers 204. A token created outside a session
-// is revoked alone (Revoke). With Others it ends the caller's other
-// sessions instead, with SessionParam the one the URL names.
+// LogoutHandler returns the handler of the logout route. It ends the
+// session of the request (RevokeSession), so that its access and refresh
+// tokens stop working, or with Everywhere every session of the caller
+// (RevokeSubject), with Others every other session of the caller, with
+// SessionParam the one the URL names, and answers 204. A token created
+// outside a session is revoked alone (Revoke).
+//
+// Logging out must work whatever became of the access token, so the
+// handler checks the request itself and needs no check before it:
+//
+//	r.POST("/logout", auth.LogoutHandler())
+//
+// It accepts a valid access token, or a valid refresh token of the
+// session: a browser's access cookie expires after a few idle minutes, and
+// the refresh cookie, which WithCookies also sends to the logout path
+// (CookieConfig.LogoutPath, default "/logout"), still proves that the
+// request holds the session; a JSON client sends either token as it sends
+// it elsewhere. Cookie-authenticated requests pass the CSRF checks, as on
+// any unsafe route. Registered behind a check (Required, RefreshRequired),
+// it ends the session of the token that check accepted.
+//
+// When the request carries session cookies, it clears them (as
+// ClearSessionCookies does), even when the logout fails, so that a shared
+// browser forgets the session whatever the server could do: only a
+// request that the CSRF checks refuse, which may come from another page,
+// leaves them. Requests without these cookies, such as a JSON client's,
+// get no Set-Cookie.
 func (a *Authorizer) LogoutHandler(opts ...HandlerOption) gin.HandlerFunc {
 	h := newHandlerConfig(opts)
+	access := a.newCheck(checkRequired, TypeAccess, nil)
+	refresh := a.newCheck(checkRequired, TypeRefresh, nil)
 	return func(c *gin.Context) {
-		claims, ok := a.acceptedClaims(c, "LogoutHandler", "Required")
-		if !ok {
-			return
+		claims, err := a.logoutClaims(c, access, refresh)
+		own := true // nothing proved a session: the cookies go, whatever they hold
+		if err == nil {
+			own, err = a.logoutScope(c, h, claims)
 		}
-		own, err := a.logoutScope(c, h, claims)
+		if own && a.cookies.enabled && a.sentSessionCookies(c.Request) && !a.forged(c, err) {
+			a.ClearSessionCookies(c)
+		}
 		if err != nil {
 			a.Abort(c, err)
 			return
 		}
-		if a.cookies.enabled && own {
-			a.ClearSessionCookies(c)
-		}
 		c.Status(http.StatusNoContent)
 	}
+}
+
+// logoutClaims returns the claims of the token that proves the logout
+// request holds a session: those a check before the handler accepted, or
+// else a valid access token, or else a valid refresh token.
+func (a *Authorizer) logoutClaims(c *gin.Context, checks ...*check) (*Claims, error) {
+	if claims, ok := GetClaims(c); ok {
+		return claims, nil
+	}
+	var refusal *Error
+	for _, ch := range checks {
+		v := a.runCheck(c.Request.Context(), c, ch)
+		if v.err == nil {
+			claims, _ := GetClaims(c) // runCheck keeps them for the route
+			return claims, nil
+		}
+		if v.err.Status != http.StatusUnauthorized {
+			return nil, v.err // refused as a forgery, or the store is down: the other token would fare no better
+		}
+		if refusal == nil || errors.Is(refusal, ErrTokenMissing) {
+			refusal = v.err // the first token found says best what was wrong
+		}
+	}
+	return nil, refusal
+}
+
+// forged reports whether a request failed, or may fail, the CSRF checks:
+// it may come from a page of another origin, whose request must not change
+// the browser's cookies either.
+func (a *Authorizer) forged(c *gin.Context, err error) bool {
+	if errors.Is(err, ErrCrossOrigin) || errors.Is(err, ErrCSRFTokenMissing) || errors.Is(err, ErrCSRFTokenMismatch) {
+		return true
+	}
+	return a.cookies.origins.Check(c.Request) != nil
 }
 
 // acceptedClaims returns the claims of the check before the handler, or

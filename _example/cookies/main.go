@@ -10,14 +10,17 @@
 // Routes: GET / the page; POST /login (JSON {"username","password"} or a
 // form) sets the cookies; GET /user; POST /notes, which needs the CSRF
 // header; POST /refresh rotates the cookies; POST /logout ends the session
-// and clears them; GET /ws greets the user. Clients that are not browsers
+// and clears them, even once the access cookie has expired (the refresh
+// cookie reaches /logout too); GET /ws greets the user. Clients that are not browsers
 // may send the access token in the Authorization header instead, and need
 // no CSRF header then.
 //
 // The cookies are Secure, which browsers accept over plain HTTP on
 // localhost only. To serve plain HTTP on another name during development,
 // set INSECURE_COOKIES=1. PORT sets the port (default 8000),
-// PASETO_SECRET_KEY the key (an ephemeral one when unset).
+// PASETO_SECRET_KEY the key (an ephemeral one when unset); the other
+// PASETO_* variables (PASETO_ACCESS_LIFETIME, PASETO_REFRESH_GRACE...)
+// apply as ginpaseto.FromEnv reads them.
 package main
 
 import (
@@ -36,16 +39,23 @@ import (
 )
 
 func main() {
-	opts := []ginpaseto.Option{ginpaseto.WithSecretKey(exampleapp.SecretKey())}
-	if os.Getenv("INSECURE_COOKIES") == "1" {
-		log.Print("INSECURE_COOKIES=1: the cookies are not Secure; for development over plain HTTP only")
-		opts = append(opts, ginpaseto.WithInsecureCookies())
-	}
-	auth, err := newAuthorizer(opts...)
+	auth, err := newAuthorizer(envOptions()...)
 	if err != nil {
 		log.Fatal(err)
 	}
 	exampleapp.Serve(newRouter(auth))
+}
+
+// envOptions configures the Authorizer from the environment: the PASETO_*
+// variables, with an ephemeral key when PASETO_SECRET_KEY is unset, and
+// INSECURE_COOKIES.
+func envOptions() []ginpaseto.Option {
+	opts := []ginpaseto.Option{ginpaseto.WithSecretKey(exampleapp.SecretKey()), ginpaseto.FromEnv()}
+	if os.Getenv("INSECURE_COOKIES") == "1" {
+		log.Print("INSECURE_COOKIES=1: the cookies are not Secure; for development over plain HTTP only")
+		opts = append(opts, ginpaseto.WithInsecureCookies())
+	}
+	return opts
 }
 
 // newAuthorizer builds the Authorizer of the example: tokens in the
@@ -93,7 +103,9 @@ func newRouter(auth *ginpaseto.Authorizer) *gin.Engine {
 		c.JSON(http.StatusCreated, gin.H{"user": ginpaseto.Subject(c), "note": notes.Add(1)})
 	})
 	r.POST("/refresh", auth.RefreshRequired(), auth.RefreshHandler())
-	r.POST("/logout", auth.Required(), auth.LogoutHandler())
+	// No check before the logout: it accepts the access cookie or, once
+	// that has expired, the refresh cookie, and clears the cookies.
+	r.POST("/logout", auth.LogoutHandler())
 	// A page can authenticate a WebSocket with the cookie, or with the
 	// token offered as a subprotocol, new WebSocket(url, ["paseto", token]).
 	r.GET("/ws", auth.Required(ginpaseto.AddTokenLocations(ginpaseto.InWebSocketProtocol)), greet)

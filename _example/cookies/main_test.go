@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -25,7 +26,11 @@ type client struct {
 }
 
 func newClient(t *testing.T) *client {
-	auth, err := newAuthorizer(ginpaseto.WithSecretKey(exampletest.SecretKey))
+	return newClientWith(t, ginpaseto.WithSecretKey(exampletest.SecretKey))
+}
+
+func newClientWith(t *testing.T, opts ...ginpaseto.Option) *client {
+	auth, err := newAuthorizer(opts...)
 	require.NoError(t, err)
 	srv := httptest.NewTLSServer(newRouter(auth))
 	t.Cleanup(srv.Close)
@@ -141,4 +146,57 @@ func TestHeaderClients(t *testing.T) {
 	require.NoError(t, err)
 	resp := srv.Call("POST", "/notes", nil, exampletest.Bearer(tok)...)
 	assert.Equal(t, http.StatusCreated, resp.Status, resp.Body)
+}
+
+// TestIdleLogout configures the example from the environment as main
+// does, with an access token of one second, and logs out once the client,
+// which honours Path and Max-Age as a browser does, has dropped the access
+// cookie: the refresh cookie, sent to /logout too, ends the session, and
+// every cookie is cleared.
+func TestIdleLogout(t *testing.T) {
+	t.Setenv("PASETO_SECRET_KEY", exampletest.SecretKey)
+	t.Setenv("PASETO_ACCESS_LIFETIME", "1s")
+	t.Setenv("INSECURE_COOKIES", "")
+	c := newClientWith(t, envOptions()...)
+	status, body := c.do("POST", "/login", "application/json", `{"username":"test","password":"test"}`, false)
+	require.Equal(t, http.StatusOK, status, body)
+	saved := c.cookieAt("/refresh", "__Secure-refresh_token")
+	require.NotEmpty(t, saved)
+	assert.Equal(t, saved, c.cookieAt("/logout", "__Secure-refresh_token"))
+
+	deadline := time.Now().Add(30 * time.Second)
+	for c.cookie("__Host-access_token") != "" {
+		require.True(t, time.Now().Before(deadline), "the access cookie was never dropped")
+		time.Sleep(100 * time.Millisecond)
+	}
+	status, _ = c.do("GET", "/user", "", "", false)
+	assert.Equal(t, http.StatusUnauthorized, status, "PASETO_ACCESS_LIFETIME applies")
+
+	status, body = c.do("POST", "/logout", "", "", true)
+	assert.Equal(t, http.StatusNoContent, status, body)
+	for _, path := range []string{"/", "/refresh", "/logout"} {
+		assert.Empty(t, c.cookieAt(path, "__Secure-refresh_token"), path)
+		assert.Empty(t, c.cookieAt(path, "__Host-csrf_token"), path)
+	}
+	// The refresh token saved before the logout, as a thief would have it.
+	req, err := http.NewRequest("POST", c.url+"/refresh", nil)
+	require.NoError(t, err)
+	req.Header.Set("Authorization", "Bearer "+saved)
+	resp, err := c.c.Do(req)
+	require.NoError(t, err)
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	assert.Equal(t, http.StatusUnauthorized, resp.StatusCode)
+	assert.Equal(t, `{"detail":"Token has been revoked"}`, string(b))
+}
+
+// cookieAt returns the value of the cookie name the client sends to path.
+func (c *client) cookieAt(path, name string) string {
+	u, _ := url.Parse(c.url + path)
+	for _, ck := range c.c.Jar.Cookies(u) {
+		if ck.Name == name {
+			return ck.Value
+		}
+	}
+	return ""
 }

@@ -13,12 +13,19 @@
 //	curl -X POST -H "Authorization: Bearer <access_token>" localhost:8000/logout
 //	curl -X POST -H "Authorization: Bearer <access_token>" localhost:8000/logout-all
 //
+// /logout and /logout-all take the access token or, once it has expired,
+// the refresh token. Within the refresh grace (PASETO_REFRESH_GRACE, 30s
+// by default) after a rotation, the refresh token it consumed works again,
+// for a client that retries or several that refresh at once; later it is
+// a reuse, which ends the session.
+//
 // PORT sets the port (default 8000), PASETO_SECRET_KEY the key (an
-// ephemeral one when unset; instances sharing a Redis need the same key).
+// ephemeral one when unset; instances sharing a Redis need the same key);
+// the other PASETO_* variables (PASETO_ACCESS_LIFETIME,
+// PASETO_REFRESH_GRACE...) apply as ginpaseto.FromEnv reads them.
 package main
 
 import (
-	"errors"
 	"fmt"
 	"log"
 	"net/http"
@@ -34,7 +41,7 @@ import (
 )
 
 func main() {
-	opts := []ginpaseto.Option{ginpaseto.WithSecretKey(exampleapp.SecretKey())}
+	opts := []ginpaseto.Option{ginpaseto.WithSecretKey(exampleapp.SecretKey()), ginpaseto.FromEnv()}
 	if url := os.Getenv("REDIS_URL"); url != "" {
 		client, err := redisClient(url)
 		if err != nil {
@@ -84,18 +91,7 @@ func newRouter(auth *ginpaseto.Authorizer) *gin.Engine {
 	r.GET("/user", auth.Required(), func(c *gin.Context) {
 		c.JSON(http.StatusOK, gin.H{"user": ginpaseto.Subject(c)})
 	})
-	r.POST("/logout", auth.Required(), auth.LogoutHandler())
-	r.POST("/logout-all", auth.Required(), func(c *gin.Context) {
-		if err := auth.RevokeSubject(c, ginpaseto.Subject(c)); err != nil {
-			_ = c.Error(err) // for gin's logger, with its cause
-			var e *ginpaseto.Error
-			if !errors.As(err, &e) {
-				e = &ginpaseto.Error{Status: http.StatusInternalServerError, Message: "Internal server error"}
-			}
-			c.AbortWithStatusJSON(e.Status, gin.H{"detail": e.Message})
-			return
-		}
-		c.Status(http.StatusNoContent)
-	})
+	r.POST("/logout", auth.LogoutHandler())
+	r.POST("/logout-all", auth.LogoutHandler(ginpaseto.Everywhere()))
 	return r
 }
