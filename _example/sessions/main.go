@@ -1,7 +1,15 @@
 // Command sessions is login sessions that hold across replicas: /login
 // starts a session with an access and a refresh token; /refresh trades the
 // refresh token for a new pair, once (a second use ends the session);
-// /logout ends the session, /logout-all every session of the user. With
+// /logout ends the session, /logout-all every session of the user.
+// GET /sessions lists the user's sessions ("where am I logged in?"),
+// DELETE /sessions/:id ends one of them (404 for any ID that is not one of
+// the user's), POST /logout-others ends all but the caller's, and GET /ws
+// is a WebSocket (token in the Authorization header or after the paseto
+// subprotocol) that greets the user and closes with 1008 and the reason
+// when its session ends, through any instance, or its token expires. The
+// page at / does all of that from a browser. Two demo accounts: test/test
+// and alice/alice-password. With
 // REDIS_URL set, sessions and revocations live in Redis, so that any
 // number of instances share them: a logout through one is refused by all.
 // Without it they live in this process's memory.
@@ -12,6 +20,9 @@
 //	curl -X POST -H "Authorization: Bearer <refresh_token>" localhost:8000/refresh
 //	curl -X POST -H "Authorization: Bearer <access_token>" localhost:8000/logout
 //	curl -X POST -H "Authorization: Bearer <access_token>" localhost:8000/logout-all
+//	curl -H "Authorization: Bearer <access_token>" localhost:8000/sessions
+//	curl -X DELETE -H "Authorization: Bearer <access_token>" localhost:8000/sessions/<id>
+//	curl -X POST -H "Authorization: Bearer <access_token>" localhost:8000/logout-others
 //
 // /logout and /logout-all take the access token or, once it has expired,
 // the refresh token. Within the refresh grace (PASETO_REFRESH_GRACE, 30s
@@ -82,16 +93,13 @@ func redisClient(url string) (rueidis.Client, error) {
 
 func newRouter(auth *ginpaseto.Authorizer) *gin.Engine {
 	r := exampleapp.NewEngine()
-	r.POST("/login", func(c *gin.Context) {
-		if username, ok := exampleapp.Login(c); ok {
-			_, _ = auth.StartSession(c, username) // it answered; gin logged any error
-		}
-	})
+	r.POST("/login", loginHandler(auth))
 	r.POST("/refresh", auth.RefreshRequired(), auth.RefreshHandler())
 	r.GET("/user", auth.Required(), func(c *gin.Context) {
 		c.JSON(http.StatusOK, gin.H{"user": ginpaseto.Subject(c)})
 	})
 	r.POST("/logout", auth.LogoutHandler())
 	r.POST("/logout-all", auth.LogoutHandler(ginpaseto.Everywhere()))
+	addDevices(r, auth)
 	return r
 }
