@@ -155,6 +155,10 @@ func ExtraClaims(claims map[string]any) TokenOption {
 // which ginpaseto adds first the claim kid naming the key, or a string,
 // which cannot carry a kid and is refused unless the key creating the
 // token accepts tokens without one (as the single-key options' key does).
+// A JSON footer with a kid of the application's own, such as
+// fastapi-paseto's {"kid": "k4.lid.primary"}, is kept as given on the same
+// condition: that key verifies it, as any token whose kid names none of
+// the Authorizer's keys.
 // The footer is authenticated but never encrypted, so it must not hold
 // secrets; it suits routing data.
 func Footer(footer any) TokenOption {

@@ -182,6 +182,13 @@ func isPaserkID(kid []byte) bool {
 const paserkIDLength = 44
 
 // keyFor picks the one key that may open a token with this footer.
+//
+// A kid shaped as a key ID of these keys ("k4.lid." and 44 characters for
+// v4.local tokens) must name one of them. Any other kid names none of
+// them: it is the application's, such as fastapi-paseto's documented
+// {"kid":"k4.lid.primary"}, and the token goes to the key that accepts
+// tokens without a kid, if any, as a token without kid would; the footer
+// stays the application's data, authenticated with the token.
 func (h *headerKeys) keyFor(footer []byte) (*ringKey, *Error) {
 	kid, found, err := footerKID(footer)
 	if err != nil {
@@ -193,10 +200,13 @@ func (h *headerKeys) keyFor(footer []byte) (*ringKey, *Error) {
 		}
 		return h.noKID, nil
 	}
-	if !bytes.HasPrefix(kid, []byte(h.kidPrefix)) {
-		return nil, errForeignKID
-	}
-	if len(kid) != len(h.kidPrefix)+paserkIDLength {
+	if !bytes.HasPrefix(kid, []byte(h.kidPrefix)) || len(kid) != len(h.kidPrefix)+paserkIDLength {
+		switch {
+		case h.noKID != nil:
+			return h.noKID, nil
+		case !bytes.HasPrefix(kid, []byte(h.kidPrefix)):
+			return nil, errForeignKID
+		}
 		return nil, errMalformedKID
 	}
 	k := h.byKID[string(kid)]
