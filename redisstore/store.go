@@ -74,6 +74,10 @@ type Store struct {
 
 	channel  string   // where the writes that revoke or end publish
 	watchers watchers // Notify's
+
+	// owned is the client that Connect made, which Close closes; nil
+	// for a Store made by New.
+	owned *lazyClient
 }
 
 var _ ginpaseto.Store = (*Store)(nil)

@@ -78,6 +78,15 @@ func Start(t testing.TB) *Server {
 	return startNew(t, find(t, serverBinary), false, func(int) []string { return nil })
 }
 
+// Unstarted returns a standalone server on a free port, with persistence
+// on, that is not running yet: Start starts it, for tests of a service
+// that starts before its Redis. Another process could take the port
+// meanwhile; then Start fails the test.
+func Unstarted(t testing.TB) *Server {
+	t.Helper()
+	return newServer(t, find(t, serverBinary), freePort(t, false), nil)
+}
+
 // startNew starts a server on a free port. Another process may take the
 // port between the check and the start; then it tries other ports.
 func startNew(t testing.TB, bin string, cluster bool, extra func(port int) []string) *Server {
