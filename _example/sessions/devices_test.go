@@ -16,7 +16,6 @@ import (
 
 	"github.com/ginpaseto/ginpaseto"
 	"github.com/ginpaseto/ginpaseto/_example/exampletest"
-	"github.com/ginpaseto/ginpaseto/redisstore"
 	"github.com/ginpaseto/ginpaseto/redisstore/redistest"
 )
 
@@ -34,11 +33,9 @@ func TestDevices(t *testing.T) {
 	})
 	t.Run("redis", func(t *testing.T) {
 		srv := redistest.Start(t)
-		client, err := redisClient("redis://" + srv.Addr + "/0")
+		store, err := redisStore("redis://" + srv.Addr + "/0")
 		require.NoError(t, err)
-		t.Cleanup(client.Close)
-		store, err := redisstore.New(client)
-		require.NoError(t, err)
+		t.Cleanup(store.Close)
 		auth, err := ginpaseto.New(ginpaseto.WithSecretKey(exampletest.SecretKey), ginpaseto.WithStore(store))
 		require.NoError(t, err)
 		devices(t, exampletest.Serve(t, newRouter(auth)))

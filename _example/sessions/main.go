@@ -54,15 +54,11 @@ import (
 func main() {
 	opts := []ginpaseto.Option{ginpaseto.WithSecretKey(exampleapp.SecretKey()), ginpaseto.FromEnv()}
 	if url := os.Getenv("REDIS_URL"); url != "" {
-		client, err := redisClient(url)
+		store, err := redisStore(url)
 		if err != nil {
 			log.Fatal(err)
 		}
-		defer client.Close()
-		store, err := redisstore.New(client)
-		if err != nil {
-			log.Fatal(err)
-		}
+		defer store.Close()
 		opts = append(opts, ginpaseto.WithStore(store))
 		log.Print("sessions are kept in Redis")
 	} else {
@@ -75,8 +71,10 @@ func main() {
 	exampleapp.Serve(newRouter(auth))
 }
 
-// redisClient connects to the Redis of url, redis://host:port/db.
-func redisClient(url string) (rueidis.Client, error) {
+// redisStore keeps sessions in the Redis of url, redis://host:port/db,
+// connecting in the background: the service starts even before Redis
+// does, and answers 503 for what needs it until it is up.
+func redisStore(url string) (*redisstore.Store, error) {
 	opt, err := rueidis.ParseURL(url)
 	if err != nil {
 		return nil, fmt.Errorf("REDIS_URL: %w", err)
@@ -84,11 +82,11 @@ func redisClient(url string) (rueidis.Client, error) {
 	// Notice within a second a server that stopped answering, so that its
 	// connections, and what they cached, are dropped.
 	opt.ConnWriteTimeout = time.Second
-	client, err := rueidis.NewClient(opt)
+	store, err := redisstore.Connect(opt)
 	if err != nil {
-		return nil, fmt.Errorf("connecting to REDIS_URL: %w", err)
+		return nil, fmt.Errorf("REDIS_URL: %w", err)
 	}
-	return client, nil
+	return store, nil
 }
 
 func newRouter(auth *ginpaseto.Authorizer) *gin.Engine {

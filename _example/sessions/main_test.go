@@ -9,7 +9,6 @@ import (
 
 	"github.com/ginpaseto/ginpaseto"
 	"github.com/ginpaseto/ginpaseto/_example/exampletest"
-	"github.com/ginpaseto/ginpaseto/redisstore"
 	"github.com/ginpaseto/ginpaseto/redisstore/redistest"
 )
 
@@ -34,11 +33,9 @@ func TestSessions(t *testing.T) {
 	})
 	t.Run("redis", func(t *testing.T) {
 		srv := redistest.Start(t)
-		client, err := redisClient("redis://" + srv.Addr + "/0")
+		store, err := redisStore("redis://" + srv.Addr + "/0")
 		require.NoError(t, err)
-		t.Cleanup(client.Close)
-		store, err := redisstore.New(client)
-		require.NoError(t, err)
+		t.Cleanup(store.Close)
 		auth, err := ginpaseto.New(ginpaseto.WithSecretKey(exampletest.SecretKey), ginpaseto.WithStore(store))
 		require.NoError(t, err)
 		flows(t, exampletest.Serve(t, newRouter(auth)))
@@ -131,7 +128,7 @@ func flows(t *testing.T, srv *exampletest.Server) {
 // program with a message instead of starting without its store.
 func TestRedisURL(t *testing.T) {
 	for _, url := range []string{"", "localhost:6379", "http://localhost:6379", "redis://localhost:6379/x"} {
-		_, err := redisClient(url)
+		_, err := redisStore(url)
 		assert.Error(t, err, "%q", url)
 	}
 }
