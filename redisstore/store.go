@@ -21,9 +21,10 @@
 //
 // Every call gives up after Timeout and returns an error, which fails the
 // check closed: the request gets 503. A cached answer is used only while
-// Redis keeps answering this process; rueidis reconnects by itself, and
-// with Redis's persistence on, no revocation is forgotten across a
-// restart.
+// the Redis node holding its keys keeps answering this process; rueidis
+// reconnects by itself, and with Redis's persistence on, no revocation is
+// forgotten across a restart. Connect starts a Store before Redis is up;
+// WaitReplicas keeps a failover from losing a logout.
 package redisstore
 
 import (
