@@ -92,6 +92,62 @@ func redactTokens(s string) string {
 	}
 }
 
+// minSecretRun is the length from which a run of base64url characters in
+// a logged URL or header is taken for the secret body of a token whose
+// header ("v4.local.") a client mangled beyond recognition: percent-encoded
+// bytes in it, HTML entities for its dots, look-alike dots. A token's body
+// is at least 86 such characters (the 64 bytes of nonce and tag, or of the
+// signature, plus the payload); the IDs people put in URLs are shorter:
+// 36 for a UUID, 64 for a SHA-256 in hex.
+const minSecretRun = 80
+
+// redactSecrets redacts tokens by their marker, then what is shaped like a
+// token's body, whatever stands before it.
+func redactSecrets(s string) string {
+	return redactRuns(redactTokens(s))
+}
+
+// redactRuns replaces each run of minSecretRun base64url characters or
+// more in s.
+func redactRuns(s string) string {
+	if !hasLongRun(s) {
+		return s
+	}
+	var b strings.Builder
+	start := 0 // of the current run
+	for i := 0; i <= len(s); i++ {
+		if i < len(s) && isTokenByte(s[i], false) && s[i] != '.' {
+			continue
+		}
+		if i-start >= minSecretRun {
+			b.WriteString(Redacted)
+		} else {
+			b.WriteString(s[start:i])
+		}
+		if i < len(s) {
+			b.WriteByte(s[i])
+		}
+		start = i + 1
+	}
+	return b.String()
+}
+
+// hasLongRun reports whether s holds minSecretRun base64url characters in
+// a row.
+func hasLongRun(s string) bool {
+	run := 0
+	for i := 0; i < len(s); i++ {
+		if isTokenByte(s[i], false) && s[i] != '.' {
+			if run++; run >= minSecretRun {
+				return true
+			}
+		} else {
+			run = 0
+		}
+	}
+	return false
+}
+
 // isTokenByte reports whether c can appear in a token (base64url and
 // dots) or, when wrapped, in its base64 encoding.
 func isTokenByte(c byte, wrapped bool) bool {
@@ -126,7 +182,7 @@ func newLogRedactor(names []string) *logRedactor {
 // token, compared once decoded so that percent-encoding hides nothing.
 func (r *logRedactor) path(p string) string {
 	path, query, hasQuery := strings.Cut(p, "?")
-	path = redactTokens(path)
+	path = redactPath(path)
 	if !hasQuery {
 		return path
 	}
@@ -147,9 +203,9 @@ func (r *logRedactor) query(raw string) string {
 		key, value, hasValue := strings.Cut(pair, "=")
 		name, value := unescapeQuery(key), unescapeQuery(value)
 		switch {
-		case containsToken(name):
+		case containsToken(name) || hasLongRun(name):
 			b.WriteString(Redacted)
-		case hasValue && value != "" && (r.queryParams[strings.ToLower(name)] || containsToken(value)):
+		case hasValue && value != "" && (r.queryParams[strings.ToLower(name)] || containsToken(value) || hasLongRun(value)):
 			b.WriteString(key)
 			b.WriteString("=" + Redacted)
 		default:
@@ -157,6 +213,22 @@ func (r *logRedactor) query(raw string) string {
 		}
 	}
 	return b.String()
+}
+
+// redactPath redacts tokens and token bodies in a path as sent, and the
+// segments that hold one once percent-decoded.
+func redactPath(p string) string {
+	p = redactSecrets(p)
+	if strings.IndexByte(p, '%') < 0 {
+		return p
+	}
+	segments := strings.Split(p, "/")
+	for i, seg := range segments {
+		if d, err := url.PathUnescape(seg); err == nil && d != seg && (containsToken(d) || hasLongRun(d)) {
+			segments[i] = Redacted
+		}
+	}
+	return strings.Join(segments, "/")
 }
 
 // unescapeQuery decodes a query component as net/url does, or returns it
@@ -178,9 +250,9 @@ func (r *logRedactor) request(req *http.Request) *http.Request {
 	out := req.WithContext(req.Context()) // a shallow copy
 	if req.URL != nil {
 		u := *req.URL
-		u.Path, u.RawPath = redactTokens(u.Path), ""
+		u.Path, u.RawPath = redactSecrets(u.Path), ""
 		u.RawQuery = r.query(u.RawQuery)
-		u.Fragment, u.RawFragment = redactTokens(u.Fragment), ""
+		u.Fragment, u.RawFragment = redactSecrets(u.Fragment), ""
 		u.User = nil
 		out.URL = &u
 	}
@@ -198,7 +270,7 @@ func (r *logRedactor) header(h http.Header) http.Header {
 		for i, v := range values {
 			redacted := Redacted
 			if !always {
-				redacted = redactTokens(v)
+				redacted = redactSecrets(v)
 			}
 			if redacted == v {
 				continue
@@ -219,7 +291,7 @@ func (r *logRedactor) header(h http.Header) http.Header {
 func (r *logRedactor) params(p gin.LogFormatterParams) gin.LogFormatterParams {
 	p.Method = redactTokens(p.Method)
 	p.Path = r.path(p.Path)
-	p.ErrorMessage = redactTokens(p.ErrorMessage)
+	p.ErrorMessage = redactSecrets(p.ErrorMessage)
 	return p
 }
 
@@ -228,14 +300,19 @@ func (r *logRedactor) params(p gin.LogFormatterParams) gin.LogFormatterParams {
 //
 //   - in Path, the values of the query parameters "token", "access_token",
 //     "refresh_token" and of names, and any query value, query name or path
-//     segment shaped like a PASETO token (bare, or wrapped by Base64), all
-//     compared after percent-decoding;
-//   - token-shaped text in Method and ErrorMessage;
+//     segment shaped like a PASETO token (bare, or wrapped by Base64) or
+//     holding a token's body: 80 base64url characters or more in a row,
+//     whatever precedes them, so that a token whose "v4.local." a client
+//     mangled (percent-encoded bytes, HTML entities or look-alike
+//     characters for its dots) is redacted too; all compared after
+//     percent-decoding;
+//   - token-shaped text in Method, and in ErrorMessage runs of 80 base64url
+//     characters or more too;
 //   - Request, replaced by a copy with the same redactions in its URL and
 //     RequestURI, its parsed forms dropped, and the values of the headers
 //     Authorization, Proxy-Authorization, Cookie, Sec-WebSocket-Protocol,
-//     X-CSRF-Token and names replaced by Redacted (token-shaped text in
-//     other headers too).
+//     X-CSRF-Token and names replaced by Redacted (token-shaped text, and
+//     runs of 80 base64url characters or more, in other headers too).
 //
 // Names are matched case-insensitively; Keys are passed on as they are.
 // RedactedLogFormatter is RedactLogParams with Gin's usual layout.

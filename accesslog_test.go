@@ -3,6 +3,7 @@ package ginpaseto_test
 import (
 	"bytes"
 	"encoding/base64"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -125,4 +126,67 @@ func TestRedactLogParams(t *testing.T) {
 	assert.Equal(t, "Bearer "+tok, req.Header.Get("Authorization"))
 	assert.Contains(t, req.URL.RawQuery, tok)
 	assert.Equal(t, tok, req.Form.Get("token"))
+}
+
+// TestRedactedLogFormatterMangledTokens: a token whose "v4.local." a client
+// mangled is redacted by the shape of its body, wherever it sits in the
+// URL; shorter IDs stay readable.
+func TestRedactedLogFormatterMangledTokens(t *testing.T) {
+	tok := token(t, newAuth(t), ginpaseto.TypeAccess)
+	body := strings.TrimPrefix(tok, "v4.local.") // with the footer, which may stay
+	secret := strings.Split(body, ".")[0]
+	require.Greater(t, len(secret), 80)
+	esc := url.QueryEscape
+	encodeAll := func(s string) string {
+		var b strings.Builder
+		for i := 0; i < len(s); i++ {
+			fmt.Fprintf(&b, "%%%02X", s[i])
+		}
+		return b.String()
+	}
+	const sha256Hex = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"
+	tests := []struct {
+		name, target string
+		want         string // what must stay in the line; "" for any redaction
+	}{
+		{"a NUL before the dot, in the query", "/p?x=" + esc("v4.local\x00."+body), "/p?x=[REDACTED]"},
+		{"HTML entities for the dots, in the query", "/p?x=" + esc("v4&#46;local&#46;"+body), "/p?x=[REDACTED]"},
+		{"look-alike dots, in the query", "/p?x=" + esc("v4\u2024local\u2024"+body), "/p?x=[REDACTED]"},
+		{"a body as a query name", "/p?" + body, "/p?[REDACTED]"},
+		{"a percent-encoded body, in the query", "/p?x=" + encodeAll(body), "/p?x=[REDACTED]"},
+		{"a NUL before the dot, in the path", "/files/v4.local%00." + body + "/x", ""},
+		{"look-alike dots, in the path", "/files/" + url.PathEscape("v4\u2024local\u2024"+body) + "/x", ""},
+		{"a percent-encoded body, in the path", "/files/" + encodeAll(body) + "/x", ""},
+		{"a UUID and a SHA-256 stay", "/files/123e4567-e89b-12d3-a456-426614174000/" + sha256Hex + "?v=" + sha256Hex,
+			"/files/123e4567-e89b-12d3-a456-426614174000/" + sha256Hex + "?v=" + sha256Hex},
+		{"79 characters stay", "/p?id=" + strings.Repeat("a", 79), "/p?id=" + strings.Repeat("a", 79)},
+		{"80 do not", "/p?id=" + strings.Repeat("a", 80), "/p?id=[REDACTED]"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			var logs bytes.Buffer
+			r := gin.New()
+			r.Use(gin.LoggerWithConfig(gin.LoggerConfig{Formatter: ginpaseto.RedactedLogFormatter(), Output: &logs}))
+			r.GET("/*any", func(c *gin.Context) { c.Status(http.StatusNoContent) })
+			r.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest(http.MethodGet, tc.target, nil))
+			line := logs.String()
+			if tc.want != "" {
+				assert.Contains(t, line, `"`+tc.want+`"`)
+			} else {
+				assert.Contains(t, line, `"/files/`)
+				assert.Contains(t, line, ginpaseto.Redacted+`/x"`)
+			}
+			assert.NotContains(t, line, secret)
+		})
+	}
+
+	t.Run("RedactLogParams: the request and its headers", func(t *testing.T) {
+		req := httptest.NewRequest(http.MethodGet, "/files/v4.local%00."+body+"?x="+esc("v4&#46;local&#46;"+body), nil)
+		req.Header.Set("Referer", "https://app.example.com/#v4\u2024local\u2024"+body)
+		p := ginpaseto.RedactLogParams(gin.LogFormatterParams{Request: req, Path: req.RequestURI})
+		for _, got := range []string{p.Path, p.Request.URL.String(), p.Request.RequestURI, p.Request.Header.Get("Referer")} {
+			assert.NotContains(t, got, secret)
+			assert.Contains(t, got, ginpaseto.Redacted)
+		}
+	})
 }
