@@ -216,6 +216,10 @@ func (a *Authorizer) acceptedClaims(c *gin.Context, handler, check string) (*Cla
 // handlers send tokens to the client: as JSON, or as cookies for a
 // browser, whose body then holds no token (writeCookiePair).
 func (a *Authorizer) writePair(c *gin.Context, h *handlerConfig, pair *TokenPair) {
+	// Tokens in a body or in Set-Cookie must not be kept by a cache on
+	// the way, nor by the browser's.
+	c.Header("Cache-Control", "no-store")
+	c.Header("Pragma", "no-cache")
 	if h.cookies || CookieAuthenticated(c) {
 		a.writeCookiePair(c, pair)
 		return

@@ -368,3 +368,37 @@ func TestHandlersWithoutCheck(t *testing.T) {
 	expect(t, do(t, srv, request{method: http.MethodPost, path: "/logout"}), 401, detail("PASETO Authorization Token required"))
 	expect(t, do(t, serveSessions(t, auth), request{method: http.MethodPost, path: "/login?user="}), 500, detail("Internal server error"))
 }
+
+// TestSessionHandlersAreNotCached: the answers that carry tokens, in the
+// body or in cookies, tell caches not to keep them.
+func TestSessionHandlersAreNotCached(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		opts []ginpaseto.HandlerOption
+	}{{"JSON", nil}, {"cookies", []ginpaseto.HandlerOption{ginpaseto.SessionCookies()}}} {
+		t.Run(tc.name, func(t *testing.T) {
+			auth := newAuth(t, ginpaseto.WithCookies(ginpaseto.CookieConfig{}), ginpaseto.WithInsecureCookies())
+			srv := serve(t, sessionRoutes(auth, tc.opts...))
+			post := func(path, token string) *http.Response {
+				req, err := http.NewRequest(http.MethodPost, srv.URL+path, nil)
+				require.NoError(t, err)
+				if token != "" {
+					req.Header.Set("Authorization", "Bearer "+token)
+				}
+				resp, err := srv.Client().Do(req)
+				require.NoError(t, err)
+				resp.Body.Close()
+				require.Equal(t, http.StatusOK, resp.StatusCode)
+				return resp
+			}
+			login := post("/login?user=alice", "")
+			pair, err := auth.CreateTokenPair(t.Context(), "bob")
+			require.NoError(t, err)
+			refresh := post("/refresh", pair.RefreshToken)
+			for name, resp := range map[string]*http.Response{"login": login, "refresh": refresh} {
+				assert.Equal(t, "no-store", resp.Header.Get("Cache-Control"), name)
+				assert.Equal(t, "no-cache", resp.Header.Get("Pragma"), name)
+			}
+		})
+	}
+}
