@@ -455,3 +455,35 @@ func keys(m map[string]string) []string {
 	}
 	return out
 }
+
+// TestRefuseCrossOrigin: the cross-origin layer on a route without a
+// session yet, a login that sets cookies, over HTTP.
+func TestRefuseCrossOrigin(t *testing.T) {
+	auth := newAuth(t, ginpaseto.WithCookies(ginpaseto.CookieConfig{TrustedOrigins: []string{"https://app.example.com"}}), ginpaseto.WithInsecureCookies())
+	r := gin.New()
+	r.POST("/login", auth.RefuseCrossOrigin(), func(c *gin.Context) { auth.StartSession(c, "alice", ginpaseto.SessionCookies()) })
+	r.GET("/login", auth.RefuseCrossOrigin(), func(c *gin.Context) { c.Status(http.StatusNoContent) })
+	srv := serve(t, r)
+
+	for _, tc := range []struct {
+		name, method string
+		headers      []string
+		status       int
+	}{
+		{"a form of another site", http.MethodPost, []string{"Sec-Fetch-Site", "cross-site"}, 403},
+		{"a sibling origin of the same site", http.MethodPost, []string{"Sec-Fetch-Site", "same-site"}, 403},
+		{"an old browser, another origin", http.MethodPost, []string{"Origin", "https://evil.example"}, 403},
+		{"the site's own page", http.MethodPost, []string{"Sec-Fetch-Site", "same-origin"}, 200},
+		{"a trusted origin", http.MethodPost, []string{"Sec-Fetch-Site", "cross-site", "Origin", "https://app.example.com"}, 200},
+		{"an API client", http.MethodPost, nil, 200},
+		{"a safe method", http.MethodGet, []string{"Sec-Fetch-Site", "cross-site"}, 204},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got := do(t, srv, request{method: tc.method, path: "/login", headers: append([]string{"Content-Type", "text/plain"}, tc.headers...), body: "x"})
+			assert.Equal(t, tc.status, got.status, got.body)
+			if tc.status == 403 {
+				assert.JSONEq(t, `{"detail":"Cross-origin request refused"}`, got.body)
+			}
+		})
+	}
+}

@@ -126,3 +126,27 @@ func (a *Authorizer) checkWebSocketOrigin(r *http.Request) *Error {
 	}
 	return nil
 }
+
+// RefuseCrossOrigin returns a middleware that applies the first CSRF
+// layer, the cross-origin check, to every unsafe request (not GET, HEAD or
+// OPTIONS) of its routes, whatever their credentials: a request that the
+// browser says (Sec-Fetch-Site, Origin) comes from another origin than the
+// server's and CookieConfig.TrustedOrigins answers 403 "Cross-origin
+// request refused" through the error handler, wrapping ErrCrossOrigin.
+//
+// Register it on the routes that set session cookies before there is a
+// session to check: login, sign-up. Without it, a page of another site can
+// post the victim's browser to the login route with the attacker's
+// credentials (a text/plain form needs no CORS preflight) and leave the
+// victim logged in to the attacker's account: login CSRF. Requests that
+// carry a session cookie already go through both layers in the checks.
+// Clients other than browsers send neither header and pass.
+func (a *Authorizer) RefuseCrossOrigin() gin.HandlerFunc {
+	return func(c *gin.Context) {
+		if a.cookies.origins.Check(c.Request) != nil {
+			a.Abort(c, errCrossOrigin)
+			return
+		}
+		c.Next()
+	}
+}
