@@ -17,10 +17,11 @@
 //
 // The cookies are Secure, which browsers accept over plain HTTP on
 // localhost only. To serve plain HTTP on another name during development,
-// set INSECURE_COOKIES=1. PORT sets the port (default 8000),
-// PASETO_SECRET_KEY the key (an ephemeral one when unset); the other
-// PASETO_* variables (PASETO_ACCESS_LIFETIME, PASETO_REFRESH_GRACE...)
-// apply as ginpaseto.FromEnv reads them.
+// set INSECURE_COOKIES=1. PORT sets the port (default 8000) and HOST the
+// interface (default 127.0.0.1, this machine only), PASETO_SECRET_KEY
+// the key (an ephemeral one when unset); the other PASETO_* variables
+// (PASETO_ACCESS_LIFETIME, PASETO_REFRESH_GRACE...) apply as
+// ginpaseto.FromEnv reads them.
 package main
 
 import (
@@ -76,8 +77,7 @@ func newRouter(auth *ginpaseto.Authorizer) *gin.Engine {
 	r := exampleapp.NewEngine()
 	csrfCookie := auth.CSRFCookieName()
 	r.GET("/", func(c *gin.Context) {
-		c.Header("Content-Type", "text/html; charset=utf-8")
-		c.Header("Content-Security-Policy", "default-src 'self'; script-src 'unsafe-inline'; style-src 'unsafe-inline'")
+		exampleapp.Page(c, "default-src 'self'; script-src 'unsafe-inline'; style-src 'unsafe-inline'")
 		if err := page.Execute(c.Writer, struct{ CSRFCookie, CSRFHeader string }{csrfCookie, ginpaseto.DefaultCSRFHeader}); err != nil {
 			_ = c.Error(err)
 		}

@@ -74,6 +74,10 @@ func TestPage(t *testing.T) {
 	assert.Equal(t, http.StatusOK, status)
 	assert.Contains(t, body, `data-csrf-cookie="__Host-csrf_token"`)
 	assert.Contains(t, body, `<form id="login" method="post" action="/login">`)
+	resp, err := c.c.Get(c.url + "/")
+	require.NoError(t, err)
+	resp.Body.Close()
+	exampletest.PageHeaders(t, resp.Header)
 }
 
 func TestBadLogin(t *testing.T) {

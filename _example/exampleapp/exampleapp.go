@@ -12,6 +12,7 @@ import (
 	"errors"
 	"fmt"
 	"log"
+	"mime"
 	"net"
 	"net/http"
 	"os"
@@ -40,10 +41,20 @@ func SecretKey() string {
 }
 
 // Login reads a login request, a JSON body {"username":…,"password":…},
-// and accepts the demo account test/test only. Otherwise it has already
-// answered 401 {"detail":"Bad username or password"} and ok is false, so
-// the handler just returns.
+// and accepts the demo account test/test only. A body that is not sent as
+// application/json is refused with 415 {"detail":"Content-Type must be
+// application/json"}: a page of another site can post a text/plain form
+// or a typeless body without asking, but not JSON, so that the login
+// cannot be forged from another site to log the visitor in to the
+// attacker's account (login CSRF). Otherwise it answers 401
+// {"detail":"Bad username or password"} for anything but the demo
+// account. Either way ok is false and it has answered, so the handler
+// just returns.
 func Login(c *gin.Context) (username string, ok bool) {
+	if !IsJSON(c.Request) {
+		c.JSON(http.StatusUnsupportedMediaType, gin.H{"detail": "Content-Type must be application/json"})
+		return "", false
+	}
 	var u struct {
 		Username string `json:"username"`
 		Password string `json:"password"`
@@ -53,6 +64,15 @@ func Login(c *gin.Context) (username string, ok bool) {
 		return "", false
 	}
 	return u.Username, true
+}
+
+// IsJSON reports whether r says its body is JSON: Content-Type
+// application/json, with parameters or without. Browsers send such a body
+// to another origin only after a CORS preflight that the server must
+// approve.
+func IsJSON(r *http.Request) bool {
+	mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	return err == nil && mt == "application/json"
 }
 
 // TokenFailed answers 500 {"detail":"Could not create token"} when err,
@@ -68,13 +88,26 @@ func TokenFailed(c *gin.Context, err error) bool {
 	return true
 }
 
-// Addr is the address to listen on: ":$PORT", or ":8000" when PORT is
-// unset.
+// Addr is the address to listen on: HOST and PORT, by default
+// 127.0.0.1:8000. The examples listen on the loopback interface only,
+// reachable from this machine alone, since they let anyone log in with the
+// demo account test/test; HOST=0.0.0.0 (or HOST=::) serves every
+// interface, for a container or another machine.
 func Addr() string {
-	if port := os.Getenv("PORT"); port != "" {
-		return ":" + port
+	port := os.Getenv("PORT")
+	if port == "" {
+		port = "8000"
 	}
-	return ":8000"
+	return HostPort(port)
+}
+
+// HostPort is port on HOST, 127.0.0.1 when HOST is unset or empty.
+func HostPort(port string) string {
+	host := os.Getenv("HOST")
+	if host == "" {
+		host = "127.0.0.1"
+	}
+	return net.JoinHostPort(host, port)
 }
 
 // NewEngine returns an empty gin.Engine set up as a service runs one:
@@ -87,7 +120,8 @@ func Addr() string {
 //     headers may carry credentials;
 //   - no proxy trusted, so that X-Forwarded-For cannot choose the client
 //     address that logs and rate limits see, unless TRUSTED_PROXIES lists
-//     the proxies' addresses or networks, comma-separated.
+//     the proxies' addresses or networks, comma-separated;
+//   - SecurityHeaders on every response.
 func NewEngine(redact ...string) *gin.Engine {
 	if os.Getenv(gin.EnvGinMode) == "" && gin.Mode() == gin.DebugMode {
 		gin.SetMode(gin.ReleaseMode)
@@ -96,8 +130,46 @@ func NewEngine(redact ...string) *gin.Engine {
 	if err := r.SetTrustedProxies(trustedProxies()); err != nil {
 		log.Fatalf("TRUSTED_PROXIES: %v", err)
 	}
-	r.Use(gin.LoggerWithFormatter(ginpaseto.RedactedLogFormatter(redact...)), recoverQuietly)
+	r.Use(gin.LoggerWithFormatter(ginpaseto.RedactedLogFormatter(redact...)), recoverQuietly, SecurityHeaders)
 	return r
+}
+
+// APIPolicy is the Content-Security-Policy of every answer that is not a
+// page: it loads nothing and may not be framed. Page replaces it for HTML.
+const APIPolicy = "default-src 'none'; frame-ancestors 'none'"
+
+// SecurityHeaders sets the headers that keep a browser from misusing an
+// answer:
+//
+//   - Content-Security-Policy APIPolicy, which Page replaces for HTML, and
+//     X-Frame-Options: DENY for browsers without frame-ancestors: no page
+//     of another origin can show one of ours in a frame, where it could
+//     trick the user into clicking (clickjacking) while logged in;
+//   - Referrer-Policy: no-referrer, so that a link or request leaving a
+//     page does not tell another site its URL;
+//   - X-Content-Type-Options: nosniff, so that JSON is never run as
+//     script or shown as HTML;
+//   - Cache-Control: no-store and Pragma: no-cache, since the answers of
+//     these APIs carry tokens and user data that no cache on the way, nor
+//     the browser's, should keep.
+func SecurityHeaders(c *gin.Context) {
+	h := c.Writer.Header()
+	h.Set("Content-Security-Policy", APIPolicy)
+	h.Set("X-Frame-Options", "DENY")
+	h.Set("Referrer-Policy", "no-referrer")
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Cache-Control", "no-store")
+	h.Set("Pragma", "no-cache")
+	c.Next()
+}
+
+// Page sets the Content-Type and the Content-Security-Policy of an HTML
+// page: policy, what the page itself loads (such as "default-src 'self';
+// script-src 'unsafe-inline'"), followed by frame-ancestors 'none' (no
+// framing by any origin), base-uri 'none' and form-action 'self'.
+func Page(c *gin.Context, policy string) {
+	c.Header("Content-Type", "text/html; charset=utf-8")
+	c.Header("Content-Security-Policy", policy+"; frame-ancestors 'none'; base-uri 'none'; form-action 'self'")
 }
 
 // trustedProxies reads TRUSTED_PROXIES; nil trusts none.

@@ -132,3 +132,16 @@ func (s *Server) Check(cases []Case) {
 
 // Bearer returns the Authorization header pair for a token.
 func Bearer(token string) []string { return []string{"Authorization", "Bearer " + token} }
+
+// PageHeaders asserts the headers that every HTML page of the examples
+// carries: a Content-Security-Policy that no origin may frame the page
+// under, X-Frame-Options for older browsers, and no Referer leaving it.
+func PageHeaders(t testing.TB, h http.Header) {
+	t.Helper()
+	assert.Contains(t, h.Get("Content-Type"), "text/html")
+	assert.Contains(t, h.Get("Content-Security-Policy"), "frame-ancestors 'none'")
+	assert.Contains(t, h.Get("Content-Security-Policy"), "default-src 'self'")
+	assert.Equal(t, "DENY", h.Get("X-Frame-Options"))
+	assert.Equal(t, "no-referrer", h.Get("Referrer-Policy"))
+	assert.Equal(t, "nosniff", h.Get("X-Content-Type-Options"))
+}

@@ -57,7 +57,12 @@ func newAuthorizer(secretKey string) (*ginpaseto.Authorizer, error) {
 
 func newRouter(auth *ginpaseto.Authorizer) *gin.Engine {
 	r := exampleapp.NewEngine()
-	r.POST("/login", func(c *gin.Context) {
+	// Login sets a cookie before there is a session to check: it takes
+	// JSON only (exampleapp.Login), which no other site's page can post
+	// without a CORS preflight, and refuses other origins' browsers
+	// outright, lest a page of another site log the visitor in to the
+	// attacker's account.
+	r.POST("/login", auth.RefuseCrossOrigin(), func(c *gin.Context) {
 		username, ok := exampleapp.Login(c)
 		if !ok {
 			return

@@ -3,6 +3,7 @@ package main
 import (
 	"net/http"
 	"net/url"
+	"strings"
 	"testing"
 
 	"github.com/ginpaseto/ginpaseto/_example/exampletest"
@@ -29,6 +30,8 @@ func TestPerRouteOverrides(t *testing.T) {
 
 	res = srv.Call(http.MethodGet, "/reports/link", nil, exampletest.Bearer(access)...)
 	require.Equal(t, http.StatusOK, res.Status, res.Body)
+	assert.Equal(t, "no-store", res.Header.Get("Cache-Control"), "a GET that returns a token is not cached")
+	assert.Equal(t, "no-store", login.Header.Get("Cache-Control"))
 	link := res.Field(t, "url")
 	u, err := url.Parse(link)
 	require.NoError(t, err)
@@ -81,6 +84,42 @@ func TestPerRouteOverrides(t *testing.T) {
 				assert.JSONEq(t, tt.want, res.Body)
 			} else {
 				assert.Equal(t, "report for test\n", res.Body)
+			}
+		})
+	}
+}
+
+// TestLoginCSRF: the login sets a cookie, so a page of another site must
+// not be able to post it for the visitor: a text/plain form (no CORS
+// preflight) is refused, and so is any post a browser marks as coming
+// from another origin.
+func TestLoginCSRF(t *testing.T) {
+	auth, err := newAuthorizer(exampletest.SecretKey)
+	require.NoError(t, err)
+	srv := exampletest.Serve(t, newRouter(auth))
+	const creds = `{"username":"test","password":"test"}`
+	for _, tc := range []struct {
+		name    string
+		headers []string
+		status  int
+	}{
+		{"a text/plain form of another site", []string{"Content-Type", "text/plain", "Sec-Fetch-Site", "cross-site"}, http.StatusForbidden},
+		{"text/plain from an old browser", []string{"Content-Type", "text/plain"}, http.StatusUnsupportedMediaType},
+		{"JSON from another origin", []string{"Content-Type", "application/json", "Origin", "https://evil.example", "Sec-Fetch-Site", "cross-site"}, http.StatusForbidden},
+		{"JSON from this origin", []string{"Content-Type", "application/json", "Sec-Fetch-Site", "same-origin"}, http.StatusOK},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			req, err := http.NewRequest(http.MethodPost, srv.URL+"/login", strings.NewReader(creds))
+			require.NoError(t, err)
+			for i := 0; i+1 < len(tc.headers); i += 2 {
+				req.Header.Set(tc.headers[i], tc.headers[i+1])
+			}
+			resp, err := http.DefaultClient.Do(req)
+			require.NoError(t, err)
+			resp.Body.Close()
+			assert.Equal(t, tc.status, resp.StatusCode)
+			if tc.status != http.StatusOK {
+				assert.Empty(t, resp.Header.Values("Set-Cookie"), "no session cookie")
 			}
 		})
 	}

@@ -49,6 +49,7 @@ func main() {
 func newRouter(auth *ginpaseto.Authorizer) *gin.Engine {
 	r := exampleapp.NewEngine()
 	r.GET("/", func(c *gin.Context) {
+		exampleapp.Page(c, "default-src 'self'; script-src 'unsafe-inline'; style-src 'unsafe-inline'")
 		c.Data(http.StatusOK, "text/html; charset=utf-8", []byte(page))
 	})
 	r.POST("/login", func(c *gin.Context) {

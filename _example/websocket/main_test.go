@@ -163,6 +163,7 @@ func TestLoginAndPage(t *testing.T) {
 	resp = srv.Call(http.MethodGet, "/", nil)
 	assert.Equal(t, http.StatusOK, resp.Status)
 	assert.Contains(t, resp.Header.Get("Content-Type"), "text/html")
+	exampletest.PageHeaders(t, resp.Header) // the page holds a token: no other origin may frame it
 	assert.Contains(t, resp.Body, `new WebSocket(url, token ? ["paseto", token] : [])`)
 	assert.Contains(t, resp.Body, "event.reason")
 	assert.NotContains(t, resp.Body, "?token=")
