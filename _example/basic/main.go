@@ -1,5 +1,6 @@
 // Command basic is the quick start: a login route that issues an access
-// token and a route that requires one. It listens on PORT (default 8000)
+// token and a route that requires one. It listens on 127.0.0.1:8000, this
+// machine only (PORT and HOST override; HOST=0.0.0.0 for every interface),
 // and reads its key from PASETO_SECRET_KEY, or makes an ephemeral one and
 // logs that it did.
 //

@@ -5,7 +5,8 @@
 // lets nobody log in as anyone.
 //
 // Both services run in this one program, the auth service on PORT (8000)
-// and the API service on API_PORT (8001). The keys come from
+// and the API service on API_PORT (8001), both on 127.0.0.1 unless HOST
+// says otherwise. The keys come from
 // PASETO_PRIVATE_KEY and PASETO_PUBLIC_KEY, as PEM, hex or PASERK; when
 // both are unset the program makes a pair that lasts until it exits.
 //
@@ -45,7 +46,7 @@ func main() {
 		log.Fatal(err)
 	}
 
-	api := exampleapp.NewServer(":"+env("API_PORT", "8001"), newAPIService(verifier), exampleapp.DefaultTimeouts)
+	api := exampleapp.NewServer(exampleapp.HostPort(env("API_PORT", "8001")), newAPIService(verifier), exampleapp.DefaultTimeouts)
 	go func() { log.Fatal(api.ListenAndServe()) }()
 	exampleapp.Serve(newAuthService(signer, publicKey))
 }

@@ -5,7 +5,7 @@
 // the first token naming the new key makes the API fetch the set again;
 // the set is also fetched again when its Cache-Control runs out.
 //
-// It listens on PORT (8001). Until the key set has been fetched once, its
+// It listens on 127.0.0.1 (HOST overrides), PORT (8001). Until the key set has been fetched once, its
 // protected routes answer 503 "Token verification keys unavailable", so
 // the two services may start in any order.
 package main

@@ -4,7 +4,7 @@
 // rotates: a new key becomes active and the previous one stays, retired, so
 // that the tokens it signed keep working until they expire.
 //
-// It listens on PORT (8000). Its first key comes from PASETO_PRIVATE_KEY
+// It listens on 127.0.0.1 (HOST overrides), PORT (8000). Its first key comes from PASETO_PRIVATE_KEY
 // (PEM, hex or PASERK) or, when that is unset, is made for this run only;
 // the keys made by rotation live only in memory. A real service would keep
 // them in its secret store and rotate on a schedule.
