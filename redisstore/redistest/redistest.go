@@ -2,8 +2,9 @@
 // redis-server on free loopback ports, standalone or as a local cluster,
 // in the test's temporary directory, stopped when the test ends.
 //
-// A machine without redis-server skips the tests that need it, printing
-// why, unless REQUIRE_REDIS is set (as in CI): then they fail.
+// A machine without redis-server (or redis-cli for a cluster,
+// redis-sentinel for Sentinel) skips the tests that need it, printing why,
+// unless REQUIRE_REDIS is set (as in CI): then they fail.
 package redistest
 
 import (
@@ -31,6 +32,13 @@ const (
 	cliBinary    = "redis-cli"
 	debianDir    = "/usr/bin"
 )
+
+// debianPackage is the Debian package of each binary.
+var debianPackage = map[string]string{
+	serverBinary:   "redis-server",
+	cliBinary:      "redis-tools",
+	sentinelBinary: "redis-sentinel",
+}
 
 // startTimeout bounds how long a server or a cluster may take to come up.
 const startTimeout = 20 * time.Second
@@ -62,7 +70,7 @@ func find(t testing.TB, name string) string {
 		if _, statErr := os.Stat(filepath.Join(debianDir, name)); statErr == nil {
 			return filepath.Join(debianDir, name)
 		}
-		msg := fmt.Sprintf("%s not found (on Debian: apt-get install redis-server redis-tools)", name)
+		msg := fmt.Sprintf("%s not found (on Debian: apt-get install %s)", name, debianPackage[name])
 		if os.Getenv("REQUIRE_REDIS") != "" {
 			t.Fatal(msg + "; REQUIRE_REDIS is set, so this is a failure")
 		}
