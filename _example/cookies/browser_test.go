@@ -13,6 +13,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
@@ -284,4 +285,30 @@ func TestBrowser(t *testing.T) {
 		assert.Empty(t, documentCookie(t))
 		assert.Equal(t, result{401, `{"detail":"PASETO Authorization Token required"}`}, call(t, "GET", "/user", false))
 	})
+}
+
+// TestPageRefusesFrames: no page can show the example's page in a frame,
+// where it could be clicked through while logged in, not even one of its
+// own origin; a page that allows framing does render, so the check sees a
+// rendered frame.
+func TestPageRefusesFrames(t *testing.T) {
+	auth, err := newAuthorizer(ginpaseto.WithSecretKey(exampletest.SecretKey))
+	require.NoError(t, err)
+	r := newRouter(auth)
+	exampletest.FramingPages(r)
+	srv := exampletest.Serve(t, r)
+	tab := browsertest.New(t)
+
+	rendered := func(src, id string) bool {
+		t.Helper()
+		require.NoError(t, chromedp.Do(tab,
+			chromedp.Navigate(srv.URL+"/test/frame?src="+src),
+			chromedp.Poll[chromedp.Void](`document.getElementById("frame").dataset.loaded === "yes"`, chromedp.WithPollingTimeout(30*time.Second)),
+		))
+		shown, err := chromedp.Run(tab, chromedp.Evaluate[bool](exampletest.RendersInFrame(id)))
+		require.NoError(t, err)
+		return shown
+	}
+	require.True(t, rendered("/test/frameable", "content"), "a page that allows it renders in the frame")
+	assert.False(t, rendered("/", "login"), "the example's page must not render in a frame")
 }

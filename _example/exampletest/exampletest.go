@@ -5,9 +5,11 @@ package exampletest
 import (
 	"bytes"
 	"encoding/json"
+	"html/template"
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"testing"
 
 	"github.com/gin-gonic/gin"
@@ -144,4 +146,33 @@ func PageHeaders(t testing.TB, h http.Header) {
 	assert.Equal(t, "DENY", h.Get("X-Frame-Options"))
 	assert.Equal(t, "no-referrer", h.Get("Referrer-Policy"))
 	assert.Equal(t, "nosniff", h.Get("X-Content-Type-Options"))
+}
+
+// FramingPages adds to r, for a browser test, the pages that try to frame
+// one of r's pages: /test/frame?src=PATH shows PATH in a frame of the same
+// origin, the most lenient case (a page that refuses it refuses every
+// other origin too); /test/frameable is a page that allows framing by its
+// own origin, to show that a frame that renders is seen as such.
+func FramingPages(r *gin.Engine) {
+	r.GET("/test/frame", func(c *gin.Context) {
+		c.Header("Content-Security-Policy", "default-src 'self'; script-src 'unsafe-inline'")
+		c.Header("Content-Type", "text/html; charset=utf-8")
+		c.String(http.StatusOK, `<!doctype html><title>frame</title>`+
+			`<iframe id="frame" src="`+template.HTMLEscapeString(c.Query("src"))+`" onload="this.dataset.loaded = 'yes'"></iframe>`)
+	})
+	r.GET("/test/frameable", func(c *gin.Context) {
+		c.Writer.Header().Del("X-Frame-Options")
+		c.Header("Content-Security-Policy", "frame-ancestors 'self'")
+		c.Header("Content-Type", "text/html; charset=utf-8")
+		c.String(http.StatusOK, `<!doctype html><title>frameable</title><p id="content">shown</p>`)
+	})
+}
+
+// RendersInFrame is the script, for a browser on /test/frame, that tells
+// whether the framed page rendered: its document is readable, being of the
+// same origin, and holds an element with id. A page that refuses to be
+// framed leaves an error page of an opaque origin instead.
+func RendersInFrame(id string) string {
+	return `(() => { try { const d = document.getElementById("frame").contentDocument; ` +
+		`return d !== null && d.getElementById(` + strconv.Quote(id) + `) !== null } catch (e) { return false } })()`
 }

@@ -6,8 +6,11 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/ginpaseto/ginpaseto"
+	"github.com/ginpaseto/ginpaseto/_example/exampletest"
 	"github.com/ginpaseto/ginpaseto/internal/browsertest"
 )
 
@@ -47,4 +50,29 @@ func TestPageInBrowser(t *testing.T) {
 // jsString quotes s as a JavaScript string literal.
 func jsString(s string) string {
 	return `"` + strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(s) + `"`
+}
+
+// TestPageRefusesFrames: no page can show the example's page, which holds
+// a token in its DOM, in a frame, not even one of its own origin; a page
+// that allows framing does render, so the check sees a rendered frame.
+func TestPageRefusesFrames(t *testing.T) {
+	auth, err := ginpaseto.New(ginpaseto.WithSecretKey(exampletest.SecretKey))
+	require.NoError(t, err)
+	r := newRouter(auth)
+	exampletest.FramingPages(r)
+	srv := exampletest.Serve(t, r)
+	tab := browsertest.New(t)
+
+	rendered := func(src, id string) bool {
+		t.Helper()
+		require.NoError(t, chromedp.Do(tab,
+			chromedp.Navigate(srv.URL+"/test/frame?src="+src),
+			chromedp.Poll[chromedp.Void](`document.getElementById("frame").dataset.loaded === "yes"`, chromedp.WithPollingTimeout(30*time.Second)),
+		))
+		shown, err := chromedp.Run(tab, chromedp.Evaluate[bool](exampletest.RendersInFrame(id)))
+		require.NoError(t, err)
+		return shown
+	}
+	require.True(t, rendered("/test/frameable", "content"), "a page that allows it renders in the frame")
+	assert.False(t, rendered("/", "login"), "the example's page must not render in a frame")
 }
