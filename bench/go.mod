@@ -7,6 +7,7 @@ replace github.com/ginpaseto/ginpaseto => ../
 require (
 	aidanwoods.dev/go-paseto v1.6.0
 	github.com/appleboy/gin-jwt/v2 v2.10.3
+	github.com/coder/websocket v1.8.15
 	github.com/gin-gonic/gin v1.12.0
 	github.com/ginpaseto/ginpaseto v0.0.0-00010101000000-000000000000
 	github.com/redis/rueidis v1.0.79
