@@ -93,12 +93,18 @@ func (s *Store) answered(slot uint16, now time.Time) {
 	}
 }
 
-// unanswered notes a call to the node holding slot that got no answer
-// (an error reply is an answer): its cached answers are not trusted until
-// it answers again, and the slot map is read again soon, since the slot
-// may have moved to another node.
+// unanswered notes a call to the node holding slot that failed. One that
+// got no answer (an error reply is an answer) makes its cached answers
+// untrusted until it answers again; that and a MOVED or ASK reply (on a
+// dedicated connection, which does not follow them) make the slot map be
+// read again soon, since the slot may have moved to another node.
 func (s *Store) unanswered(slot uint16, err error) {
-	if _, answered := rueidis.IsRedisErr(err); answered {
+	if redisErr, answered := rueidis.IsRedisErr(err); answered {
+		if _, moved := redisErr.IsMoved(); moved {
+			s.live.stale.Store(true) // the slot is elsewhere now
+		} else if _, ask := redisErr.IsAsk(); ask {
+			s.live.stale.Store(true)
+		}
 		return
 	}
 	s.live.stale.Store(true)
