@@ -11,6 +11,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/ginpaseto/ginpaseto"
+	"github.com/ginpaseto/ginpaseto/_example/exampleapp"
 )
 
 // users are the demo accounts: two, to show that one user cannot end
@@ -57,6 +58,7 @@ func deviceOf(userAgent string) string {
 func addDevices(r *gin.Engine, auth *ginpaseto.Authorizer) {
 	r.GET("/", func(c *gin.Context) {
 		c.Header("Cache-Control", "no-store")
+		exampleapp.Page(c, "default-src 'self'; script-src 'unsafe-inline'; style-src 'unsafe-inline'")
 		c.Data(http.StatusOK, "text/html; charset=utf-8", []byte(page))
 	})
 	r.GET("/sessions", auth.Required(), auth.SessionsHandler())
