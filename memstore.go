@@ -343,11 +343,18 @@ func (m *MemoryStore) RotateSession(_ context.Context, usedJTI string, next Sess
 	sh := m.shard(next.Subject)
 	sh.mu.Lock()
 	defer sh.mu.Unlock()
-	m.dropExpired(sh, m.now())
+	now := m.now()
+	m.dropExpired(sh, now)
 	st := sh.subjects[next.Subject]
 	var e *entry
 	if st != nil {
 		e = st.sessions[next.ID]
+	}
+	if e != nil && !e.until.IsZero() && now.After(e.until) {
+		// Ended, but not dropped yet: dropExpired takes a few at a time.
+		m.endSession(sh, e)
+		sh.forget(st)
+		e = nil
 	}
 	if e == nil {
 		return Session{}, fmt.Errorf("%w: the session has ended", ErrTokenRevoked)

@@ -549,6 +549,26 @@ func testLifetimes(t *testing.T, s *suite) {
 		_, _, err := f.rotate(cur, time.Now(), 30*time.Second)
 		require.ErrorIs(t, err, ginpaseto.ErrTokenRevoked, "no rotation after Ends")
 	})
+	t.Run("sessions that ended together", func(t *testing.T) {
+		// However many sessions ended at once, and however a store drops
+		// ended entries, none of them can be rotated or listed.
+		const n = 12
+		f := s.start(t)
+		sub := subject()
+		var ended []ginpaseto.Session
+		for i := range n {
+			sess := f.session(sub, time.Now())
+			sess.Expires = sess.Started.Add(200*time.Millisecond + time.Duration(i)*time.Millisecond)
+			require.NoError(t, f.store.CreateSession(f.ctx, sess))
+			ended = append(ended, sess)
+		}
+		waitUntil(ended[n-1].Expires.Add(50 * time.Millisecond))
+		assert.Empty(t, f.list(sub))
+		for i := n - 1; i >= 0; i-- {
+			_, _, err := f.rotate(ended[i], time.Now(), 30*time.Second)
+			require.ErrorIs(t, err, ginpaseto.ErrTokenRevoked, "session %d of %d, ended", i+1, n)
+		}
+	})
 	t.Run("a session ends at Expires without a rotation", func(t *testing.T) {
 		f := s.start(t)
 		sub := subject()
