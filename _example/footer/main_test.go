@@ -47,6 +47,18 @@ func TestFooter(t *testing.T) {
 			Status: http.StatusUnauthorized, Want: `{"detail":"PASETO Authorization Token required"}`},
 	})
 
+	// A footer with a kid of the application's own, as fastapi-paseto
+	// documents ({"kid": "k4.lid.primary"}), names none of ginpaseto's
+	// keys: the Authorizer's single key, which accepts tokens without a
+	// kid, verifies the token, and the footer reaches the handler as sent.
+	python, err := auth.CreateAccessToken(t.Context(), "test", ginpaseto.ImplicitAssertion([]byte("acme")),
+		ginpaseto.Footer(map[string]string{"kid": "k4.lid.primary", "region": "eu-west-1"}))
+	require.NoError(t, err)
+	srv.Check([]exampletest.Case{
+		{Name: "a kid of the application's own", Path: "/acme/user", Token: python,
+			Status: http.StatusOK, Want: `{"kid":"k4.lid.primary","region":"eu-west-1","tenant":"acme","user":"test"}`},
+	})
+
 	// A token can be checked outside the middleware too, with the same
 	// assertion.
 	claims, err := auth.ParseToken(acme, ginpaseto.ImplicitAssertion([]byte("acme")))
