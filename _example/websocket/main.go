@@ -1,6 +1,7 @@
 // Command websocket authenticates WebSocket connections: a login route
 // issues an access token, and /ws echoes every message back, prefixed with
-// the token's subject.
+// the token's subject, until the token expires or is revoked: the server
+// then closes with 1008 and the reason.
 //
 // Browsers cannot set headers on a WebSocket handshake, so the page offers
 // the token as a subprotocol, after the name "paseto":
@@ -29,8 +30,10 @@
 package main
 
 import (
+	"context"
 	"log"
 	"net/http"
+	"time"
 
 	"github.com/coder/websocket"
 	"github.com/gin-gonic/gin"
@@ -65,33 +68,56 @@ func newRouter(auth *ginpaseto.Authorizer) *gin.Engine {
 	})
 	// The header, as on every route, and the subprotocol on these two.
 	inProtocol := ginpaseto.AddTokenLocations(ginpaseto.InWebSocketProtocol)
-	r.GET("/ws", auth.Required(inProtocol), echo)
-	r.GET("/ws-close", auth.Required(inProtocol, ginpaseto.CloseWebSocket()), echo)
+	r.GET("/ws", auth.Required(inProtocol), echo(auth))
+	r.GET("/ws-close", auth.Required(inProtocol, ginpaseto.CloseWebSocket()), echo(auth))
 	return r
 }
 
 // echo upgrades an authenticated request and sends every message back,
-// prefixed with the subject, until the client goes away. It selects the
+// prefixed with the subject, until the client goes away or the token
+// stops being valid: then it closes with 1008 and the reason, "Token has
+// expired" or "Token has been revoked" (Authorizer.Watch). It selects the
 // paseto subprotocol, which a browser that offered one requires: the
 // other value offered is the token, which must never be sent back.
-func echo(c *gin.Context) {
-	conn, err := websocket.Accept(c.Writer, c.Request, &websocket.AcceptOptions{Subprotocols: []string{ginpaseto.WebSocketProtocol}})
-	if err != nil {
-		return // Accept has answered the client
-	}
-	defer conn.CloseNow()
-	subject := ginpaseto.Subject(c)
-	ctx := c.Request.Context()
-	for {
-		typ, msg, err := conn.Read(ctx)
+func echo(auth *ginpaseto.Authorizer) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		conn, err := websocket.Accept(c.Writer, c.Request, &websocket.AcceptOptions{Subprotocols: []string{ginpaseto.WebSocketProtocol}})
 		if err != nil {
-			return
+			return // Accept has answered the client
 		}
-		if err := conn.Write(ctx, typ, []byte(subject+": "+string(msg))); err != nil {
-			return
+		defer conn.CloseNow()
+		claims, _ := ginpaseto.GetClaims(c) // Required accepted it
+		watched, stop := auth.Watch(c.Request.Context(), claims)
+		defer stop()
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			// Not watched's context: its end would drop the connection
+			// before the close frame.
+			for {
+				typ, msg, err := conn.Read(context.Background())
+				if err != nil {
+					return
+				}
+				ctx, cancel := context.WithTimeout(context.Background(), writeTimeout)
+				err = conn.Write(ctx, typ, []byte(claims.Subject+": "+string(msg)))
+				cancel()
+				if err != nil {
+					return
+				}
+			}
+		}()
+		select {
+		case <-watched.Done():
+			code, reason := ginpaseto.WebSocketCloseStatus(context.Cause(watched))
+			_ = conn.Close(websocket.StatusCode(code), reason)
+		case <-done:
 		}
 	}
 }
+
+// writeTimeout bounds one echo to a client that does not read.
+const writeTimeout = 10 * time.Second
 
 // page logs in, connects to either route and shows what the close event
 // tells a script.

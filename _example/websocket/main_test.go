@@ -177,3 +177,51 @@ func TestLoginAndPage(t *testing.T) {
 	require.Error(t, err)
 	assert.Equal(t, http.StatusUnauthorized, wsResp.StatusCode)
 }
+
+// TestSocketClosesAtExpiry: an open socket is closed with 1008 and "Token
+// has expired" once the token it was opened with expires.
+func TestSocketClosesAtExpiry(t *testing.T) {
+	auth, err := ginpaseto.New(ginpaseto.WithSecretKey(exampletest.SecretKey), ginpaseto.WithAccessLifetime(time.Second))
+	require.NoError(t, err)
+	srv := exampletest.Serve(t, newRouter(auth))
+	token := login(t, srv)
+	claims, err := auth.CheckToken(context.Background(), token, ginpaseto.TypeAccess)
+	require.NoError(t, err)
+	conn, _, err := connect(t, srv, "/ws", token)
+	require.NoError(t, err)
+	ctx := testContext(t)
+	require.NoError(t, conn.Write(ctx, websocket.MessageText, []byte("hello")))
+	_, msg, err := conn.Read(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, "test: hello", string(msg))
+	_, _, err = conn.Read(ctx)
+	closed := time.Now()
+	var ce websocket.CloseError
+	require.ErrorAs(t, err, &ce)
+	assert.Equal(t, websocket.StatusPolicyViolation, ce.Code)
+	assert.Equal(t, "Token has expired", ce.Reason)
+	assert.False(t, closed.Before(claims.Expiration), "closed at %v, before exp %v", closed, claims.Expiration)
+}
+
+// TestSocketClosesOnRevoke: revoking the token closes the socket opened
+// with it, with the reason.
+func TestSocketClosesOnRevoke(t *testing.T) {
+	auth, err := ginpaseto.New(ginpaseto.WithSecretKey(exampletest.SecretKey))
+	require.NoError(t, err)
+	srv := exampletest.Serve(t, newRouter(auth))
+	token := login(t, srv)
+	claims, err := auth.CheckToken(context.Background(), token, ginpaseto.TypeAccess)
+	require.NoError(t, err)
+	conn, _, err := connect(t, srv, "/ws-close", token)
+	require.NoError(t, err)
+	ctx := testContext(t)
+	require.NoError(t, conn.Write(ctx, websocket.MessageText, []byte("hello")))
+	_, _, err = conn.Read(ctx)
+	require.NoError(t, err)
+	require.NoError(t, auth.Revoke(context.Background(), claims))
+	_, _, err = conn.Read(ctx)
+	var ce websocket.CloseError
+	require.ErrorAs(t, err, &ce)
+	assert.Equal(t, websocket.StatusPolicyViolation, ce.Code)
+	assert.Equal(t, "Token has been revoked", ce.Reason)
+}
