@@ -233,3 +233,31 @@ func TestSocketExpires(t *testing.T) {
 	assert.False(t, closed.Before(claims.Expiration), "closed at %v, before exp %v", closed, claims.Expiration)
 	t.Logf("closed %v after exp", closed.Sub(claims.Expiration))
 }
+
+// TestSocketsWhenRedisIsDown: when Redis stops answering, a watched socket
+// cannot be vouched for and closes with the reason, as a request would be
+// refused with 503; once Redis is back, a new socket opens.
+func TestSocketsWhenRedisIsDown(t *testing.T) {
+	redis := redistest.Start(t)
+	store, err := redisStore("redis://" + redis.Addr + "/0")
+	require.NoError(t, err)
+	t.Cleanup(store.Close)
+	auth, err := ginpaseto.New(ginpaseto.WithSecretKey(exampletest.SecretKey), ginpaseto.WithStore(store))
+	require.NoError(t, err)
+	srv := exampletest.Serve(t, newRouter(auth))
+	p := loginUser(t, srv, "test", "test")
+	socket := dialSocket(t, srv.URL, p.access, true)
+
+	redis.Stop()
+	code, reason := closedWith(t, socket)
+	assert.Equal(t, websocket.StatusPolicyViolation, code)
+	assert.Equal(t, "Token revocation status unavailable", reason)
+
+	redis.Start()
+	deadline := time.Now().Add(closeGuard)
+	for srv.Call(http.MethodGet, "/user", nil, exampletest.Bearer(p.access)...).Status != http.StatusOK {
+		require.True(t, time.Now().Before(deadline), "the store did not come back")
+		time.Sleep(10 * time.Millisecond)
+	}
+	stillOpen(t, dialSocket(t, srv.URL, p.access, false))
+}
