@@ -223,9 +223,12 @@ const maxSessionID = 64
 
 const msgSessionNotFound = "Session not found"
 
-// errSessionNotFound answers an ID that is not one of the caller's
-// sessions.
-var errSessionNotFound = newError(http.StatusNotFound, errors.New("ginpaseto: no live session of the caller has this ID"), msgSessionNotFound)
+// ErrSessionNotFound: the session ID that LogoutHandler(SessionParam(...))
+// was given is not one of the caller's live sessions (404 "Session not
+// found"), whether it is another user's, ended, or never existed.
+var ErrSessionNotFound = errors.New("ginpaseto: no live session of the caller has this ID")
+
+var errSessionNotFound = newError(http.StatusNotFound, ErrSessionNotFound, msgSessionNotFound)
 
 // endOthers ends every session of claims.Subject but claims.SessionID.
 func (a *Authorizer) endOthers(ctx context.Context, claims *Claims) error {

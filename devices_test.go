@@ -247,3 +247,16 @@ func TestSessionsHandlersStoreDown(t *testing.T) {
 	expect(t, do(t, srv, request{method: http.MethodPost, path: "/logout-others", token: pair.AccessToken}), http.StatusServiceUnavailable, down)
 	expect(t, do(t, srv, request{path: "/p", token: other.AccessToken}), http.StatusOK, `{"user":"test"}`)
 }
+
+func TestSessionNotFoundIs(t *testing.T) {
+	var got error
+	auth := newAuth(t, ginpaseto.WithErrorHandler(func(c *gin.Context, err *ginpaseto.Error) {
+		got = err
+		c.AbortWithStatusJSON(err.Status, gin.H{"detail": err.Message})
+	}))
+	srv := devicesServer(t, auth)
+	pair := loginDevice(t, srv, "test", "phone")
+	expect(t, do(t, srv, request{method: http.MethodDelete, path: "/sessions/none", token: pair.AccessToken}),
+		http.StatusNotFound, detail("Session not found"))
+	assert.ErrorIs(t, got, ginpaseto.ErrSessionNotFound)
+}

@@ -72,7 +72,7 @@ func isSentinel(err error) bool {
 		ErrWrongTokenType, ErrTokenNotFresh, ErrRevocationUnavailable,
 		ErrStoreUnavailable, ErrKeysUnavailable, ErrRefreshTokenReused,
 		ErrInsufficientScope, ErrForbidden, ErrCrossOrigin,
-		ErrCSRFTokenMissing, ErrCSRFTokenMismatch:
+		ErrCSRFTokenMissing, ErrCSRFTokenMismatch, ErrSessionNotFound:
 		return true
 	}
 	return false
