@@ -196,11 +196,16 @@ func (s *countingStore) Notify(subject string, fn func()) func() {
 }
 
 func TestWatchSharesOneRegistrationPerSubject(t *testing.T) {
+	t.Run("plain", func(t *testing.T) { testWatchRegistrations(t) })
+	t.Run("observed", func(t *testing.T) { testWatchRegistrations(t, ginpaseto.WithObserver(ginpaseto.NopObserver{})) })
+}
+
+func testWatchRegistrations(t *testing.T, opts ...ginpaseto.Option) {
 	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
 	mem, err := ginpaseto.NewMemoryStore()
 	require.NoError(t, err)
 	store := &countingStore{MemoryStore: mem}
-	auth := newAuth(t, ginpaseto.WithStore(store))
+	auth := newAuth(t, append(opts, ginpaseto.WithStore(store))...)
 	var cancels []context.CancelFunc
 	var watches []context.Context
 	for _, subject := range []string{"test", "alice"} {
