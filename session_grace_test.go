@@ -128,8 +128,14 @@ func TestRefreshGraceStrict(t *testing.T) {
 		assert.Equal(t, 15, reused)
 	})
 
-	assert.ErrorContains(t, func() error { _, err := ginpaseto.New(ginpaseto.WithSecretKey(testKey), ginpaseto.WithRefreshGrace(-time.Second)); return err }(), "out of range")
-	assert.ErrorContains(t, func() error { _, err := ginpaseto.New(ginpaseto.WithSecretKey(testKey), ginpaseto.WithRefreshGrace(6*time.Minute)); return err }(), "out of range")
+	assert.ErrorContains(t, func() error {
+		_, err := ginpaseto.New(ginpaseto.WithSecretKey(testKey), ginpaseto.WithRefreshGrace(-time.Second))
+		return err
+	}(), "out of range")
+	assert.ErrorContains(t, func() error {
+		_, err := ginpaseto.New(ginpaseto.WithSecretKey(testKey), ginpaseto.WithRefreshGrace(6*time.Minute))
+		return err
+	}(), "out of range")
 }
 
 // TestSessionLifetime: a session refreshed all the time still ends at its
