@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"time"
 
 	"github.com/gin-gonic/gin"
 )
@@ -168,26 +169,40 @@ func (a *Authorizer) LogoutHandler(opts ...HandlerOption) gin.HandlerFunc {
 
 // logoutClaims returns the claims of the token that proves the logout
 // request holds a session: those a check before the handler accepted, or
-// else a valid access token, or else a valid refresh token.
+// else a valid access token, or else a valid refresh token. An observer
+// sees one check, of the token that decided.
 func (a *Authorizer) logoutClaims(c *gin.Context, checks ...*check) (*Claims, error) {
 	if claims, ok := GetClaims(c); ok {
 		return claims, nil
 	}
-	var refusal *Error
+	ctx := c.Request.Context()
+	var began time.Time
+	if a.obs != nil {
+		ctx = a.obs.StartCheck(ctx, CheckStart{TokenType: checks[0].tokenType})
+		began = time.Now()
+	}
+	var decided verdict
+	decidedType := checks[0].tokenType
 	for _, ch := range checks {
-		v := a.runCheck(c.Request.Context(), c, ch)
-		if v.err == nil {
-			claims, _ := GetClaims(c) // runCheck keeps them for the route
-			return claims, nil
+		v := a.runCheck(ctx, c, ch)
+		if v.err == nil || v.err.Status != http.StatusUnauthorized || decided.err == nil || errors.Is(decided.err, ErrTokenMissing) {
+			// A token that passed, a refusal as a forgery or a store that is
+			// down (the other token would fare no better), or the first
+			// token found: it says best what was wrong.
+			decided, decidedType = v, ch.tokenType
 		}
-		if v.err.Status != http.StatusUnauthorized {
-			return nil, v.err // refused as a forgery, or the store is down: the other token would fare no better
-		}
-		if refusal == nil || errors.Is(refusal, ErrTokenMissing) {
-			refusal = v.err // the first token found says best what was wrong
+		if v.err == nil || v.err.Status != http.StatusUnauthorized {
+			break
 		}
 	}
-	return nil, refusal
+	if a.obs != nil {
+		a.endCheck(ctx, decidedType, began, decided)
+	}
+	if decided.err != nil {
+		return nil, decided.err
+	}
+	claims, _ := GetClaims(c) // runCheck keeps them for the route
+	return claims, nil
 }
 
 // forged reports whether a request failed, or may fail, the CSRF checks:

@@ -255,3 +255,49 @@ func TestLogoutStoreDown(t *testing.T) {
 	assert.Equal(t, http.StatusServiceUnavailable, resp.StatusCode)
 	assert.Len(t, resp.Header.Values("Set-Cookie"), 4)
 }
+
+// TestLogoutObserved: an observer sees one check per logout, of the token
+// that decided, and the session ending.
+func TestLogoutObserved(t *testing.T) {
+	ctx := context.Background()
+	clk := newClock()
+	rec := &recorder{}
+	auth := newAuth(t, ginpaseto.WithClock(clk.Now), ginpaseto.WithObserver(rec))
+	srv := serve(t, logoutRoutes(auth))
+	tests := []struct {
+		name    string
+		token   func(p *ginpaseto.TokenPair) string
+		expired bool
+		want    ginpaseto.CheckResult
+		ended   bool
+	}{
+		{"access token", func(p *ginpaseto.TokenPair) string { return p.AccessToken }, false,
+			ginpaseto.CheckResult{TokenType: ginpaseto.TypeAccess, Outcome: ginpaseto.OutcomeAllowed, Reason: ginpaseto.ReasonAllowed}, true},
+		{"refresh token", func(p *ginpaseto.TokenPair) string { return p.RefreshToken }, false,
+			ginpaseto.CheckResult{TokenType: ginpaseto.TypeRefresh, Outcome: ginpaseto.OutcomeAllowed, Reason: ginpaseto.ReasonAllowed}, true},
+		{"expired access token", func(p *ginpaseto.TokenPair) string { return p.AccessToken }, true,
+			ginpaseto.CheckResult{TokenType: ginpaseto.TypeAccess, Outcome: ginpaseto.OutcomeRefused, Reason: ginpaseto.ReasonExpired}, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			pair, err := auth.CreateTokenPair(ctx, "alice")
+			require.NoError(t, err)
+			if tt.expired {
+				clk.Advance(ginpaseto.DefaultAccessLifetime + time.Second)
+			}
+			rec.take()
+			do(t, srv, request{method: http.MethodPost, path: "/logout", token: tt.token(pair)})
+			events := rec.take()
+			checks := results(events)
+			require.Len(t, checks, 1, "one check per logout")
+			got := checks[0]
+			got.Source, got.Duration = "", 0
+			assert.Equal(t, tt.want, got)
+			ended := false
+			for _, e := range sessionEvents(events) {
+				ended = ended || e.Kind == ginpaseto.SessionEnded
+			}
+			assert.Equal(t, tt.ended, ended)
+		})
+	}
+}
