@@ -54,10 +54,21 @@ func ExampleWithTracerProvider() {
 	obs, _ := otelpaseto.New(otelpaseto.WithTracerProvider(tracers))
 	auth, _ := ginpaseto.New(ginpaseto.WithSecretKey(testKey), ginpaseto.WithObserver(obs))
 	r := gin.New()
+	// What otelgin.Middleware does: a server span in the request's
+	// context. The check's span is its child; an untraced request makes
+	// no span.
+	r.Use(func(c *gin.Context) {
+		ctx, span := tracers.Tracer("server").Start(c.Request.Context(), c.FullPath())
+		defer span.End()
+		c.Request = c.Request.WithContext(ctx)
+		c.Next()
+	})
 	r.GET("/user", auth.Required(), func(c *gin.Context) {})
 	r.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest("GET", "/user", nil))
 	for _, s := range spans.Ended() {
 		fmt.Println(s.Name())
 	}
-	// Output: ginpaseto.check
+	// Output:
+	// ginpaseto.check
+	// /user
 }

@@ -23,11 +23,17 @@
 //     key_set);
 //   - ginpaseto.websocket.closes, counter, with ginpaseto.reason.
 //
-// Each check is a span, ginpaseto.check, a child of the request's span
-// when there is one (otelgin puts it in the request's context), with the
-// attributes of ginpaseto.checks and ginpaseto.token.source; the store
-// calls (ginpaseto.store) and key set fetches (ginpaseto.keyset.fetch) made
-// within a traced request are its children.
+// In a traced request, one whose context holds a recording span (otelgin
+// puts its server span there), each check is a span, ginpaseto.check, a
+// child of the request's, with the attributes of ginpaseto.checks and
+// ginpaseto.token.source; the check's store calls (ginpaseto.store) and
+// key set fetches (ginpaseto.keyset.fetch) are its children. An untraced
+// request, or one its sampler left out, makes no span and pays for none:
+// metrics alone are recorded, without allocating.
+//
+// The counters are observable: the observer counts in atomic integers of
+// its own, which the meter reads when it collects, so that a check costs
+// the SDK only its histogram record.
 //
 // Every attribute value comes from a closed set, whatever a client sends:
 // a value outside it is recorded as "other". No token, part of one, key,
@@ -40,6 +46,7 @@ import (
 	"errors"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"go.opentelemetry.io/otel"
@@ -124,9 +131,10 @@ func New(opts ...Option) (ginpaseto.Observer, error) {
 	}
 	meter := cfg.meters.Meter(ScopeName)
 	o := &observer{tracer: cfg.tracers.Tracer(ScopeName)}
+	o.types.Store(&map[string]*checkTable{})
 	var errs []error
-	counter := func(name, unit, desc string) metric.Int64Counter {
-		c, err := meter.Int64Counter(name, metric.WithUnit(unit), metric.WithDescription(desc))
+	counter := func(name, unit, desc string) metric.Int64ObservableCounter {
+		c, err := meter.Int64ObservableCounter(name, metric.WithUnit(unit), metric.WithDescription(desc))
 		errs = append(errs, err)
 		return c
 	}
@@ -147,163 +155,287 @@ func New(opts ...Option) (ginpaseto.Observer, error) {
 	if err := errors.Join(errs...); err != nil {
 		return nil, err
 	}
-	o.hit = metric.WithAttributeSet(attribute.NewSet(KeyCacheHit.Bool(true)))
-	o.miss = metric.WithAttributeSet(attribute.NewSet(KeyCacheHit.Bool(false)))
+	for i, op := range opNames {
+		for j, result := range storeResults {
+			o.store[i][j] = recordOptions(KeyOperation.String(op), KeyResult.String(result))
+		}
+	}
+	for _, e := range closedSet(events) {
+		o.session = append(o.session, newCount(KeyEvent.String(e)))
+	}
+	for _, r := range fetchResults {
+		o.fetch = append(o.fetch, newCount(KeyResult.String(r)))
+	}
+	for _, src := range closedSet(keySources) {
+		o.keys = append(o.keys, newCount(KeySource.String(src)))
+	}
+	for _, r := range reasonNames {
+		o.wsClose = append(o.wsClose, newCount(KeyReason.String(r)))
+	}
+	o.cache = []*count{newCount(KeyCacheHit.Bool(false)), newCount(KeyCacheHit.Bool(true))}
+	if _, err := meter.RegisterCallback(o.observe, o.checks, o.sessions, o.cacheLookups, o.keySetFetches, o.keyChanges, o.wsCloses); err != nil {
+		return nil, err
+	}
 	return o, nil
 }
 
+// observer records the counters in atomic counts of its own, which the
+// meter reads when it collects (observable counters), and the durations in
+// the SDK's histograms: a check costs one atomic add per counter.
 type observer struct {
 	tracer trace.Tracer
 
-	checks, sessions, cacheLookups, keySetFetches, keyChanges, wsCloses metric.Int64Counter
+	checks, sessions, cacheLookups, keySetFetches, keyChanges, wsCloses metric.Int64ObservableCounter
 	checkDuration, storeDuration                                        metric.Float64Histogram
 
-	hit, miss metric.MeasurementOption
-	sets      sync.Map // setKey → metric.MeasurementOption, built once per combination
+	// The series, built once for every value of the closed sets, so that
+	// recording allocates nothing.
+	mu      sync.Mutex                             // serializes adding a token type
+	types   atomic.Pointer[map[string]*checkTable] // by token type; copied on write
+	store   [len(ops) + 1][len(storeResults)][]metric.RecordOption
+	session []*count // by event
+	cache   []*count // miss, hit
+	fetch   []*count // by result
+	keys    []*count // by source
+	wsClose []*count // by reason
 }
 
-// setKey names an attribute combination; every field is from a closed
-// set, so the map stays small.
-type setKey struct {
-	kind    byte
-	a, b, c string
+// count is one series of a counter: how many, and its attributes.
+type count struct {
+	n    atomic.Int64
+	opts []metric.ObserveOption
 }
 
-// options returns the measurement option of the attributes kvs, kept
-// under k: a check records its metrics without allocating.
-func (o *observer) options(k setKey, kvs func() []attribute.KeyValue) metric.MeasurementOption {
-	if v, ok := o.sets.Load(k); ok {
-		return v.(metric.MeasurementOption)
+func newCount(kvs ...attribute.KeyValue) *count {
+	return &count{opts: []metric.ObserveOption{metric.WithAttributeSet(attribute.NewSet(kvs...))}}
+}
+
+func recordOptions(kvs ...attribute.KeyValue) []metric.RecordOption {
+	return []metric.RecordOption{metric.WithAttributeSet(attribute.NewSet(kvs...))}
+}
+
+// observe reports every series counted so far.
+func (o *observer) observe(_ context.Context, obs metric.Observer) error {
+	report := func(inst metric.Int64ObservableCounter, counts []*count) {
+		for _, c := range counts {
+			if n := c.n.Load(); n > 0 {
+				obs.ObserveInt64(inst, n, c.opts...)
+			}
+		}
 	}
-	v, _ := o.sets.LoadOrStore(k, metric.WithAttributeSet(attribute.NewSet(kvs()...)))
-	return v.(metric.MeasurementOption)
+	for _, t := range *o.types.Load() {
+		for i := range t {
+			for j := range t[i] {
+				if n := t[i][j].count.n.Load(); n > 0 {
+					obs.ObserveInt64(o.checks, n, t[i][j].count.opts...)
+				}
+			}
+		}
+	}
+	report(o.sessions, o.session)
+	report(o.cacheLookups, o.cache)
+	report(o.keySetFetches, o.fetch)
+	report(o.keyChanges, o.keys)
+	report(o.wsCloses, o.wsClose)
+	return nil
 }
 
-func (o *observer) StartCheck(ctx context.Context, s ginpaseto.CheckStart) context.Context {
-	ctx, _ = o.tracer.Start(ctx, "ginpaseto.check", trace.WithSpanKind(trace.SpanKindInternal))
-	return ctx
+// checkSeries is the series of the checks of one outcome, reason and
+// token type.
+type checkSeries struct {
+	count count
+	rec   []metric.RecordOption
+}
+
+// checkTable holds the series of the checks of one token type, by outcome
+// and reason.
+type checkTable [len(outcomes) + 1][]checkSeries
+
+func newCheckTable(tokenType string) *checkTable {
+	var t checkTable
+	for i, outcome := range outcomeNames {
+		t[i] = make([]checkSeries, len(reasonNames))
+		for j, reason := range reasonNames {
+			set := metric.WithAttributeSet(attribute.NewSet(KeyOutcome.String(outcome), KeyReason.String(reason), KeyTokenType.String(tokenType)))
+			t[i][j].count.opts = []metric.ObserveOption{set}
+			t[i][j].rec = []metric.RecordOption{set}
+		}
+	}
+	return &t
+}
+
+// checkTable returns the table of tokenType, a type the application
+// registered a check for: there are as many as its routes require.
+func (o *observer) checkTable(tokenType string) *checkTable {
+	if t, ok := (*o.types.Load())[tokenType]; ok {
+		return t
+	}
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	old := *o.types.Load()
+	if t, ok := old[tokenType]; ok {
+		return t
+	}
+	m := make(map[string]*checkTable, len(old)+1)
+	for k, v := range old {
+		m[k] = v
+	}
+	t := newCheckTable(tokenType)
+	m[tokenType] = t
+	o.types.Store(&m)
+	return t
+}
+
+// checkSpanKey marks, in a check's context, the span StartCheck started.
+type checkSpanKey struct{}
+
+// Span start options, made once.
+var (
+	checkSpanStart = []trace.SpanStartOption{trace.WithSpanKind(trace.SpanKindInternal)}
+	clientSpan     = trace.WithSpanKind(trace.SpanKindClient)
+)
+
+// StartCheck starts the span ginpaseto.check when the request is traced:
+// its context holds a recording span, such as otelgin's. An untraced
+// request pays for no span.
+func (o *observer) StartCheck(ctx context.Context, _ ginpaseto.CheckStart) context.Context {
+	if !trace.SpanFromContext(ctx).IsRecording() {
+		return ctx
+	}
+	ctx, span := o.tracer.Start(ctx, "ginpaseto.check", checkSpanStart...)
+	return context.WithValue(ctx, checkSpanKey{}, span)
 }
 
 func (o *observer) EndCheck(ctx context.Context, r ginpaseto.CheckResult) {
-	outcome, reason, typ := closedOutcome(r.Outcome), closedReason(r.Reason), r.TokenType
-	opt := o.options(setKey{kind: 'c', a: outcome, b: reason, c: typ}, func() []attribute.KeyValue {
-		return []attribute.KeyValue{KeyOutcome.String(outcome), KeyReason.String(reason), KeyTokenType.String(typ)}
-	})
-	o.checks.Add(ctx, 1, opt)
-	o.checkDuration.Record(ctx, r.Duration.Seconds(), opt)
-	span := trace.SpanFromContext(ctx)
-	if !span.IsRecording() {
+	outcome, reason := index(outcomeIndex, r.Outcome), index(reasonIndex, r.Reason)
+	series := &o.checkTable(r.TokenType)[outcome][reason]
+	series.count.n.Add(1)
+	o.checkDuration.Record(ctx, r.Duration.Seconds(), series.rec...)
+	span, ok := ctx.Value(checkSpanKey{}).(trace.Span)
+	if !ok {
 		return
 	}
-	span.SetAttributes(KeyOutcome.String(outcome), KeyReason.String(reason), KeyTokenType.String(typ),
-		KeyTokenSource.String(closedSource(r.Source)))
+	span.SetAttributes(KeyOutcome.String(outcomeNames[outcome]), KeyReason.String(reasonNames[reason]),
+		KeyTokenType.String(r.TokenType), KeyTokenSource.String(closedSource(r.Source)))
 	if r.Outcome == ginpaseto.OutcomeUnavailable {
-		span.SetStatus(codes.Error, reason)
+		span.SetStatus(codes.Error, string(r.Reason))
 	}
 	span.End()
 }
 
 func (o *observer) StoreCall(ctx context.Context, c ginpaseto.StoreCall) {
-	op, result := closedOperation(c.Operation), "ok"
+	op, result := index(opIndex, c.Operation), 0 // ok
 	switch {
 	case c.Failed():
-		result = "error"
+		result = 2
 	case c.Err != nil:
-		result = "refused"
+		result = 1
 	}
-	opt := o.options(setKey{kind: 's', a: op, b: result}, func() []attribute.KeyValue {
-		return []attribute.KeyValue{KeyOperation.String(op), KeyResult.String(result)}
-	})
-	o.storeDuration.Record(ctx, c.Duration.Seconds(), opt)
-	o.childSpan(ctx, "ginpaseto.store", c.Start, c.Duration, c.Failed(), KeyOperation.String(op), KeyResult.String(result))
+	o.storeDuration.Record(ctx, c.Duration.Seconds(), o.store[op][result]...)
+	if trace.SpanFromContext(ctx).IsRecording() {
+		o.childSpan(ctx, "ginpaseto.store", c.Start, c.Duration, result == 2,
+			KeyOperation.String(opNames[op]), KeyResult.String(storeResults[result]))
+	}
 }
 
-// childSpan records an operation that has ended as a span of the
-// request's trace; there is none outside a traced request.
+// childSpan records an operation of a traced request that has ended as a
+// span of its trace.
 func (o *observer) childSpan(ctx context.Context, name string, start time.Time, d time.Duration, failed bool, attrs ...attribute.KeyValue) {
-	if !trace.SpanContextFromContext(ctx).IsValid() {
-		return
-	}
-	_, span := o.tracer.Start(ctx, name, trace.WithTimestamp(start), trace.WithSpanKind(trace.SpanKindClient), trace.WithAttributes(attrs...))
+	_, span := o.tracer.Start(ctx, name, trace.WithTimestamp(start), clientSpan, trace.WithAttributes(attrs...))
 	if failed {
 		span.SetStatus(codes.Error, "failed")
 	}
 	span.End(trace.WithTimestamp(start.Add(d)))
 }
 
-func (o *observer) CacheLookup(ctx context.Context, hit bool) {
+func (o *observer) CacheLookup(_ context.Context, hit bool) {
 	if hit {
-		o.cacheLookups.Add(ctx, 1, o.hit)
+		o.cache[1].n.Add(1)
 	} else {
-		o.cacheLookups.Add(ctx, 1, o.miss)
+		o.cache[0].n.Add(1)
 	}
 }
 
 func (o *observer) KeySetFetch(ctx context.Context, f ginpaseto.KeySetFetch) {
-	result := "success"
+	result := 0 // success
 	if f.Err != nil {
-		result = "failure"
+		result = 1
 	}
-	opt := o.options(setKey{kind: 'k', a: result}, func() []attribute.KeyValue {
-		return []attribute.KeyValue{KeyResult.String(result)}
-	})
-	o.keySetFetches.Add(ctx, 1, opt)
-	o.childSpan(ctx, "ginpaseto.keyset.fetch", f.Start, f.Duration, f.Err != nil, KeyResult.String(result))
+	o.fetch[result].n.Add(1)
+	if trace.SpanFromContext(ctx).IsRecording() {
+		o.childSpan(ctx, "ginpaseto.keyset.fetch", f.Start, f.Duration, f.Err != nil, KeyResult.String(fetchResults[result]))
+	}
 }
 
-func (o *observer) Session(ctx context.Context, e ginpaseto.SessionEvent) {
-	event := closedEvent(e.Kind)
-	opt := o.options(setKey{kind: 'e', a: event}, func() []attribute.KeyValue {
-		return []attribute.KeyValue{KeyEvent.String(event)}
-	})
-	o.sessions.Add(ctx, 1, opt)
+func (o *observer) Session(_ context.Context, e ginpaseto.SessionEvent) {
+	o.session[index(eventIndex, e.Kind)].n.Add(1)
 }
 
-func (o *observer) KeysChanged(ctx context.Context, k ginpaseto.KeysChange) {
-	source := closedKeysSource(k.Source)
-	opt := o.options(setKey{kind: 'y', a: source}, func() []attribute.KeyValue {
-		return []attribute.KeyValue{KeySource.String(source)}
-	})
-	o.keyChanges.Add(ctx, 1, opt)
+func (o *observer) KeysChanged(_ context.Context, k ginpaseto.KeysChange) {
+	o.keys[index(keySourceIndex, k.Source)].n.Add(1)
 }
 
-func (o *observer) WebSocketClosed(ctx context.Context, w ginpaseto.WebSocketClose) {
-	reason := closedReason(w.Reason)
-	opt := o.options(setKey{kind: 'w', a: reason}, func() []attribute.KeyValue {
-		return []attribute.KeyValue{KeyReason.String(reason)}
-	})
-	o.wsCloses.Add(ctx, 1, opt)
+func (o *observer) WebSocketClosed(_ context.Context, w ginpaseto.WebSocketClose) {
+	o.wsClose[index(reasonIndex, w.Reason)].n.Add(1)
 }
 
 // The closed sets. A value outside its set is recorded as "other", so
 // that no value an Authorizer did not define reaches an attribute.
 var (
 	reasons  = ginpaseto.Reasons()
-	outcomes = []ginpaseto.Outcome{ginpaseto.OutcomeAllowed, ginpaseto.OutcomeRefused, ginpaseto.OutcomeUnavailable, ginpaseto.OutcomeAnonymous}
-	sources  = []string{"", "header", "query", "json", "websocket_protocol", "cookie", "extractor"}
-	ops      = []ginpaseto.StoreOperation{ginpaseto.StoreIsRevoked, ginpaseto.StoreRevoke, ginpaseto.StoreCreateSession,
+	outcomes = [...]ginpaseto.Outcome{ginpaseto.OutcomeAllowed, ginpaseto.OutcomeRefused, ginpaseto.OutcomeUnavailable, ginpaseto.OutcomeAnonymous}
+	ops      = [...]ginpaseto.StoreOperation{ginpaseto.StoreIsRevoked, ginpaseto.StoreRevoke, ginpaseto.StoreCreateSession,
 		ginpaseto.StoreRotateSession, ginpaseto.StoreRevokeSession, ginpaseto.StoreRevokeSubject, ginpaseto.StoreSessions, ginpaseto.StoreDenylist}
 	events = []ginpaseto.SessionEventKind{ginpaseto.SessionStarted, ginpaseto.SessionRotated, ginpaseto.SessionReplayed,
 		ginpaseto.SessionReuseDetected, ginpaseto.SessionEnded, ginpaseto.SubjectRevoked}
-	keySources = []ginpaseto.KeysSource{ginpaseto.KeysFromSetKeys, ginpaseto.KeysFromKeySet}
+	keySources   = []ginpaseto.KeysSource{ginpaseto.KeysFromSetKeys, ginpaseto.KeysFromKeySet}
+	sources      = []string{"", "header", "query", "json", "websocket_protocol", "cookie", "extractor"}
+	storeResults = [...]string{"ok", "refused", "error"}
+	fetchResults = []string{"success", "failure"}
+
+	outcomeNames = closedSet(outcomes[:])
+	reasonNames  = closedSet(reasons)
+	opNames      = closedSet(ops[:])
+
+	outcomeIndex   = indexOf(outcomes[:])
+	reasonIndex    = indexOf(reasons)
+	opIndex        = indexOf(ops[:])
+	eventIndex     = indexOf(events)
+	keySourceIndex = indexOf(keySources)
 )
 
-func closed[T ~string](v T, set []T) string {
-	if slices.Contains(set, v) {
-		return string(v)
+// closedSet returns the values of set as strings, then "other".
+func closedSet[T ~string](set []T) []string {
+	out := make([]string, 0, len(set)+1)
+	for _, v := range set {
+		out = append(out, string(v))
 	}
-	return other
+	return append(out, other)
 }
 
-func closedReason(r ginpaseto.Reason) string             { return closed(r, reasons) }
-func closedOutcome(o ginpaseto.Outcome) string           { return closed(o, outcomes) }
-func closedOperation(op ginpaseto.StoreOperation) string { return closed(op, ops) }
-func closedEvent(e ginpaseto.SessionEventKind) string    { return closed(e, events) }
-func closedKeysSource(s ginpaseto.KeysSource) string     { return closed(s, keySources) }
+func indexOf[T comparable](set []T) map[T]int {
+	m := make(map[T]int, len(set))
+	for i, v := range set {
+		m[v] = i
+	}
+	return m
+}
+
+// index returns the position of v in its set, or that of "other", after
+// the set's last value.
+func index[T comparable](m map[T]int, v T) int {
+	if i, ok := m[v]; ok {
+		return i
+	}
+	return len(m)
+}
 
 func closedSource(s string) string {
 	if s == "" {
 		return "none"
 	}
-	return closed(s, sources)
+	if slices.Contains(sources, s) {
+		return s
+	}
+	return other
 }

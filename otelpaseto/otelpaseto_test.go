@@ -352,3 +352,36 @@ func TestNewErrors(t *testing.T) {
 	require.NoError(t, err)
 	assert.NotNil(t, obs)
 }
+
+// TestNoSpanOutsideATrace: a request without a recording span makes no
+// span, yet is counted; a traced one ends its own span, never the
+// request's.
+func TestNoSpanOutsideATrace(t *testing.T) {
+	tel := newTelemetry(t)
+	auth, err := ginpaseto.New(ginpaseto.WithSecretKey(testKey), ginpaseto.WithObserver(tel.obs))
+	require.NoError(t, err)
+	r := gin.New()
+	r.GET("/user", auth.Required(), func(c *gin.Context) {
+		assert.False(t, trace.SpanFromContext(c.Request.Context()).SpanContext().IsValid())
+	})
+	traced := gin.New()
+	traced.Use(tel.serverSpan)
+	traced.GET("/user", auth.Required(), func(c *gin.Context) {
+		assert.True(t, trace.SpanFromContext(c.Request.Context()).IsRecording(), "the request's span is still open")
+	})
+	tok, err := auth.CreateAccessToken(context.Background(), "alice")
+	require.NoError(t, err)
+	for _, h := range []*gin.Engine{r, traced} {
+		req := httptest.NewRequest("GET", "/user", nil)
+		req.Header.Set("Authorization", "Bearer "+tok)
+		w := httptest.NewRecorder()
+		h.ServeHTTP(w, req)
+		assert.Equal(t, 200, w.Code)
+	}
+	var names []string
+	for _, s := range tel.spans.Ended() {
+		names = append(names, s.Name())
+	}
+	assert.Equal(t, []string{"ginpaseto.store", "ginpaseto.check", "GET /user"}, names)
+	assert.EqualValues(t, 2, value(tel.collect(t), "ginpaseto.checks", "ginpaseto.reason", "allowed"))
+}
