@@ -164,10 +164,10 @@ func (a *Authorizer) middleware(ch *check) gin.HandlerFunc {
 			return
 		}
 		ctx := c.Request.Context()
-		var start time.Time
+		var start time.Duration
 		if a.obs != nil {
 			ctx = a.obs.StartCheck(ctx, CheckStart{TokenType: ch.tokenType})
-			start = time.Now()
+			start = monotonic()
 		}
 		v := a.runCheck(ctx, c, ch)
 		if a.obs != nil {
@@ -217,7 +217,7 @@ func (a *Authorizer) runCheck(ctx context.Context, c *gin.Context, ch *check) ve
 }
 
 // endCheck reports what a check decided to the observer.
-func (a *Authorizer) endCheck(ctx context.Context, tokenType string, start time.Time, v verdict) {
+func (a *Authorizer) endCheck(ctx context.Context, tokenType string, start time.Duration, v verdict) {
 	reason := ReasonAllowed
 	if v.err != nil {
 		reason = ReasonOf(v.err)
@@ -227,7 +227,7 @@ func (a *Authorizer) endCheck(ctx context.Context, tokenType string, start time.
 		Outcome:   outcomeOf(v.err, v.anonymous),
 		Reason:    reason,
 		Source:    v.source,
-		Duration:  time.Since(start),
+		Duration:  monotonic() - start,
 	})
 }
 
@@ -466,10 +466,10 @@ func (a *Authorizer) CheckToken(ctx context.Context, tok, tokenType string, opts
 	if len(cc.rules.hooks) > 0 {
 		return nil, errors.New("ginpaseto: CheckToken: Authorize needs a request; call the function yourself on the claims CheckToken returns")
 	}
-	var start time.Time
+	var start time.Duration
 	if a.obs != nil {
 		ctx = a.obs.StartCheck(requestContext(ctx), CheckStart{TokenType: tokenType})
-		start = time.Now()
+		start = monotonic()
 	}
 	claims, e := a.parseToken(ctx, tok, cc)
 	if e == nil {
