@@ -176,10 +176,10 @@ func (a *Authorizer) logoutClaims(c *gin.Context, checks ...*check) (*Claims, er
 		return claims, nil
 	}
 	ctx := c.Request.Context()
-	var began time.Time
+	var began time.Duration
 	if a.obs != nil {
 		ctx = a.obs.StartCheck(ctx, CheckStart{TokenType: checks[0].tokenType})
-		began = time.Now()
+		began = monotonic()
 	}
 	var decided verdict
 	decidedType := checks[0].tokenType
