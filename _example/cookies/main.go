@@ -48,10 +48,10 @@ func main() {
 }
 
 // envOptions configures the Authorizer from the environment: the PASETO_*
-// variables, with an ephemeral key when PASETO_SECRET_KEY is unset, and
+// variables, with an ephemeral key when no key variable is set, and
 // INSECURE_COOKIES.
 func envOptions() []ginpaseto.Option {
-	opts := []ginpaseto.Option{ginpaseto.WithSecretKey(exampleapp.SecretKey()), ginpaseto.FromEnv()}
+	opts := exampleapp.EnvOptions()
 	if os.Getenv("INSECURE_COOKIES") == "1" {
 		log.Print("INSECURE_COOKIES=1: the cookies are not Secure; for development over plain HTTP only")
 		opts = append(opts, ginpaseto.WithInsecureCookies())

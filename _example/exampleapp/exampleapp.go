@@ -40,6 +40,22 @@ func SecretKey() string {
 	return hex.EncodeToString(key)
 }
 
+// EnvOptions configures an Authorizer from the PASETO_* variables
+// (ginpaseto.FromEnv): keys, lifetimes, the refresh grace and the rest.
+// When no key variable is set (PASETO_SECRET_KEY, PASETO_PRIVATE_KEY,
+// PASETO_PUBLIC_KEY or their _FILE forms), it adds a random secret key
+// for this run only, as SecretKey does, logging one line that says so.
+func EnvOptions() []ginpaseto.Option {
+	for _, name := range []string{"PASETO_SECRET_KEY", "PASETO_PRIVATE_KEY", "PASETO_PUBLIC_KEY"} {
+		for _, v := range []string{name, name + "_FILE"} {
+			if _, set := os.LookupEnv(v); set {
+				return []ginpaseto.Option{ginpaseto.FromEnv()}
+			}
+		}
+	}
+	return []ginpaseto.Option{ginpaseto.WithSecretKey(SecretKey()), ginpaseto.FromEnv()}
+}
+
 // Login reads a login request, a JSON body {"username":…,"password":…},
 // and accepts the demo account test/test only. A body that is not sent as
 // application/json is refused with 415 {"detail":"Content-Type must be

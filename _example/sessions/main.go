@@ -52,7 +52,7 @@ import (
 )
 
 func main() {
-	opts := []ginpaseto.Option{ginpaseto.WithSecretKey(exampleapp.SecretKey()), ginpaseto.FromEnv()}
+	opts := exampleapp.EnvOptions()
 	if url := os.Getenv("REDIS_URL"); url != "" {
 		store, err := redisStore(url)
 		if err != nil {
