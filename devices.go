@@ -130,7 +130,7 @@ func (a *Authorizer) Sessions(ctx context.Context, subject string) ([]Session, e
 	if subject == "" {
 		return nil, errors.New("ginpaseto: Sessions: subject is empty")
 	}
-	list, err := a.cfg.store.Sessions(ctx, subject)
+	list, err := a.cfg.store.Sessions(requestContext(ctx), subject)
 	if err != nil {
 		return nil, storeUnavailable(err)
 	}

@@ -523,9 +523,11 @@ func (d observedDenylist) IsRevoked(ctx context.Context, claims *Claims) (bool, 
 }
 
 // requestContext returns the context of the request when ctx is a
-// *gin.Context, whose own Value does not reach the request's context
-// unless the engine sets ContextWithFallback: the observer finds the
-// request's span there.
+// *gin.Context. Gin reuses a *gin.Context for another request once the
+// handler returns, so nothing that may outlive the call (a store's
+// timeout timer, a Watch) may keep one; and its own Value does not reach
+// the request's context unless the engine sets ContextWithFallback: the
+// observer finds the request's span there.
 func requestContext(ctx context.Context) context.Context {
 	if gc, ok := ctx.(*gin.Context); ok && gc.Request != nil {
 		return gc.Request.Context()

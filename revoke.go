@@ -50,7 +50,7 @@ func (a *Authorizer) Revoke(ctx context.Context, claims *Claims) error {
 	if !c.Expiration.IsZero() {
 		c.Expiration = c.Expiration.Add(a.cfg.leeway)
 	}
-	return storeError(a.cfg.store.Revoke(ctx, &c))
+	return storeError(a.cfg.store.Revoke(requestContext(ctx), &c))
 }
 
 // RevokeSession ends the session sessionID (Claims.SessionID), as logout
@@ -67,7 +67,7 @@ func (a *Authorizer) RevokeSession(ctx context.Context, sessionID string) error 
 	if err := a.sessionsChecked("RevokeSession"); err != nil {
 		return err
 	}
-	if err := a.cfg.store.RevokeSession(ctx, sessionID); err != nil {
+	if err := a.cfg.store.RevokeSession(requestContext(ctx), sessionID); err != nil {
 		return storeError(err)
 	}
 	a.sessionEvent(ctx, SessionEnded, sessionSubject(ctx, sessionID), sessionID)
@@ -97,7 +97,7 @@ func (a *Authorizer) RevokeSubject(ctx context.Context, subject string) error {
 	}
 	cutoff := a.cfg.now()
 	until := cutoff.Add(max(a.cfg.accessLifetime, a.cfg.refreshLifetime, a.cfg.customLifetime) + a.cfg.leeway)
-	if err := a.cfg.store.RevokeSubject(ctx, subject, cutoff, until); err != nil {
+	if err := a.cfg.store.RevokeSubject(requestContext(ctx), subject, cutoff, until); err != nil {
 		return storeError(err)
 	}
 	a.sessionEvent(ctx, SubjectRevoked, subject, "")
@@ -126,6 +126,7 @@ func (a *Authorizer) checkRevoked(ctx context.Context, claims *Claims) *Error {
 	if !a.revocable(claims.Type) {
 		return nil
 	}
+	ctx = requestContext(ctx)
 	revoked, err := a.cfg.store.IsRevoked(ctx, claims)
 	if err == nil && !revoked && a.cfg.denylist != nil {
 		revoked, err = a.cfg.denylist.IsRevoked(ctx, claims)

@@ -77,7 +77,7 @@ func (a *Authorizer) CreateTokenPair(ctx context.Context, subject string, opts .
 	if err != nil {
 		return nil, err
 	}
-	if err := a.cfg.store.CreateSession(ctx, s); err != nil {
+	if err := a.cfg.store.CreateSession(requestContext(ctx), s); err != nil {
 		return nil, storeError(err)
 	}
 	a.sessionEvent(ctx, SessionStarted, subject, sid)
@@ -125,7 +125,7 @@ func (a *Authorizer) RotateRefreshToken(ctx context.Context, refresh *Claims, op
 		Refreshed:  now,
 		Expires:    a.sessionExpiry(plan.access.expiry(plan.issued()), plan.refresh.expiry(plan.issued())),
 	}
-	got, err := a.cfg.store.RotateSession(ctx, refresh.JTI, next, a.cfg.refreshGrace)
+	got, err := a.cfg.store.RotateSession(requestContext(ctx), refresh.JTI, next, a.cfg.refreshGrace)
 	a.rotationEvent(ctx, refresh, err == nil && got.RefreshJTI != next.RefreshJTI, err)
 	if err != nil {
 		return nil, storeError(err)

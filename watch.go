@@ -50,7 +50,7 @@ func (a *Authorizer) Watch(ctx context.Context, claims *Claims) (context.Context
 	if ctx == nil {
 		ctx = context.Background()
 	}
-	wctx, cancel := context.WithCancelCause(ctx)
+	wctx, cancel := context.WithCancelCause(requestContext(ctx))
 	if claims == nil {
 		cancel(errors.New("ginpaseto: Watch: claims are nil; pass the claims of the check that accepted the connection (GetClaims)"))
 		return wctx, func() {}
