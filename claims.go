@@ -40,8 +40,9 @@ type Claims struct {
 	// RotateRefreshToken. Empty for tokens created outside a session.
 	SessionID string
 
-	// CSRF is the csrf claim of the tokens of a pair created by an
-	// Authorizer with WithCookies: the value that unsafe requests
+	// CSRF is the csrf claim of the tokens of a session created by an
+	// Authorizer with WithCookies, the same in every pair of the session
+	// (a refresh keeps it): the value that unsafe requests
 	// authenticated by a cookie must repeat in the CSRF header.
 	CSRF string
 

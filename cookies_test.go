@@ -400,6 +400,10 @@ func TestCookieSessionHandlers(t *testing.T) {
 	assert.NotContains(t, refreshed.body, "token")
 	second := b.cookies("/refresh")
 	for name, v := range second {
+		if name == "__Host-csrf_token" {
+			assert.Equal(t, first[name], v, "the session keeps its CSRF token")
+			continue
+		}
 		assert.NotEqual(t, first[name], v, "%s rotated", name)
 	}
 	expect(t, first2(b.send("POST", "/p")), 200, user("alice"))
@@ -486,4 +490,33 @@ func TestRefuseCrossOrigin(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestCSRFTokenSurvivesRefresh: tabs share one cookie jar; a tab that
+// read the CSRF cookie just before another tab's refresh replaced the
+// cookies sends the value it read with the new cookies, and is not
+// refused for it.
+func TestCSRFTokenSurvivesRefresh(t *testing.T) {
+	auth := cookieAuth(t, ginpaseto.CookieConfig{})
+	r := gin.New()
+	r.POST("/login", func(c *gin.Context) { auth.StartSession(c, "alice", ginpaseto.SessionCookies()) })
+	r.POST("/refresh", auth.RefreshRequired(), auth.RefreshHandler())
+	r.POST("/p", auth.Required(), whoami)
+	b := newBrowserClient(t, r)
+	login, _ := b.send("POST", "/login")
+	require.Equal(t, http.StatusOK, login.status, login.body)
+	read := b.cookies("/")["__Host-csrf_token"]
+	require.NotEmpty(t, read)
+
+	refreshed, _ := b.send("POST", "/refresh")
+	require.Equal(t, http.StatusOK, refreshed.status, refreshed.body)
+	req, err := http.NewRequest("POST", b.srv.URL+"/p", nil)
+	require.NoError(t, err)
+	req.Header.Set("X-CSRF-Token", read)
+	resp, err := b.c.Do(req)
+	require.NoError(t, err)
+	body, err := io.ReadAll(resp.Body)
+	require.NoError(t, err)
+	resp.Body.Close()
+	expect(t, reply{status: resp.StatusCode, body: string(body)}, 200, user("alice"))
 }

@@ -24,7 +24,7 @@ type TokenPair struct {
 	SessionID string `json:"-"`
 
 	// CSRFToken is the csrf claim of both tokens when the Authorizer has
-	// WithCookies, "" otherwise: SetSessionCookies puts it in the readable
+	// WithCookies, "" otherwise; every pair of a session has the same: SetSessionCookies puts it in the readable
 	// CSRF cookie. JSON clients send their tokens in a header and need no
 	// CSRF token.
 	CSRFToken string `json:"-"`
@@ -59,7 +59,7 @@ func RefreshTokenOptions(opts ...TokenOption) TokenOption {
 // that keeps the cause.
 func (a *Authorizer) CreateTokenPair(ctx context.Context, subject string, opts ...TokenOption) (*TokenPair, error) {
 	started := a.cfg.now() // before minting: the cutoff must cover a login that mints while RevokeSubject runs
-	plan, err := a.planPair(ctx, "CreateTokenPair", subject, true, opts)
+	plan, err := a.planPair(ctx, "CreateTokenPair", subject, true, "", opts)
 	if err != nil {
 		return nil, err
 	}
@@ -113,7 +113,7 @@ func (a *Authorizer) RotateRefreshToken(ctx context.Context, refresh *Claims, op
 		return nil, &Error{Status: errInvalid.Status, Message: msgNoSession, Err: fmt.Errorf("%w: the refresh token has no sid claim: it was not created by CreateTokenPair", ErrTokenInvalid)}
 	}
 	now := a.cfg.now()
-	plan, err := a.planPair(ctx, "RotateRefreshToken", refresh.Subject, false, opts)
+	plan, err := a.planPair(ctx, "RotateRefreshToken", refresh.Subject, false, refresh.CSRF, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -174,8 +174,10 @@ func earliest(a, b time.Time) time.Time {
 }
 
 // planPair checks the options of a pair and prepares its two tokens, the
-// refresh token with its jti already chosen.
-func (a *Authorizer) planPair(ctx context.Context, method, subject string, fresh bool, opts []TokenOption) (*pairPlan, error) {
+// refresh token with its jti already chosen. With cookies, the tokens
+// carry csrf, or a new CSRF token when csrf is empty: a session keeps the
+// one it started with.
+func (a *Authorizer) planPair(ctx context.Context, method, subject string, fresh bool, csrf string, opts []TokenOption) (*pairPlan, error) {
 	if ctx == nil {
 		return nil, fmt.Errorf("ginpaseto: %s: ctx is nil; pass the request's *gin.Context or a context.Context", method)
 	}
@@ -201,7 +203,11 @@ func (a *Authorizer) planPair(ctx context.Context, method, subject string, fresh
 	plan := &pairPlan{metadata: shared.metadata}
 	if a.cookies.enabled {
 		var err error
-		if plan.csrf, err = newCSRFToken(); err != nil {
+		if plan.csrf = csrf; plan.csrf != "" {
+			// The session keeps its CSRF token: a tab that read the CSRF
+			// cookie before another tab's refresh replaced the cookies
+			// sends a header that still matches.
+		} else if plan.csrf, err = newCSRFToken(); err != nil {
 			return nil, fmt.Errorf("ginpaseto: generating CSRF token: %w", err)
 		}
 	}
