@@ -15,9 +15,10 @@ import (
 // payload holding a key that folds to a registered claim name without
 // being that name is refused: otherwise the fields here and a struct
 // decoded by the application could read two different subjects. The
-// payload is validated with json.Valid first, so the scanner below only
-// walks well-formed JSON; other claims are skipped, and read later with
-// Claims.Get or Decode.
+// scanner below accepts exactly the payloads json.Valid accepts: it checks
+// the object, the keys and the registered claims as it reads them, and
+// hands the other claims, which it skips, to json.Valid; they are read
+// later with Claims.Get or Decode.
 
 var (
 	errNotObject      = errors.New("claims are not a JSON object")
@@ -80,25 +81,33 @@ func fieldOf(name []byte) claimField {
 // when present and not null, have their registered types, each at most
 // once.
 func parseClaims(payload []byte, footer []byte) (*Claims, error) {
-	if !json.Valid(payload) {
-		return nil, errors.New("claims are not valid JSON")
-	}
 	s := scanner{buf: payload}
 	s.space()
 	if !s.consume('{') {
+		if !json.Valid(payload) {
+			return nil, errNotJSON
+		}
 		return nil, errNotObject
 	}
 	c := &Claims{payload: payload}
 	var seen [numFields]bool
 	s.space()
 	if s.consume('}') {
-		return finishClaims(c, footer), nil
+		return s.end(c, footer)
 	}
 	for {
 		s.space()
+		if s.peek() != '"' {
+			return nil, errNotJSON
+		}
 		name := s.rawString()
+		if !validString(name) {
+			return nil, errNotJSON
+		}
 		s.space()
-		s.consume(':')
+		if !s.consume(':') {
+			return nil, errNotJSON
+		}
 		s.space()
 		key := unquoteRawKey(name)
 		field := fieldOf(key)
@@ -106,7 +115,11 @@ func parseClaims(payload []byte, footer []byte) (*Claims, error) {
 			if foldsToClaim(key) {
 				return nil, errFoldedClaim
 			}
-			s.skipValue()
+			// Other claims are read later, by Get or Decode: they need
+			// only be valid JSON.
+			if !json.Valid(s.skipValue()) {
+				return nil, errNotJSON
+			}
 		} else {
 			if seen[field] {
 				return nil, errDuplicateClaim
@@ -118,10 +131,68 @@ func parseClaims(payload []byte, footer []byte) (*Claims, error) {
 		}
 		s.space()
 		if s.consume('}') {
-			return finishClaims(c, footer), nil
+			return s.end(c, footer)
 		}
-		s.consume(',')
+		if !s.consume(',') {
+			return nil, errNotJSON
+		}
 	}
+}
+
+var errNotJSON = errors.New("claims are not valid JSON")
+
+// end completes the claims once the object is closed: nothing but space
+// may follow.
+func (s *scanner) end(c *Claims, footer []byte) (*Claims, error) {
+	s.space()
+	if s.pos != len(s.buf) {
+		return nil, errNotJSON
+	}
+	return finishClaims(c, footer), nil
+}
+
+// validString reports whether raw, as rawString returned it, is a whole
+// JSON string as encoding/json accepts one: closed, without control
+// characters, every escape one of JSON's. Like encoding/json, it does not
+// ask for valid UTF-8.
+func validString(raw []byte) bool {
+	if len(raw) < 2 || raw[len(raw)-1] != '"' {
+		return false
+	}
+	inner := raw[1 : len(raw)-1]
+	for i := 0; i < len(inner); i++ {
+		switch c := inner[i]; {
+		case c < 0x20:
+			return false
+		case c == '"':
+			return false // an unescaped quote ends the string earlier
+		case c == '\\':
+			i++
+			if i == len(inner) {
+				return false
+			}
+			switch inner[i] {
+			case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
+			case 'u':
+				if i+5 > len(inner) {
+					return false
+				}
+				for _, h := range inner[i+1 : i+5] {
+					if !isHex(h) {
+						return false
+					}
+				}
+				i += 4
+			default:
+				return false
+			}
+		}
+	}
+	return true
+}
+
+func isHex(c byte) bool {
+	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
 }
 
 // maxFoldedClaimSize is the longest spelling, in bytes, of a registered
@@ -168,33 +239,44 @@ func unquoteRawKey(raw []byte) []byte {
 
 // claim decodes the value at the cursor into the registered field.
 func (s *scanner) claim(c *Claims, field claimField) error {
-	if s.peek() == 'n' { // null: as if absent
-		s.skipValue()
+	switch s.peek() {
+	case 'n': // null: as if absent
+		if !s.literal("null") {
+			return errNotJSON
+		}
 		return nil
-	}
-	switch field {
-	case fieldFresh:
+	case 't', 'f':
+		if field != fieldFresh {
+			return errClaimType
+		}
 		switch {
 		case s.literal("true"):
 			c.Fresh = true
 		case s.literal("false"):
 		default:
+			return errNotJSON
+		}
+		return nil
+	case '[':
+		if field != fieldAud {
+			return errClaimType
+		}
+		if json.Unmarshal(s.skipValue(), &c.Audience) != nil {
 			return errClaimType
 		}
 		return nil
-	case fieldAud:
-		if s.peek() == '[' {
-			raw := s.skipValue()
-			if json.Unmarshal(raw, &c.Audience) != nil {
-				return errClaimType
-			}
-			return nil
-		}
-	}
-	if s.peek() != '"' {
+	case '"':
+	default:
 		return errClaimType
 	}
+	if field == fieldFresh {
+		return errClaimType
+	}
+	start := s.pos
 	raw := s.rawString()
+	if !validString(raw) {
+		return errNotJSON
+	}
 	switch field {
 	case fieldIat, fieldNbf, fieldExp:
 		t, err := parseTime(raw)
@@ -214,10 +296,10 @@ func (s *scanner) claim(c *Claims, field claimField) error {
 		c.Type = tokenType(raw)
 		return nil
 	case fieldScope:
-		c.Scopes = splitScopes(unquote(raw))
+		c.Scopes = splitScopes(s.unquote(start, raw))
 		return nil
 	}
-	str := unquote(raw)
+	str := s.unquote(start, raw)
 	switch field {
 	case fieldSub:
 		c.Subject = str
@@ -233,6 +315,20 @@ func (s *scanner) claim(c *Claims, field claimField) error {
 		c.Audience = []string{str}
 	}
 	return nil
+}
+
+// unquote decodes the JSON string raw, found at start. A string without
+// escapes, the usual case, is a substring of the payload converted once,
+// so that the claims of a token cost one allocation rather than one each.
+func (s *scanner) unquote(start int, raw []byte) string {
+	inner := raw[1 : len(raw)-1]
+	if bytes.IndexByte(inner, '\\') >= 0 || !utf8.Valid(inner) {
+		return unquote(raw)
+	}
+	if s.str == "" {
+		s.str = string(s.buf)
+	}
+	return s.str[start+1 : start+len(raw)-1]
 }
 
 // tokenType returns the type claim, sharing the constants for the two
@@ -298,10 +394,13 @@ func parseUTCSeconds(raw []byte) (time.Time, bool) {
 	return t, true
 }
 
-// scanner walks JSON already known to be valid.
+// scanner walks a payload. parseClaims checks as it goes that the JSON is
+// well formed, as json.Valid would, and hands skipped values to
+// json.Valid.
 type scanner struct {
 	buf []byte
 	pos int
+	str string // buf as a string, made by the first unquote that needs it
 }
 
 func (s *scanner) peek() byte {

@@ -414,6 +414,10 @@ func FuzzParseClaimsEquivalence(f *testing.F) {
 		`{"scope":"a b"}`, `{"scope":"  a  "}`, `{"scope":""}`, `{"scope":["a"]}`, `{"scope":"a","scope":"b"}`, `{"scope":"a\u0020b"}`,
 		`{"sub":"alice","SUB":"admin"}`, `{"ſub":"x"}`, `{"\u017fub":"x"}`, `{"Exp":"2025-01-01T00:00:00Z"}`,
 		`{"Key":1}`, `{"ıat":1}`, `{"fReSh":true}`,
+		// Malformed JSON the scanner must refuse as json.Valid does.
+		"{\"sub\":\"a\x01\"}", `{"sub":"\q"}`, `{"sub":"\u12G4"}`, `{"sub":"\u12"}`, `{"a":tru}`, `{"sub":"x"} x`,
+		`{"fresh":truex}`, `{"fresh":nul}`, `{"sub":"x" "y"}`, `{"x":1,}`, `{"aud":["a",]}`, `{"sub" "x"}`, `{"sub":"x"`,
+		`{"a":{"b":1]}`, `{"x":"\"}`, `{"\u0073ub":"x","a\x":1}`, `{"sub":"x"}{}`, `{"jti":"a\"}`,
 	} {
 		f.Add([]byte(s))
 	}

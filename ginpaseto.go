@@ -333,15 +333,19 @@ func (a *Authorizer) verifyWith(ctx context.Context, ring *Keyring, tok string, 
 	if keys == nil {
 		return nil, errUnsupported
 	}
-	body, err := b64.DecodeString(body64)
+	// Body and footer share one allocation.
+	buf := make([]byte, 0, b64.DecodedLen(len(body64))+b64.DecodedLen(len(footer64)))
+	buf, err := b64.AppendDecode(buf, []byte(body64))
 	if err != nil {
 		return nil, errInvalid
 	}
+	body := buf[:len(buf):len(buf)]
 	var footer []byte
 	if footer64 != "" {
-		if footer, err = b64.DecodeString(footer64); err != nil {
+		if buf, err = b64.AppendDecode(buf, []byte(footer64)); err != nil {
 			return nil, errInvalid
 		}
+		footer = buf[len(body):]
 	}
 	key, kerr := keys.keyFor(footer)
 	if kerr == errUnknownKID && a.keySet != nil {
