@@ -59,7 +59,9 @@ type Observer interface {
 	KeysChanged(ctx context.Context, change KeysChange)
 	// WebSocketClosed is called when a check closes a WebSocket handshake
 	// with code 1008 instead of answering an HTTP error
-	// (WithWebSocketClose, CloseWebSocket).
+	// (WithWebSocketClose, CloseWebSocket), and when Watch ends a
+	// connection's context because its token was revoked or expired, for
+	// the application to close it with 1008 (WebSocketCloseStatus).
 	WebSocketClosed(ctx context.Context, close WebSocketClose)
 }
 
@@ -338,8 +340,8 @@ const (
 	KeysFromKeySet  KeysSource = "key_set"  // a fetch of the key set of WithKeySetURL
 )
 
-// WebSocketClose describes a WebSocket handshake that a check answered by
-// closing the connection.
+// WebSocketClose describes a WebSocket that a check, or Watch, closed
+// with 1008.
 type WebSocketClose struct {
 	Code   int    // 1008, policy violation
 	Reason Reason // why the check refused

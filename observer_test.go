@@ -575,3 +575,48 @@ func TestObserverReplay(t *testing.T) {
 	}
 	assert.Equal(t, []ginpaseto.SessionEventKind{"started", "rotated", "replayed"}, kinds)
 }
+
+// TestObserverWatchEnds: a watched connection whose session ends is
+// reported as closing with 1008 and the reason; one the application stops
+// itself is not.
+func TestObserverWatchEnds(t *testing.T) {
+	rec := &recorder{}
+	auth := newAuth(t, ginpaseto.WithObserver(rec))
+	watchOf := func() (*ginpaseto.TokenPair, context.Context, context.CancelFunc) {
+		pair, err := auth.CreateTokenPair(context.Background(), "alice")
+		require.NoError(t, err)
+		claims, err := auth.ParseToken(pair.AccessToken)
+		require.NoError(t, err)
+		ctx, stop := auth.Watch(context.Background(), claims)
+		t.Cleanup(stop)
+		return pair, ctx, stop
+	}
+	closes := func() []ginpaseto.WebSocketClose {
+		var out []ginpaseto.WebSocketClose
+		for _, e := range rec.take() {
+			if w, ok := e.(ginpaseto.WebSocketClose); ok {
+				out = append(out, w)
+			}
+		}
+		return out
+	}
+
+	_, ctx, stop := watchOf()
+	stop()
+	<-ctx.Done()
+	assert.Empty(t, closes(), "the application's own stop")
+
+	pair, ctx, _ := watchOf()
+	require.NoError(t, auth.RevokeSession(context.Background(), pair.SessionID))
+	select {
+	case <-ctx.Done():
+	case <-time.After(hangGuard):
+		t.Fatal("the watch did not end")
+	}
+	var got []ginpaseto.WebSocketClose
+	require.Eventually(t, func() bool {
+		got = append(got, closes()...)
+		return len(got) > 0
+	}, hangGuard, time.Millisecond)
+	assert.Equal(t, []ginpaseto.WebSocketClose{{Code: 1008, Reason: ginpaseto.ReasonRevoked}}, got)
+}

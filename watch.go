@@ -61,13 +61,13 @@ func (a *Authorizer) Watch(ctx context.Context, claims *Claims) (context.Context
 			cancel(errExpired.copy())
 			return wctx, func() {}
 		}
-		timer := time.AfterFunc(left, func() { cancel(errExpired.copy()) })
+		timer := time.AfterFunc(left, func() { a.endWatch(wctx, cancel, errExpired) })
 		context.AfterFunc(wctx, func() { timer.Stop() })
 	}
 	if !a.revocable(claims.Type) {
 		return wctx, func() { cancel(context.Canceled) }
 	}
-	w := &watch{claims: claims, cancel: cancel}
+	w := &watch{claims: claims, ctx: wctx, cancel: cancel}
 	hub := a.watchHub()
 	hub.add(w)
 	context.AfterFunc(wctx, func() { hub.remove(w) })
@@ -80,7 +80,18 @@ func (a *Authorizer) Watch(ctx context.Context, claims *Claims) (context.Context
 // watch is one watched token.
 type watch struct {
 	claims *Claims
+	ctx    context.Context // the watch's own, for the observer
 	cancel context.CancelCauseFunc
+}
+
+// endWatch ends a watch because of err, and tells the observer that its
+// connection is to close with 1008 when that is what ended it.
+func (a *Authorizer) endWatch(wctx context.Context, cancel context.CancelCauseFunc, err *Error) {
+	e := err.copy()
+	cancel(e)
+	if a.obs != nil && context.Cause(wctx) == e {
+		a.obs.WebSocketClosed(wctx, WebSocketClose{Code: wsClosePolicy, Reason: ReasonOf(e)})
+	}
 }
 
 // watchHub holds the watches of one Authorizer, by subject.
@@ -217,7 +228,7 @@ func (h *watchHub) check(watches []*watch) {
 			answers[w.claims.JTI] = e
 		}
 		if e != nil {
-			w.cancel(e.copy())
+			h.a.endWatch(w.ctx, w.cancel, e)
 		}
 	}
 }
