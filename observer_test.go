@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"math"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -499,6 +500,12 @@ func TestObserverKeys(t *testing.T) {
 // TestObserverAddsNoAllocations: the hook itself costs the request path
 // no allocation; a no-op observer allocates as much as none.
 func TestObserverAddsNoAllocations(t *testing.T) {
+	if raceEnabled {
+		t.Skip("the race detector drops sync.Pool entries at random, so allocation counts vary")
+	}
+	// The fewest of a few measurements: other goroutines of the test
+	// process (servers of other tests, the cache's maintenance) can only
+	// add to a count.
 	allocs := func(opts ...ginpaseto.Option) float64 {
 		auth := newAuth(t, opts...)
 		r := gin.New()
@@ -506,9 +513,13 @@ func TestObserverAddsNoAllocations(t *testing.T) {
 		req := httptest.NewRequest(http.MethodGet, "/p", nil)
 		req.Header.Set("Authorization", "Bearer "+token(t, auth, ginpaseto.TypeAccess))
 		w := httptest.NewRecorder()
-		return testing.AllocsPerRun(200, func() {
-			r.ServeHTTP(w, req)
-		})
+		fewest := math.Inf(1)
+		for range 3 {
+			fewest = min(fewest, testing.AllocsPerRun(200, func() {
+				r.ServeHTTP(w, req)
+			}))
+		}
+		return fewest
 	}
 	none := allocs()
 	assert.Equal(t, none, allocs(ginpaseto.WithObserver(ginpaseto.NopObserver{})))
