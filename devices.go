@@ -240,7 +240,7 @@ func (a *Authorizer) endOthers(ctx context.Context, claims *Claims) error {
 		if s.ID == claims.SessionID {
 			continue
 		}
-		if err := a.RevokeSession(ctx, s.ID); err != nil {
+		if err := a.endSession(ctx, claims.Subject, s.ID); err != nil {
 			return err
 		}
 	}
@@ -260,7 +260,7 @@ func (a *Authorizer) endNamed(ctx context.Context, claims *Claims, id string) (c
 	if !slices.ContainsFunc(list, func(s Session) bool { return s.ID == id }) {
 		return false, errSessionNotFound.copy()
 	}
-	return id == claims.SessionID, a.RevokeSession(ctx, id)
+	return id == claims.SessionID, a.endSession(ctx, claims.Subject, id)
 }
 
 // logoutScope ends what LogoutHandler with h ends for claims, and reports

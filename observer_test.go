@@ -631,3 +631,31 @@ func TestObserverWatchEnds(t *testing.T) {
 	}, hangGuard, time.Millisecond)
 	assert.Equal(t, []ginpaseto.WebSocketClose{{Code: 1008, Reason: ginpaseto.ReasonRevoked}}, got)
 }
+
+// TestObserverEndedSessionsNameTheSubject: sessions a user ends from one
+// of their devices (the others, or one by ID) are reported with the
+// user's subject, as a logout is.
+func TestObserverEndedSessionsNameTheSubject(t *testing.T) {
+	rec := &recorder{}
+	auth := newAuth(t, ginpaseto.WithObserver(rec))
+	r := gin.New()
+	r.POST("/logout-others", auth.Required(), auth.LogoutHandler(ginpaseto.Others()))
+	r.DELETE("/sessions/:id", auth.Required(), auth.LogoutHandler(ginpaseto.SessionParam("id")))
+	srv := serve(t, r)
+	var pairs []*ginpaseto.TokenPair
+	for range 4 {
+		pair, err := auth.CreateTokenPair(context.Background(), "alice")
+		require.NoError(t, err)
+		pairs = append(pairs, pair)
+	}
+	rec.take()
+	expect(t, do(t, srv, request{method: "DELETE", path: "/sessions/" + pairs[1].SessionID, token: pairs[0].AccessToken}), 204, "")
+	expect(t, do(t, srv, request{method: "POST", path: "/logout-others", token: pairs[0].AccessToken}), 204, "")
+	var ended []string
+	for _, e := range sessionEvents(rec.take()) {
+		assert.Equal(t, ginpaseto.SessionEnded, e.Kind)
+		assert.Equal(t, "alice", e.Subject, e.SessionID)
+		ended = append(ended, e.SessionID)
+	}
+	assert.ElementsMatch(t, []string{pairs[1].SessionID, pairs[2].SessionID, pairs[3].SessionID}, ended)
+}

@@ -64,13 +64,19 @@ func (a *Authorizer) RevokeSession(ctx context.Context, sessionID string) error 
 	if sessionID == "" {
 		return errors.New("ginpaseto: RevokeSession: session ID is empty; read it from Claims.SessionID of a token created by CreateTokenPair")
 	}
+	return a.endSession(ctx, sessionSubject(ctx, sessionID), sessionID)
+}
+
+// endSession is RevokeSession of a session whose subject the caller knows
+// ("" when it does not), for the observer.
+func (a *Authorizer) endSession(ctx context.Context, subject, sessionID string) error {
 	if err := a.sessionsChecked("RevokeSession"); err != nil {
 		return err
 	}
 	if err := a.cfg.store.RevokeSession(requestContext(ctx), sessionID); err != nil {
 		return storeError(err)
 	}
-	a.sessionEvent(ctx, SessionEnded, sessionSubject(ctx, sessionID), sessionID)
+	a.sessionEvent(ctx, SessionEnded, subject, sessionID)
 	return nil
 }
 
