@@ -275,6 +275,10 @@ func (a *Authorizer) logoutScope(c *gin.Context, h *handlerConfig, claims *Claim
 		return a.endNamed(c, claims, c.Param(h.sessionParam))
 	case claims.SessionID != "":
 		return true, a.RevokeSession(c, claims.SessionID)
+	case claims.JTI == "":
+		// A token of another issuer with neither sid nor jti: nothing
+		// names it to revoke, which is the client's token, not a fault.
+		return true, &Error{Status: errInvalid.Status, Message: errInvalid.Message, Err: fmt.Errorf("%w: the token has neither a sid nor a jti claim, so logging out cannot revoke it", ErrTokenInvalid)}
 	}
 	return true, a.Revoke(c, claims)
 }

@@ -2,12 +2,14 @@ package ginpaseto_test
 
 import (
 	"context"
+	"encoding/hex"
 	"encoding/json"
 	"io"
 	"net/http"
 	"testing"
 	"time"
 
+	"aidanwoods.dev/go-paseto"
 	"github.com/gin-gonic/gin"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -299,5 +301,31 @@ func TestLogoutObserved(t *testing.T) {
 			}
 			assert.Equal(t, tt.ended, ended)
 		})
+	}
+}
+
+// TestLogoutTokenWithoutJTI: a valid token of another issuer that has
+// neither sid nor jti cannot be revoked; its logout is refused as 401,
+// never answered as a server fault.
+func TestLogoutTokenWithoutJTI(t *testing.T) {
+	auth := newAuth(t)
+	r := gin.New()
+	r.POST("/logout", auth.LogoutHandler())
+	r.POST("/logout-behind", auth.Required(), auth.LogoutHandler())
+	r.GET("/p", auth.Required(), whoami)
+	srv := serve(t, r)
+	key, err := hex.DecodeString(testKey)
+	require.NoError(t, err)
+	k, err := paseto.V4SymmetricKeyFromBytes(key)
+	require.NoError(t, err)
+	tok := paseto.NewToken()
+	tok.SetSubject("alice")
+	tok.SetString("type", ginpaseto.TypeAccess)
+	tok.SetIssuedAt(time.Now())
+	tok.SetExpiration(time.Now().Add(time.Minute))
+	foreign := tok.V4Encrypt(k, nil)
+	expect(t, do(t, srv, request{token: foreign}), 200, user("alice"))
+	for _, path := range []string{"/logout", "/logout-behind"} {
+		expect(t, do(t, srv, request{method: http.MethodPost, path: path, token: foreign}), 401, detail("Invalid PASETO token"))
 	}
 }
