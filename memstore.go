@@ -367,7 +367,7 @@ func (m *MemoryStore) RotateSession(_ context.Context, usedJTI string, next Sess
 	case d.refreshJTI == usedJTI:
 		d.previous, d.refreshJTI, d.refreshed = usedJTI, next.RefreshJTI, next.Refreshed
 		sh.reschedule(e, capAt(next.Expires, d.ends))
-	case d.previous == usedJTI && next.Refreshed.Before(d.refreshed.Add(grace)):
+	case grace > 0 && d.previous == usedJTI && next.Refreshed.Before(d.refreshed.Add(grace)):
 		// A replay within the grace: the client gets the usable token.
 	default:
 		m.endSession(sh, e)

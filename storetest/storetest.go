@@ -271,12 +271,14 @@ func testReuse(t *testing.T, s *suite) {
 	for _, tc := range []struct {
 		name  string
 		grace time.Duration
-		after time.Duration // from the rotation to the second use
+		after time.Duration // from the rotation to the second use (negative: before it)
 	}{
 		{"after the grace", grace, grace},
 		{"long after the grace", grace, time.Hour},
 		{"strict, at once", 0, 0},
 		{"strict, a nanosecond later", 0, time.Nanosecond},
+		// A concurrent rotation that read its clock before the winner did.
+		{"strict, a second use whose clock read earlier", 0, -time.Millisecond},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			f := s.start(t)
