@@ -216,12 +216,13 @@ func (h *watchHub) recheck(subject string, ws *watchedSubject) {
 }
 
 // check asks the store (and the denylist) about each token once, and ends
-// the watches of those that must be refused.
+// the watches of those that must be refused. Tokens without jti (of
+// another issuer) are asked about one by one: nothing tells them apart.
 func (h *watchHub) check(watches []*watch) {
 	answers := make(map[string]*Error, len(watches))
 	for _, w := range watches {
 		e, asked := answers[w.claims.JTI]
-		if !asked {
+		if !asked || w.claims.JTI == "" {
 			ctx, cancel := context.WithTimeout(context.Background(), watchCheckTimeout)
 			e = h.a.checkRevoked(ctx, w.claims)
 			cancel()

@@ -311,3 +311,22 @@ func TestWebSocketCloseStatus(t *testing.T) {
 	code, _ = ginpaseto.WebSocketCloseStatus(nilErr)
 	assert.Equal(t, 1000, code)
 }
+
+// TestWatchTokensWithoutJTI: tokens of another issuer without jti, one
+// issued before a logout everywhere and one after, are answered each for
+// itself: the older one's watch ends, the newer one's goes on.
+func TestWatchTokensWithoutJTI(t *testing.T) {
+	for range 20 {
+		auth := newAuth(t)
+		now := time.Now()
+		older := &ginpaseto.Claims{Subject: "test", Type: ginpaseto.TypeAccess, IssuedAt: now.Add(-time.Hour), Expiration: now.Add(time.Hour)}
+		newer := &ginpaseto.Claims{Subject: "test", Type: ginpaseto.TypeAccess, IssuedAt: now.Add(time.Minute), Expiration: now.Add(time.Hour)}
+		wo, co := auth.Watch(context.Background(), older)
+		wn, cn := auth.Watch(context.Background(), newer)
+		require.NoError(t, auth.RevokeSubject(context.Background(), "test"))
+		requireCause(t, ended(t, wo), http.StatusUnauthorized, "Token has been revoked", ginpaseto.ErrTokenRevoked)
+		requireLive(t, wn)
+		co()
+		cn()
+	}
+}
