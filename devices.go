@@ -34,7 +34,9 @@ const (
 // most 256 bytes, 2 KiB in all, valid UTF-8 without control characters.
 // Since every listing shows it, it must hold nothing secret: a value that
 // looks like a PASETO token or a PASERK key is refused. A violation makes
-// CreateTokenPair fail with an error saying which bound. It applies to the
+// CreateTokenPair fail with an *Error, 400 "Invalid session metadata"
+// (StartSession answers it), whose cause says which bound, never the
+// value. It applies to the
 // start of a session only: RotateRefreshToken and the single-token
 // functions refuse it, and the session keeps what it started with.
 func SessionMetadata(md map[string]string) TokenOption {
@@ -42,12 +44,16 @@ func SessionMetadata(md map[string]string) TokenOption {
 	md = maps.Clone(md)
 	return tokenOptionFunc(func(t *tokenConfig) {
 		if err != nil {
-			t.fail(err)
+			// Metadata often comes from the request (a User-Agent, a
+			// label the user chose): the login is refused as bad input.
+			t.fail(&Error{Status: http.StatusBadRequest, Message: msgBadMetadata, Err: err})
 			return
 		}
 		t.metadata, t.metadataSet = md, true
 	})
 }
+
+const msgBadMetadata = "Invalid session metadata"
 
 // validMetadata checks md against the bounds of SessionMetadata, naming
 // keys but never echoing a value.

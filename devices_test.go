@@ -260,3 +260,25 @@ func TestSessionNotFoundIs(t *testing.T) {
 		http.StatusNotFound, detail("Session not found"))
 	assert.ErrorIs(t, got, ginpaseto.ErrSessionNotFound)
 }
+
+// TestSessionMetadataFromTheClient: metadata taken from the request, as a
+// User-Agent or a label the user chose, that breaks the bounds refuses the
+// login with 400 "Invalid session metadata", never a server fault, and
+// starts no session.
+func TestSessionMetadataFromTheClient(t *testing.T) {
+	auth := newAuth(t)
+	srv := devicesServer(t, auth)
+	for _, agent := range []string{strings.Repeat("Mozilla/5.0 ", 30), "v4.local.AAAA"} {
+		got := do(t, srv, request{method: http.MethodPost, path: "/login/test", headers: []string{"User-Agent", agent}})
+		expect(t, got, http.StatusBadRequest, detail("Invalid session metadata"))
+		assert.NotContains(t, got.body, agent, "the value is not echoed")
+	}
+	list, err := auth.Sessions(context.Background(), "test")
+	require.NoError(t, err)
+	assert.Empty(t, list)
+	_, err = auth.CreateTokenPair(context.Background(), "test", ginpaseto.SessionMetadata(map[string]string{"": "x"}))
+	var e *ginpaseto.Error
+	require.ErrorAs(t, err, &e)
+	assert.Equal(t, http.StatusBadRequest, e.Status)
+	assert.ErrorContains(t, err, "a key must have 1 to 64 bytes")
+}

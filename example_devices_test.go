@@ -32,7 +32,7 @@ func ExampleSessionMetadata() {
 	}
 	fmt.Println(len(sessions), sessions[0].Metadata["device"])
 	// Output:
-	// ginpaseto: SessionMetadata: the value of "device" looks like a token or a key; session metadata is shown in every listing and must hold nothing secret
+	// Invalid session metadata: ginpaseto: SessionMetadata: the value of "device" looks like a token or a key; session metadata is shown in every listing and must hold nothing secret
 	// 1 Work laptop
 }
 
