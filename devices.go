@@ -176,6 +176,10 @@ func (a *Authorizer) SessionsHandler() gin.HandlerFunc {
 		if !ok {
 			return
 		}
+		if claims.Subject == "" {
+			a.Abort(c, errNoSubject.copy())
+			return
+		}
 		list, err := a.Sessions(c, claims.Subject)
 		if err != nil {
 			a.Abort(c, err)
@@ -236,6 +240,10 @@ var ErrSessionNotFound = errors.New("ginpaseto: no live session of the caller ha
 
 var errSessionNotFound = newError(http.StatusNotFound, ErrSessionNotFound, msgSessionNotFound)
 
+// errNoSubject refuses, in the handlers that list or end a user's
+// sessions, a valid token of another issuer without sub: it names no user.
+var errNoSubject = &Error{Status: http.StatusUnauthorized, Message: msgTokenInvalid, Err: fmt.Errorf("%w: the token has no sub claim, so it names no user whose sessions could be listed or ended", ErrTokenInvalid)}
+
 // endOthers ends every session of claims.Subject but claims.SessionID.
 func (a *Authorizer) endOthers(ctx context.Context, claims *Claims) error {
 	list, err := a.Sessions(ctx, claims.Subject)
@@ -273,6 +281,8 @@ func (a *Authorizer) endNamed(ctx context.Context, claims *Claims, id string) (c
 // whether that includes the session of the request, whose cookies then go.
 func (a *Authorizer) logoutScope(c *gin.Context, h *handlerConfig, claims *Claims) (own bool, err error) {
 	switch {
+	case claims.Subject == "" && (h.everywhere || h.others || h.sessionParam != ""):
+		return h.everywhere, errNoSubject.copy()
 	case h.everywhere:
 		return true, a.RevokeSubject(c, claims.Subject)
 	case h.others:

@@ -2,6 +2,7 @@ package ginpaseto_test
 
 import (
 	"context"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"net/http"
@@ -10,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"aidanwoods.dev/go-paseto"
 	"github.com/gin-gonic/gin"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -281,4 +283,36 @@ func TestSessionMetadataFromTheClient(t *testing.T) {
 	require.ErrorAs(t, err, &e)
 	assert.Equal(t, http.StatusBadRequest, e.Status)
 	assert.ErrorContains(t, err, "a key must have 1 to 64 bytes")
+}
+
+// TestSessionsTokenWithoutSubject: a valid token of another issuer without
+// sub names no user: the routes that list or end a user's sessions refuse
+// it as 401, never as a server fault.
+func TestSessionsTokenWithoutSubject(t *testing.T) {
+	auth := newAuth(t)
+	r := gin.New()
+	r.GET("/sessions", auth.Required(), auth.SessionsHandler())
+	r.POST("/logout-all", auth.LogoutHandler(ginpaseto.Everywhere()))
+	r.POST("/logout-others", auth.LogoutHandler(ginpaseto.Others()))
+	r.DELETE("/sessions/:id", auth.Required(), auth.LogoutHandler(ginpaseto.SessionParam("id")))
+	srv := serve(t, r)
+	key, err := hex.DecodeString(testKey)
+	require.NoError(t, err)
+	k, err := paseto.V4SymmetricKeyFromBytes(key)
+	require.NoError(t, err)
+	tok := paseto.NewToken()
+	tok.SetString("type", ginpaseto.TypeAccess)
+	tok.SetJti("3f1d1c55-8a54-4a8e-9b0e-5d0c0b4f3b0a")
+	tok.SetIssuedAt(time.Now())
+	tok.SetExpiration(time.Now().Add(time.Minute))
+	anonymous := tok.V4Encrypt(k, nil)
+	for _, req := range []request{
+		{path: "/sessions"},
+		{method: http.MethodPost, path: "/logout-all"},
+		{method: http.MethodPost, path: "/logout-others"},
+		{method: http.MethodDelete, path: "/sessions/x"},
+	} {
+		req.token = anonymous
+		expect(t, do(t, srv, req), 401, detail("Invalid PASETO token"))
+	}
 }
