@@ -36,9 +36,9 @@ func logoutRoutes(auth *ginpaseto.Authorizer) *gin.Engine {
 // TestIdleLogout: in the documented browser set-up, logging out after the
 // browser dropped the expired access cookie still ends the session and
 // clears the cookies. The client honours Path and Max-Age as a browser
-// does, and the access token lives one second.
+// does, and the access token lives two seconds.
 func TestIdleLogout(t *testing.T) {
-	auth := cookieAuth(t, ginpaseto.CookieConfig{}, ginpaseto.WithAccessLifetime(time.Second))
+	auth := cookieAuth(t, ginpaseto.CookieConfig{}, ginpaseto.WithAccessLifetime(2*time.Second)) // iat counts whole seconds: at least one left
 	b := newBrowserClient(t, logoutRoutes(auth))
 
 	login, _ := b.send("POST", "/login")
