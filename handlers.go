@@ -183,15 +183,16 @@ func (a *Authorizer) logoutClaims(c *gin.Context, checks ...*check) (*Claims, er
 	}
 	var decided verdict
 	decidedType := checks[0].tokenType
-	for _, ch := range checks {
+	for i, ch := range checks {
 		v := a.runCheck(ctx, c, ch)
-		if v.err == nil || v.err.Status != http.StatusUnauthorized || decided.err == nil || errors.Is(decided.err, ErrTokenMissing) {
-			// A token that passed, a refusal as a forgery or a store that is
-			// down (the other token would fare no better), or the first
-			// token found: it says best what was wrong.
+		// A token that passed, a refusal as a forgery or a store that is
+		// down (the other token would fare no better) ends the search; else
+		// the first token found says best what was wrong.
+		final := v.err == nil || v.err.Status != http.StatusUnauthorized
+		if final || i == 0 || errors.Is(decided.err, ErrTokenMissing) {
 			decided, decidedType = v, ch.tokenType
 		}
-		if v.err == nil || v.err.Status != http.StatusUnauthorized {
+		if final {
 			break
 		}
 	}

@@ -25,22 +25,7 @@ const closeGuard = 10 * time.Second
 
 // TestDevices drives the device routes and the socket over real HTTP,
 // with the in-memory store and with the Redis store.
-func TestDevices(t *testing.T) {
-	t.Run("memory", func(t *testing.T) {
-		auth, err := ginpaseto.New(ginpaseto.WithSecretKey(exampletest.SecretKey))
-		require.NoError(t, err)
-		devices(t, exampletest.Serve(t, newRouter(auth)))
-	})
-	t.Run("redis", func(t *testing.T) {
-		srv := redistest.Start(t)
-		store, err := redisStore("redis://" + srv.Addr + "/0")
-		require.NoError(t, err)
-		t.Cleanup(store.Close)
-		auth, err := ginpaseto.New(ginpaseto.WithSecretKey(exampletest.SecretKey), ginpaseto.WithStore(store))
-		require.NoError(t, err)
-		devices(t, exampletest.Serve(t, newRouter(auth)))
-	})
-}
+func TestDevices(t *testing.T) { withEachStore(t, devices) }
 
 // listedSession is one entry of GET /sessions.
 type listedSession struct {

@@ -25,11 +25,15 @@ const (
 
 // TestSessions drives every route over real HTTP, with the in-memory
 // store and with the Redis store.
-func TestSessions(t *testing.T) {
+func TestSessions(t *testing.T) { withEachStore(t, flows) }
+
+// withEachStore runs test against the example's routes served over real
+// HTTP, with the in-memory store and with the Redis store.
+func withEachStore(t *testing.T, test func(*testing.T, *exampletest.Server)) {
 	t.Run("memory", func(t *testing.T) {
 		auth, err := ginpaseto.New(ginpaseto.WithSecretKey(exampletest.SecretKey))
 		require.NoError(t, err)
-		flows(t, exampletest.Serve(t, newRouter(auth)))
+		test(t, exampletest.Serve(t, newRouter(auth)))
 	})
 	t.Run("redis", func(t *testing.T) {
 		srv := redistest.Start(t)
@@ -38,7 +42,7 @@ func TestSessions(t *testing.T) {
 		t.Cleanup(store.Close)
 		auth, err := ginpaseto.New(ginpaseto.WithSecretKey(exampletest.SecretKey), ginpaseto.WithStore(store))
 		require.NoError(t, err)
-		flows(t, exampletest.Serve(t, newRouter(auth)))
+		test(t, exampletest.Serve(t, newRouter(auth)))
 	})
 }
 

@@ -65,13 +65,7 @@ func TestPageRefusesFrames(t *testing.T) {
 
 	rendered := func(src, id string) bool {
 		t.Helper()
-		require.NoError(t, chromedp.Do(tab,
-			chromedp.Navigate(srv.URL+"/test/frame?src="+src),
-			chromedp.Poll[chromedp.Void](`document.getElementById("frame").dataset.loaded === "yes"`, chromedp.WithPollingTimeout(30*time.Second)),
-		))
-		shown, err := chromedp.Run(tab, chromedp.Evaluate[bool](exampletest.RendersInFrame(id)))
-		require.NoError(t, err)
-		return shown
+		return browsertest.FrameShows(t, tab, srv.URL+"/test/frame?src="+src, exampletest.RendersInFrame(id))
 	}
 	require.True(t, rendered("/test/frameable", "content"), "a page that allows it renders in the frame")
 	assert.False(t, rendered("/", "login"), "the example's page must not render in a frame")

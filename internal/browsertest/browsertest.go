@@ -65,3 +65,21 @@ func New(t testing.TB, opts ...chromedp.ExecAllocatorOption) context.Context {
 	})
 	return tab
 }
+
+// FrameShows opens frameURL in tab, a page whose element "frame" frames
+// another page and is marked data-loaded="yes" once that page loaded, and
+// returns what script, evaluated in the framing page, says of it.
+func FrameShows(t testing.TB, tab context.Context, frameURL, script string) bool {
+	t.Helper()
+	if err := chromedp.Do(tab,
+		chromedp.Navigate(frameURL),
+		chromedp.Poll[chromedp.Void](`document.getElementById("frame").dataset.loaded === "yes"`, chromedp.WithPollingTimeout(30*time.Second)),
+	); err != nil {
+		t.Fatalf("loading %s: %v", frameURL, err)
+	}
+	shown, err := chromedp.Run(tab, chromedp.Evaluate[bool](script))
+	if err != nil {
+		t.Fatalf("asking the framing page: %v", err)
+	}
+	return shown
+}
