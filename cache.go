@@ -32,13 +32,13 @@ import (
 // clients active within an access token's lifetime. New refuses a size
 // below 1.
 func WithVerifiedTokenCache(size int) Option {
-	return func(c *config) error {
+	return optionFunc(func(c *config) error {
 		if size < 1 {
 			return fmt.Errorf("ginpaseto: WithVerifiedTokenCache: size is the number of verified tokens to keep and must be at least 1, got %d; to go without the cache, leave the option out", size)
 		}
 		c.cacheSize = size
 		return nil
-	}
+	})
 }
 
 // cacheKey names a verified token: the SHA-256 digest of the token as

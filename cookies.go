@@ -89,11 +89,11 @@ type CookieConfig struct {
 // checks (see InCookie). A configuration that browsers would refuse, such
 // as a __Host- cookie with a Domain, fails New.
 func WithCookies(cfg CookieConfig) Option {
-	return func(c *config) error {
+	return optionFunc(func(c *config) error {
 		cfg.TrustedOrigins = append([]string(nil), cfg.TrustedOrigins...)
 		c.cookies = &cfg
 		return nil
-	}
+	})
 }
 
 // WithInsecureCookies lets the session cookies travel over plain HTTP, for
@@ -102,7 +102,7 @@ func WithCookies(cfg CookieConfig) Option {
 // on http://localhost. Anyone on the network path can then read and replay
 // them. Never use it on a server reachable over HTTP from elsewhere.
 func WithInsecureCookies() Option {
-	return func(c *config) error { c.insecureCookies = true; return nil }
+	return optionFunc(func(c *config) error { c.insecureCookies = true; return nil })
 }
 
 // cookieJar is the resolved cookie configuration: the three cookie

@@ -38,14 +38,14 @@ import (
 // keeps an hour unless PASETO_ACCESS_LIFETIME is set, and always stamps
 // iss "auth".
 func FromEnv() Option {
-	return func(c *config) error {
+	return optionFunc(func(c *config) error {
 		for _, v := range envVars {
 			if err := v.read(c, v.name); err != nil {
 				return err
 			}
 		}
 		return nil
-	}
+	})
 }
 
 // envVar is one entry of the variables FromEnv reads.
@@ -101,7 +101,7 @@ var envVars = []envVar{
 		if err != nil {
 			return err
 		}
-		if err := WithRefreshGrace(d)(c); err != nil {
+		if err := WithRefreshGrace(d).applyOption(c); err != nil {
 			return fmt.Errorf("ginpaseto: %s: %v is out of range; use 0s (strict rotation) to %v (default %v)", name, d, maxRefreshGrace, defaultRefreshGrace)
 		}
 		return nil
@@ -187,7 +187,7 @@ func envLifetime(field func(*config) *time.Duration) func(*config, string) error
 		if err != nil {
 			return err
 		}
-		return lifetimeOption(name, d, field)(c)
+		return lifetimeOption(name, d, field).applyOption(c)
 	})
 }
 

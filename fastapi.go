@@ -48,7 +48,7 @@ const (
 // This option exists for the migration only. Move to a random key with
 // WithSecretKey afterwards, through key rotation (see docs/keys.md).
 func WithFastAPIPasetoKey(text string) Option {
-	return func(c *config) error { c.secretKey = &keySource{value: hide(text), fastAPI: true}; return nil }
+	return optionFunc(func(c *config) error { c.secretKey = &keySource{value: hide(text), fastAPI: true}; return nil })
 }
 
 // FastAPIPasetoKey describes, for NewKeyring, a local key given as

@@ -77,7 +77,7 @@ func New(opts ...Option) (*Authorizer, error) {
 		if opt == nil {
 			return nil, errors.New("ginpaseto: New: nil option")
 		}
-		if err := opt(&cfg); err != nil {
+		if err := opt.applyOption(&cfg); err != nil {
 			return nil, err
 		}
 	}

@@ -142,7 +142,7 @@ func atRestKey(name string, m atRestMethod, plain paserk.Type, keyPath, secretPa
 }
 
 func atRestOption(option string, m atRestMethod, plain paserk.Type, key, secret keySource) Option {
-	return func(c *config) error {
+	return optionFunc(func(c *config) error {
 		key.atRest = &atRest{option: option, method: m, plain: plain, secret: secret}
 		if plain == paserk.Local {
 			c.secretKey = &key
@@ -150,7 +150,7 @@ func atRestOption(option string, m atRestMethod, plain paserk.Type, key, secret 
 			c.privateKey = &key
 		}
 		return nil
-	}
+	})
 }
 
 // paserkType returns the PASERK type the key must have.

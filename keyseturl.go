@@ -69,7 +69,7 @@ type keySetConfig struct {
 // nothing: the last good set stays. Close the Authorizer, or cancel KeySetContext, to stop the
 // fetching.
 func WithKeySetURL(rawURL string, opts ...KeySetOption) Option {
-	return func(c *config) error {
+	return optionFunc(func(c *config) error {
 		u, err := keySetURL(rawURL)
 		if err != nil {
 			return err
@@ -102,7 +102,7 @@ func WithKeySetURL(rawURL string, opts ...KeySetOption) Option {
 		ks.client = &client
 		c.keySet = ks
 		return nil
-	}
+	})
 }
 
 // keySetRedirects returns the redirect policy of a key set fetch: the key

@@ -70,13 +70,13 @@ type Observer interface {
 // it, nothing is measured and the request path does no extra work. New
 // refuses a nil observer.
 func WithObserver(o Observer) Option {
-	return func(c *config) error {
+	return optionFunc(func(c *config) error {
 		if o == nil {
 			return errors.New("ginpaseto: WithObserver: observer is nil; leave the option out to observe nothing")
 		}
 		c.observers = append(c.observers, o)
 		return nil
-	}
+	})
 }
 
 // CheckStart describes a check as it begins.

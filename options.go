@@ -13,7 +13,14 @@ import (
 
 // Option configures an Authorizer. Options are applied in order by New,
 // which reports the first invalid one.
-type Option func(*config) error
+type Option interface {
+	applyOption(*config) error
+}
+
+// optionFunc is an Option that is a function of the configuration.
+type optionFunc func(*config) error
+
+func (f optionFunc) applyOption(c *config) error { return f(c) }
 
 // config is everything New reads; New validates it once and turns it into
 // an Authorizer whose request path parses nothing.
@@ -113,36 +120,36 @@ func defaultConfig() config {
 // zeros, or text, be it encoded (the hex of a passphrase) or base64 that
 // reads as words (docs/configuration.md says how that is judged).
 func WithSecretKey(key string) Option {
-	return func(c *config) error { c.secretKey = &keySource{value: hide(key)}; return nil }
+	return optionFunc(func(c *config) error { c.secretKey = &keySource{value: hide(key)}; return nil })
 }
 
 // WithSecretKeyFile is WithSecretKey with the key read from a file.
 func WithSecretKeyFile(path string) Option {
-	return func(c *config) error { c.secretKey = &keySource{path: path}; return nil }
+	return optionFunc(func(c *config) error { c.secretKey = &keySource{path: path}; return nil })
 }
 
 // WithPrivateKey sets the signing key for public tokens: an Ed25519 key as
 // PKCS#8 PEM, hex (64-byte key or 32-byte seed) or PASERK "k4.secret.".
 // Its public half verifies tokens too, so WithPublicKey is then optional.
 func WithPrivateKey(key string) Option {
-	return func(c *config) error { c.privateKey = &keySource{value: hide(key)}; return nil }
+	return optionFunc(func(c *config) error { c.privateKey = &keySource{value: hide(key)}; return nil })
 }
 
 // WithPrivateKeyFile is WithPrivateKey with the key read from a file.
 func WithPrivateKeyFile(path string) Option {
-	return func(c *config) error { c.privateKey = &keySource{path: path}; return nil }
+	return optionFunc(func(c *config) error { c.privateKey = &keySource{path: path}; return nil })
 }
 
 // WithPublicKey sets the verification key for public tokens: an Ed25519
 // key as PKIX PEM, 64 hex characters or PASERK "k4.public.". With a public
 // key alone the Authorizer verifies tokens but cannot create them.
 func WithPublicKey(key string) Option {
-	return func(c *config) error { c.publicKey = &keySource{value: hide(key)}; return nil }
+	return optionFunc(func(c *config) error { c.publicKey = &keySource{value: hide(key)}; return nil })
 }
 
 // WithPublicKeyFile is WithPublicKey with the key read from a file.
 func WithPublicKeyFile(path string) Option {
-	return func(c *config) error { c.publicKey = &keySource{path: path}; return nil }
+	return optionFunc(func(c *config) error { c.publicKey = &keySource{path: path}; return nil })
 }
 
 // WithKeyring gives the Authorizer several keys per purpose, built with
@@ -153,13 +160,13 @@ func WithPublicKeyFile(path string) Option {
 // key creates tokens that name it too and also accepts tokens that name no
 // key.
 func WithKeyring(ring *Keyring) Option {
-	return func(c *config) error {
+	return optionFunc(func(c *config) error {
 		if ring == nil {
 			return errors.New("ginpaseto: WithKeyring: keyring is nil; build one with NewKeyring")
 		}
 		c.keyring = ring
 		return nil
-	}
+	})
 }
 
 // WithVersion selects the PASETO version of the Authorizer's keys and
@@ -167,13 +174,13 @@ func WithKeyring(ring *Keyring) Option {
 // that use them. Tokens of any other version are rejected before any
 // cryptography runs.
 func WithVersion(v Version) Option {
-	return func(c *config) error {
+	return optionFunc(func(c *config) error {
 		if !v.valid() {
 			return fmt.Errorf("ginpaseto: WithVersion: unknown version %d; use ginpaseto.V4 (or V3, V2)", int(v))
 		}
 		c.version = v
 		return nil
-	}
+	})
 }
 
 // WithPurpose sets the purpose of created tokens: Local, which needs
@@ -181,37 +188,37 @@ func WithVersion(v Version) Option {
 // (WithPublicKey alone only verifies them). Default Local, or Public when
 // no secret key is given. AsPurpose overrides it for one token.
 func WithPurpose(p Purpose) Option {
-	return func(c *config) error {
+	return optionFunc(func(c *config) error {
 		if !p.valid() {
 			return fmt.Errorf("ginpaseto: WithPurpose: unknown purpose %q; use ginpaseto.Local or ginpaseto.Public", string(p))
 		}
 		c.purpose, c.purposeSet = p, true
 		return nil
-	}
+	})
 }
 
 // WithErrorHandler replaces DefaultErrorHandler. The handler writes the
 // response for a failed check; if it does not abort the context, the
 // middleware aborts it anyway so a failed check never reaches the route.
 func WithErrorHandler(h func(c *gin.Context, err *Error)) Option {
-	return func(c *config) error {
+	return optionFunc(func(c *config) error {
 		if h == nil {
 			return errors.New("ginpaseto: WithErrorHandler: handler is nil; omit the option to keep DefaultErrorHandler")
 		}
 		c.errorHandler = h
 		return nil
-	}
+	})
 }
 
 // lifetimeOption sets the lifetime field picks out, which must be positive.
 func lifetimeOption(name string, d time.Duration, field func(*config) *time.Duration) Option {
-	return func(c *config) error {
+	return optionFunc(func(c *config) error {
 		if d <= 0 {
 			return fmt.Errorf("ginpaseto: %s: lifetime must be positive, got %v; for a token that never expires, pass the NoExpiry() token option when creating it", name, d)
 		}
 		*field(c) = d
 		return nil
-	}
+	})
 }
 
 // WithAccessLifetime sets how long access tokens live; it must be
@@ -254,13 +261,13 @@ const maxRefreshGrace = 5 * time.Minute
 // into a reuse once the grace has passed, which ends the session for both.
 // 0 is strict rotation: every second use is a reuse. At most 5 minutes.
 func WithRefreshGrace(d time.Duration) Option {
-	return func(c *config) error {
+	return optionFunc(func(c *config) error {
 		if d < 0 || d > maxRefreshGrace {
 			return fmt.Errorf("ginpaseto: WithRefreshGrace: %v is out of range; use 0 (strict rotation) to %v (default %v)", d, maxRefreshGrace, defaultRefreshGrace)
 		}
 		c.refreshGrace = d
 		return nil
-	}
+	})
 }
 
 // WithSessionLifetime sets the absolute lifetime of a session: it ends d
@@ -286,13 +293,13 @@ func WithCustomLifetime(d time.Duration) Option {
 // Default 0; keep it to seconds. At most MaxLeeway: a longer leeway would
 // keep expired and revoked tokens working long after their time.
 func WithLeeway(d time.Duration) Option {
-	return func(c *config) error {
+	return optionFunc(func(c *config) error {
 		if err := checkLeeway(d); err != nil {
 			return fmt.Errorf("ginpaseto: WithLeeway: %w", err)
 		}
 		c.leeway = d
 		return nil
-	}
+	})
 }
 
 // MaxLeeway is the longest leeway WithLeeway and PASETO_LEEWAY accept.
@@ -316,44 +323,44 @@ func checkLeeway(d time.Duration) error {
 // Authorizer's own refresh and custom tokens too. The Issuer token option
 // overrides it for one token. Default: none.
 func WithIssuer(iss string) Option {
-	return func(c *config) error { c.issuer = iss; return nil }
+	return optionFunc(func(c *config) error { c.issuer = iss; return nil })
 }
 
 // WithExpectedIssuer makes every check, and ParseToken, require the
 // token's iss claim to equal iss. Default: the issuer is not checked.
 func WithExpectedIssuer(iss string) Option {
-	return func(c *config) error {
+	return optionFunc(func(c *config) error {
 		if strings.TrimSpace(iss) == "" {
 			return errors.New("ginpaseto: WithExpectedIssuer: issuer is empty or blank; omit the option to accept any issuer")
 		}
 		c.expectedIssuer = iss
 		return nil
-	}
+	})
 }
 
 // WithExpectedAudience makes every check, and ParseToken, require the
 // token's aud claim to contain aud. Default: the audience is not checked.
 func WithExpectedAudience(aud string) Option {
-	return func(c *config) error {
+	return optionFunc(func(c *config) error {
 		if strings.TrimSpace(aud) == "" {
 			return errors.New("ginpaseto: WithExpectedAudience: audience is empty or blank; omit the option to accept any audience")
 		}
 		c.expectedAudience = aud
 		return nil
-	}
+	})
 }
 
 // WithMaxTokenSize sets the largest token, in bytes, that a check will look
 // at; larger ones are rejected before any decoding. At least 64; default
 // 8 KiB.
 func WithMaxTokenSize(n int) Option {
-	return func(c *config) error {
+	return optionFunc(func(c *config) error {
 		if n < 64 {
 			return fmt.Errorf("ginpaseto: WithMaxTokenSize: %d bytes cannot hold a PASETO token; use at least 64 (default %d)", n, DefaultMaxTokenSize)
 		}
 		c.maxTokenSize = n
 		return nil
-	}
+	})
 }
 
 // WithTokenLocations sets where checks look for a token, in this order;
@@ -362,64 +369,64 @@ func WithMaxTokenSize(n int) Option {
 // them here and by the routes that ask for them (TokenLocations,
 // AddTokenLocations).
 func WithTokenLocations(locs ...Location) Option {
-	return func(c *config) error {
+	return optionFunc(func(c *config) error {
 		if err := validLocations("WithTokenLocations", locs); err != nil {
 			return err
 		}
 		c.locations = slices.Clone(locs)
 		return nil
-	}
+	})
 }
 
 // WithHeader sets the header that carries tokens and the scheme before
 // them, matched case-insensitively. Default "Authorization" and "Bearer".
 // An empty prefix means the header holds the bare token.
 func WithHeader(name, prefix string) Option {
-	return func(c *config) error {
+	return optionFunc(func(c *config) error {
 		if err := validHeader("WithHeader", name, prefix); err != nil {
 			return err
 		}
 		c.headerName, c.headerPrefix = name, prefix
 		return nil
-	}
+	})
 }
 
 // WithJSONKeys sets the JSON body keys that hold access and refresh tokens
 // when InJSON is a token location. Default "access_token" and
 // "refresh_token".
 func WithJSONKeys(access, refresh string) Option {
-	return func(c *config) error {
+	return optionFunc(func(c *config) error {
 		if access == "" || refresh == "" {
 			return errors.New("ginpaseto: WithJSONKeys: keys must not be empty")
 		}
 		c.jsonAccessKey, c.jsonRefreshKey = access, refresh
 		return nil
-	}
+	})
 }
 
 // WithJSONPrefix makes InJSON expect "<prefix> <token>" in the JSON body
 // key, as in {"access_token": "Bearer v4.local..."}, matched
 // case-insensitively. Default "": the key holds the bare token.
 func WithJSONPrefix(prefix string) Option {
-	return func(c *config) error {
+	return optionFunc(func(c *config) error {
 		if err := validHeader("WithJSONPrefix", DefaultJSONAccessKey, prefix); err != nil {
 			return err
 		}
 		c.jsonPrefix = prefix
 		return nil
-	}
+	})
 }
 
 // WithQueryParam sets the query parameter that carries tokens where InQuery
 // is a token location. Default "token".
 func WithQueryParam(name string) Option {
-	return func(c *config) error {
+	return optionFunc(func(c *config) error {
 		if name == "" {
 			return errors.New("ginpaseto: WithQueryParam: name must not be empty")
 		}
 		c.queryParam = name
 		return nil
-	}
+	})
 }
 
 // WithQueryPrefix makes InQuery expect "<prefix> <token>" in the query
@@ -427,26 +434,26 @@ func WithQueryParam(name string) Option {
 // Default "": the parameter holds the bare token. The QueryPrefix check
 // option overrides it for one route.
 func WithQueryPrefix(prefix string) Option {
-	return func(c *config) error {
+	return optionFunc(func(c *config) error {
 		if err := validHeader("WithQueryPrefix", DefaultQueryParam, prefix); err != nil {
 			return err
 		}
 		c.queryPrefix = prefix
 		return nil
-	}
+	})
 }
 
 // WithMaxBodySize bounds how much of a JSON body InJSON reads to find a
 // token. A larger body is left unread and counts as carrying no token.
 // Default 64 KiB.
 func WithMaxBodySize(n int64) Option {
-	return func(c *config) error {
+	return optionFunc(func(c *config) error {
 		if n <= 0 {
 			return fmt.Errorf("ginpaseto: WithMaxBodySize: limit must be positive, got %d", n)
 		}
 		c.maxBodySize = n
 		return nil
-	}
+	})
 }
 
 // WithStore sets the Store that records sessions and revocations: the one
@@ -455,27 +462,27 @@ func WithMaxBodySize(n int64) Option {
 // suits a single process; when several processes serve the same tokens,
 // give them one shared store, such as the redisstore module's.
 func WithStore(s Store) Option {
-	return func(c *config) error {
+	return optionFunc(func(c *config) error {
 		if isNil(s) {
 			// A nil pointer would pass here and panic on every request.
 			return errors.New("ginpaseto: WithStore: store is nil; omit the option to keep the in-memory store")
 		}
 		c.store = s
 		return nil
-	}
+	})
 }
 
 // WithDenylist adds a read-only check to the store's: a Denylist consulted
 // after the Store, for the same token types, such as a look-up of disabled
 // accounts. Revocations are still recorded in the Store. Default: none.
 func WithDenylist(d Denylist) Option {
-	return func(c *config) error {
+	return optionFunc(func(c *config) error {
 		if isNil(d) {
 			return errors.New("ginpaseto: WithDenylist: denylist is nil; omit the option to use the store alone")
 		}
 		c.denylist = d
 		return nil
-	}
+	})
 }
 
 // isNil reports whether v is nil or a nil pointer in an interface.
@@ -491,13 +498,13 @@ func isNil(v any) bool {
 // revocable, such as a single-use invitation. No arguments turns revocation
 // checks off. Revoke refuses tokens of the types not listed.
 func WithRevocableTypes(types ...string) Option {
-	return func(c *config) error {
+	return optionFunc(func(c *config) error {
 		if slices.Contains(types, "") {
 			return errors.New("ginpaseto: WithRevocableTypes: token types must not be empty")
 		}
 		c.revocableTypes = slices.Clone(types)
 		return nil
-	}
+	})
 }
 
 // WithSkipper makes every check let through the requests for which skip
@@ -505,13 +512,13 @@ func WithRevocableTypes(types ...string) Option {
 // a router that also serves /login. The Skip check option does the same for
 // one check.
 func WithSkipper(skip func(c *gin.Context) bool) Option {
-	return func(c *config) error {
+	return optionFunc(func(c *config) error {
 		if skip == nil {
 			return errors.New("ginpaseto: WithSkipper: skipper is nil")
 		}
 		c.skipper = skip
 		return nil
-	}
+	})
 }
 
 // WithWebSocketClose makes every check answer a failed WebSocket upgrade by
@@ -519,19 +526,19 @@ func WithSkipper(skip func(c *gin.Context) bool) Option {
 // the error message as reason, because browsers hide the status of a
 // refused handshake from scripts. Off by default.
 func WithWebSocketClose() Option {
-	return func(c *config) error { c.webSocketCloseOnFail = true; return nil }
+	return optionFunc(func(c *config) error { c.webSocketCloseOnFail = true; return nil })
 }
 
 // WithClock sets the source of the current time for creating and checking
 // tokens. Default time.Now; tests use it to move time.
 func WithClock(now func() time.Time) Option {
-	return func(c *config) error {
+	return optionFunc(func(c *config) error {
 		if now == nil {
 			return errors.New("ginpaseto: WithClock: clock is nil")
 		}
 		c.now = now
 		return nil
-	}
+	})
 }
 
 func validLocations(option string, locs []Location) error {

@@ -129,7 +129,7 @@ func TestPrintingHidesKeys(t *testing.T) {
 			// The configuration as the options leave it, before New parses it.
 			cfg := defaultConfig()
 			for _, o := range tt.opts {
-				require.NoError(t, o(&cfg))
+				require.NoError(t, o.applyOption(&cfg))
 			}
 			a, err := New(tt.opts...)
 			require.NoError(t, err)
