@@ -1,7 +1,8 @@
-package ginpaseto_test
+package main
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"io"
 	"net"
@@ -9,6 +10,8 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"regexp"
+	"runtime"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -20,6 +23,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/ginpaseto/ginpaseto"
+	"github.com/ginpaseto/ginpaseto/_example/exampletest"
 	"github.com/ginpaseto/ginpaseto/internal/browsertest"
 )
 
@@ -136,11 +140,12 @@ func (c teeConn) CloseWrite() error {
 // close-1008 answer hands it the reason. The server selects "paseto" in
 // both answers, never the token.
 func TestWebSocketCloseInBrowser(t *testing.T) {
-	clk := newClock()
-	auth := newAuth(t, ginpaseto.WithClock(clk.Now))
-	expired := token(t, auth, ginpaseto.TypeAccess)
+	clk := &probeClock{now: time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)}
+	auth, err := ginpaseto.New(ginpaseto.WithSecretKey(exampletest.SecretKey), ginpaseto.WithClock(clk.Now))
+	require.NoError(t, err)
+	expired := probeToken(t, auth)
 	clk.Advance(time.Hour)
-	valid := token(t, auth, ginpaseto.TypeAccess)
+	valid := probeToken(t, auth)
 
 	r := gin.New()
 	r.GET("/", func(c *gin.Context) {
@@ -210,4 +215,43 @@ func TestWebSocketCloseInBrowser(t *testing.T) {
 		assert.NotContains(t, answers, tok)
 	}
 	requireCloseGoroutinesGone(t)
+}
+
+// probeClock is a settable time source for WithClock, safe to read from
+// server goroutines.
+type probeClock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+// Now returns the clock's time.
+func (c *probeClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+// Advance moves the clock forward by d.
+func (c *probeClock) Advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.now = c.now.Add(d)
+}
+
+// probeToken is an access token for alice from auth.
+func probeToken(t *testing.T, auth *ginpaseto.Authorizer) string {
+	t.Helper()
+	tok, err := auth.CreateToken(context.Background(), "alice", ginpaseto.TypeAccess)
+	require.NoError(t, err)
+	return tok
+}
+
+// requireCloseGoroutinesGone waits until no goroutine the close-1008
+// answer started is left: each one ends once the client has hung up.
+func requireCloseGoroutinesGone(t *testing.T) {
+	t.Helper()
+	require.Eventually(t, func() bool {
+		buf := make([]byte, 1<<20)
+		return !strings.Contains(string(buf[:runtime.Stack(buf, true)]), "ginpaseto.closeWebSocket")
+	}, 10*time.Second, 10*time.Millisecond, "a goroutine of closeWebSocket is still running")
 }
