@@ -25,13 +25,13 @@ import (
 )
 
 // testVectorsDir returns the directory of the official PASETO/PASERK test
-// vectors: $PASETO_TEST_VECTORS, or ../shared/paseto-test-vectors relative to
+// vectors: $GINPASETO_TEST_VECTORS, or ../shared/paseto-test-vectors relative to
 // the package directory. When they are missing the test is skipped, except
-// in CI (CI set) or when PASETO_TEST_VECTORS names a missing directory,
+// in CI (CI set) or when GINPASETO_TEST_VECTORS names a missing directory,
 // where a silent skip would hide lost coverage.
 func testVectorsDir(t *testing.T) string {
 	t.Helper()
-	dir, explicit := os.LookupEnv("PASETO_TEST_VECTORS")
+	dir, explicit := os.LookupEnv("GINPASETO_TEST_VECTORS")
 	explicit = explicit && dir != ""
 	if !explicit {
 		dir = filepath.Join("..", "shared", "paseto-test-vectors")
@@ -47,8 +47,8 @@ func testVectorsDir(t *testing.T) string {
 		return dir
 	}
 	msg := fmt.Sprintf("official PASETO/PASERK test vectors not found (%v). "+
-		"Set PASETO_TEST_VECTORS to a checkout of github.com/paseto-standard/test-vectors, or, for the PASETO vectors alone, "+
-		"to the copy in the go-paseto module: PASETO_TEST_VECTORS=\"$(go list -m -f '{{.Dir}}' aidanwoods.dev/go-paseto)/test-vectors\" PASETO_TEST_VECTORS_WITHOUT_PASERK=1 "+
+		"Set GINPASETO_TEST_VECTORS to a checkout of github.com/paseto-standard/test-vectors, or, for the PASETO vectors alone, "+
+		"to the copy in the go-paseto module: GINPASETO_TEST_VECTORS=\"$(go list -m -f '{{.Dir}}' aidanwoods.dev/go-paseto)/test-vectors\" GINPASETO_TEST_VECTORS_WITHOUT_PASERK=1 "+
 		"(what bash .ci/run does on a fresh machine)", err)
 	if explicit || os.Getenv("CI") != "" {
 		t.Fatal(msg)
@@ -246,11 +246,11 @@ type paserkVector struct {
 func readPaserkVectors(t *testing.T, file string) []paserkVector {
 	t.Helper()
 	dir := filepath.Join(testVectorsDir(t), "PASERK")
-	if _, err := os.Stat(dir); err != nil && os.Getenv("PASETO_TEST_VECTORS_WITHOUT_PASERK") != "" {
+	if _, err := os.Stat(dir); err != nil && os.Getenv("GINPASETO_TEST_VECTORS_WITHOUT_PASERK") != "" {
 		// .ci/run sets this when only the PASETO vectors shipped with
 		// go-paseto are at hand: they have no PASERK directory.
-		t.Skipf("PASERK vectors not available: %s does not exist and PASETO_TEST_VECTORS_WITHOUT_PASERK is set "+
-			"(go-paseto's copy of the vectors has no PASERK directory); set PASETO_TEST_VECTORS to a checkout of "+
+		t.Skipf("PASERK vectors not available: %s does not exist and GINPASETO_TEST_VECTORS_WITHOUT_PASERK is set "+
+			"(go-paseto's copy of the vectors has no PASERK directory); set GINPASETO_TEST_VECTORS to a checkout of "+
 			"github.com/paseto-standard/test-vectors to run them", dir)
 	}
 	data, err := os.ReadFile(filepath.Join(dir, file))

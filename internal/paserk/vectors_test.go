@@ -21,14 +21,14 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// vectorsDir finds the official PASERK vectors: $PASETO_TEST_VECTORS/PASERK,
+// vectorsDir finds the official PASERK vectors: $GINPASETO_TEST_VECTORS/PASERK,
 // or ../shared/paseto-test-vectors/PASERK relative to the repository root.
-// Missing vectors fail in CI or when PASETO_TEST_VECTORS names a directory,
+// Missing vectors fail in CI or when GINPASETO_TEST_VECTORS names a directory,
 // unless the runner said that only go-paseto's copy (which has no PASERK
 // directory) is at hand; elsewhere the test skips saying why.
 func vectorsDir(t *testing.T) string {
 	t.Helper()
-	dir, explicit := os.LookupEnv("PASETO_TEST_VECTORS")
+	dir, explicit := os.LookupEnv("GINPASETO_TEST_VECTORS")
 	explicit = explicit && dir != ""
 	if !explicit {
 		dir = filepath.Join("..", "..", "..", "shared", "paseto-test-vectors")
@@ -41,10 +41,10 @@ func vectorsDir(t *testing.T) string {
 	if err == nil {
 		err = fmt.Errorf("%s is not a directory", dir)
 	}
-	if os.Getenv("PASETO_TEST_VECTORS_WITHOUT_PASERK") != "" {
+	if os.Getenv("GINPASETO_TEST_VECTORS_WITHOUT_PASERK") != "" {
 		t.Skipf("PASERK vectors not available (only go-paseto's PASETO vectors are): %v", err)
 	}
-	msg := fmt.Sprintf("PASERK vectors not found (%v); set PASETO_TEST_VECTORS to a checkout of github.com/paseto-standard/test-vectors, or place one at ../shared/paseto-test-vectors next to the repository", err)
+	msg := fmt.Sprintf("PASERK vectors not found (%v); set GINPASETO_TEST_VECTORS to a checkout of github.com/paseto-standard/test-vectors, or place one at ../shared/paseto-test-vectors next to the repository", err)
 	if explicit || os.Getenv("CI") != "" {
 		t.Fatal(msg)
 	}
