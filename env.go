@@ -1,8 +1,11 @@
 package ginpaseto
 
 import (
+	"errors"
 	"fmt"
 	"os"
+	"runtime"
+	"slices"
 	"strings"
 	"time"
 )
@@ -37,8 +40,16 @@ import (
 //
 // keeps an hour unless PASETO_ACCESS_LIFETIME is set, and always stamps
 // iss "auth".
+//
+// A PASETO_ variable that FromEnv does not read, such as a misspelt
+// PASETO_SECRET_KY, makes New fail with its name and the nearest one
+// FromEnv reads, rather than leaving the setting it was meant for at its
+// default.
 func FromEnv() Option {
 	return optionFunc(func(c *config) error {
+		if err := unknownEnvVars(os.Environ()); err != nil {
+			return err
+		}
 		for _, v := range envVars {
 			if err := v.read(c, v.name); err != nil {
 				return err
@@ -144,6 +155,102 @@ var envVars = []envVar{
 		c.headerPrefix = s
 		return nil
 	})},
+}
+
+// envPrefix starts every variable FromEnv reads.
+const envPrefix = "PASETO_"
+
+// envKnown lists every variable FromEnv reads: the names of envVars, and
+// the _FILE variants of the keys.
+func envKnown() []string {
+	var names []string
+	for _, v := range envVars {
+		names = append(names, v.name)
+		if strings.HasSuffix(v.name, "_KEY") {
+			names = append(names, v.name+"_FILE")
+		}
+	}
+	return names
+}
+
+// unknownEnvVars reports the variables of environ (as os.Environ gives
+// them) whose names start with PASETO_, in any letter case, but that
+// FromEnv does not read: most likely a misspelt name, whose setting would
+// otherwise be silently ignored. Only names are reported, never values.
+func unknownEnvVars(environ []string) error {
+	known := envKnown()
+	var unknown []string
+	for _, kv := range environ {
+		name, _, _ := strings.Cut(kv, "=")
+		if len(name) < len(envPrefix) || !strings.EqualFold(name[:len(envPrefix)], envPrefix) {
+			continue
+		}
+		// Windows spells names in any case and finds them so.
+		if slices.Contains(known, name) || runtime.GOOS == "windows" && slices.ContainsFunc(known, func(k string) bool { return strings.EqualFold(k, name) }) {
+			continue
+		}
+		unknown = append(unknown, name)
+	}
+	if len(unknown) == 0 {
+		return nil
+	}
+	slices.Sort(unknown)
+	unknown = slices.Compact(unknown)
+	var b strings.Builder
+	b.WriteString("ginpaseto: FromEnv: unknown variable")
+	if len(unknown) > 1 {
+		b.WriteString("s")
+	}
+	guessed := true
+	for i, name := range unknown {
+		if i > 0 {
+			b.WriteString(",")
+		}
+		b.WriteString(" " + name)
+		if near := nearestName(strings.ToUpper(name), known); near != "" {
+			b.WriteString(" (did you mean " + near + "?)")
+		} else {
+			guessed = false
+		}
+	}
+	b.WriteString("; correct the name or unset the variable")
+	if !guessed {
+		b.WriteString(" (FromEnv reads " + strings.Join(known, ", ") + ")")
+	}
+	return errors.New(b.String())
+}
+
+// nearestName returns the name of names nearest to s, if it is within
+// three edits of it, else "".
+func nearestName(s string, names []string) string {
+	best, bestDist := "", 4
+	for _, n := range names {
+		if d := editDistance(s, n); d < bestDist {
+			best, bestDist = n, d
+		}
+	}
+	return best
+}
+
+// editDistance is the Levenshtein distance between a and b, in bytes.
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
 }
 
 // envValue reads a plain variable.

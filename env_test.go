@@ -36,11 +36,18 @@ func envNames(t *testing.T) []string {
 	return names
 }
 
-// clearEnv unsets every variable FromEnv reads, as the process may have
-// some set, and restores them after the test.
+// clearEnv unsets every variable FromEnv reads, and any other PASETO_
+// variable, which FromEnv would refuse, as the process may have some set,
+// and restores them after the test.
 func clearEnv(t *testing.T) {
 	t.Helper()
-	for _, name := range envNames(t) {
+	names := envNames(t)
+	for _, kv := range os.Environ() {
+		if name, _, _ := strings.Cut(kv, "="); strings.HasPrefix(strings.ToUpper(name), "PASETO_") {
+			names = append(names, name)
+		}
+	}
+	for _, name := range names {
 		for _, n := range []string{name, name + "_FILE"} {
 			t.Setenv(n, "") // registers the restore
 			require.NoError(t, os.Unsetenv(n))
@@ -324,6 +331,51 @@ func TestFromEnvErrors(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestFromEnvUnknownVariable: a PASETO_ variable that FromEnv does not
+// read, most likely misspelt, fails New with its name and the nearest
+// variable FromEnv reads, never with its value.
+func TestFromEnvUnknownVariable(t *testing.T) {
+	tests := []struct {
+		name string
+		env  []string
+		want []string // parts of the message
+	}{
+		{"missing letter", []string{"PASETO_SECRET_KY", testKey}, []string{"ginpaseto: FromEnv: unknown variable PASETO_SECRET_KY (did you mean PASETO_SECRET_KEY?); correct the name or unset the variable"}},
+		{"lower case", []string{"PASETO_SECRET_KEY", testKey, "paseto_access_lifetime", "5m"}, []string{"unknown variable paseto_access_lifetime (did you mean PASETO_ACCESS_LIFETIME?)"}},
+		{"file variant", []string{"PASETO_SECRETKEY_FIL", "/run/secrets/paseto.key"}, []string{"unknown variable PASETO_SECRETKEY_FIL (did you mean PASETO_SECRET_KEY_FILE?)"}},
+		{"another word", []string{"PASETO_SECRET_KEY", testKey, "PASETO_ACCESS_TTL", "5m"}, []string{"unknown variable PASETO_ACCESS_TTL;", "FromEnv reads PASETO_SECRET_KEY, PASETO_SECRET_KEY_FILE, ", "PASETO_HEADER_PREFIX)"}},
+		{"a variable of the test harness", []string{"PASETO_SECRET_KEY", testKey, "PASETO_TEST_VECTORS", "/vectors"}, []string{"unknown variable PASETO_TEST_VECTORS;"}},
+		{"several", []string{"PASETO_SECRET_KEY", testKey, "PASETO_LEWAY", "1s", "PASETO_ISUER", "x"}, []string{"unknown variables PASETO_ISUER (did you mean PASETO_ISSUER?), PASETO_LEWAY (did you mean PASETO_LEEWAY?);"}},
+		{"the prefix alone", []string{"PASETO_SECRET_KEY", testKey, "PASETO_", "x"}, []string{"unknown variable PASETO_;"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			clearEnv(t)
+			setEnv(t, tt.env...)
+			_, err := ginpaseto.New(ginpaseto.FromEnv())
+			require.Error(t, err)
+			for _, want := range tt.want {
+				assert.Contains(t, err.Error(), want)
+			}
+			for i := 1; i < len(tt.env); i += 2 {
+				assert.NotContains(t, err.Error(), tt.env[i], "a value")
+			}
+		})
+	}
+	t.Run("other prefixes are not FromEnv's", func(t *testing.T) {
+		clearEnv(t)
+		setEnv(t, "PASETO_SECRET_KEY", testKey, "GINPASETO_TEST_VECTORS", "/vectors", "MY_PASETO_KEY", "x", "PASETOKEY", "x")
+		_, err := ginpaseto.New(ginpaseto.FromEnv())
+		require.NoError(t, err)
+	})
+	t.Run("without FromEnv, no variable is read", func(t *testing.T) {
+		clearEnv(t)
+		setEnv(t, "PASETO_SECRET_KY", "x")
+		_, err := ginpaseto.New(ginpaseto.WithSecretKey(testKey))
+		require.NoError(t, err)
+	})
 }
 
 func make32(t *testing.T) []byte {
