@@ -20,7 +20,7 @@ import (
 // refuse the cookie unless it is Secure, host-only (no Domain) and on
 // Path=/, so that no other site, not even a sibling subdomain, can set or
 // shadow it; __Secure- asks for Secure alone, which a cookie on a narrower
-// path than / can have. WithInsecureCookies drops both prefixes, which
+// path than / can have. CookieConfig.Insecure drops both prefixes, which
 // browsers refuse without Secure.
 const (
 	DefaultAccessCookie  = "__Host-access_token"
@@ -35,12 +35,12 @@ const (
 // zero value is the secure default; set only the fields to change.
 type CookieConfig struct {
 	// AccessName is the cookie of the access token. Default
-	// "__Host-access_token" ("access_token" with WithInsecureCookies).
+	// "__Host-access_token" ("access_token" with Insecure).
 	AccessName string
 	// AccessPath is the path of the access cookie. Default "/".
 	AccessPath string
 	// RefreshName is the cookie of the refresh token. Default
-	// "__Secure-refresh_token" ("refresh_token" with WithInsecureCookies).
+	// "__Secure-refresh_token" ("refresh_token" with Insecure).
 	RefreshName string
 	// RefreshPath is the path of the refresh cookie: the browser sends it
 	// to this path and those below it only, so that the long-lived token
@@ -58,7 +58,7 @@ type CookieConfig struct {
 	LogoutPath string
 	// CSRFName is the readable cookie holding the CSRF token that the page
 	// sends back in CSRFHeader. Default "__Host-csrf_token" ("csrf_token"
-	// with WithInsecureCookies).
+	// with Insecure).
 	CSRFName string
 	// CSRFPath is the path of the CSRF cookie. Default "/".
 	CSRFPath string
@@ -69,7 +69,7 @@ type CookieConfig struct {
 	// SameSite is the SameSite attribute of all three cookies:
 	// http.SameSiteLaxMode (the default), http.SameSiteStrictMode or
 	// http.SameSiteNoneMode, which needs Secure and so refuses
-	// WithInsecureCookies.
+	// Insecure.
 	SameSite http.SameSite
 	// CSRFHeader is the request header that must repeat the CSRF token on
 	// unsafe requests authenticated by a cookie. Default "X-CSRF-Token".
@@ -79,6 +79,13 @@ type CookieConfig struct {
 	// from any origin but the server's own and these are refused. Default:
 	// none.
 	TrustedOrigins []string
+	// Insecure lets the session cookies travel over plain HTTP, for local
+	// development only: they lose the Secure attribute and the default
+	// names their __Host- and __Secure- prefixes, so that a browser keeps
+	// them on http://localhost. Anyone on the network path can then read
+	// and replay them. Never set it on a server reachable over HTTP from
+	// elsewhere. Default false: every cookie is Secure.
+	Insecure bool
 }
 
 // WithCookies sets up browser sessions: checks that list InCookie read the
@@ -96,15 +103,6 @@ func WithCookies(cfg CookieConfig) Option {
 	})
 }
 
-// WithInsecureCookies lets the session cookies travel over plain HTTP, for
-// local development only: they lose the Secure attribute and the default
-// names their __Host- and __Secure- prefixes, so that a browser keeps them
-// on http://localhost. Anyone on the network path can then read and replay
-// them. Never use it on a server reachable over HTTP from elsewhere.
-func WithInsecureCookies() Option {
-	return optionFunc(func(c *config) error { c.insecureCookies = true; return nil })
-}
-
 // cookieJar is the resolved cookie configuration: the three cookie
 // templates, and the CSRF checks that guard them.
 type cookieJar struct {
@@ -120,11 +118,12 @@ type cookieJar struct {
 }
 
 // newCookieJar resolves and validates the cookie configuration.
-func newCookieJar(cfg *CookieConfig, insecure, enabled bool) (*cookieJar, error) {
+func newCookieJar(cfg *CookieConfig, enabled bool) (*cookieJar, error) {
 	var c CookieConfig
 	if cfg != nil {
 		c = *cfg
 	}
+	insecure := c.Insecure
 	secure := !insecure
 	name := func(n, def string) string {
 		if n != "" {
@@ -147,7 +146,7 @@ func newCookieJar(cfg *CookieConfig, insecure, enabled bool) (*cookieJar, error)
 	case http.SameSiteLaxMode, http.SameSiteStrictMode:
 	case http.SameSiteNoneMode:
 		if !secure {
-			return nil, errors.New("ginpaseto: WithCookies: SameSite=None cookies must be Secure, and browsers drop them otherwise; use http.SameSiteLaxMode for development over plain HTTP, or drop WithInsecureCookies")
+			return nil, errors.New("ginpaseto: WithCookies: SameSite=None cookies must be Secure, and browsers drop them otherwise; use http.SameSiteLaxMode for development over plain HTTP, or set CookieConfig.Insecure to false")
 		}
 	default:
 		return nil, fmt.Errorf("ginpaseto: WithCookies: SameSite %d is not one of http.SameSiteLaxMode, http.SameSiteStrictMode and http.SameSiteNoneMode", int(c.SameSite))
@@ -223,11 +222,11 @@ func validCookie(ck *http.Cookie) error {
 			return fmt.Errorf("ginpaseto: WithCookies: cookie %q: browsers accept a __Host- cookie only without a Domain and on Path /; drop the Domain and path, or rename it with __Secure-", ck.Name)
 		}
 		if !ck.Secure {
-			return fmt.Errorf("ginpaseto: WithCookies: cookie %q: a __Host- cookie must be Secure, which WithInsecureCookies drops; name it without the prefix for development over plain HTTP", ck.Name)
+			return fmt.Errorf("ginpaseto: WithCookies: cookie %q: a __Host- cookie must be Secure, which CookieConfig.Insecure drops; name it without the prefix for development over plain HTTP", ck.Name)
 		}
 	case strings.HasPrefix(lower, "__secure-"):
 		if !ck.Secure {
-			return fmt.Errorf("ginpaseto: WithCookies: cookie %q: a __Secure- cookie must be Secure, which WithInsecureCookies drops; name it without the prefix for development over plain HTTP", ck.Name)
+			return fmt.Errorf("ginpaseto: WithCookies: cookie %q: a __Secure- cookie must be Secure, which CookieConfig.Insecure drops; name it without the prefix for development over plain HTTP", ck.Name)
 		}
 	}
 	return nil

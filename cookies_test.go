@@ -34,9 +34,9 @@ func TestCookieConfiguration(t *testing.T) {
 		err  string // "" when New must succeed
 	}{
 		{"defaults", []ginpaseto.Option{ginpaseto.WithCookies(ginpaseto.CookieConfig{})}, ""},
-		{"insecure defaults", []ginpaseto.Option{ginpaseto.WithCookies(ginpaseto.CookieConfig{}), ginpaseto.WithInsecureCookies()}, ""},
+		{"insecure defaults", []ginpaseto.Option{ginpaseto.WithCookies(ginpaseto.CookieConfig{Insecure: true})}, ""},
 		{"SameSite=None, Secure", []ginpaseto.Option{ginpaseto.WithCookies(ginpaseto.CookieConfig{SameSite: http.SameSiteNoneMode})}, ""},
-		{"SameSite=None without Secure", []ginpaseto.Option{ginpaseto.WithCookies(ginpaseto.CookieConfig{SameSite: http.SameSiteNoneMode}), ginpaseto.WithInsecureCookies()},
+		{"SameSite=None without Secure", []ginpaseto.Option{ginpaseto.WithCookies(ginpaseto.CookieConfig{SameSite: http.SameSiteNoneMode, Insecure: true})},
 			"SameSite=None cookies must be Secure"},
 		{"SameSite default mode", []ginpaseto.Option{ginpaseto.WithCookies(ginpaseto.CookieConfig{SameSite: http.SameSiteDefaultMode})},
 			"is not one of http.SameSiteLaxMode"},
@@ -47,9 +47,9 @@ func TestCookieConfiguration(t *testing.T) {
 			`cookie "__Host-access_token": browsers accept a __Host- cookie only without a Domain and on Path /`},
 		{"__host- in any case", []ginpaseto.Option{ginpaseto.WithCookies(ginpaseto.CookieConfig{RefreshName: "__host-refresh"})},
 			`cookie "__host-refresh": browsers accept a __Host- cookie only`},
-		{"__Host- name without Secure", []ginpaseto.Option{ginpaseto.WithCookies(ginpaseto.CookieConfig{AccessName: "__Host-a"}), ginpaseto.WithInsecureCookies()},
+		{"__Host- name without Secure", []ginpaseto.Option{ginpaseto.WithCookies(ginpaseto.CookieConfig{AccessName: "__Host-a", Insecure: true})},
 			"a __Host- cookie must be Secure"},
-		{"__Secure- name without Secure", []ginpaseto.Option{ginpaseto.WithCookies(ginpaseto.CookieConfig{RefreshName: "__Secure-r"}), ginpaseto.WithInsecureCookies()},
+		{"__Secure- name without Secure", []ginpaseto.Option{ginpaseto.WithCookies(ginpaseto.CookieConfig{RefreshName: "__Secure-r", Insecure: true})},
 			"a __Secure- cookie must be Secure"},
 		{"same name twice", []ginpaseto.Option{ginpaseto.WithCookies(ginpaseto.CookieConfig{AccessName: "t", RefreshName: "t"})},
 			"three different names"},
@@ -124,7 +124,7 @@ func TestSessionCookieAttributes(t *testing.T) {
 				"__Secure-refresh_token=; Path=/logout; Max-Age=0; HttpOnly; Secure; SameSite=Lax",
 				"__Host-csrf_token=; Path=/; Max-Age=0; Secure; SameSite=Lax",
 			}},
-		{"plain HTTP development", ginpaseto.CookieConfig{}, []ginpaseto.Option{ginpaseto.WithInsecureCookies()},
+		{"plain HTTP development", ginpaseto.CookieConfig{Insecure: true}, nil,
 			[]string{
 				"access_token=ACCESS; Path=/; Max-Age=900; HttpOnly; SameSite=Lax",
 				"refresh_token=REFRESH; Path=/refresh; Max-Age=2592000; HttpOnly; SameSite=Lax",
@@ -463,7 +463,7 @@ func keys(m map[string]string) []string {
 // TestRefuseCrossOrigin: the cross-origin layer on a route without a
 // session yet, a login that sets cookies, over HTTP.
 func TestRefuseCrossOrigin(t *testing.T) {
-	auth := newAuth(t, ginpaseto.WithCookies(ginpaseto.CookieConfig{TrustedOrigins: []string{"https://app.example.com"}}), ginpaseto.WithInsecureCookies())
+	auth := newAuth(t, ginpaseto.WithCookies(ginpaseto.CookieConfig{TrustedOrigins: []string{"https://app.example.com"}, Insecure: true}))
 	r := gin.New()
 	r.POST("/login", auth.RefuseCrossOrigin(), func(c *gin.Context) { auth.StartSession(c, "alice", ginpaseto.SessionCookies()) })
 	r.GET("/login", auth.RefuseCrossOrigin(), func(c *gin.Context) { c.Status(http.StatusNoContent) })

@@ -100,11 +100,10 @@ func ExampleCookieConfig() {
 
 // For development over plain HTTP, on a name other than localhost, the
 // cookies must lose Secure, and so their prefixes: ask for it by name.
-func ExampleWithInsecureCookies() {
+func ExampleCookieConfig_insecure() {
 	auth, err := ginpaseto.New(
 		ginpaseto.WithSecretKey(exampleSecretKey),
-		ginpaseto.WithCookies(ginpaseto.CookieConfig{}),
-		ginpaseto.WithInsecureCookies(), // development only
+		ginpaseto.WithCookies(ginpaseto.CookieConfig{Insecure: true}), // development only
 	)
 	if err != nil {
 		log.Fatal(err)
@@ -168,7 +167,7 @@ func ExampleAuthorizer_ClearSessionCookies() {
 // The page's script needs the CSRF cookie's name to read it.
 func ExampleAuthorizer_CSRFCookieName() {
 	secure, _ := ginpaseto.New(ginpaseto.WithSecretKey(exampleSecretKey), ginpaseto.WithCookies(ginpaseto.CookieConfig{}))
-	plain, _ := ginpaseto.New(ginpaseto.WithSecretKey(exampleSecretKey), ginpaseto.WithCookies(ginpaseto.CookieConfig{}), ginpaseto.WithInsecureCookies())
+	plain, _ := ginpaseto.New(ginpaseto.WithSecretKey(exampleSecretKey), ginpaseto.WithCookies(ginpaseto.CookieConfig{Insecure: true}))
 	fmt.Println(secure.CSRFCookieName(), plain.CSRFCookieName())
 	// Output:
 	// __Host-csrf_token csrf_token

@@ -85,7 +85,7 @@ func New(opts ...Option) (*Authorizer, error) {
 	if err := a.loadKeys(); err != nil {
 		return nil, err
 	}
-	jar, err := newCookieJar(cfg.cookies, cfg.insecureCookies, cfg.cookies != nil || slices.Contains(cfg.locations, InCookie))
+	jar, err := newCookieJar(cfg.cookies, cfg.cookies != nil || slices.Contains(cfg.locations, InCookie))
 	if err != nil {
 		return nil, err
 	}

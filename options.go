@@ -57,7 +57,6 @@ type config struct {
 	skipper              func(*gin.Context) bool
 	webSocketCloseOnFail bool
 	cookies              *CookieConfig // WithCookies; nil: the defaults
-	insecureCookies      bool
 	now                  func() time.Time
 	cacheSize            int // WithVerifiedTokenCache; 0 for none
 	refreshGrace         time.Duration

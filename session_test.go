@@ -377,7 +377,7 @@ func TestSessionHandlersAreNotCached(t *testing.T) {
 		opts []ginpaseto.HandlerOption
 	}{{"JSON", nil}, {"cookies", []ginpaseto.HandlerOption{ginpaseto.SessionCookies()}}} {
 		t.Run(tc.name, func(t *testing.T) {
-			auth := newAuth(t, ginpaseto.WithCookies(ginpaseto.CookieConfig{}), ginpaseto.WithInsecureCookies())
+			auth := newAuth(t, ginpaseto.WithCookies(ginpaseto.CookieConfig{Insecure: true}))
 			srv := serve(t, sessionRoutes(auth, tc.opts...))
 			post := func(path, token string) *http.Response {
 				req, err := http.NewRequest(http.MethodPost, srv.URL+path, nil)

@@ -54,7 +54,8 @@ func envOptions() []ginpaseto.Option {
 	opts := exampleapp.EnvOptions()
 	if os.Getenv("INSECURE_COOKIES") == "1" {
 		log.Print("INSECURE_COOKIES=1: the cookies are not Secure; for development over plain HTTP only")
-		opts = append(opts, ginpaseto.WithInsecureCookies())
+		// Replaces the secure defaults that newAuthorizer sets first.
+		opts = append(opts, ginpaseto.WithCookies(ginpaseto.CookieConfig{Insecure: true}))
 	}
 	return opts
 }
