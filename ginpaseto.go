@@ -39,6 +39,8 @@ import (
 	"time"
 
 	"github.com/gin-gonic/gin"
+
+	"github.com/ginpaseto/ginpaseto/observe"
 )
 
 // Authorizer creates and checks tokens. It is safe for concurrent use and
@@ -166,7 +168,7 @@ func (a *Authorizer) middleware(ch *check) gin.HandlerFunc {
 		ctx := c.Request.Context()
 		var start time.Duration
 		if a.obs != nil {
-			ctx = a.obs.StartCheck(ctx, CheckStart{TokenType: ch.tokenType})
+			ctx = a.obs.StartCheck(ctx, observe.CheckStart{TokenType: ch.tokenType})
 			start = monotonic()
 		}
 		v := a.runCheck(ctx, c, ch)
@@ -218,11 +220,11 @@ func (a *Authorizer) runCheck(ctx context.Context, c *gin.Context, ch *check) ve
 
 // endCheck reports what a check decided to the observer.
 func (a *Authorizer) endCheck(ctx context.Context, tokenType string, start time.Duration, v verdict) {
-	reason := ReasonAllowed
+	reason := observe.ReasonAllowed
 	if v.err != nil {
-		reason = ReasonOf(v.err)
+		reason = reasonOf(v.err)
 	}
-	a.obs.EndCheck(ctx, CheckResult{
+	a.obs.EndCheck(ctx, observe.CheckResult{
 		TokenType: tokenType,
 		Outcome:   outcomeOf(v.err, v.anonymous),
 		Reason:    reason,
@@ -273,7 +275,7 @@ func (a *Authorizer) authorize(ctx context.Context, ch *check, claims *Claims) *
 func (a *Authorizer) fail(ctx context.Context, c *gin.Context, ch *check, err *Error) {
 	if ch.webSocketClose && isWebSocketUpgrade(c.Request) && closeWebSocket(c, err) {
 		if a.obs != nil {
-			a.obs.WebSocketClosed(ctx, WebSocketClose{Code: wsClosePolicy, Reason: ReasonOf(err)})
+			a.obs.WebSocketClosed(ctx, observe.WebSocketClose{Code: wsClosePolicy, Reason: reasonOf(err)})
 		}
 		c.Abort()
 		return
@@ -472,7 +474,7 @@ func (a *Authorizer) CheckToken(ctx context.Context, tok, tokenType string, opts
 	}
 	var start time.Duration
 	if a.obs != nil {
-		ctx = a.obs.StartCheck(requestContext(ctx), CheckStart{TokenType: tokenType})
+		ctx = a.obs.StartCheck(requestContext(ctx), observe.CheckStart{TokenType: tokenType})
 		start = monotonic()
 	}
 	claims, e := a.parseToken(ctx, tok, cc)

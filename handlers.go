@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/gin-gonic/gin"
+
+	"github.com/ginpaseto/ginpaseto/observe"
 )
 
 // HandlerOption configures the session handlers: StartSession,
@@ -178,7 +180,7 @@ func (a *Authorizer) logoutClaims(c *gin.Context, checks ...*check) (*Claims, er
 	ctx := c.Request.Context()
 	var began time.Duration
 	if a.obs != nil {
-		ctx = a.obs.StartCheck(ctx, CheckStart{TokenType: checks[0].tokenType})
+		ctx = a.obs.StartCheck(ctx, observe.CheckStart{TokenType: checks[0].tokenType})
 		began = monotonic()
 	}
 	var decided verdict

@@ -9,6 +9,8 @@ import (
 	"fmt"
 	"log/slog"
 	"strings"
+
+	"github.com/ginpaseto/ginpaseto/observe"
 )
 
 // A Keyring is the set of keys an Authorizer creates and checks tokens
@@ -531,7 +533,7 @@ func (a *Authorizer) SetKeys(ring *Keyring) error {
 	}
 	old := a.keys.Load()
 	a.setKeys(ring)
-	a.keysChanged(context.Background(), KeysFromSetKeys, old, ring)
+	a.keysChanged(context.Background(), observe.KeysFromSetKeys, old, ring)
 	return nil
 }
 

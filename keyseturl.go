@@ -13,6 +13,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/ginpaseto/ginpaseto/observe"
 )
 
 // This file is the verifying side of key sets: an Authorizer built with
@@ -343,7 +345,7 @@ func (s *keySetSource) fetch(ctx context.Context) (time.Duration, error) {
 	start := time.Now()
 	ring, ttl, err := s.get()
 	if obs := s.a.obs; obs != nil {
-		obs.KeySetFetch(ctx, KeySetFetch{Start: start, Duration: time.Since(start), Err: err})
+		obs.KeySetFetch(ctx, observe.KeySetFetch{Start: start, Duration: time.Since(start), Err: err})
 	}
 	if err != nil {
 		if s.ctx.Err() == nil {
@@ -356,7 +358,7 @@ func (s *keySetSource) fetch(ctx context.Context) (time.Duration, error) {
 	// fetch, which must not empty the cache.
 	if old := s.a.keys.Load(); old == nil || !sameKeys(old, ring) {
 		s.a.setKeys(ring)
-		s.a.keysChanged(ctx, KeysFromKeySet, old, ring)
+		s.a.keysChanged(ctx, observe.KeysFromKeySet, old, ring)
 	}
 	return ttl, nil
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/ginpaseto/ginpaseto"
+	"github.com/ginpaseto/ginpaseto/observe"
 )
 
 // logoutRoutes serves a browser and JSON application the documented way:
@@ -270,15 +271,15 @@ func TestLogoutObserved(t *testing.T) {
 		name    string
 		token   func(p *ginpaseto.TokenPair) string
 		expired bool
-		want    ginpaseto.CheckResult
+		want    observe.CheckResult
 		ended   bool
 	}{
 		{"access token", func(p *ginpaseto.TokenPair) string { return p.AccessToken }, false,
-			ginpaseto.CheckResult{TokenType: ginpaseto.TypeAccess, Outcome: ginpaseto.OutcomeAllowed, Reason: ginpaseto.ReasonAllowed}, true},
+			observe.CheckResult{TokenType: ginpaseto.TypeAccess, Outcome: observe.OutcomeAllowed, Reason: observe.ReasonAllowed}, true},
 		{"refresh token", func(p *ginpaseto.TokenPair) string { return p.RefreshToken }, false,
-			ginpaseto.CheckResult{TokenType: ginpaseto.TypeRefresh, Outcome: ginpaseto.OutcomeAllowed, Reason: ginpaseto.ReasonAllowed}, true},
+			observe.CheckResult{TokenType: ginpaseto.TypeRefresh, Outcome: observe.OutcomeAllowed, Reason: observe.ReasonAllowed}, true},
 		{"expired access token", func(p *ginpaseto.TokenPair) string { return p.AccessToken }, true,
-			ginpaseto.CheckResult{TokenType: ginpaseto.TypeAccess, Outcome: ginpaseto.OutcomeRefused, Reason: ginpaseto.ReasonExpired}, false},
+			observe.CheckResult{TokenType: ginpaseto.TypeAccess, Outcome: observe.OutcomeRefused, Reason: observe.ReasonExpired}, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -297,7 +298,7 @@ func TestLogoutObserved(t *testing.T) {
 			assert.Equal(t, tt.want, got)
 			ended := false
 			for _, e := range sessionEvents(events) {
-				ended = ended || e.Kind == ginpaseto.SessionEnded
+				ended = ended || e.Kind == observe.SessionEnded
 			}
 			assert.Equal(t, tt.ended, ended)
 		})

@@ -10,60 +10,18 @@ import (
 	"unicode/utf8"
 
 	"github.com/gin-gonic/gin"
+
+	"github.com/ginpaseto/ginpaseto/observe"
 )
 
 // Observer learns what an Authorizer does, for metrics, traces and
 // security logs: the outcome of every check and why, the calls to the
-// Store and how long they took, the verified-token cache's hits and
-// misses, key set fetches, session events, WebSocket closes, and key
-// changes. WithObserver installs one; otelpaseto.New returns one that
-// records OpenTelemetry metrics and spans, and SecurityLogger one that
-// writes the security-relevant events to a log.
-//
-// Events carry only values from closed sets (reasons, operations, kinds),
-// durations, and, for session events, the subject, session ID, client
-// address and a sanitized user agent: never a token, a part of one, a
-// footer, a key or a CSRF value. An error in StoreCall or KeySetFetch is
-// the store's or the HTTP client's, for the operator's logs.
-//
-// Methods are called synchronously on the request's goroutine, or on the
-// key set's for background fetches, so they must be quick and safe for
-// concurrent use. Embed NopObserver to implement only some of them; events
-// added in later versions then reach its no-op methods.
-type Observer interface {
-	// StartCheck is called when a check begins, with the request's context
-	// (for middleware, c.Request.Context(), which holds the server span of
-	// otelgin when there is one). The context it returns is the one the
-	// check passes on to the store, to the other events of the check and
-	// to EndCheck: a span started here becomes the parent of the check's
-	// store calls and key set fetches.
-	StartCheck(ctx context.Context, check CheckStart) context.Context
-	// EndCheck is called once per StartCheck, with its context, when the
-	// check has decided: before the error response is written or the next
-	// handler runs.
-	EndCheck(ctx context.Context, result CheckResult)
-	// StoreCall is called after each call of a Store method.
-	StoreCall(ctx context.Context, call StoreCall)
-	// CacheLookup is called after each look-up in the verified-token cache
-	// (WithVerifiedTokenCache).
-	CacheLookup(ctx context.Context, hit bool)
-	// KeySetFetch is called after each fetch of the key set
-	// (WithKeySetURL), background or caused by an unknown key ID.
-	KeySetFetch(ctx context.Context, fetch KeySetFetch)
-	// Session is called when a session starts, is rotated, is replayed
-	// within the refresh grace, is ended, or its refresh token is reused,
-	// and when a subject is revoked.
-	Session(ctx context.Context, event SessionEvent)
-	// KeysChanged is called when the Authorizer's keys change: SetKeys, or
-	// a key set fetch that brought other keys.
-	KeysChanged(ctx context.Context, change KeysChange)
-	// WebSocketClosed is called when a check closes a WebSocket handshake
-	// with code 1008 instead of answering an HTTP error
-	// (WithWebSocketClose, CloseWebSocket), and when Watch ends a
-	// connection's context because its token was revoked or expired, for
-	// the application to close it with 1008 (WebSocketCloseStatus).
-	WebSocketClosed(ctx context.Context, close WebSocketClose)
-}
+// Store, the verified-token cache's look-ups, key set fetches, session
+// events, WebSocket closes and key changes. The interface, its events
+// and their closed sets of values live in package observe, which also has
+// Nop (to embed) and SecurityLogger; otelpaseto.New returns one that
+// records OpenTelemetry metrics and spans.
+type Observer = observe.Observer
 
 // WithObserver makes the Authorizer report what it does to o. Given more
 // than once, every observer gets every event, in the order given. Without
@@ -79,126 +37,51 @@ func WithObserver(o Observer) Option {
 	})
 }
 
-// CheckStart describes a check as it begins.
-type CheckStart struct {
-	// TokenType is the type of token the check requires (TypeAccess for
-	// Required, Optional and FreshRequired, TypeRefresh for
-	// RefreshRequired), as configured, never as sent.
-	TokenType string
-}
-
-// CheckResult is what a check decided.
-type CheckResult struct {
-	TokenType string  // as in CheckStart
-	Outcome   Outcome // allowed, refused, unavailable or anonymous
-	Reason    Reason  // ReasonAllowed, or why the check refused
-	// Source is where the token was found: "header", "query", "json",
-	// "websocket_protocol", "cookie", "extractor" (TokenSource,
-	// AddTokenSource), or "" when none was (or the token was handed to
-	// CheckToken).
-	Source   string
-	Duration time.Duration // from StartCheck to the decision
-}
-
-// Outcome is the kind of answer a check gave.
-type Outcome string
-
-// Outcomes of a check.
-const (
-	OutcomeAllowed     Outcome = "allowed"     // the token was accepted
-	OutcomeRefused     Outcome = "refused"     // 401 or 403
-	OutcomeUnavailable Outcome = "unavailable" // 503: the store or the keys could not answer
-	OutcomeAnonymous   Outcome = "anonymous"   // Optional went on without a token
-)
-
-// Reason says why a check refused, in snake_case, from a closed set: one
-// per error a check can answer, and ReasonAllowed. ReasonOf maps an error
-// to its reason.
-type Reason string
-
-// Reasons of a check's result.
-const (
-	ReasonAllowed               Reason = "allowed"
-	ReasonMissing               Reason = "missing"            // ErrTokenMissing
-	ReasonInvalid               Reason = "invalid"            // ErrTokenInvalid: malformed, or fails decryption or verification
-	ReasonTooLarge              Reason = "too_large"          // larger than WithMaxTokenSize
-	ReasonUnsupported           Reason = "unsupported"        // a version or purpose the Authorizer has no key for
-	ReasonUnknownKey            Reason = "unknown_key"        // the footer names no key of the Authorizer
-	ReasonInvalidClaims         Reason = "invalid_claims"     // the payload is not valid claims
-	ReasonNotYetValid           Reason = "not_yet_valid"      // nbf in the future
-	ReasonIssuedInFuture        Reason = "issued_in_future"   // iat in the future
-	ReasonWrongIssuer           Reason = "wrong_issuer"       // iss is not WithExpectedIssuer
-	ReasonWrongAudience         Reason = "wrong_audience"     // aud lacks WithExpectedAudience
-	ReasonExpired               Reason = "expired"            // ErrTokenExpired
-	ReasonRevoked               Reason = "revoked"            // ErrTokenRevoked
-	ReasonReuseDetected         Reason = "reuse_detected"     // ErrRefreshTokenReused
-	ReasonWrongType             Reason = "wrong_type"         // ErrWrongTokenType
-	ReasonNotFresh              Reason = "not_fresh"          // ErrTokenNotFresh
-	ReasonInsufficientScope     Reason = "insufficient_scope" // ErrInsufficientScope
-	ReasonForbidden             Reason = "forbidden"          // ErrForbidden: an Authorize hook refused
-	ReasonCSRF                  Reason = "csrf"               // ErrCSRFTokenMissing, ErrCSRFTokenMismatch
-	ReasonCrossOrigin           Reason = "cross_origin"       // ErrCrossOrigin
-	ReasonRevocationUnavailable Reason = "revocation_unavailable"
-	ReasonKeysUnavailable       Reason = "keys_unavailable" // ErrKeysUnavailable
-)
-
-// Reasons returns every Reason, for checking that a value is one of them
-// or listing them in a dashboard.
-func Reasons() []Reason {
-	return []Reason{
-		ReasonAllowed, ReasonMissing, ReasonInvalid, ReasonTooLarge, ReasonUnsupported,
-		ReasonUnknownKey, ReasonInvalidClaims, ReasonNotYetValid, ReasonIssuedInFuture,
-		ReasonWrongIssuer, ReasonWrongAudience, ReasonExpired, ReasonRevoked,
-		ReasonReuseDetected, ReasonWrongType, ReasonNotFresh, ReasonInsufficientScope,
-		ReasonForbidden, ReasonCSRF, ReasonCrossOrigin, ReasonRevocationUnavailable,
-		ReasonKeysUnavailable,
-	}
-}
-
 // reasonOfShared names the errors that every request shares, which the
 // sentinel alone does not tell apart.
-var reasonOfShared = map[*Error]Reason{
-	errTooLarge:     ReasonTooLarge,
-	errUnsupported:  ReasonUnsupported,
-	errBadClaims:    ReasonInvalidClaims,
-	errNotYetValid:  ReasonNotYetValid,
-	errFutureIssued: ReasonIssuedInFuture,
-	errWrongIssuer:  ReasonWrongIssuer,
-	errWrongAud:     ReasonWrongAudience,
-	errUnknownKID:   ReasonUnknownKey,
-	errNoKID:        ReasonUnknownKey,
-	errForeignKID:   ReasonUnknownKey,
+var reasonOfShared = map[*Error]observe.Reason{
+	errTooLarge:     observe.ReasonTooLarge,
+	errUnsupported:  observe.ReasonUnsupported,
+	errBadClaims:    observe.ReasonInvalidClaims,
+	errNotYetValid:  observe.ReasonNotYetValid,
+	errFutureIssued: observe.ReasonIssuedInFuture,
+	errWrongIssuer:  observe.ReasonWrongIssuer,
+	errWrongAud:     observe.ReasonWrongAudience,
+	errUnknownKID:   observe.ReasonUnknownKey,
+	errNoKID:        observe.ReasonUnknownKey,
+	errForeignKID:   observe.ReasonUnknownKey,
 }
 
 // reasonOfSentinel maps the sentinel errors to their reasons, the more
 // specific first.
 var reasonOfSentinel = []struct {
 	err    error
-	reason Reason
+	reason observe.Reason
 }{
-	{ErrTokenMissing, ReasonMissing},
-	{ErrTokenExpired, ReasonExpired},
-	{ErrRefreshTokenReused, ReasonReuseDetected},
-	{ErrTokenRevoked, ReasonRevoked},
-	{ErrWrongTokenType, ReasonWrongType},
-	{ErrTokenNotFresh, ReasonNotFresh},
-	{ErrInsufficientScope, ReasonInsufficientScope},
-	{ErrForbidden, ReasonForbidden},
-	{ErrCSRFTokenMissing, ReasonCSRF},
-	{ErrCSRFTokenMismatch, ReasonCSRF},
-	{ErrCrossOrigin, ReasonCrossOrigin},
-	{ErrRevocationUnavailable, ReasonRevocationUnavailable},
-	{ErrKeysUnavailable, ReasonKeysUnavailable},
-	{ErrTokenInvalid, ReasonInvalid},
+	{ErrTokenMissing, observe.ReasonMissing},
+	{ErrTokenExpired, observe.ReasonExpired},
+	{ErrRefreshTokenReused, observe.ReasonReuseDetected},
+	{ErrTokenRevoked, observe.ReasonRevoked},
+	{ErrWrongTokenType, observe.ReasonWrongType},
+	{ErrTokenNotFresh, observe.ReasonNotFresh},
+	{ErrInsufficientScope, observe.ReasonInsufficientScope},
+	{ErrForbidden, observe.ReasonForbidden},
+	{ErrCSRFTokenMissing, observe.ReasonCSRF},
+	{ErrCSRFTokenMismatch, observe.ReasonCSRF},
+	{ErrCrossOrigin, observe.ReasonCrossOrigin},
+	{ErrRevocationUnavailable, observe.ReasonRevocationUnavailable},
+	{ErrKeysUnavailable, observe.ReasonKeysUnavailable},
+	{ErrTokenInvalid, observe.ReasonInvalid},
 }
 
-// ReasonOf returns the Reason of an error a check or a session handler
-// reports: ReasonAllowed for nil; for an error wrapping none of the
-// sentinel errors (an application's own *Error), the reason its status
-// suggests: 503 revocation_unavailable, 403 forbidden, otherwise invalid.
-func ReasonOf(err error) Reason {
+// reasonOf returns the observe.Reason of an error a check or a session
+// handler reports, for CheckResult.Reason and WebSocketClose.Reason:
+// ReasonAllowed for nil; for an error wrapping none of the sentinel errors
+// (an application's own *Error), the reason its status suggests: 503
+// revocation_unavailable, 403 forbidden, otherwise invalid.
+func reasonOf(err error) observe.Reason {
 	if err == nil {
-		return ReasonAllowed
+		return observe.ReasonAllowed
 	}
 	var e *Error
 	if errors.As(err, &e) && e != nil {
@@ -217,24 +100,24 @@ func ReasonOf(err error) Reason {
 	}
 	switch status {
 	case http.StatusServiceUnavailable:
-		return ReasonRevocationUnavailable
+		return observe.ReasonRevocationUnavailable
 	case http.StatusForbidden:
-		return ReasonForbidden
+		return observe.ReasonForbidden
 	}
-	return ReasonInvalid
+	return observe.ReasonInvalid
 }
 
 // outcomeOf is the outcome of a check that answered err.
-func outcomeOf(err *Error, anonymous bool) Outcome {
+func outcomeOf(err *Error, anonymous bool) observe.Outcome {
 	switch {
 	case err == nil:
-		return OutcomeAllowed
+		return observe.OutcomeAllowed
 	case anonymous:
-		return OutcomeAnonymous
+		return observe.OutcomeAnonymous
 	case err.Status == http.StatusServiceUnavailable:
-		return OutcomeUnavailable
+		return observe.OutcomeUnavailable
 	}
-	return OutcomeRefused
+	return observe.OutcomeRefused
 }
 
 // Where a check found its token, in CheckResult.Source.
@@ -252,131 +135,29 @@ var locationSources = [...]string{
 	InCookie:            "cookie",
 }
 
-// StoreCall describes one call of a Store method.
-type StoreCall struct {
-	Operation StoreOperation
-	Start     time.Time
-	Duration  time.Duration
-	// Err is what the store returned. Refusals the Store contract defines
-	// (ErrTokenRevoked, ErrRefreshTokenReused) are answers, not failures:
-	// Failed tells them apart.
-	Err error
+// storeFailed reports whether a store call failed: an error that is not
+// one of the refusals of the Store contract, for StoreCall.Failed.
+func storeFailed(err error) bool {
+	return err != nil && !errors.Is(err, ErrTokenRevoked) && !errors.Is(err, ErrRefreshTokenReused)
 }
-
-// Failed reports whether the call failed: an error that is not one of the
-// refusals of the Store contract.
-func (s StoreCall) Failed() bool {
-	return s.Err != nil && !errors.Is(s.Err, ErrTokenRevoked) && !errors.Is(s.Err, ErrRefreshTokenReused)
-}
-
-// StoreOperation names a Store method, in snake_case.
-type StoreOperation string
-
-// Store operations.
-const (
-	StoreIsRevoked     StoreOperation = "is_revoked"
-	StoreRevoke        StoreOperation = "revoke"
-	StoreCreateSession StoreOperation = "create_session"
-	StoreRotateSession StoreOperation = "rotate_session"
-	StoreRevokeSession StoreOperation = "revoke_session"
-	StoreRevokeSubject StoreOperation = "revoke_subject"
-	StoreSessions      StoreOperation = "sessions"
-	StoreDenylist      StoreOperation = "denylist" // Denylist.IsRevoked (WithDenylist)
-)
-
-// KeySetFetch describes one fetch of the key set.
-type KeySetFetch struct {
-	Start    time.Time
-	Duration time.Duration
-	Err      error // nil when the key set was fetched and parsed; its message names the URL without credentials
-}
-
-// SessionEvent is something that happened to a session or a subject.
-type SessionEvent struct {
-	Kind      SessionEventKind
-	Subject   string
-	SessionID string // "" for SubjectRevoked, and for a token revoked outside a session
-	// ClientIP and UserAgent describe the request that caused the event,
-	// when the context given to the Authorizer's method was its
-	// *gin.Context (as the session handlers give it): the address as
-	// c.ClientIP() resolves it with the engine's trusted proxies, and the
-	// User-Agent header cut to 256 bytes, with control characters and
-	// anything shaped like a token replaced. Both are "" otherwise.
-	ClientIP  string
-	UserAgent string
-}
-
-// SessionEventKind is the kind of a SessionEvent, in snake_case.
-type SessionEventKind string
-
-// Session event kinds.
-const (
-	SessionStarted SessionEventKind = "started" // CreateTokenPair, StartSession
-	SessionRotated SessionEventKind = "rotated" // RotateRefreshToken moved the session forward
-	// SessionReplayed: the refresh token that the last rotation consumed
-	// came back within the refresh grace, and was answered with the
-	// session's current pair.
-	SessionReplayed SessionEventKind = "replayed"
-	// SessionReuseDetected: a refresh token was used a second time, and
-	// the session was ended. With a shared store, exactly one process
-	// reports it: the one whose rotation found the reuse.
-	SessionReuseDetected SessionEventKind = "reuse_detected"
-	SessionEnded         SessionEventKind = "ended"           // RevokeSession, logout
-	SubjectRevoked       SessionEventKind = "subject_revoked" // RevokeSubject: every session of the subject ended
-)
-
-// KeysChange describes a change of the Authorizer's keys.
-type KeysChange struct {
-	Source KeysSource
-	Keys   int // the number of keys the Authorizer holds now
-}
-
-// KeysSource says what changed the keys.
-type KeysSource string
-
-// Sources of a key change.
-const (
-	KeysFromSetKeys KeysSource = "set_keys" // SetKeys
-	KeysFromKeySet  KeysSource = "key_set"  // a fetch of the key set of WithKeySetURL
-)
-
-// WebSocketClose describes a WebSocket that a check, or Watch, closed
-// with 1008.
-type WebSocketClose struct {
-	Code   int    // 1008, policy violation
-	Reason Reason // why the check refused
-}
-
-// NopObserver is an Observer that does nothing. Embed it in an observer
-// that implements only some methods.
-type NopObserver struct{}
-
-func (NopObserver) StartCheck(ctx context.Context, _ CheckStart) context.Context { return ctx }
-func (NopObserver) EndCheck(context.Context, CheckResult)                        {}
-func (NopObserver) StoreCall(context.Context, StoreCall)                         {}
-func (NopObserver) CacheLookup(context.Context, bool)                            {}
-func (NopObserver) KeySetFetch(context.Context, KeySetFetch)                     {}
-func (NopObserver) Session(context.Context, SessionEvent)                        {}
-func (NopObserver) KeysChanged(context.Context, KeysChange)                      {}
-func (NopObserver) WebSocketClosed(context.Context, WebSocketClose)              {}
 
 // observers hands every event to several observers, in order.
 type observers []Observer
 
-func (os observers) StartCheck(ctx context.Context, s CheckStart) context.Context {
+func (os observers) StartCheck(ctx context.Context, s observe.CheckStart) context.Context {
 	for _, o := range os {
 		ctx = o.StartCheck(ctx, s)
 	}
 	return ctx
 }
 
-func (os observers) EndCheck(ctx context.Context, r CheckResult) {
+func (os observers) EndCheck(ctx context.Context, r observe.CheckResult) {
 	for _, o := range os {
 		o.EndCheck(ctx, r)
 	}
 }
 
-func (os observers) StoreCall(ctx context.Context, s StoreCall) {
+func (os observers) StoreCall(ctx context.Context, s observe.StoreCall) {
 	for _, o := range os {
 		o.StoreCall(ctx, s)
 	}
@@ -388,25 +169,25 @@ func (os observers) CacheLookup(ctx context.Context, hit bool) {
 	}
 }
 
-func (os observers) KeySetFetch(ctx context.Context, f KeySetFetch) {
+func (os observers) KeySetFetch(ctx context.Context, f observe.KeySetFetch) {
 	for _, o := range os {
 		o.KeySetFetch(ctx, f)
 	}
 }
 
-func (os observers) Session(ctx context.Context, e SessionEvent) {
+func (os observers) Session(ctx context.Context, e observe.SessionEvent) {
 	for _, o := range os {
 		o.Session(ctx, e)
 	}
 }
 
-func (os observers) KeysChanged(ctx context.Context, k KeysChange) {
+func (os observers) KeysChanged(ctx context.Context, k observe.KeysChange) {
 	for _, o := range os {
 		o.KeysChanged(ctx, k)
 	}
 }
 
-func (os observers) WebSocketClosed(ctx context.Context, w WebSocketClose) {
+func (os observers) WebSocketClosed(ctx context.Context, w observe.WebSocketClose) {
 	for _, o := range os {
 		o.WebSocketClosed(ctx, w)
 	}
@@ -438,56 +219,56 @@ type observedStore struct {
 	obs   Observer
 }
 
-func (s observedStore) done(ctx context.Context, op StoreOperation, start time.Duration, err error) {
-	s.obs.StoreCall(requestContext(ctx), StoreCall{Operation: op, Start: epoch.Add(start), Duration: monotonic() - start, Err: err})
+func (s observedStore) done(ctx context.Context, op observe.StoreOperation, start time.Duration, err error) {
+	s.obs.StoreCall(requestContext(ctx), observe.StoreCall{Operation: op, Start: epoch.Add(start), Duration: monotonic() - start, Err: err, Failed: storeFailed(err)})
 }
 
 func (s observedStore) IsRevoked(ctx context.Context, claims *Claims) (bool, error) {
 	start := monotonic()
 	revoked, err := s.Store.IsRevoked(ctx, claims)
-	s.done(ctx, StoreIsRevoked, start, err)
+	s.done(ctx, observe.StoreIsRevoked, start, err)
 	return revoked, err
 }
 
 func (s observedStore) Revoke(ctx context.Context, claims *Claims) error {
 	start := monotonic()
 	err := s.Store.Revoke(ctx, claims)
-	s.done(ctx, StoreRevoke, start, err)
+	s.done(ctx, observe.StoreRevoke, start, err)
 	return err
 }
 
 func (s observedStore) CreateSession(ctx context.Context, session Session) error {
 	start := monotonic()
 	err := s.Store.CreateSession(ctx, session)
-	s.done(ctx, StoreCreateSession, start, err)
+	s.done(ctx, observe.StoreCreateSession, start, err)
 	return err
 }
 
 func (s observedStore) RotateSession(ctx context.Context, usedJTI string, next Session, grace time.Duration) (Session, error) {
 	start := monotonic()
 	got, err := s.Store.RotateSession(ctx, usedJTI, next, grace)
-	s.done(ctx, StoreRotateSession, start, err)
+	s.done(ctx, observe.StoreRotateSession, start, err)
 	return got, err
 }
 
 func (s observedStore) RevokeSession(ctx context.Context, sessionID string) error {
 	start := monotonic()
 	err := s.Store.RevokeSession(ctx, sessionID)
-	s.done(ctx, StoreRevokeSession, start, err)
+	s.done(ctx, observe.StoreRevokeSession, start, err)
 	return err
 }
 
 func (s observedStore) RevokeSubject(ctx context.Context, subject string, cutoff, until time.Time) error {
 	start := monotonic()
 	err := s.Store.RevokeSubject(ctx, subject, cutoff, until)
-	s.done(ctx, StoreRevokeSubject, start, err)
+	s.done(ctx, observe.StoreRevokeSubject, start, err)
 	return err
 }
 
 func (s observedStore) Sessions(ctx context.Context, subject string) ([]Session, error) {
 	start := monotonic()
 	list, err := s.Store.Sessions(ctx, subject)
-	s.done(ctx, StoreSessions, start, err)
+	s.done(ctx, observe.StoreSessions, start, err)
 	return list, err
 }
 
@@ -520,7 +301,7 @@ type observedDenylist struct {
 func (d observedDenylist) IsRevoked(ctx context.Context, claims *Claims) (bool, error) {
 	start := monotonic()
 	revoked, err := d.Denylist.IsRevoked(ctx, claims)
-	d.obs.StoreCall(requestContext(ctx), StoreCall{Operation: StoreDenylist, Start: epoch.Add(start), Duration: monotonic() - start, Err: err})
+	d.obs.StoreCall(requestContext(ctx), observe.StoreCall{Operation: observe.StoreDenylist, Start: epoch.Add(start), Duration: monotonic() - start, Err: err, Failed: storeFailed(err)})
 	return revoked, err
 }
 
@@ -539,11 +320,11 @@ func requestContext(ctx context.Context) context.Context {
 
 // sessionEvent reports a session event, with the client's address and
 // user agent when ctx is the request's *gin.Context.
-func (a *Authorizer) sessionEvent(ctx context.Context, kind SessionEventKind, subject, sessionID string) {
+func (a *Authorizer) sessionEvent(ctx context.Context, kind observe.SessionEventKind, subject, sessionID string) {
 	if a.obs == nil {
 		return
 	}
-	e := SessionEvent{Kind: kind, Subject: subject, SessionID: sessionID}
+	e := observe.SessionEvent{Kind: kind, Subject: subject, SessionID: sessionID}
 	if gc, ok := ctx.(*gin.Context); ok && gc.Request != nil {
 		e.ClientIP = gc.ClientIP()
 		e.UserAgent = sanitizeUserAgent(gc.Request.UserAgent())
@@ -569,11 +350,11 @@ func (a *Authorizer) rotationEvent(ctx context.Context, refresh *Claims, replaye
 	switch {
 	case a.obs == nil:
 	case err == nil && replayed:
-		a.sessionEvent(ctx, SessionReplayed, refresh.Subject, refresh.SessionID)
+		a.sessionEvent(ctx, observe.SessionReplayed, refresh.Subject, refresh.SessionID)
 	case err == nil:
-		a.sessionEvent(ctx, SessionRotated, refresh.Subject, refresh.SessionID)
+		a.sessionEvent(ctx, observe.SessionRotated, refresh.Subject, refresh.SessionID)
 	case errors.Is(err, ErrRefreshTokenReused):
-		a.sessionEvent(ctx, SessionReuseDetected, refresh.Subject, refresh.SessionID)
+		a.sessionEvent(ctx, observe.SessionReuseDetected, refresh.Subject, refresh.SessionID)
 	}
 }
 
@@ -605,11 +386,11 @@ func sanitizeUserAgent(ua string) string {
 }
 
 // keysChanged reports that the keys went from old to ring.
-func (a *Authorizer) keysChanged(ctx context.Context, source KeysSource, old, ring *Keyring) {
+func (a *Authorizer) keysChanged(ctx context.Context, source observe.KeysSource, old, ring *Keyring) {
 	if a.obs == nil || ring == nil || old != nil && sameKeys(old, ring) {
 		return
 	}
-	a.obs.KeysChanged(ctx, KeysChange{Source: source, Keys: len(ring.keys)})
+	a.obs.KeysChanged(ctx, observe.KeysChange{Source: source, Keys: len(ring.keys)})
 }
 
 // sameKeys reports whether two keyrings hold the same keys by ID, in the

@@ -22,6 +22,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/ginpaseto/ginpaseto"
+	"github.com/ginpaseto/ginpaseto/observe"
 )
 
 // recorder is an Observer that keeps every event. Its StartCheck marks
@@ -44,17 +45,17 @@ func (r *recorder) add(ctx context.Context, e any) {
 	r.inSpan = append(r.inSpan, ctx.Value(spanKey{}) != nil)
 }
 
-func (r *recorder) StartCheck(ctx context.Context, s ginpaseto.CheckStart) context.Context {
+func (r *recorder) StartCheck(ctx context.Context, s observe.CheckStart) context.Context {
 	r.add(ctx, s)
 	return context.WithValue(ctx, spanKey{}, true)
 }
-func (r *recorder) EndCheck(ctx context.Context, c ginpaseto.CheckResult)    { r.add(ctx, c) }
-func (r *recorder) StoreCall(ctx context.Context, s ginpaseto.StoreCall)     { r.add(ctx, s) }
-func (r *recorder) CacheLookup(ctx context.Context, hit bool)                { r.add(ctx, cacheLookup{hit}) }
-func (r *recorder) KeySetFetch(ctx context.Context, f ginpaseto.KeySetFetch) { r.add(ctx, f) }
-func (r *recorder) Session(ctx context.Context, e ginpaseto.SessionEvent)    { r.add(ctx, e) }
-func (r *recorder) KeysChanged(ctx context.Context, k ginpaseto.KeysChange)  { r.add(ctx, k) }
-func (r *recorder) WebSocketClosed(ctx context.Context, w ginpaseto.WebSocketClose) {
+func (r *recorder) EndCheck(ctx context.Context, c observe.CheckResult)    { r.add(ctx, c) }
+func (r *recorder) StoreCall(ctx context.Context, s observe.StoreCall)     { r.add(ctx, s) }
+func (r *recorder) CacheLookup(ctx context.Context, hit bool)              { r.add(ctx, cacheLookup{hit}) }
+func (r *recorder) KeySetFetch(ctx context.Context, f observe.KeySetFetch) { r.add(ctx, f) }
+func (r *recorder) Session(ctx context.Context, e observe.SessionEvent)    { r.add(ctx, e) }
+func (r *recorder) KeysChanged(ctx context.Context, k observe.KeysChange)  { r.add(ctx, k) }
+func (r *recorder) WebSocketClosed(ctx context.Context, w observe.WebSocketClose) {
 	r.add(ctx, w)
 }
 
@@ -82,20 +83,20 @@ func (r *recorder) dump() string {
 }
 
 // results returns the CheckResults among events.
-func results(events []any) []ginpaseto.CheckResult {
-	var out []ginpaseto.CheckResult
+func results(events []any) []observe.CheckResult {
+	var out []observe.CheckResult
 	for _, e := range events {
-		if c, ok := e.(ginpaseto.CheckResult); ok {
+		if c, ok := e.(observe.CheckResult); ok {
 			out = append(out, c)
 		}
 	}
 	return out
 }
 
-func sessionEvents(events []any) []ginpaseto.SessionEvent {
-	var out []ginpaseto.SessionEvent
+func sessionEvents(events []any) []observe.SessionEvent {
+	var out []observe.SessionEvent
 	for _, e := range events {
-		if s, ok := e.(ginpaseto.SessionEvent); ok {
+		if s, ok := e.(observe.SessionEvent); ok {
 			out = append(out, s)
 		}
 	}
@@ -141,7 +142,7 @@ func TestObserverSeesEveryRefusal(t *testing.T) {
 	logger := slog.New(slog.NewJSONHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	clk := newClock()
 	opts := []ginpaseto.Option{
-		ginpaseto.WithObserver(rec), ginpaseto.WithObserver(ginpaseto.SecurityLogger(logger)),
+		ginpaseto.WithObserver(rec), ginpaseto.WithObserver(observe.SecurityLogger(logger)),
 		ginpaseto.WithClock(clk.Now), ginpaseto.WithRefreshGrace(0), ginpaseto.WithIssuer("svc"), ginpaseto.WithExpectedIssuer("svc"),
 		ginpaseto.WithExpectedAudience("api"), ginpaseto.WithMaxTokenSize(1024),
 		ginpaseto.WithTokenLocations(ginpaseto.InHeader, ginpaseto.InCookie), ginpaseto.WithCookies(ginpaseto.CookieConfig{}),
@@ -200,8 +201,8 @@ func TestObserverSeesEveryRefusal(t *testing.T) {
 		srv     *httptest.Server
 		req     request
 		status  int
-		outcome ginpaseto.Outcome
-		reason  ginpaseto.Reason
+		outcome observe.Outcome
+		reason  observe.Reason
 		source  string
 	}{
 		{"allowed", srv, request{token: access}, 200, "allowed", "allowed", "header"},
@@ -236,9 +237,9 @@ func TestObserverSeesEveryRefusal(t *testing.T) {
 			assert.Equal(t, tt.status, got.status, got.body)
 			res := results(rec.take())
 			require.Len(t, res, 1)
-			assert.Equal(t, ginpaseto.CheckResult{TokenType: "access", Outcome: tt.outcome, Reason: tt.reason, Source: tt.source, Duration: res[0].Duration}, res[0])
+			assert.Equal(t, observe.CheckResult{TokenType: "access", Outcome: tt.outcome, Reason: tt.reason, Source: tt.source, Duration: res[0].Duration}, res[0])
 			assert.Positive(t, res[0].Duration)
-			assert.Contains(t, ginpaseto.Reasons(), res[0].Reason)
+			assert.Contains(t, observe.Reasons(), res[0].Reason)
 		})
 	}
 
@@ -260,7 +261,7 @@ func TestObserverSeesEveryRefusal(t *testing.T) {
 			events = append(events, rec.take()...)
 			return len(events) == 3
 		}, hangGuard, time.Millisecond)
-		assert.Equal(t, ginpaseto.WebSocketClose{Code: 1008, Reason: ginpaseto.ReasonMissing}, events[2])
+		assert.Equal(t, observe.WebSocketClose{Code: 1008, Reason: observe.ReasonMissing}, events[2])
 	})
 
 	t.Run("keys unavailable", func(t *testing.T) {
@@ -275,10 +276,10 @@ func TestObserverSeesEveryRefusal(t *testing.T) {
 		events := kr.take()
 		res := results(events)
 		require.Len(t, res, 1)
-		assert.Equal(t, ginpaseto.OutcomeUnavailable, res[0].Outcome)
-		assert.Equal(t, ginpaseto.ReasonKeysUnavailable, res[0].Reason)
-		require.IsType(t, ginpaseto.KeySetFetch{}, events[0], "the first fetch, at New")
-		assert.Error(t, events[0].(ginpaseto.KeySetFetch).Err)
+		assert.Equal(t, observe.OutcomeUnavailable, res[0].Outcome)
+		assert.Equal(t, observe.ReasonKeysUnavailable, res[0].Reason)
+		require.IsType(t, observe.KeySetFetch{}, events[0], "the first fetch, at New")
+		assert.Error(t, events[0].(observe.KeySetFetch).Err)
 	})
 
 	// A session's life through the handlers, from a client behind a
@@ -313,18 +314,18 @@ func TestObserverSeesEveryRefusal(t *testing.T) {
 	fourth := login()
 	expect(t, do(t, srv, request{method: "POST", path: "/everywhere", token: fourth.AccessToken, headers: client}), 200, "")
 
-	var kinds []ginpaseto.SessionEventKind
+	var kinds []observe.SessionEventKind
 	for _, e := range sessionEvents(rec.take()) {
 		kinds = append(kinds, e.Kind)
 		assert.Equal(t, "alice", e.Subject, e.Kind)
 		assert.Equal(t, "203.0.113.7", e.ClientIP, "as Gin resolves it behind its trusted proxy")
 		assert.True(t, strings.HasPrefix(e.UserAgent, "agent/1.0 ("), e.UserAgent)
 		assert.NotContains(t, e.UserAgent, "\t")
-		if e.Kind != ginpaseto.SubjectRevoked {
+		if e.Kind != observe.SubjectRevoked {
 			assert.NotEmpty(t, e.SessionID)
 		}
 	}
-	assert.Equal(t, []ginpaseto.SessionEventKind{"started", "rotated", "reuse_detected", "started", "ended", "started", "subject_revoked"}, kinds)
+	assert.Equal(t, []observe.SessionEventKind{"started", "rotated", "reuse_detected", "started", "ended", "started", "subject_revoked"}, kinds)
 
 	require.NoError(t, auth.SetKeys(newRing(t, ginpaseto.SecretKey(testKey), ginpaseto.SecretKey(otherKey).Retired())))
 
@@ -366,16 +367,16 @@ func TestObserverContext(t *testing.T) {
 	var kinds []string
 	for i, e := range events {
 		kinds = append(kinds, fmt.Sprintf("%T", e))
-		if _, start := e.(ginpaseto.CheckStart); !start {
+		if _, start := e.(observe.CheckStart); !start {
 			assert.True(t, inSpan[i], "%#v gets the check's context", e)
 		}
-		if sc, ok := e.(ginpaseto.StoreCall); ok {
-			assert.Equal(t, ginpaseto.StoreIsRevoked, sc.Operation)
+		if sc, ok := e.(observe.StoreCall); ok {
+			assert.Equal(t, observe.StoreIsRevoked, sc.Operation)
 			assert.NoError(t, sc.Err)
-			assert.False(t, sc.Failed())
+			assert.False(t, sc.Failed)
 		}
 	}
-	check := []string{"ginpaseto.CheckStart", "ginpaseto_test.cacheLookup", "ginpaseto.StoreCall", "ginpaseto.CheckResult"}
+	check := []string{"observe.CheckStart", "ginpaseto_test.cacheLookup", "observe.StoreCall", "observe.CheckResult"}
 	assert.Equal(t, append(check, check...), kinds)
 	assert.Equal(t, []any{cacheLookup{false}, cacheLookup{true}}, []any{events[1], events[5]})
 	rec.take()
@@ -387,7 +388,7 @@ func TestObserverContext(t *testing.T) {
 	defer rec.mu.Unlock()
 	var rotations int
 	for i, e := range rec.events {
-		if sc, ok := e.(ginpaseto.StoreCall); ok && sc.Operation == ginpaseto.StoreRotateSession {
+		if sc, ok := e.(observe.StoreCall); ok && sc.Operation == observe.StoreRotateSession {
 			rotations++
 			assert.True(t, rec.inSpan[i], "the handler's store call gets the request's context")
 		}
@@ -404,12 +405,10 @@ func TestObserverStoreFailure(t *testing.T) {
 	require.Error(t, err)
 	events := rec.take()
 	require.Len(t, events, 1)
-	sc := events[0].(ginpaseto.StoreCall)
-	assert.Equal(t, ginpaseto.StoreCreateSession, sc.Operation)
+	sc := events[0].(observe.StoreCall)
+	assert.Equal(t, observe.StoreCreateSession, sc.Operation)
 	assert.ErrorIs(t, sc.Err, errStoreDown)
-	assert.True(t, sc.Failed())
-	assert.False(t, ginpaseto.StoreCall{Err: fmt.Errorf("x: %w", ginpaseto.ErrRefreshTokenReused)}.Failed())
-	assert.False(t, ginpaseto.StoreCall{Err: fmt.Errorf("x: %w", ginpaseto.ErrTokenRevoked)}.Failed())
+	assert.True(t, sc.Failed)
 }
 
 // TestOneReuseOneEvent: two processes share a store; a refresh token
@@ -425,7 +424,7 @@ func TestOneReuseOneEvent(t *testing.T) {
 	for i := range recs {
 		recs[i] = &recorder{}
 		logger := slog.New(slog.NewJSONHandler(&logs[i], nil))
-		auth := newAuth(t, ginpaseto.WithStore(store), ginpaseto.WithRefreshGrace(0), ginpaseto.WithObserver(recs[i]), ginpaseto.WithObserver(ginpaseto.SecurityLogger(logger)))
+		auth := newAuth(t, ginpaseto.WithStore(store), ginpaseto.WithRefreshGrace(0), ginpaseto.WithObserver(recs[i]), ginpaseto.WithObserver(observe.SecurityLogger(logger)))
 		r := gin.New()
 		r.POST("/login", func(c *gin.Context) { auth.StartSession(c, "alice") })
 		r.POST("/refresh", auth.RefreshRequired(), auth.RefreshHandler())
@@ -445,7 +444,7 @@ func TestOneReuseOneEvent(t *testing.T) {
 	reuses := 0
 	for i := range recs {
 		for _, e := range sessionEvents(recs[i].take()) {
-			if e.Kind == ginpaseto.SessionReuseDetected {
+			if e.Kind == observe.SessionReuseDetected {
 				reuses++
 				assert.Equal(t, 1, i, "the second process found the reuse")
 				assert.Equal(t, "alice", e.Subject)
@@ -467,7 +466,7 @@ func TestObserverKeys(t *testing.T) {
 	ring := newRing(t, ginpaseto.SecretKey(other), ginpaseto.SecretKey(testKey).Retired())
 	require.NoError(t, auth.SetKeys(ring))
 	require.NoError(t, auth.SetKeys(newRing(t, ginpaseto.SecretKey(other), ginpaseto.SecretKey(testKey).Retired())))
-	assert.Equal(t, []any{ginpaseto.KeysChange{Source: ginpaseto.KeysFromSetKeys, Keys: 2}}, rec.take(), "the same keys again are no change")
+	assert.Equal(t, []any{observe.KeysChange{Source: observe.KeysFromSetKeys, Keys: 2}}, rec.take(), "the same keys again are no change")
 
 	priv, _ := ed25519PEM(t)
 	s := newSigningService(t, newRing(t, ginpaseto.PrivateKey(priv)), time.Hour)
@@ -476,10 +475,10 @@ func TestObserverKeys(t *testing.T) {
 	t.Cleanup(func() { verifier.Close() })
 	events := rec.take()
 	require.Len(t, events, 2)
-	fetch, ok := events[0].(ginpaseto.KeySetFetch)
+	fetch, ok := events[0].(observe.KeySetFetch)
 	require.True(t, ok)
 	assert.NoError(t, fetch.Err)
-	assert.Equal(t, ginpaseto.KeysChange{Source: ginpaseto.KeysFromKeySet, Keys: 1}, events[1])
+	assert.Equal(t, observe.KeysChange{Source: observe.KeysFromKeySet, Keys: 1}, events[1])
 
 	// A token of a new key makes the check fetch again, within its span.
 	newPriv, _ := ed25519PEM(t)
@@ -489,7 +488,7 @@ func TestObserverKeys(t *testing.T) {
 	defer rec.mu.Unlock()
 	var fetched bool
 	for i, e := range rec.events {
-		if _, ok := e.(ginpaseto.KeySetFetch); ok {
+		if _, ok := e.(observe.KeySetFetch); ok {
 			fetched = true
 			assert.True(t, rec.inSpan[i], "the refetch is part of the check")
 		}
@@ -522,33 +521,14 @@ func TestObserverAddsNoAllocations(t *testing.T) {
 		return fewest
 	}
 	none := allocs()
-	assert.Equal(t, none, allocs(ginpaseto.WithObserver(ginpaseto.NopObserver{})))
-	assert.Equal(t, allocs(ginpaseto.WithVerifiedTokenCache(10)), allocs(ginpaseto.WithVerifiedTokenCache(10), ginpaseto.WithObserver(ginpaseto.NopObserver{})))
+	assert.Equal(t, none, allocs(ginpaseto.WithObserver(observe.Nop{})))
+	assert.Equal(t, allocs(ginpaseto.WithVerifiedTokenCache(10)), allocs(ginpaseto.WithVerifiedTokenCache(10), ginpaseto.WithObserver(observe.Nop{})))
 }
 
 func TestWithObserverNil(t *testing.T) {
 	_, err := ginpaseto.New(ginpaseto.WithSecretKey(testKey), ginpaseto.WithObserver(nil))
 	assert.EqualError(t, err, "ginpaseto: WithObserver: observer is nil; leave the option out to observe nothing")
-	assert.Panics(t, func() { ginpaseto.SecurityLogger(nil) })
-}
-
-func TestReasonOf(t *testing.T) {
-	tests := []struct {
-		err  error
-		want ginpaseto.Reason
-	}{
-		{nil, "allowed"},
-		{ginpaseto.ErrTokenMissing, "missing"},
-		{ginpaseto.ErrTokenExpired, "expired"},
-		{fmt.Errorf("x: %w", ginpaseto.ErrRefreshTokenReused), "reuse_detected"},
-		{&ginpaseto.Error{Status: 418, Err: errors.New("teapot")}, "invalid"},
-		{&ginpaseto.Error{Status: 403, Err: errors.New("no")}, "forbidden"},
-		{&ginpaseto.Error{Status: 503, Err: errors.New("down")}, "revocation_unavailable"},
-		{errors.New("anything"), "invalid"},
-	}
-	for _, tt := range tests {
-		assert.Equal(t, tt.want, ginpaseto.ReasonOf(tt.err), "%v", tt.err)
-	}
+	assert.Panics(t, func() { observe.SecurityLogger(nil) })
 }
 
 // hangGuard bounds how long a test waits for what a healthy server does
@@ -579,12 +559,12 @@ func TestObserverReplay(t *testing.T) {
 	require.NoError(t, err)
 	refreshPair(t, srv, pair.RefreshToken, nil)
 	refreshPair(t, srv, pair.RefreshToken, nil)
-	var kinds []ginpaseto.SessionEventKind
+	var kinds []observe.SessionEventKind
 	for _, e := range sessionEvents(rec.take()) {
 		kinds = append(kinds, e.Kind)
 		assert.Equal(t, pair.SessionID, e.SessionID)
 	}
-	assert.Equal(t, []ginpaseto.SessionEventKind{"started", "rotated", "replayed"}, kinds)
+	assert.Equal(t, []observe.SessionEventKind{"started", "rotated", "replayed"}, kinds)
 }
 
 // TestObserverWatchEnds: a watched connection whose session ends is
@@ -602,10 +582,10 @@ func TestObserverWatchEnds(t *testing.T) {
 		t.Cleanup(stop)
 		return pair, ctx, stop
 	}
-	closes := func() []ginpaseto.WebSocketClose {
-		var out []ginpaseto.WebSocketClose
+	closes := func() []observe.WebSocketClose {
+		var out []observe.WebSocketClose
 		for _, e := range rec.take() {
-			if w, ok := e.(ginpaseto.WebSocketClose); ok {
+			if w, ok := e.(observe.WebSocketClose); ok {
 				out = append(out, w)
 			}
 		}
@@ -624,12 +604,12 @@ func TestObserverWatchEnds(t *testing.T) {
 	case <-time.After(hangGuard):
 		t.Fatal("the watch did not end")
 	}
-	var got []ginpaseto.WebSocketClose
+	var got []observe.WebSocketClose
 	require.Eventually(t, func() bool {
 		got = append(got, closes()...)
 		return len(got) > 0
 	}, hangGuard, time.Millisecond)
-	assert.Equal(t, []ginpaseto.WebSocketClose{{Code: 1008, Reason: ginpaseto.ReasonRevoked}}, got)
+	assert.Equal(t, []observe.WebSocketClose{{Code: 1008, Reason: observe.ReasonRevoked}}, got)
 }
 
 // TestObserverEndedSessionsNameTheSubject: sessions a user ends from one
@@ -653,7 +633,7 @@ func TestObserverEndedSessionsNameTheSubject(t *testing.T) {
 	expect(t, do(t, srv, request{method: "POST", path: "/logout-others", token: pairs[0].AccessToken}), 204, "")
 	var ended []string
 	for _, e := range sessionEvents(rec.take()) {
-		assert.Equal(t, ginpaseto.SessionEnded, e.Kind)
+		assert.Equal(t, observe.SessionEnded, e.Kind)
 		assert.Equal(t, "alice", e.Subject, e.SessionID)
 		ended = append(ended, e.SessionID)
 	}

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"slices"
 	"time"
+
+	"github.com/ginpaseto/ginpaseto/observe"
 )
 
 // Denylist tells whether a token must be refused, for read-only checks
@@ -76,7 +78,7 @@ func (a *Authorizer) endSession(ctx context.Context, subject, sessionID string) 
 	if err := a.cfg.store.RevokeSession(requestContext(ctx), sessionID); err != nil {
 		return storeError(err)
 	}
-	a.sessionEvent(ctx, SessionEnded, subject, sessionID)
+	a.sessionEvent(ctx, observe.SessionEnded, subject, sessionID)
 	return nil
 }
 
@@ -106,7 +108,7 @@ func (a *Authorizer) RevokeSubject(ctx context.Context, subject string) error {
 	if err := a.cfg.store.RevokeSubject(requestContext(ctx), subject, cutoff, until); err != nil {
 		return storeError(err)
 	}
-	a.sessionEvent(ctx, SubjectRevoked, subject, "")
+	a.sessionEvent(ctx, observe.SubjectRevoked, subject, "")
 	return nil
 }
 

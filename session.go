@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"time"
 	"unicode/utf8"
+
+	"github.com/ginpaseto/ginpaseto/observe"
 )
 
 // TokenPair is the access and refresh token of one session, as
@@ -80,7 +82,7 @@ func (a *Authorizer) CreateTokenPair(ctx context.Context, subject string, opts .
 	if err := a.cfg.store.CreateSession(requestContext(ctx), s); err != nil {
 		return nil, storeError(err)
 	}
-	a.sessionEvent(ctx, SessionStarted, subject, sid)
+	a.sessionEvent(ctx, observe.SessionStarted, subject, sid)
 	return pair, nil
 }
 

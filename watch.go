@@ -5,6 +5,8 @@ import (
 	"errors"
 	"sync"
 	"time"
+
+	"github.com/ginpaseto/ginpaseto/observe"
 )
 
 // watchPollInterval is how often the one shared poller of an Authorizer
@@ -90,7 +92,7 @@ func (a *Authorizer) endWatch(wctx context.Context, cancel context.CancelCauseFu
 	e := err.copy()
 	cancel(e)
 	if a.obs != nil && context.Cause(wctx) == e {
-		a.obs.WebSocketClosed(wctx, WebSocketClose{Code: wsClosePolicy, Reason: ReasonOf(e)})
+		a.obs.WebSocketClosed(wctx, observe.WebSocketClose{Code: wsClosePolicy, Reason: reasonOf(e)})
 	}
 }
 

@@ -15,6 +15,7 @@ import (
 	"go.uber.org/goleak"
 
 	"github.com/ginpaseto/ginpaseto"
+	"github.com/ginpaseto/ginpaseto/observe"
 )
 
 // watchGuard bounds every wait for a watch to end: a healthy one ends
@@ -197,7 +198,7 @@ func (s *countingStore) Notify(subject string, fn func()) func() {
 
 func TestWatchSharesOneRegistrationPerSubject(t *testing.T) {
 	t.Run("plain", func(t *testing.T) { testWatchRegistrations(t) })
-	t.Run("observed", func(t *testing.T) { testWatchRegistrations(t, ginpaseto.WithObserver(ginpaseto.NopObserver{})) })
+	t.Run("observed", func(t *testing.T) { testWatchRegistrations(t, ginpaseto.WithObserver(observe.Nop{})) })
 }
 
 func testWatchRegistrations(t *testing.T, opts ...ginpaseto.Option) {

@@ -13,6 +13,7 @@ import (
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 
 	"github.com/ginpaseto/ginpaseto"
+	"github.com/ginpaseto/ginpaseto/observe"
 	"github.com/ginpaseto/ginpaseto/otelpaseto"
 )
 
@@ -24,7 +25,7 @@ import (
 // most requests of a service that samples its traces pay.
 
 func BenchmarkGinpasetoLocalObserverNop(b *testing.B) {
-	serve(b, newFixture(b).localWith(b, ginpaseto.WithObserver(ginpaseto.NopObserver{})))
+	serve(b, newFixture(b).localWith(b, ginpaseto.WithObserver(observe.Nop{})))
 }
 
 func BenchmarkGinpasetoLocalObserverOTel(b *testing.B) {

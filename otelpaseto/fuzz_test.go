@@ -17,6 +17,7 @@ import (
 	"go.opentelemetry.io/otel/attribute"
 
 	"github.com/ginpaseto/ginpaseto"
+	"github.com/ginpaseto/ginpaseto/observe"
 )
 
 func ed25519Key() (ed25519.PublicKey, string, error) {
@@ -44,7 +45,7 @@ var allowed = map[attribute.Key][]string{
 }
 
 func init() {
-	for _, r := range ginpaseto.Reasons() {
+	for _, r := range observe.Reasons() {
 		allowed["ginpaseto.reason"] = append(allowed["ginpaseto.reason"], string(r))
 	}
 }

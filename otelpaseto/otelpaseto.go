@@ -9,7 +9,7 @@
 //
 //   - ginpaseto.checks, counter: one per check, with ginpaseto.outcome
 //     (allowed, refused, unavailable, anonymous), ginpaseto.reason
-//     (ginpaseto.Reasons) and ginpaseto.token.type (the type the check
+//     (observe.Reasons) and ginpaseto.token.type (the type the check
 //     requires);
 //   - ginpaseto.check.duration, histogram in seconds, same attributes;
 //   - ginpaseto.store.duration, histogram in seconds, with
@@ -56,6 +56,7 @@ import (
 	"go.opentelemetry.io/otel/trace"
 
 	"github.com/ginpaseto/ginpaseto"
+	"github.com/ginpaseto/ginpaseto/observe"
 )
 
 // ScopeName is the instrumentation scope of the meter and tracer.
@@ -298,7 +299,7 @@ var (
 // StartCheck starts the span ginpaseto.check when the request is traced:
 // its context holds a recording span, such as otelgin's. An untraced
 // request pays for no span.
-func (o *observer) StartCheck(ctx context.Context, _ ginpaseto.CheckStart) context.Context {
+func (o *observer) StartCheck(ctx context.Context, _ observe.CheckStart) context.Context {
 	if !trace.SpanFromContext(ctx).IsRecording() {
 		return ctx
 	}
@@ -306,7 +307,7 @@ func (o *observer) StartCheck(ctx context.Context, _ ginpaseto.CheckStart) conte
 	return context.WithValue(ctx, checkSpanKey{}, span)
 }
 
-func (o *observer) EndCheck(ctx context.Context, r ginpaseto.CheckResult) {
+func (o *observer) EndCheck(ctx context.Context, r observe.CheckResult) {
 	outcome, reason := index(outcomeIndex, r.Outcome), index(reasonIndex, r.Reason)
 	series := &o.checkTable(r.TokenType)[outcome][reason]
 	series.count.n.Add(1)
@@ -317,16 +318,16 @@ func (o *observer) EndCheck(ctx context.Context, r ginpaseto.CheckResult) {
 	}
 	span.SetAttributes(KeyOutcome.String(outcomeNames[outcome]), KeyReason.String(reasonNames[reason]),
 		KeyTokenType.String(r.TokenType), KeyTokenSource.String(closedSource(r.Source)))
-	if r.Outcome == ginpaseto.OutcomeUnavailable {
+	if r.Outcome == observe.OutcomeUnavailable {
 		span.SetStatus(codes.Error, string(r.Reason))
 	}
 	span.End()
 }
 
-func (o *observer) StoreCall(ctx context.Context, c ginpaseto.StoreCall) {
+func (o *observer) StoreCall(ctx context.Context, c observe.StoreCall) {
 	op, result := index(opIndex, c.Operation), 0 // ok
 	switch {
-	case c.Failed():
+	case c.Failed:
 		result = 2
 	case c.Err != nil:
 		result = 1
@@ -356,7 +357,7 @@ func (o *observer) CacheLookup(_ context.Context, hit bool) {
 	}
 }
 
-func (o *observer) KeySetFetch(ctx context.Context, f ginpaseto.KeySetFetch) {
+func (o *observer) KeySetFetch(ctx context.Context, f observe.KeySetFetch) {
 	result := 0 // success
 	if f.Err != nil {
 		result = 1
@@ -367,28 +368,28 @@ func (o *observer) KeySetFetch(ctx context.Context, f ginpaseto.KeySetFetch) {
 	}
 }
 
-func (o *observer) Session(_ context.Context, e ginpaseto.SessionEvent) {
+func (o *observer) Session(_ context.Context, e observe.SessionEvent) {
 	o.session[index(eventIndex, e.Kind)].n.Add(1)
 }
 
-func (o *observer) KeysChanged(_ context.Context, k ginpaseto.KeysChange) {
+func (o *observer) KeysChanged(_ context.Context, k observe.KeysChange) {
 	o.keys[index(keySourceIndex, k.Source)].n.Add(1)
 }
 
-func (o *observer) WebSocketClosed(_ context.Context, w ginpaseto.WebSocketClose) {
+func (o *observer) WebSocketClosed(_ context.Context, w observe.WebSocketClose) {
 	o.wsClose[index(reasonIndex, w.Reason)].n.Add(1)
 }
 
 // The closed sets. A value outside its set is recorded as "other", so
 // that no value an Authorizer did not define reaches an attribute.
 var (
-	reasons  = ginpaseto.Reasons()
-	outcomes = [...]ginpaseto.Outcome{ginpaseto.OutcomeAllowed, ginpaseto.OutcomeRefused, ginpaseto.OutcomeUnavailable, ginpaseto.OutcomeAnonymous}
-	ops      = [...]ginpaseto.StoreOperation{ginpaseto.StoreIsRevoked, ginpaseto.StoreRevoke, ginpaseto.StoreCreateSession,
-		ginpaseto.StoreRotateSession, ginpaseto.StoreRevokeSession, ginpaseto.StoreRevokeSubject, ginpaseto.StoreSessions, ginpaseto.StoreDenylist}
-	events = []ginpaseto.SessionEventKind{ginpaseto.SessionStarted, ginpaseto.SessionRotated, ginpaseto.SessionReplayed,
-		ginpaseto.SessionReuseDetected, ginpaseto.SessionEnded, ginpaseto.SubjectRevoked}
-	keySources   = []ginpaseto.KeysSource{ginpaseto.KeysFromSetKeys, ginpaseto.KeysFromKeySet}
+	reasons  = observe.Reasons()
+	outcomes = [...]observe.Outcome{observe.OutcomeAllowed, observe.OutcomeRefused, observe.OutcomeUnavailable, observe.OutcomeAnonymous}
+	ops      = [...]observe.StoreOperation{observe.StoreIsRevoked, observe.StoreRevoke, observe.StoreCreateSession,
+		observe.StoreRotateSession, observe.StoreRevokeSession, observe.StoreRevokeSubject, observe.StoreSessions, observe.StoreDenylist}
+	events = []observe.SessionEventKind{observe.SessionStarted, observe.SessionRotated, observe.SessionReplayed,
+		observe.SessionReuseDetected, observe.SessionEnded, observe.SubjectRevoked}
+	keySources   = []observe.KeysSource{observe.KeysFromSetKeys, observe.KeysFromKeySet}
 	sources      = []string{"", "header", "query", "json", "websocket_protocol", "cookie", "extractor"}
 	storeResults = [...]string{"ok", "refused", "error"}
 	fetchResults = []string{"success", "failure"}

@@ -14,18 +14,19 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/ginpaseto/ginpaseto"
+	"github.com/ginpaseto/ginpaseto/observe"
 	"github.com/ginpaseto/ginpaseto/redisstore"
 	"github.com/ginpaseto/ginpaseto/redisstore/redistest"
 )
 
 // reuses counts the reuse events an Authorizer reports.
 type reuses struct {
-	ginpaseto.NopObserver
+	observe.Nop
 	n atomic.Int32
 }
 
-func (r *reuses) Session(_ context.Context, e ginpaseto.SessionEvent) {
-	if e.Kind == ginpaseto.SessionReuseDetected {
+func (r *reuses) Session(_ context.Context, e observe.SessionEvent) {
+	if e.Kind == observe.SessionReuseDetected {
 		r.n.Add(1)
 	}
 }
@@ -64,7 +65,7 @@ func TestOneReuseOneEvent(t *testing.T) {
 		require.NoError(t, err)
 		counts[i], logs[i] = &reuses{}, &syncBuffer{}
 		auths[i], err = ginpaseto.New(ginpaseto.WithSecretKey(key), ginpaseto.WithStore(store), ginpaseto.WithRefreshGrace(0),
-			ginpaseto.WithObserver(counts[i]), ginpaseto.WithObserver(ginpaseto.SecurityLogger(slog.New(slog.NewJSONHandler(logs[i], nil)))))
+			ginpaseto.WithObserver(counts[i]), ginpaseto.WithObserver(observe.SecurityLogger(slog.New(slog.NewJSONHandler(logs[i], nil)))))
 		require.NoError(t, err)
 	}
 	ctx := context.Background()

@@ -30,6 +30,7 @@ import (
 
 	"github.com/ginpaseto/ginpaseto"
 	"github.com/ginpaseto/ginpaseto/_example/exampleapp"
+	"github.com/ginpaseto/ginpaseto/observe"
 	"github.com/ginpaseto/ginpaseto/otelpaseto"
 )
 
@@ -58,7 +59,7 @@ func newService(logger *slog.Logger, opts ...ginpaseto.Option) (*gin.Engine, *gi
 	}
 	auth, err := ginpaseto.New(append(opts,
 		ginpaseto.WithObserver(observer),
-		ginpaseto.WithObserver(ginpaseto.SecurityLogger(logger)),
+		ginpaseto.WithObserver(observe.SecurityLogger(logger)),
 		ginpaseto.WithVerifiedTokenCache(10_000),
 	)...)
 	if err != nil {

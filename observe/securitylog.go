@@ -1,4 +1,4 @@
-package ginpaseto
+package observe
 
 import (
 	"context"
@@ -23,17 +23,17 @@ import (
 // key records carry event, source and keys. No record holds a token, a
 // part of one, a key or a CSRF value. With a shared store, one reuse
 // gives one record, written by the process whose rotation found it.
-// Combine it with other observers by giving WithObserver more than once.
-// It panics if logger is nil.
+// Combine it with other observers by giving ginpaseto.WithObserver more
+// than once. It panics if logger is nil.
 func SecurityLogger(logger *slog.Logger) Observer {
 	if logger == nil {
-		panic("ginpaseto: SecurityLogger: logger is nil")
+		panic("observe: SecurityLogger: logger is nil")
 	}
 	return securityLogger{l: logger}
 }
 
 type securityLogger struct {
-	NopObserver
+	Nop
 	l *slog.Logger
 }
 
