@@ -27,8 +27,8 @@ const Redacted = "[REDACTED]"
 // redacts, whatever they hold: the default names of InQuery, InJSON and
 // WithJSONKeys, and the headers that carry credentials or CSRF tokens.
 var (
-	redactedQueryParams = []string{DefaultQueryParam, DefaultJSONAccessKey, DefaultJSONRefreshKey}
-	redactedHeaders     = []string{DefaultHeaderName, "Proxy-Authorization", "Cookie", "Sec-WebSocket-Protocol", DefaultCSRFHeader}
+	redactedQueryParams = []string{defaultQueryParam, defaultJSONAccessKey, defaultJSONRefreshKey}
+	redactedHeaders     = []string{defaultHeaderName, "Proxy-Authorization", "Cookie", "Sec-WebSocket-Protocol", defaultCSRFHeader}
 )
 
 // tokenMarker starts every PASETO token: bare ("v4.local."), or wrapped

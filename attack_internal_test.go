@@ -77,7 +77,7 @@ func TestFillAttack(t *testing.T) {
 		})
 	}
 	attack.Go(func() { // ten times as many logins as the session cap
-		for range 10 * DefaultSessionsPerSubject {
+		for range 10 * defaultSessionsPerSubject {
 			if _, err := a.CreateTokenPair(ctx, "mallory"); !assert.NoError(t, err) {
 				return
 			}
@@ -125,7 +125,7 @@ func TestFillAttack(t *testing.T) {
 	t.Logf("%d rounds of the other user's login, refresh and logout during the attack", rounds)
 
 	c := store.counts()
-	assert.LessOrEqual(t, c.sessions, DefaultSessionsPerSubject, "mallory's sessions are capped, alice's ended")
+	assert.LessOrEqual(t, c.sessions, defaultSessionsPerSubject, "mallory's sessions are capped, alice's ended")
 	assert.Zero(t, c.revoked, "rotations add no entries")
 	assert.Equal(t, c.sessions, c.scheduled, "one expiry per live entry")
 	assert.Equal(t, c.sessions, c.indexed)

@@ -93,7 +93,7 @@ func QueryParam(name string) CheckOption {
 // parameter, as in "?token=Bearer%20<token>", matched case-insensitively,
 // instead of the Authorizer's WithQueryPrefix; "" expects a bare token.
 func QueryPrefix(prefix string) CheckOption {
-	if err := validHeader("QueryPrefix", DefaultQueryParam, prefix); err != nil {
+	if err := validHeader("QueryPrefix", defaultQueryParam, prefix); err != nil {
 		panic(err.Error())
 	}
 	return checkOptionFunc(func(c *checkConfig) { c.queryPrefix = prefix })

@@ -23,12 +23,12 @@ import (
 // path than / can have. CookieConfig.Insecure drops both prefixes, which
 // browsers refuse without Secure.
 const (
-	DefaultAccessCookie  = "__Host-access_token"
-	DefaultRefreshCookie = "__Secure-refresh_token"
-	DefaultCSRFCookie    = "__Host-csrf_token"
-	DefaultRefreshPath   = "/refresh"
-	DefaultLogoutPath    = "/logout"
-	DefaultCSRFHeader    = "X-CSRF-Token"
+	defaultAccessCookie  = "__Host-access_token"
+	defaultRefreshCookie = "__Secure-refresh_token"
+	defaultCSRFCookie    = "__Host-csrf_token"
+	defaultRefreshPath   = "/refresh"
+	defaultLogoutPath    = "/logout"
+	defaultCSRFHeader    = "X-CSRF-Token"
 )
 
 // CookieConfig names and scopes the session cookies, for WithCookies. Its
@@ -112,9 +112,10 @@ type cookieJar struct {
 	csrf    http.Cookie
 	// logout is the refresh cookie on the logout path, when the refresh
 	// cookie does not reach it by itself; its Name is "" otherwise.
-	logout  http.Cookie
-	csrfHdr string // canonical header key
-	origins *http.CrossOriginProtection
+	logout         http.Cookie
+	csrfHdr        string // canonical header key
+	csrfHeaderName string // as configured, for CSRFHeaderName
+	origins        *http.CrossOriginProtection
 }
 
 // newCookieJar resolves and validates the cookie configuration.
@@ -156,17 +157,17 @@ func newCookieJar(cfg *CookieConfig, enabled bool) (*cookieJar, error) {
 	}
 	j := &cookieJar{
 		enabled: enabled,
-		access:  template(name(c.AccessName, DefaultAccessCookie), orDefault(c.AccessPath, "/"), true),
-		refresh: template(name(c.RefreshName, DefaultRefreshCookie), orDefault(c.RefreshPath, DefaultRefreshPath), true),
+		access:  template(name(c.AccessName, defaultAccessCookie), orDefault(c.AccessPath, "/"), true),
+		refresh: template(name(c.RefreshName, defaultRefreshCookie), orDefault(c.RefreshPath, defaultRefreshPath), true),
 		// Readable by the page's script, which sends its value back.
-		csrf: template(name(c.CSRFName, DefaultCSRFCookie), orDefault(c.CSRFPath, "/"), false),
+		csrf: template(name(c.CSRFName, defaultCSRFCookie), orDefault(c.CSRFPath, "/"), false),
 	}
 	for _, ck := range []*http.Cookie{&j.access, &j.refresh, &j.csrf} {
 		if err := validCookie(ck); err != nil {
 			return nil, err
 		}
 	}
-	logoutPath := orDefault(c.LogoutPath, DefaultLogoutPath)
+	logoutPath := orDefault(c.LogoutPath, defaultLogoutPath)
 	switch {
 	case !strings.HasPrefix(logoutPath, "/"):
 		return nil, fmt.Errorf("ginpaseto: WithCookies: LogoutPath %q must start with /", logoutPath)
@@ -184,11 +185,12 @@ func newCookieJar(cfg *CookieConfig, enabled bool) (*cookieJar, error) {
 	if j.access.Name == j.refresh.Name || j.access.Name == j.csrf.Name || j.refresh.Name == j.csrf.Name {
 		return nil, errors.New("ginpaseto: WithCookies: the access, refresh and CSRF cookies need three different names")
 	}
-	header := orDefault(c.CSRFHeader, DefaultCSRFHeader)
+	header := orDefault(c.CSRFHeader, defaultCSRFHeader)
 	if err := validHeader("WithCookies: CSRFHeader", header, ""); err != nil {
 		return nil, err
 	}
 	j.csrfHdr = http.CanonicalHeaderKey(header)
+	j.csrfHeaderName = header
 	j.origins = http.NewCrossOriginProtection()
 	for _, o := range c.TrustedOrigins {
 		if err := j.origins.AddTrustedOrigin(o); err != nil {
@@ -382,3 +384,9 @@ func (a *Authorizer) mustHaveCookies(cc *checkConfig) {
 // CSRFCookieName returns the name of the readable CSRF cookie, for the
 // page's script that copies its value into the CSRF header.
 func (a *Authorizer) CSRFCookieName() string { return a.cookies.csrf.Name }
+
+// CSRFHeaderName returns the name of the request header that must repeat
+// the CSRF cookie's value on unsafe requests authenticated by a cookie,
+// for the page's script that sends it: CookieConfig.CSRFHeader, by
+// default "X-CSRF-Token".
+func (a *Authorizer) CSRFHeaderName() string { return a.cookies.csrfHeaderName }

@@ -274,7 +274,7 @@ func TestCreateErrors(t *testing.T) {
 		{"footer array", create{ctx, "alice", "access", []ginpaseto.TokenOption{ginpaseto.Footer([]string{"a"})}}, "footer"},
 		{"footer not encodable", create{ctx, "alice", "access", []ginpaseto.TokenOption{ginpaseto.Footer(map[string]any{"c": make(chan int)})}}, "footer"},
 		{"token over the size cap", create{ctx, "alice", "access", []ginpaseto.TokenOption{
-			ginpaseto.ExtraClaims(map[string]any{"blob": strings.Repeat("x", ginpaseto.DefaultMaxTokenSize)})}}, "WithMaxTokenSize"},
+			ginpaseto.ExtraClaims(map[string]any{"blob": strings.Repeat("x", 8<<10)})}}, "WithMaxTokenSize"},
 		{"claim not encodable", create{ctx, "alice", "access", []ginpaseto.TokenOption{
 			ginpaseto.ExtraClaims(map[string]any{"ch": make(chan int)})}}, `claim "ch" cannot be encoded`},
 		{"claim func", create{ctx, "alice", "access", []ginpaseto.TokenOption{

@@ -18,7 +18,7 @@ import (
 //	PASETO_VERSION                  v4, v3 or v2
 //	PASETO_PURPOSE                  local or public: the purpose of created tokens
 //	PASETO_ACCESS_LIFETIME, PASETO_REFRESH_LIFETIME, PASETO_CUSTOM_LIFETIME   Go durations, such as 15m or 720h
-//	PASETO_LEEWAY                   a Go duration, such as 30s, at most MaxLeeway (5m)
+//	PASETO_LEEWAY                   a Go duration, such as 30s, at most 5m
 //	PASETO_REFRESH_GRACE            a Go duration from 0s (strict rotation) to 5m, as WithRefreshGrace
 //	PASETO_SESSION_LIFETIME         a positive Go duration, as WithSessionLifetime
 //	PASETO_ISSUER                   the iss of created tokens

@@ -251,7 +251,7 @@ func TestFromEnvOrder(t *testing.T) {
 	t.Run("unset variables change nothing", func(t *testing.T) {
 		clearEnv(t)
 		assert.Equal(t, time.Hour, lifetime(t, key, hour, ginpaseto.FromEnv()))
-		assert.Equal(t, ginpaseto.DefaultAccessLifetime, lifetime(t, key, ginpaseto.FromEnv()))
+		assert.Equal(t, 15*time.Minute, lifetime(t, key, ginpaseto.FromEnv()))
 	})
 	t.Run("a set variable overrides the options before FromEnv", func(t *testing.T) {
 		clearEnv(t)

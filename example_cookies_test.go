@@ -173,6 +173,15 @@ func ExampleAuthorizer_CSRFCookieName() {
 	// __Host-csrf_token csrf_token
 }
 
+// The page's script sends the CSRF cookie's value back in this header.
+func ExampleAuthorizer_CSRFHeaderName() {
+	byDefault, _ := ginpaseto.New(ginpaseto.WithSecretKey(exampleSecretKey), ginpaseto.WithCookies(ginpaseto.CookieConfig{}))
+	custom, _ := ginpaseto.New(ginpaseto.WithSecretKey(exampleSecretKey), ginpaseto.WithCookies(ginpaseto.CookieConfig{CSRFHeader: "X-XSRF-Token"}))
+	fmt.Println(byDefault.CSRFHeaderName(), custom.CSRFHeaderName())
+	// Output:
+	// X-CSRF-Token X-XSRF-Token
+}
+
 // The refresh route rotates the cookies when the refresh token came from
 // one, and answers JSON to a client that sent it in the header.
 func ExampleSessionCookies() {
@@ -214,7 +223,7 @@ func ExampleCookieAuthenticated() {
 	tok, _ := auth.CreateAccessToken(context.Background(), "alice")
 	printResponse(r, bearerRequest("GET", "/user", tok))
 	req := httptest.NewRequest("GET", "/user", nil)
-	req.AddCookie(&http.Cookie{Name: ginpaseto.DefaultAccessCookie, Value: tok})
+	req.AddCookie(&http.Cookie{Name: "__Host-access_token", Value: tok})
 	printResponse(r, req)
 	// Output:
 	// 200 cookie: false
@@ -265,7 +274,7 @@ func ExampleErrCSRFTokenMissing() {
 	r.DELETE("/notes/1", auth.Required(), func(c *gin.Context) { c.Status(http.StatusNoContent) })
 	pair, _ := auth.CreateTokenPair(context.Background(), "alice")
 	req := httptest.NewRequest("DELETE", "/notes/1", nil)
-	req.AddCookie(&http.Cookie{Name: ginpaseto.DefaultAccessCookie, Value: pair.AccessToken})
+	req.AddCookie(&http.Cookie{Name: "__Host-access_token", Value: pair.AccessToken})
 	printResponse(r, req)
 	// Output:
 	// 403 reload the page and try again

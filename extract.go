@@ -244,13 +244,13 @@ func isHTTPToken(s string) bool {
 // FromJSONBody returns an Extractor reading the top-level string key of a
 // JSON request body (Content-Type application/json or +json), as a bare
 // token or, when prefix is not empty, as "<prefix> <token>". It reads at
-// most limit bytes (DefaultMaxBodySize when limit is 0 or less); a larger
+// most limit bytes (defaultMaxBodySize when limit is 0 or less); a larger
 // or non-JSON body counts as carrying no token, a key holding anything but
 // such a string as a malformed one. The body is restored, so the handler
 // reads it in full afterwards.
 func FromJSONBody(key, prefix string, limit int64) Extractor {
 	if limit <= 0 {
-		limit = DefaultMaxBodySize
+		limit = defaultMaxBodySize
 	}
 	// One byte past the limit tells a body at the limit from a larger one;
 	// at math.MaxInt64 no body can be larger, and limit+1 would overflow

@@ -69,8 +69,8 @@ func fuzzTokens(t testing.TB) map[string]string {
 var fuzzDetails = []string{
 	msgTokenMissing, msgTokenInvalid, msgTokenTooLarge, msgTokenUnsupported, msgClaimsInvalid,
 	msgNotYetValid, msgIssuedInFuture, msgTokenExpired, msgTokenRevoked,
-	badHeaderError(DefaultHeaderName, DefaultHeaderPrefix).Message,
-	badQueryError(DefaultQueryParam, "").Message,
+	badHeaderError(defaultHeaderName, defaultHeaderPrefix).Message,
+	badQueryError(defaultQueryParam, "").Message,
 	wrongTypeError(TypeAccess, TypeRefresh).Message,
 }
 
@@ -114,7 +114,7 @@ func (ft *fuzzTarget) check(t *testing.T, header, query string) {
 	presented, headerOK := query, true
 	switch {
 	case header != "":
-		presented, headerOK = cutScheme(header, DefaultHeaderPrefix)
+		presented, headerOK = cutScheme(header, defaultHeaderPrefix)
 	case query != "":
 		presented, headerOK = cutScheme(query, "")
 	}

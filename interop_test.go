@@ -249,8 +249,8 @@ func TestInteropGinpasetoToGoPaseto(t *testing.T) {
 					tok, typ string
 					lifetime time.Duration
 				}{
-					{access, ginpaseto.TypeAccess, ginpaseto.DefaultAccessLifetime},
-					{refresh, ginpaseto.TypeRefresh, ginpaseto.DefaultRefreshLifetime},
+					{access, ginpaseto.TypeAccess, 15 * time.Minute},
+					{refresh, ginpaseto.TypeRefresh, 30 * 24 * time.Hour},
 				} {
 					parsed, err := keys.parse(paseto.NewParser(), tc.tok, []byte(vt.implicit))
 					require.NoError(t, err, "go-paseto rejected a %s token", tc.typ)

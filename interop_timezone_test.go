@@ -103,7 +103,7 @@ func TestTimezoneSpellingForGoPaseto(t *testing.T) {
 
 	parsed, err := paseto.NewParser().ParseV4Local(v4l, tok, nil)
 	require.NoError(t, err, "go-paseto refused a ginpaseto token")
-	want := map[string]time.Time{"iat": issued, "nbf": issued, "exp": issued.Add(DefaultAccessLifetime)}
+	want := map[string]time.Time{"iat": issued, "nbf": issued, "exp": issued.Add(defaultAccessLifetime)}
 	for claim, at := range want {
 		raw, err := parsed.GetString(claim)
 		require.NoError(t, err)

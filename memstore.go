@@ -14,8 +14,8 @@ import (
 
 // Default bounds of a MemoryStore, per subject.
 const (
-	DefaultSessionsPerSubject    = 100
-	DefaultRevocationsPerSubject = 1000
+	defaultSessionsPerSubject    = 100
+	defaultRevocationsPerSubject = 1000
 )
 
 // storeShards is the number of independently locked parts of a
@@ -65,11 +65,11 @@ type MemoryStoreOption func(*MemoryStore) error
 
 // SessionsPerSubject sets how many live sessions one subject may have in
 // a MemoryStore; starting one more ends the subject's oldest session.
-// Default DefaultSessionsPerSubject.
+// Default 100.
 func SessionsPerSubject(n int) MemoryStoreOption {
 	return func(m *MemoryStore) error {
 		if n < 1 {
-			return fmt.Errorf("ginpaseto: SessionsPerSubject: %d allows no session at all; use at least 1 (default %d)", n, DefaultSessionsPerSubject)
+			return fmt.Errorf("ginpaseto: SessionsPerSubject: %d allows no session at all; use at least 1 (default %d)", n, defaultSessionsPerSubject)
 		}
 		m.sessionsPerSubject = n
 		return nil
@@ -80,11 +80,11 @@ func SessionsPerSubject(n int) MemoryStoreOption {
 // a MemoryStore keeps for one subject. One more revokes every token and
 // session of the subject issued so far, as RevokeSubject does, since
 // forgetting a revocation would make a revoked token valid again. Default
-// DefaultRevocationsPerSubject.
+// 1000.
 func RevocationsPerSubject(n int) MemoryStoreOption {
 	return func(m *MemoryStore) error {
 		if n < 1 {
-			return fmt.Errorf("ginpaseto: RevocationsPerSubject: %d allows no revocation at all; use at least 1 (default %d)", n, DefaultRevocationsPerSubject)
+			return fmt.Errorf("ginpaseto: RevocationsPerSubject: %d allows no revocation at all; use at least 1 (default %d)", n, defaultRevocationsPerSubject)
 		}
 		m.revocationsPerSubject = n
 		return nil
@@ -95,8 +95,8 @@ func RevocationsPerSubject(n int) MemoryStoreOption {
 func NewMemoryStore(opts ...MemoryStoreOption) (*MemoryStore, error) {
 	m := &MemoryStore{
 		seed:                  maphash.MakeSeed(),
-		sessionsPerSubject:    DefaultSessionsPerSubject,
-		revocationsPerSubject: DefaultRevocationsPerSubject,
+		sessionsPerSubject:    defaultSessionsPerSubject,
+		revocationsPerSubject: defaultRevocationsPerSubject,
 		now:                   time.Now,
 	}
 	for _, o := range opts {

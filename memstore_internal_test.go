@@ -238,7 +238,7 @@ func TestRevokeCoversLeeway(t *testing.T) {
 	require.NoError(t, err)
 	require.NoError(t, a.Revoke(ctx, claims))
 
-	clk.advance(DefaultAccessLifetime + 20*time.Second)
+	clk.advance(defaultAccessLifetime + 20*time.Second)
 	_, err = a.ParseToken(tok)
 	require.NoError(t, err, "still inside the leeway")
 	drop(t, m, "alice")

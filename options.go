@@ -77,16 +77,16 @@ type keySource struct {
 
 // Defaults. They are documented on the options that change them.
 const (
-	DefaultAccessLifetime  = 15 * time.Minute
-	DefaultRefreshLifetime = 30 * 24 * time.Hour
-	DefaultCustomLifetime  = 30 * 24 * time.Hour
-	DefaultMaxTokenSize    = 8 << 10
-	DefaultMaxBodySize     = 64 << 10
-	DefaultHeaderName      = "Authorization"
-	DefaultHeaderPrefix    = "Bearer"
-	DefaultJSONAccessKey   = "access_token"
-	DefaultJSONRefreshKey  = "refresh_token"
-	DefaultQueryParam      = "token"
+	defaultAccessLifetime  = 15 * time.Minute
+	defaultRefreshLifetime = 30 * 24 * time.Hour
+	defaultCustomLifetime  = 30 * 24 * time.Hour
+	defaultMaxTokenSize    = 8 << 10
+	defaultMaxBodySize     = 64 << 10
+	defaultHeaderName      = "Authorization"
+	defaultHeaderPrefix    = "Bearer"
+	defaultJSONAccessKey   = "access_token"
+	defaultJSONRefreshKey  = "refresh_token"
+	defaultQueryParam      = "token"
 )
 
 func defaultConfig() config {
@@ -94,17 +94,17 @@ func defaultConfig() config {
 		version:         V4,
 		purpose:         Local,
 		errorHandler:    DefaultErrorHandler,
-		accessLifetime:  DefaultAccessLifetime,
-		refreshLifetime: DefaultRefreshLifetime,
-		customLifetime:  DefaultCustomLifetime,
-		maxTokenSize:    DefaultMaxTokenSize,
+		accessLifetime:  defaultAccessLifetime,
+		refreshLifetime: defaultRefreshLifetime,
+		customLifetime:  defaultCustomLifetime,
+		maxTokenSize:    defaultMaxTokenSize,
 		locations:       []Location{InHeader},
-		headerName:      DefaultHeaderName,
-		headerPrefix:    DefaultHeaderPrefix,
-		jsonAccessKey:   DefaultJSONAccessKey,
-		jsonRefreshKey:  DefaultJSONRefreshKey,
-		queryParam:      DefaultQueryParam,
-		maxBodySize:     DefaultMaxBodySize,
+		headerName:      defaultHeaderName,
+		headerPrefix:    defaultHeaderPrefix,
+		jsonAccessKey:   defaultJSONAccessKey,
+		jsonRefreshKey:  defaultJSONRefreshKey,
+		queryParam:      defaultQueryParam,
+		maxBodySize:     defaultMaxBodySize,
 		revocableTypes:  []string{TypeAccess, TypeRefresh},
 		now:             time.Now,
 		refreshGrace:    defaultRefreshGrace,
@@ -289,7 +289,7 @@ func WithCustomLifetime(d time.Duration) Option {
 
 // WithLeeway allows for clock skew between the servers that create and
 // check tokens: exp, nbf and iat are checked with this much tolerance.
-// Default 0; keep it to seconds. At most MaxLeeway: a longer leeway would
+// Default 0; keep it to seconds. At most 5 minutes: a longer leeway would
 // keep expired and revoked tokens working long after their time.
 func WithLeeway(d time.Duration) Option {
 	return optionFunc(func(c *config) error {
@@ -301,18 +301,18 @@ func WithLeeway(d time.Duration) Option {
 	})
 }
 
-// MaxLeeway is the longest leeway WithLeeway and PASETO_LEEWAY accept.
+// maxLeeway is the longest leeway WithLeeway and PASETO_LEEWAY accept.
 // Clock skew between servers kept in time by NTP is far below a second;
 // minutes of skew are a clock to fix, not to tolerate.
-const MaxLeeway = 5 * time.Minute
+const maxLeeway = 5 * time.Minute
 
-// checkLeeway refuses a negative leeway or one above MaxLeeway.
+// checkLeeway refuses a negative leeway or one above maxLeeway.
 func checkLeeway(d time.Duration) error {
 	if d < 0 {
 		return fmt.Errorf("the leeway must not be negative, got %v", d)
 	}
-	if d > MaxLeeway {
-		return fmt.Errorf("the leeway is at most %v, got %v: it allows for clock skew, and a longer one keeps expired tokens working", MaxLeeway, d)
+	if d > maxLeeway {
+		return fmt.Errorf("the leeway is at most %v, got %v: it allows for clock skew, and a longer one keeps expired tokens working", maxLeeway, d)
 	}
 	return nil
 }
@@ -355,7 +355,7 @@ func WithExpectedAudience(aud string) Option {
 func WithMaxTokenSize(n int) Option {
 	return optionFunc(func(c *config) error {
 		if n < 64 {
-			return fmt.Errorf("ginpaseto: WithMaxTokenSize: %d bytes cannot hold a PASETO token; use at least 64 (default %d)", n, DefaultMaxTokenSize)
+			return fmt.Errorf("ginpaseto: WithMaxTokenSize: %d bytes cannot hold a PASETO token; use at least 64 (default %d)", n, defaultMaxTokenSize)
 		}
 		c.maxTokenSize = n
 		return nil
@@ -408,7 +408,7 @@ func WithJSONKeys(access, refresh string) Option {
 // case-insensitively. Default "": the key holds the bare token.
 func WithJSONPrefix(prefix string) Option {
 	return optionFunc(func(c *config) error {
-		if err := validHeader("WithJSONPrefix", DefaultJSONAccessKey, prefix); err != nil {
+		if err := validHeader("WithJSONPrefix", defaultJSONAccessKey, prefix); err != nil {
 			return err
 		}
 		c.jsonPrefix = prefix
@@ -434,7 +434,7 @@ func WithQueryParam(name string) Option {
 // option overrides it for one route.
 func WithQueryPrefix(prefix string) Option {
 	return optionFunc(func(c *config) error {
-		if err := validHeader("WithQueryPrefix", DefaultQueryParam, prefix); err != nil {
+		if err := validHeader("WithQueryPrefix", defaultQueryParam, prefix); err != nil {
 			return err
 		}
 		c.queryPrefix = prefix

@@ -85,7 +85,7 @@ func TestCreateTokenPair(t *testing.T) {
 	assert.Equal(t, pair.SessionID, access.SessionID)
 	assert.Equal(t, pair.SessionID, refresh.SessionID)
 	assert.True(t, access.Fresh, "a login's access token is fresh")
-	assert.Equal(t, clk.Now().Add(ginpaseto.DefaultAccessLifetime), pair.AccessExpires)
+	assert.Equal(t, clk.Now().Add(15*time.Minute), pair.AccessExpires)
 	assert.Equal(t, clk.Now().Add(time.Hour), pair.RefreshExpires)
 	assert.Equal(t, pair.AccessExpires, access.Expiration)
 	assert.Equal(t, pair.RefreshExpires, refresh.Expiration)

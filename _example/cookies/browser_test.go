@@ -248,7 +248,7 @@ func TestBrowser(t *testing.T) {
 			Sent       bool `json:"sent"`
 			ReadCookie bool `json:"readCookie"`
 		}
-		args, _ := json.Marshal([]string{srv.URL, "__Host-csrf_token", ginpaseto.DefaultCSRFHeader})
+		args, _ := json.Marshal([]string{srv.URL, auth.CSRFCookieName(), auth.CSRFHeaderName()})
 		got, err := chromedp.Run(otherTab, chromedp.Evaluate[forged]("forgeWithHeader(..."+string(args)+")", chromedp.EvalAwaitPromise))
 		require.NoError(t, err)
 		// The page of the other port reads the CSRF cookie, but cannot

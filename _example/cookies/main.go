@@ -76,10 +76,10 @@ var page = template.Must(template.New("page").Parse(pageHTML))
 
 func newRouter(auth *ginpaseto.Authorizer) *gin.Engine {
 	r := exampleapp.NewEngine()
-	csrfCookie := auth.CSRFCookieName()
+	csrfCookie, csrfHeader := auth.CSRFCookieName(), auth.CSRFHeaderName()
 	r.GET("/", func(c *gin.Context) {
 		exampleapp.Page(c, "default-src 'self'; script-src 'unsafe-inline'; style-src 'unsafe-inline'")
-		if err := page.Execute(c.Writer, struct{ CSRFCookie, CSRFHeader string }{csrfCookie, ginpaseto.DefaultCSRFHeader}); err != nil {
+		if err := page.Execute(c.Writer, struct{ CSRFCookie, CSRFHeader string }{csrfCookie, csrfHeader}); err != nil {
 			_ = c.Error(err)
 		}
 	})

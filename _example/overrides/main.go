@@ -72,9 +72,10 @@ func newRouter(auth *ginpaseto.Authorizer) *gin.Engine {
 			return
 		}
 		// HttpOnly keeps scripts from reading the cookie, SameSite keeps
-		// other sites from sending it, Secure keeps it off plain HTTP.
+		// other sites from sending it, Secure keeps it off plain HTTP. It
+		// lasts as long as the access token: 15 minutes by default.
 		c.SetSameSite(http.SameSiteStrictMode)
-		c.SetCookie("session", token, int(ginpaseto.DefaultAccessLifetime.Seconds()), "/", "", true, true)
+		c.SetCookie("session", token, 15*60, "/", "", true, true)
 		c.JSON(http.StatusOK, gin.H{"access_token": token})
 	})
 
