@@ -292,6 +292,7 @@ func (a *Authorizer) SetSessionCookies(c *gin.Context, pair *TokenPair) error {
 	if pair == nil || pair.CSRFToken == "" {
 		return errors.New("ginpaseto: SetSessionCookies: the pair has no CSRF token; create it with an Authorizer built with WithCookies")
 	}
+	a.warnPlainHTTPCookies(c.Request)
 	now := a.cfg.now()
 	a.setCookie(c, a.cookies.access, pair.AccessToken, pair.AccessExpires.Sub(now))
 	a.setCookie(c, a.cookies.refresh, pair.RefreshToken, pair.RefreshExpires.Sub(now))

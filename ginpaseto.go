@@ -54,6 +54,8 @@ type Authorizer struct {
 	cache   *tokenCache             // set by WithVerifiedTokenCache
 	obs     Observer                // set by WithObserver; nil for none
 
+	hints cookieHints // the explanations logged so far
+
 	watchOnce sync.Once // creates watches, at the first Watch
 	watches   *watchHub
 }
@@ -199,6 +201,9 @@ func (a *Authorizer) runCheck(ctx context.Context, c *gin.Context, ch *check) ve
 		// The cookie was not read, so that the answer cannot depend
 		// on it; say why rather than that no token came.
 		err = errCrossOrigin
+	}
+	if err == errMissing && ch.readsCookie {
+		err = a.explainMissingCookie(c, ch)
 	}
 	if err == nil {
 		err = a.checkCSRF(c, claims)
