@@ -12,7 +12,9 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
@@ -140,7 +142,9 @@ type result struct {
 // TestBrowser drives the example's page in headless Chromium, as a user
 // and as a page of another origin would.
 func TestBrowser(t *testing.T) {
-	auth, err := newAuthorizer(ginpaseto.WithSecretKey(exampletest.SecretKey))
+	var elapsed atomic.Int64 // how far the server's clock is ahead of the real one
+	clock := func() time.Time { return time.Now().Add(time.Duration(elapsed.Load())) }
+	auth, err := newAuthorizer(ginpaseto.WithSecretKey(exampletest.SecretKey), ginpaseto.WithClock(clock))
 	require.NoError(t, err)
 	app := &recorder{h: newRouter(auth)}
 	srv := httptest.NewServer(app)
@@ -158,10 +162,18 @@ func TestBrowser(t *testing.T) {
 		require.NoError(t, err, expr)
 		return r
 	}
-	call := func(t *testing.T, method, path string, withCSRF bool) result {
+	// call sends a request through the page's api(), which adds the CSRF
+	// header and refreshes on a 401; callWithoutCSRF, with the cookies
+	// alone.
+	call := func(t *testing.T, method, path string) result {
 		t.Helper()
-		args, _ := json.Marshal([]any{method, path, withCSRF})
+		args, _ := json.Marshal([]any{method, path})
 		return eval(t, tab, "show(call(..."+string(args)+"))")
+	}
+	callWithoutCSRF := func(t *testing.T, method, path string) result {
+		t.Helper()
+		args, _ := json.Marshal([]any{method, path})
+		return eval(t, tab, "show(callWithoutCSRF(..."+string(args)+"))")
 	}
 	documentCookie := func(t *testing.T) string {
 		t.Helper()
@@ -219,11 +231,11 @@ func TestBrowser(t *testing.T) {
 		assert.Equal(t, "/", jar["__Host-access_token"].Path)
 	})
 	t.Run("GET /user", func(t *testing.T) {
-		assert.Equal(t, result{200, `{"user":"test"}`}, call(t, "GET", "/user", false))
+		assert.Equal(t, result{200, `{"user":"test"}`}, call(t, "GET", "/user"))
 	})
 	t.Run("POST /notes needs the CSRF header", func(t *testing.T) {
-		assert.Equal(t, result{403, `{"detail":"Missing CSRF Token"}`}, call(t, "POST", "/notes", false))
-		assert.Equal(t, result{201, `{"note":1,"user":"test"}`}, call(t, "POST", "/notes", true))
+		assert.Equal(t, result{403, `{"detail":"Missing CSRF Token"}`}, callWithoutCSRF(t, "POST", "/notes"))
+		assert.Equal(t, result{201, `{"note":1,"user":"test"}`}, call(t, "POST", "/notes"))
 	})
 	t.Run("the WebSocket greets the user", func(t *testing.T) {
 		assert.Equal(t, result{101, "Hello, test!"}, eval(t, tab, "show(greeting())"))
@@ -266,7 +278,7 @@ func TestBrowser(t *testing.T) {
 	})
 	t.Run("refresh rotates the token cookies", func(t *testing.T) {
 		before := cookies(t)
-		r := call(t, "POST", "/refresh", true)
+		r := call(t, "POST", "/refresh")
 		require.Equal(t, 200, r.Status, r.Body)
 		assert.NotContains(t, r.Body, "token", "no token in the body")
 		after := cookies(t)
@@ -279,14 +291,61 @@ func TestBrowser(t *testing.T) {
 			assert.NotEqual(t, before[name].Value, c.Value, "%s rotated", name)
 		}
 		assert.Equal(t, "__Host-csrf_token="+after["__Host-csrf_token"].Value, documentCookie(t))
-		assert.Equal(t, result{200, `{"user":"test"}`}, call(t, "GET", "/user", false))
-		assert.Equal(t, result{201, `{"note":2,"user":"test"}`}, call(t, "POST", "/notes", true))
+		assert.Equal(t, result{200, `{"user":"test"}`}, call(t, "GET", "/user"))
+		assert.Equal(t, result{201, `{"note":2,"user":"test"}`}, call(t, "POST", "/notes"))
+	})
+	t.Run("an expired access token is refreshed once and the request sent again", func(t *testing.T) {
+		// The access token expires on the server's clock while the browser
+		// still sends its cookie: the first answer is 401, the page's
+		// script refreshes and repeats the request, and the user sees the
+		// second answer.
+		for _, route := range []struct {
+			method, path string
+			answer       result
+		}{
+			{"GET", "/user", result{200, `{"user":"test"}`}},
+			{"POST", "/notes", result{201, `{"note":3,"user":"test"}`}},
+		} {
+			elapsed.Add(int64(16 * time.Minute))
+			before := cookies(t)
+			refreshes := len(app.requests(http.MethodPost, "/refresh"))
+			requests := len(app.requests(route.method, route.path))
+
+			assert.Equal(t, route.answer, call(t, route.method, route.path), route.path)
+
+			sent := app.requests(route.method, route.path)[requests:]
+			require.Len(t, sent, 2, "%s sent twice", route.path)
+			assert.Equal(t, request{route.method, route.path, 401, `{"detail":"Token has expired"}`}, sent[0])
+			assert.Equal(t, route.answer.Status, sent[1].Status, sent[1].Body)
+			refreshed := app.requests(http.MethodPost, "/refresh")[refreshes:]
+			require.Len(t, refreshed, 1, "one refresh")
+			assert.Equal(t, 200, refreshed[0].Status, refreshed[0].Body)
+			assert.NotEqual(t, before["__Host-access_token"].Value, cookies(t)["__Host-access_token"].Value, "the access cookie rotated")
+		}
 	})
 	t.Run("logout clears the cookies", func(t *testing.T) {
-		assert.Equal(t, result{204, ""}, call(t, "POST", "/logout", true))
+		assert.Equal(t, result{204, ""}, call(t, "POST", "/logout"))
 		assert.Empty(t, cookies(t))
 		assert.Empty(t, documentCookie(t))
-		assert.Equal(t, result{401, `{"detail":"PASETO Authorization Token required"}`}, call(t, "GET", "/user", false))
+	})
+	t.Run("a failed refresh sends the user to the login form", func(t *testing.T) {
+		users := len(app.requests(http.MethodGet, "/user"))
+		refreshes := len(app.requests(http.MethodPost, "/refresh"))
+		// The page navigates away while the call ends, so the test waits
+		// for the login form rather than for the call's answer.
+		_, err := chromedp.Run(tab, chromedp.Evaluate[bool](`call("GET", "/user"), true`))
+		require.NoError(t, err)
+		wait, cancel := context.WithTimeout(tab, 30*time.Second) // a bound, so that a page that stays fails the test
+		defer cancel()
+		require.NoError(t, chromedp.Do(wait, chromedp.WaitVisible("#ended")), "the page says that the session ended")
+		at, err := chromedp.Run(tab, chromedp.Evaluate[string](`location.pathname + location.search`))
+		require.NoError(t, err)
+		assert.Equal(t, "/?session=ended", at)
+		visible, err := chromedp.Run(tab, chromedp.Evaluate[bool](`document.getElementById("login-button").checkVisibility()`))
+		require.NoError(t, err)
+		assert.True(t, visible, "the login form")
+		assert.Equal(t, []request{{"GET", "/user", 401, `{"detail":"PASETO Authorization Token required"}`}}, app.requests(http.MethodGet, "/user")[users:], "sent once")
+		assert.Equal(t, []request{{"POST", "/refresh", 401, `{"detail":"PASETO Authorization Token required"}`}}, app.requests(http.MethodPost, "/refresh")[refreshes:], "one refresh, refused")
 	})
 }
 

@@ -86,13 +86,13 @@ func TestTabsRefreshAtOnce(t *testing.T) {
 		return r
 	}
 	for i, tab := range pages {
-		assert.Equal(t, result{200, `{"user":"test"}`}, eval(t, tab, `call("GET", "/user", false)`), "tab %d before", i)
+		assert.Equal(t, result{200, `{"user":"test"}`}, eval(t, tab, `call("GET", "/user")`), "tab %d before", i)
 	}
 
 	// Every tab's timer fires at the same instant, 300 ms from now, and
 	// the tab then refreshes as its button does.
 	at := time.Now().Add(300 * time.Millisecond).UnixMilli()
-	refreshAt := `new Promise((resolve) => setTimeout(() => resolve(show(call("POST", "/refresh", true))), ` +
+	refreshAt := `new Promise((resolve) => setTimeout(() => resolve(show(call("POST", "/refresh"))), ` +
 		strconv.FormatInt(at, 10) + ` - Date.now()))`
 	answers := make([]result, tabs)
 	var wg sync.WaitGroup
@@ -121,14 +121,14 @@ func TestTabsRefreshAtOnce(t *testing.T) {
 	assert.Equal(t, tabs, presented)
 
 	for i, tab := range pages {
-		assert.Equal(t, result{200, `{"user":"test"}`}, eval(t, tab, `call("GET", "/user", false)`), "tab %d after", i)
-		note := eval(t, tab, `call("POST", "/notes", true)`)
+		assert.Equal(t, result{200, `{"user":"test"}`}, eval(t, tab, `call("GET", "/user")`), "tab %d after", i)
+		note := eval(t, tab, `call("POST", "/notes")`)
 		assert.Equal(t, 201, note.Status, "tab %d writes after: %s", i, note.Body)
 	}
 	// And the session goes on: one more refresh from any tab works.
-	assert.Equal(t, 200, eval(t, pages[2], `call("POST", "/refresh", true)`).Status)
-	assert.Equal(t, result{200, `{"user":"test"}`}, eval(t, pages[0], `call("GET", "/user", false)`))
+	assert.Equal(t, 200, eval(t, pages[2], `call("POST", "/refresh")`).Status)
+	assert.Equal(t, result{200, `{"user":"test"}`}, eval(t, pages[0], `call("GET", "/user")`))
 	var body struct{ User string }
-	require.NoError(t, json.Unmarshal([]byte(eval(t, pages[3], `call("GET", "/user", false)`).Body), &body))
+	require.NoError(t, json.Unmarshal([]byte(eval(t, pages[3], `call("GET", "/user")`).Body), &body))
 	assert.Equal(t, "test", body.User)
 }
