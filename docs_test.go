@@ -391,3 +391,20 @@ func exportedNames(t *testing.T, dir string, all map[string]bool) map[string]boo
 	}
 	return names
 }
+
+// TestDocsPageScript checks that the page script docs/browser.md shows is
+// the one the cookies example's page runs, and so the one its browser test
+// exercises.
+func TestDocsPageScript(t *testing.T) {
+	doc, err := os.ReadFile(filepath.Join("docs", "browser.md"))
+	require.NoError(t, err)
+	_, section, ok := strings.Cut(string(doc), "\n## The page's script\n")
+	require.True(t, ok, "docs/browser.md has a section \"The page's script\"")
+	_, block, ok := strings.Cut(section, "\n```js\n")
+	require.True(t, ok, "the section shows the script")
+	script, _, ok := strings.Cut(block, "\n```\n")
+	require.True(t, ok)
+	page, err := os.ReadFile(filepath.Join("_example", "cookies", "page.html"))
+	require.NoError(t, err)
+	assert.Contains(t, string(page), script+"\n", "_example/cookies/page.html must run the script of docs/browser.md verbatim")
+}

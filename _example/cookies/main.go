@@ -2,8 +2,10 @@
 // logs in with a form, and the tokens then travel in cookies that its
 // script cannot read. Unsafe requests repeat the CSRF token, which the
 // page reads from the one readable cookie, in header X-CSRF-Token; pages of
-// other origins are refused. /ws is a WebSocket that the cookie
-// authenticates too.
+// other origins are refused. When a request answers 401, the page's
+// script refreshes the session once and sends it again (docs/browser.md,
+// "The page's script"). /ws is a WebSocket that the cookie authenticates
+// too.
 //
 //	go run ./_example/cookies    # then open http://localhost:8000
 //
