@@ -15,6 +15,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/ginpaseto/ginpaseto"
+	"github.com/ginpaseto/ginpaseto/keyring"
 )
 
 func TestVerifiedTokenCacheSizeRefused(t *testing.T) {
@@ -45,17 +46,17 @@ func TestVerifiedTokenCacheAgrees(t *testing.T) {
 	ctx := context.Background()
 
 	a, b, c := randomSecret(t), randomSecret(t), randomSecret(t)
-	rings := []*ginpaseto.Keyring{
-		newRing(t, ginpaseto.SecretKey(a), ginpaseto.SecretKey(b).Retired()),
-		newRing(t, ginpaseto.SecretKey(b), ginpaseto.SecretKey(c).Retired()),
-		newRing(t, ginpaseto.SecretKey(c)),
-		newRing(t, ginpaseto.SecretKey(a).AcceptWithoutKID(), ginpaseto.SecretKey(c).Retired()),
+	rings := [][]keyring.Key{
+		{keyring.SecretKey(a), keyring.SecretKey(b).Retired()},
+		{keyring.SecretKey(b), keyring.SecretKey(c).Retired()},
+		{keyring.SecretKey(c)},
+		{keyring.SecretKey(a).AcceptWithoutKID(), keyring.SecretKey(c).Retired()},
 	}
 	store, err := ginpaseto.NewMemoryStore()
 	require.NoError(t, err)
-	common := func(ring *ginpaseto.Keyring, extra ...ginpaseto.Option) []ginpaseto.Option {
+	common := func(ring []keyring.Key, extra ...ginpaseto.Option) []ginpaseto.Option {
 		return append([]ginpaseto.Option{
-			ginpaseto.WithKeyring(ring), ginpaseto.WithClock(clk.Now), ginpaseto.WithStore(store),
+			ginpaseto.WithKeys(ring...), ginpaseto.WithClock(clk.Now), ginpaseto.WithStore(store),
 			ginpaseto.WithLeeway(5 * time.Second), ginpaseto.WithAccessLifetime(5 * time.Minute),
 			ginpaseto.WithExpectedIssuer("https://issuer.example"),
 		}, extra...)
@@ -64,9 +65,9 @@ func TestVerifiedTokenCacheAgrees(t *testing.T) {
 	cached := newAuthWith(t, common(rings[0], ginpaseto.WithVerifiedTokenCache(16))...)
 	t.Cleanup(func() { _ = cached.Close() })
 	minters := []*ginpaseto.Authorizer{
-		newAuthWith(t, common(newRing(t, ginpaseto.SecretKey(a)))...),
-		newAuthWith(t, common(newRing(t, ginpaseto.SecretKey(b)))...),
-		newAuthWith(t, common(newRing(t, ginpaseto.SecretKey(c)))...),
+		newAuthWith(t, common([]keyring.Key{keyring.SecretKey(a)})...),
+		newAuthWith(t, common([]keyring.Key{keyring.SecretKey(b)})...),
+		newAuthWith(t, common([]keyring.Key{keyring.SecretKey(c)})...),
 	}
 	assertions := [][]byte{nil, []byte("tenant-1"), []byte("tenant-2")}
 
@@ -165,8 +166,8 @@ func TestVerifiedTokenCacheAgrees(t *testing.T) {
 			mint()
 		default:
 			ring := rings[rng.IntN(len(rings))]
-			require.NoError(t, plain.SetKeys(ring))
-			require.NoError(t, cached.SetKeys(ring))
+			require.NoError(t, plain.SetKeys(ring...))
+			require.NoError(t, cached.SetKeys(ring...))
 		}
 	}
 	t.Logf("%d tokens, %d accepted checks", len(toks), hits)
@@ -179,7 +180,7 @@ func TestVerifiedTokenCacheAgrees(t *testing.T) {
 func TestVerifiedTokenCacheOverHTTP(t *testing.T) {
 	clk := newClock()
 	a, b := randomSecret(t), randomSecret(t)
-	auth := newAuthWith(t, ginpaseto.WithKeyring(newRing(t, ginpaseto.SecretKey(a))),
+	auth := newAuthWith(t, ginpaseto.WithKeys(keyring.SecretKey(a)),
 		ginpaseto.WithClock(clk.Now), ginpaseto.WithVerifiedTokenCache(100))
 	t.Cleanup(func() { _ = auth.Close() })
 	srv := protected(t, auth.Required(ginpaseto.ImplicitAssertion([]byte("t1"))))
@@ -198,11 +199,11 @@ func TestVerifiedTokenCacheOverHTTP(t *testing.T) {
 	expect(t, get(t, srv, "/p", "Authorization", bearer), http.StatusOK, user("alice"))
 
 	// The key retired: still verifies. Removed: refused, cache or not.
-	require.NoError(t, auth.SetKeys(newRing(t, ginpaseto.SecretKey(b), ginpaseto.SecretKey(a).Retired())))
+	require.NoError(t, auth.SetKeys(keyring.SecretKey(b), keyring.SecretKey(a).Retired()))
 	expect(t, get(t, srv, "/p", "Authorization", bearer), http.StatusOK, user("alice"))
-	require.NoError(t, auth.SetKeys(newRing(t, ginpaseto.SecretKey(b))))
+	require.NoError(t, auth.SetKeys(keyring.SecretKey(b)))
 	expect(t, get(t, srv, "/p", "Authorization", bearer), http.StatusUnauthorized, detail(invalidMsg))
-	require.NoError(t, auth.SetKeys(newRing(t, ginpaseto.SecretKey(a))))
+	require.NoError(t, auth.SetKeys(keyring.SecretKey(a)))
 
 	claims, err := auth.ParseToken(tok, ginpaseto.ImplicitAssertion([]byte("t1")))
 	require.NoError(t, err)

@@ -392,8 +392,8 @@ func (a *Authorizer) noSealerError(ring *Keyring, p Purpose) error {
 	verifyOnly := ""
 	switch {
 	case a.keySet != nil:
-		verifyOnly = "this Authorizer verifies tokens with the keys of its key set (WithKeySetURL) and cannot create them"
-	case ring != nil && ring.specs == nil && ring.headers[ring.header(Public)] != nil && ring.active[Public] == nil:
+		verifyOnly = "this Authorizer verifies tokens with the keys of its key set (WithKeySet) and cannot create them"
+	case ring != nil && !ring.listed && ring.headers[ring.header(Public)] != nil && ring.active[Public] == nil:
 		verifyOnly = fmt.Sprintf("this Authorizer was built with WithPublicKey alone and only verifies tokens; add WithPrivateKey to create %s.public tokens", v)
 	}
 	if p == Public {
@@ -401,7 +401,7 @@ func (a *Authorizer) noSealerError(ring *Keyring, p Purpose) error {
 			return fmt.Errorf("ginpaseto: cannot create %s.public tokens: %s", v, verifyOnly)
 		}
 		if ring != nil && ring.headers[ring.header(Public)] != nil {
-			return fmt.Errorf("ginpaseto: cannot create %s.public tokens: the keyring has no active private key, only keys that verify; add an active PrivateKey", v)
+			return fmt.Errorf("ginpaseto: cannot create %s.public tokens: the keyring has no active private key, only keys that verify; add an active keyring.PrivateKey", v)
 		}
 		return fmt.Errorf("ginpaseto: cannot create %s.public tokens without a signing key; add WithPrivateKey", v)
 	}
@@ -409,7 +409,7 @@ func (a *Authorizer) noSealerError(ring *Keyring, p Purpose) error {
 		return fmt.Errorf("ginpaseto: cannot create %s.local tokens: %s; add WithSecretKey for local tokens", v, verifyOnly)
 	}
 	if ring != nil && ring.headers[ring.header(Local)] != nil {
-		return fmt.Errorf("ginpaseto: cannot create %s.local tokens: the keyring's secret keys are all retired; add an active SecretKey", v)
+		return fmt.Errorf("ginpaseto: cannot create %s.local tokens: the keyring's secret keys are all retired; add an active keyring.SecretKey", v)
 	}
 	return fmt.Errorf("ginpaseto: cannot create %s.local tokens without a secret key; add WithSecretKey, or create public tokens with WithPurpose(ginpaseto.Public)", v)
 }

@@ -37,7 +37,7 @@ var (
 	// ending a session, a revocation) failed, so nothing was done and the
 	// request is refused with 503 "Session store unavailable".
 	ErrStoreUnavailable = errors.New("ginpaseto: session store unavailable")
-	// ErrKeysUnavailable: an Authorizer built with WithKeySetURL has not
+	// ErrKeysUnavailable: an Authorizer built with WithKeySet has not
 	// fetched its key set yet, so the request is refused with 503.
 	ErrKeysUnavailable = errors.New("ginpaseto: token verification keys unavailable")
 )

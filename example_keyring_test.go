@@ -15,50 +15,77 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/ginpaseto/ginpaseto"
+	"github.com/ginpaseto/ginpaseto/keyring"
 )
 
 // exampleNextKey is a second v4.local key, the one a rotation moves to.
 const exampleNextKey = "c0c1c2c3c4c5c6c7c8c9cacbcccdcecfd0d1d2d3d4d5d6d7d8d9dadbdcdddedf"
 
-// A keyring holds the active key, which creates tokens, and retired keys,
-// which still verify the tokens they created.
-func ExampleNewKeyring() {
-	ring, err := ginpaseto.NewKeyring(ginpaseto.V4,
-		ginpaseto.SecretKey(exampleNextKey),
-		ginpaseto.SecretKey(exampleSecretKey).Retired(),
-	)
+// An Authorizer with an active key, which creates tokens, and a retired
+// key, which still verifies the tokens it created. Every token names the
+// key that created it in its footer.
+func ExampleWithKeys() {
+	auth, err := ginpaseto.New(ginpaseto.WithKeys(
+		keyring.SecretKey(exampleNextKey),
+		keyring.SecretKey(exampleSecretKey).Retired(),
+	))
 	if err != nil {
 		log.Fatal(err)
 	}
-	fmt.Println(ring)
-	// Output:
-	// ginpaseto.Keyring(v4: k4.lid.xwlxBGQ7-81YLggILMnCV5RkM-OOiGvrs84fkCp1Nkct active, k4.lid.iVtYQDjr5gEijCSjJC3fQaJm7nCeQSeaty0Jixy8dbsk retired)
-}
-
-// Two keys may not both be active: the keyring could not tell which one
-// creates tokens.
-func ExampleNewKeyring_twoActiveKeys() {
-	_, err := ginpaseto.NewKeyring(ginpaseto.V4, ginpaseto.SecretKey(exampleNextKey), ginpaseto.SecretKey(exampleSecretKey))
-	fmt.Println(err)
-	// Output:
-	// ginpaseto: NewKeyring: key 2, ginpaseto.SecretKey(redacted): keys k4.lid.xwlxBGQ7-81YLggILMnCV5RkM-OOiGvrs84fkCp1Nkct and k4.lid.iVtYQDjr5gEijCSjJC3fQaJm7nCeQSeaty0Jixy8dbsk are both active for v4.local tokens; mark all but the newest Retired()
-}
-
-// Every token names the key that created it in its footer.
-func ExampleWithKeyring() {
-	ring, err := ginpaseto.NewKeyring(ginpaseto.V4, ginpaseto.SecretKey(exampleSecretKey))
-	if err != nil {
-		log.Fatal(err)
-	}
-	auth, err := ginpaseto.New(ginpaseto.WithKeyring(ring))
-	if err != nil {
-		log.Fatal(err)
-	}
+	fmt.Println(auth.Keys())
 	tok, _ := auth.CreateAccessToken(context.Background(), "alice", ginpaseto.Footer(map[string]string{"region": "eu"}))
 	claims, _ := auth.ParseToken(tok)
 	fmt.Println(claims.Footer)
 	// Output:
-	// {"kid":"k4.lid.iVtYQDjr5gEijCSjJC3fQaJm7nCeQSeaty0Jixy8dbsk","region":"eu"}
+	// ginpaseto.Keyring(v4: k4.lid.xwlxBGQ7-81YLggILMnCV5RkM-OOiGvrs84fkCp1Nkct active, k4.lid.iVtYQDjr5gEijCSjJC3fQaJm7nCeQSeaty0Jixy8dbsk retired)
+	// {"kid":"k4.lid.xwlxBGQ7-81YLggILMnCV5RkM-OOiGvrs84fkCp1Nkct","region":"eu"}
+}
+
+// Two keys may not both be active: the Authorizer could not tell which one
+// creates tokens.
+func ExampleWithKeys_twoActiveKeys() {
+	_, err := ginpaseto.New(ginpaseto.WithKeys(keyring.SecretKey(exampleNextKey), keyring.SecretKey(exampleSecretKey)))
+	fmt.Println(err)
+	// Output:
+	// ginpaseto: WithKeys: key 2, keyring.SecretKey(redacted): keys k4.lid.xwlxBGQ7-81YLggILMnCV5RkM-OOiGvrs84fkCp1Nkct and k4.lid.iVtYQDjr5gEijCSjJC3fQaJm7nCeQSeaty0Jixy8dbsk are both active for v4.local tokens; mark all but the newest Retired()
+}
+
+// Keys read from files, as mounted secrets are:
+//
+//	openssl rand -hex 32 > /run/secrets/local.key
+//	openssl genpkey -algorithm ed25519 -out /run/secrets/private.pem
+//	openssl pkey -in /run/secrets/private.pem -pubout -out public.pem
+func ExampleWithKeys_files() {
+	dir, err := os.MkdirTemp("", "keys")
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer os.RemoveAll(dir)
+	local, private, public := filepath.Join(dir, "local.key"), filepath.Join(dir, "private.key"), filepath.Join(dir, "public.key")
+	os.WriteFile(local, []byte(exampleSecretKey+"\n"), 0o600)
+	os.WriteFile(private, []byte(exampleSigningKey), 0o600)
+	os.WriteFile(public, []byte(examplePublicKey), 0o644)
+
+	// A service that creates local tokens for itself and public ones for
+	// others.
+	auth, err := ginpaseto.New(ginpaseto.WithKeys(keyring.SecretKeyFile(local), keyring.PrivateKeyFile(private)))
+	if err != nil {
+		log.Fatal(err)
+	}
+	tok, _ := auth.CreateAccessToken(context.Background(), "alice")
+	fmt.Println(tok[:len("v4.local.")])
+	signed, _ := auth.CreateAccessToken(context.Background(), "alice", ginpaseto.AsPurpose(ginpaseto.Public))
+
+	// A service that only verifies the public ones.
+	api, err := ginpaseto.New(ginpaseto.WithKeys(keyring.PublicKeyFile(public)))
+	if err != nil {
+		log.Fatal(err)
+	}
+	claims, err := api.ParseToken(signed)
+	fmt.Println(claims.Subject, err)
+	// Output:
+	// v4.local.
+	// alice <nil>
 }
 
 // SetKeys rotates the keys of a running service: tokens of the retired key
@@ -70,15 +97,12 @@ func ExampleAuthorizer_SetKeys() {
 	}
 	before, _ := auth.CreateAccessToken(context.Background(), "alice")
 
-	ring, err := ginpaseto.NewKeyring(ginpaseto.V4,
-		ginpaseto.SecretKey(exampleNextKey),
+	err = auth.SetKeys(
+		keyring.SecretKey(exampleNextKey),
 		// The old key made tokens with and without a kid: it accepts both.
-		ginpaseto.SecretKey(exampleSecretKey).Retired().AcceptWithoutKID(),
+		keyring.SecretKey(exampleSecretKey).Retired().AcceptWithoutKID(),
 	)
 	if err != nil {
-		log.Fatal(err)
-	}
-	if err := auth.SetKeys(ring); err != nil {
 		log.Fatal(err)
 	}
 	after, _ := auth.CreateAccessToken(context.Background(), "alice")
@@ -89,6 +113,36 @@ func ExampleAuthorizer_SetKeys() {
 	// Output:
 	// old token: <nil>
 	// new token: <nil> {"kid":"k4.lid.xwlxBGQ7-81YLggILMnCV5RkM-OOiGvrs84fkCp1Nkct"}
+}
+
+// SetKeys reads key files again: the operator moves the keys along in their
+// files and signals the service, which swaps the keys in.
+func ExampleAuthorizer_SetKeys_files() {
+	dir, err := os.MkdirTemp("", "keys")
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer os.RemoveAll(dir)
+	active, retired := filepath.Join(dir, "active.key"), filepath.Join(dir, "retired.key")
+	os.WriteFile(active, []byte(exampleSecretKey), 0o600)
+	os.WriteFile(retired, []byte(exampleNextKey), 0o600)
+
+	keys := []keyring.Key{keyring.SecretKeyFile(active), keyring.SecretKeyFile(retired).Retired()}
+	auth, err := ginpaseto.New(ginpaseto.WithKeys(keys...))
+	if err != nil {
+		log.Fatal(err)
+	}
+
+	// Later, say on SIGHUP, after the files were swapped:
+	os.WriteFile(active, []byte(exampleNextKey), 0o600)
+	os.WriteFile(retired, []byte(exampleSecretKey), 0o600)
+	if err := auth.SetKeys(keys...); err != nil {
+		log.Print(err) // the running keys stay
+		return
+	}
+	fmt.Println(auth.Keys().ActiveKID(ginpaseto.Local))
+	// Output:
+	// k4.lid.xwlxBGQ7-81YLggILMnCV5RkM-OOiGvrs84fkCp1Nkct
 }
 
 // Keys returns the keyring in use, for instance to log which key creates
@@ -104,221 +158,41 @@ func ExampleAuthorizer_Keys() {
 }
 
 func ExampleKeyring_ActiveKID() {
-	ring, err := ginpaseto.NewKeyring(ginpaseto.V4, ginpaseto.SecretKey(exampleSecretKey).Retired())
+	auth, err := ginpaseto.New(ginpaseto.WithKeys(keyring.SecretKey(exampleSecretKey).Retired()))
 	if err != nil {
 		log.Fatal(err)
 	}
-	fmt.Printf("%q\n", ring.ActiveKID(ginpaseto.Local))
+	fmt.Printf("%q\n", auth.Keys().ActiveKID(ginpaseto.Local))
 	// Output:
 	// ""
 }
 
 func ExampleKeyring_KIDs() {
-	ring, err := ginpaseto.NewKeyring(ginpaseto.V4,
-		ginpaseto.SecretKey(exampleSecretKey),
-		ginpaseto.PublicKey(examplePublicKey),
-	)
+	auth, err := ginpaseto.New(ginpaseto.WithKeys(
+		keyring.SecretKey(exampleSecretKey),
+		keyring.PublicKey(examplePublicKey),
+	))
 	if err != nil {
 		log.Fatal(err)
 	}
-	fmt.Println(strings.Join(ring.KIDs(), "\n"))
+	fmt.Println(strings.Join(auth.Keys().KIDs(), "\n"))
 	// Output:
 	// k4.lid.iVtYQDjr5gEijCSjJC3fQaJm7nCeQSeaty0Jixy8dbsk
 	// k4.pid.Ku-OhR1nwngeYh94nlh6Gz-A2PVQ1HHGH5PKjRlBUj9W
 }
 
 func ExampleKeyring_Version() {
-	ring, err := ginpaseto.NewKeyring(ginpaseto.V3, ginpaseto.SecretKey(exampleSecretKey))
+	auth, err := ginpaseto.New(ginpaseto.WithVersion(ginpaseto.V3), ginpaseto.WithKeys(keyring.SecretKey(exampleSecretKey)))
 	if err != nil {
 		log.Fatal(err)
 	}
-	fmt.Println(ring.Version())
+	fmt.Println(auth.Keys().Version())
 	// Output:
 	// v3
 }
 
-// Reload reads the key files again: the operator moves the keys along in
-// their files and signals the service, which swaps the keys in.
-func ExampleKeyring_Reload() {
-	dir, err := os.MkdirTemp("", "keys")
-	if err != nil {
-		log.Fatal(err)
-	}
-	defer os.RemoveAll(dir)
-	active, retired := filepath.Join(dir, "active.key"), filepath.Join(dir, "retired.key")
-	os.WriteFile(active, []byte(exampleSecretKey), 0o600)
-	os.WriteFile(retired, []byte(exampleNextKey), 0o600)
-
-	ring, err := ginpaseto.NewKeyring(ginpaseto.V4, ginpaseto.SecretKeyFile(active), ginpaseto.SecretKeyFile(retired).Retired())
-	if err != nil {
-		log.Fatal(err)
-	}
-	auth, err := ginpaseto.New(ginpaseto.WithKeyring(ring))
-	if err != nil {
-		log.Fatal(err)
-	}
-
-	// Later, say on SIGHUP, after the files were swapped:
-	os.WriteFile(active, []byte(exampleNextKey), 0o600)
-	os.WriteFile(retired, []byte(exampleSecretKey), 0o600)
-	next, err := auth.Keys().Reload()
-	if err != nil {
-		log.Print(err) // keep the running keys
-		return
-	}
-	if err := auth.SetKeys(next); err != nil {
-		log.Print(err)
-		return
-	}
-	fmt.Println(auth.Keys().ActiveKID(ginpaseto.Local))
-	// Output:
-	// k4.lid.xwlxBGQ7-81YLggILMnCV5RkM-OOiGvrs84fkCp1Nkct
-}
-
-func ExampleSecretKey() {
-	ring, err := ginpaseto.NewKeyring(ginpaseto.V4, ginpaseto.SecretKey("k4.local.cHFyc3R1dnd4eXp7fH1-f4CBgoOEhYaHiImKi4yNjo8"))
-	fmt.Println(ring.ActiveKID(ginpaseto.Local), err)
-	// Output:
-	// k4.lid.iVtYQDjr5gEijCSjJC3fQaJm7nCeQSeaty0Jixy8dbsk <nil>
-}
-
-func ExampleSecretKeyFile() {
-	dir, err := os.MkdirTemp("", "keys")
-	if err != nil {
-		log.Fatal(err)
-	}
-	defer os.RemoveAll(dir)
-	path := filepath.Join(dir, "local.key")
-	os.WriteFile(path, []byte(exampleSecretKey+"\n"), 0o600)
-	ring, err := ginpaseto.NewKeyring(ginpaseto.V4, ginpaseto.SecretKeyFile(path))
-	fmt.Println(ring.ActiveKID(ginpaseto.Local), err)
-	// Output:
-	// k4.lid.iVtYQDjr5gEijCSjJC3fQaJm7nCeQSeaty0Jixy8dbsk <nil>
-}
-
-// A signing service's keyring: the new private key signs, the old one only
-// verifies until its tokens have expired.
-func ExamplePrivateKey() {
-	ring, err := ginpaseto.NewKeyring(ginpaseto.V4,
-		ginpaseto.PrivateKey(exampleSigningKey),
-		ginpaseto.PrivateKey("9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60").Retired(), // the old seed
-	)
-	if err != nil {
-		log.Fatal(err)
-	}
-	auth, err := ginpaseto.New(ginpaseto.WithKeyring(ring))
-	if err != nil {
-		log.Fatal(err)
-	}
-	tok, _ := auth.CreateAccessToken(context.Background(), "alice")
-	fmt.Println(tok[:len("v4.public.")], len(ring.KIDs()))
-	// Output:
-	// v4.public. 2
-}
-
-func ExamplePrivateKeyFile() {
-	dir, err := os.MkdirTemp("", "keys")
-	if err != nil {
-		log.Fatal(err)
-	}
-	defer os.RemoveAll(dir)
-	path := filepath.Join(dir, "private.key")
-	os.WriteFile(path, []byte(exampleSigningKey), 0o600)
-	ring, err := ginpaseto.NewKeyring(ginpaseto.V4, ginpaseto.PrivateKeyFile(path))
-	fmt.Println(ring.ActiveKID(ginpaseto.Public), err)
-	// Output:
-	// k4.pid.Ku-OhR1nwngeYh94nlh6Gz-A2PVQ1HHGH5PKjRlBUj9W <nil>
-}
-
-// A verify-only keyring checks the tokens of each key by their kid.
-func ExamplePublicKey() {
-	ring, err := ginpaseto.NewKeyring(ginpaseto.V4, ginpaseto.PublicKey(examplePublicKey))
-	if err != nil {
-		log.Fatal(err)
-	}
-	verifier, err := ginpaseto.New(ginpaseto.WithKeyring(ring))
-	if err != nil {
-		log.Fatal(err)
-	}
-	signer, err := ginpaseto.New(ginpaseto.WithPrivateKey(exampleSigningKey))
-	if err != nil {
-		log.Fatal(err)
-	}
-	tok, _ := signer.CreateAccessToken(context.Background(), "alice")
-	claims, err := verifier.ParseToken(tok)
-	fmt.Println(claims.Subject, err)
-	// Output:
-	// alice <nil>
-}
-
-func ExamplePublicKeyFile() {
-	dir, err := os.MkdirTemp("", "keys")
-	if err != nil {
-		log.Fatal(err)
-	}
-	defer os.RemoveAll(dir)
-	path := filepath.Join(dir, "public.key")
-	os.WriteFile(path, []byte(examplePublicKey), 0o600)
-	ring, err := ginpaseto.NewKeyring(ginpaseto.V4, ginpaseto.PublicKeyFile(path))
-	fmt.Println(ring.KIDs(), err)
-	// Output:
-	// [k4.pid.Ku-OhR1nwngeYh94nlh6Gz-A2PVQ1HHGH5PKjRlBUj9W] <nil>
-}
-
-// Once the last token of a retired key has expired, remove the key: its
-// tokens are refused from then on.
-func ExampleKey_Retired() {
-	auth, err := ginpaseto.New(ginpaseto.WithSecretKey(exampleSecretKey))
-	if err != nil {
-		log.Fatal(err)
-	}
-	old, _ := auth.CreateAccessToken(context.Background(), "alice")
-	retiring, _ := ginpaseto.NewKeyring(ginpaseto.V4, ginpaseto.SecretKey(exampleNextKey), ginpaseto.SecretKey(exampleSecretKey).Retired())
-	auth.SetKeys(retiring)
-	_, err = auth.ParseToken(old)
-	fmt.Println("retired:", err)
-	removed, _ := ginpaseto.NewKeyring(ginpaseto.V4, ginpaseto.SecretKey(exampleNextKey))
-	auth.SetKeys(removed)
-	_, err = auth.ParseToken(old)
-	fmt.Println("removed:", err)
-	// Output:
-	// retired: <nil>
-	// removed: Invalid PASETO token: ginpaseto: token invalid: its footer kid names no key of this Authorizer
-}
-
-// Tokens made before key IDs name no key; the key that made them must say
-// it accepts them.
-func ExampleKey_AcceptWithoutKID() {
-	legacy, err := ginpaseto.New(ginpaseto.WithSecretKey(exampleSecretKey))
-	if err != nil {
-		log.Fatal(err)
-	}
-	// A string footer cannot carry a kid, so this token names no key.
-	old, _ := legacy.CreateAccessToken(context.Background(), "alice", ginpaseto.Footer("v1"))
-
-	for _, key := range []ginpaseto.Key{
-		ginpaseto.SecretKey(exampleSecretKey).Retired(),
-		ginpaseto.SecretKey(exampleSecretKey).Retired().AcceptWithoutKID(),
-	} {
-		ring, _ := ginpaseto.NewKeyring(ginpaseto.V4, ginpaseto.SecretKey(exampleNextKey), key)
-		auth, _ := ginpaseto.New(ginpaseto.WithKeyring(ring))
-		_, err := auth.ParseToken(old)
-		fmt.Printf("%v: %v\n", key, err)
-	}
-	// Output:
-	// ginpaseto.SecretKey(redacted).Retired(): Invalid PASETO token: ginpaseto: token invalid: its footer names no key, and no key accepts such tokens
-	// ginpaseto.SecretKey(redacted).Retired().AcceptWithoutKID(): <nil>
-}
-
-// Printing a key shows its role, never the key.
-func ExampleKey_Format() {
-	fmt.Println(ginpaseto.SecretKeyFile("/run/secrets/paseto").Retired())
-	// Output:
-	// ginpaseto.SecretKeyFile(redacted).Retired()
-}
-
 // The signing service publishes its public keys; verify-only services
-// fetch them with WithKeySetURL.
+// fetch them with WithKeySet.
 func ExampleAuthorizer_KeySetHandler() {
 	auth, err := ginpaseto.New(ginpaseto.WithPrivateKey(exampleSigningKey))
 	if err != nil {
@@ -338,7 +212,7 @@ func ExampleAuthorizer_KeySetHandler() {
 
 // A verify-only service configured with the key set URL of the signing
 // service, instead of a key.
-func ExampleWithKeySetURL() {
+func ExampleWithKeySet() {
 	signer, err := ginpaseto.New(ginpaseto.WithPrivateKey(exampleSigningKey))
 	if err != nil {
 		log.Fatal(err)
@@ -348,7 +222,7 @@ func ExampleWithKeySetURL() {
 	auth := httptest.NewServer(r) // the signing service, on loopback here
 	defer auth.Close()
 
-	verifier, err := ginpaseto.New(ginpaseto.WithKeySetURL(auth.URL + "/.well-known/paseto-keys"))
+	verifier, err := ginpaseto.New(ginpaseto.WithKeySet(keyring.KeySet{URL: auth.URL + "/.well-known/paseto-keys"}))
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -363,17 +237,19 @@ func ExampleWithKeySetURL() {
 
 // Plain HTTP is refused beyond loopback: anyone on the path could answer
 // with their own keys.
-func ExampleWithKeySetURL_plainHTTP() {
-	_, err := ginpaseto.New(ginpaseto.WithKeySetURL("http://auth.internal/.well-known/paseto-keys"))
+func ExampleWithKeySet_plainHTTP() {
+	_, err := ginpaseto.New(ginpaseto.WithKeySet(keyring.KeySet{URL: "http://auth.internal/.well-known/paseto-keys"}))
 	fmt.Println(err)
 	// Output:
-	// ginpaseto: WithKeySetURL: http://auth.internal/.well-known/paseto-keys is plain HTTP, which anyone on the path could answer with their own keys; use https://, or http:// on a loopback address only
+	// ginpaseto: WithKeySet: http://auth.internal/.well-known/paseto-keys is plain HTTP, which anyone on the path could answer with their own keys; use https://, or http:// on a loopback address only
 }
 
 // Until the key set was fetched once, checks answer 503.
 func ExampleErrKeysUnavailable() {
-	verifier, err := ginpaseto.New(ginpaseto.WithKeySetURL("http://127.0.0.1:1/keys", // nothing listens there
-		ginpaseto.KeySetOnError(func(error) {})))
+	verifier, err := ginpaseto.New(ginpaseto.WithKeySet(keyring.KeySet{
+		URL:     "http://127.0.0.1:1/keys", // nothing listens there
+		OnError: func(error) {},
+	}))
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -387,14 +263,17 @@ func ExampleErrKeysUnavailable() {
 
 // A fetch that fails is reported, and changes nothing: the last good set
 // stays.
-func ExampleKeySetOnError() {
+func ExampleWithKeySet_onError() {
 	down := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
 		http.Error(w, "maintenance", http.StatusServiceUnavailable)
 	}))
 	defer down.Close()
-	verifier, err := ginpaseto.New(ginpaseto.WithKeySetURL(down.URL, ginpaseto.KeySetOnError(func(err error) {
-		fmt.Println(strings.Replace(err.Error(), down.URL, "URL", 1))
-	})))
+	verifier, err := ginpaseto.New(ginpaseto.WithKeySet(keyring.KeySet{
+		URL: down.URL,
+		OnError: func(err error) {
+			fmt.Println(strings.Replace(err.Error(), down.URL, "URL", 1))
+		},
+	}))
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -404,27 +283,31 @@ func ExampleKeySetOnError() {
 }
 
 // Everything about fetching can be tuned; the defaults suit most services.
-func ExampleKeySetOption() {
+func ExampleWithKeySet_fields() {
 	ctx, stop := context.WithCancel(context.Background())
 	defer stop() // stops the background refresh, as Close does
-	// In production, an https:// URL such as
-	// https://auth.example.com/.well-known/paseto-keys.
-	verifier, err := ginpaseto.New(ginpaseto.WithKeySetURL("http://127.0.0.1:1/keys",
-		ginpaseto.KeySetClient(&http.Client{}),          // proxies, private CAs, mutual TLS
-		ginpaseto.KeySetTimeout(2*time.Second),          // each fetch, and New's wait for the first
-		ginpaseto.KeySetMaxSize(16<<10),                 // a larger answer is refused unread
-		ginpaseto.KeySetRefresh(time.Minute, time.Hour), // bounds on the set's Cache-Control
-		ginpaseto.KeySetRefetchInterval(30*time.Second), // unknown kids re-fetch at most this often
-		ginpaseto.KeySetContext(ctx),                    // stop with this context
-		ginpaseto.KeySetOnError(func(err error) {}),     // where failed fetches go
-	))
+	verifier, err := ginpaseto.New(ginpaseto.WithKeySet(keyring.KeySet{
+		// In production, an https:// URL such as
+		// https://auth.example.com/.well-known/paseto-keys.
+		URL:             "http://127.0.0.1:1/keys",
+		Client:          &http.Client{},   // proxies, private CAs, mutual TLS
+		Timeout:         2 * time.Second,  // each fetch, and New's wait for the first
+		MaxSize:         16 << 10,         // a larger answer is refused unread
+		MinRefresh:      time.Minute,      // bounds on the set's Cache-Control
+		MaxRefresh:      time.Hour,        //
+		RefetchInterval: 30 * time.Second, // unknown kids re-fetch at most this often
+		Context:         ctx,              // stop with this context
+		OnError:         func(error) {},   // where failed fetches go
+	}))
 	fmt.Println(verifier.Keys() == nil, err) // nothing listens there
 	verifier.Close()
 	// Output:
 	// true <nil>
 }
 
-func ExampleKeySetClient() {
+// A client of the application's own, for proxies, private CAs or mutual
+// TLS.
+func ExampleWithKeySet_client() {
 	client := &http.Client{Transport: &http.Transport{Proxy: http.ProxyFromEnvironment}}
 	signer, _ := ginpaseto.New(ginpaseto.WithPrivateKey(exampleSigningKey))
 	r := gin.New()
@@ -432,7 +315,7 @@ func ExampleKeySetClient() {
 	srv := httptest.NewServer(r)
 	defer srv.Close()
 
-	verifier, err := ginpaseto.New(ginpaseto.WithKeySetURL(srv.URL+"/keys", ginpaseto.KeySetClient(client)))
+	verifier, err := ginpaseto.New(ginpaseto.WithKeySet(keyring.KeySet{URL: srv.URL + "/keys", Client: client}))
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -442,13 +325,16 @@ func ExampleKeySetClient() {
 	// [k4.pid.Ku-OhR1nwngeYh94nlh6Gz-A2PVQ1HHGH5PKjRlBUj9W]
 }
 
-func ExampleKeySetTimeout() {
+// Timeout bounds each fetch, and so how long New waits for the first.
+func ExampleWithKeySet_timeout() {
 	// A signing service that accepts connections but never answers.
 	stuck := httptest.NewServer(http.HandlerFunc(func(_ http.ResponseWriter, r *http.Request) { <-r.Context().Done() }))
 	defer stuck.Close()
-	verifier, err := ginpaseto.New(ginpaseto.WithKeySetURL(stuck.URL,
-		ginpaseto.KeySetTimeout(100*time.Millisecond),
-		ginpaseto.KeySetOnError(func(err error) { fmt.Println(strings.Replace(err.Error(), stuck.URL, "URL", 1)) })))
+	verifier, err := ginpaseto.New(ginpaseto.WithKeySet(keyring.KeySet{
+		URL:     stuck.URL,
+		Timeout: 100 * time.Millisecond,
+		OnError: func(err error) { fmt.Println(strings.Replace(err.Error(), stuck.URL, "URL", 1)) },
+	}))
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -459,33 +345,36 @@ func ExampleKeySetTimeout() {
 	// true
 }
 
-func ExampleKeySetMaxSize() {
+// MaxSize bounds the answer, which is refused unread beyond it.
+func ExampleWithKeySet_maxSize() {
 	huge := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
 		fmt.Fprint(w, `{"keys":[`+strings.Repeat(" ", 4096)+`]}`)
 	}))
 	defer huge.Close()
-	verifier, _ := ginpaseto.New(ginpaseto.WithKeySetURL(huge.URL, ginpaseto.KeySetMaxSize(1024),
-		ginpaseto.KeySetOnError(func(err error) { fmt.Println(strings.Replace(err.Error(), huge.URL, "URL", 1)) })))
+	verifier, _ := ginpaseto.New(ginpaseto.WithKeySet(keyring.KeySet{
+		URL:     huge.URL,
+		MaxSize: 1024,
+		OnError: func(err error) { fmt.Println(strings.Replace(err.Error(), huge.URL, "URL", 1)) },
+	}))
 	verifier.Close()
 	// Output:
-	// ginpaseto: key set URL: the response is larger than 1024 bytes (KeySetMaxSize)
+	// ginpaseto: key set URL: the response is larger than 1024 bytes (KeySet.MaxSize)
 }
 
-func ExampleKeySetRefresh() {
-	_, err := ginpaseto.New(ginpaseto.WithKeySetURL("https://auth.example.com/keys", ginpaseto.KeySetRefresh(time.Hour, time.Minute)))
+// A field out of range makes New fail, naming the field.
+func ExampleWithKeySet_refresh() {
+	_, err := ginpaseto.New(ginpaseto.WithKeySet(keyring.KeySet{
+		URL:        "https://auth.example.com/keys",
+		MinRefresh: time.Hour,
+		MaxRefresh: time.Minute,
+	}))
 	fmt.Println(err)
 	// Output:
-	// ginpaseto: KeySetRefresh: want 0 < min <= max, got 1h0m0s and 1m0s
+	// ginpaseto: WithKeySet: MaxRefresh (1m0s) is shorter than MinRefresh (1h0m0s); want MinRefresh <= MaxRefresh
 }
 
-func ExampleKeySetRefetchInterval() {
-	_, err := ginpaseto.New(ginpaseto.WithKeySetURL("https://auth.example.com/keys", ginpaseto.KeySetRefetchInterval(0)))
-	fmt.Println(err)
-	// Output:
-	// ginpaseto: KeySetRefetchInterval: interval must be positive, got 0s
-}
-
-func ExampleKeySetContext() {
+// Context stops the background fetching when the service shuts down.
+func ExampleWithKeySet_context() {
 	signer, _ := ginpaseto.New(ginpaseto.WithPrivateKey(exampleSigningKey))
 	r := gin.New()
 	r.GET("/keys", signer.KeySetHandler(time.Minute))
@@ -493,7 +382,7 @@ func ExampleKeySetContext() {
 	defer srv.Close()
 
 	ctx, cancel := context.WithCancel(context.Background())
-	verifier, err := ginpaseto.New(ginpaseto.WithKeySetURL(srv.URL+"/keys", ginpaseto.KeySetContext(ctx)))
+	verifier, err := ginpaseto.New(ginpaseto.WithKeySet(keyring.KeySet{URL: srv.URL + "/keys", Context: ctx}))
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -504,8 +393,8 @@ func ExampleKeySetContext() {
 	// 1
 }
 
-// Close stops the background refresh of WithKeySetURL; checks go on with
-// the keys fetched last.
+// Close stops the background refresh of WithKeySet; checks go on with the
+// keys fetched last.
 func ExampleAuthorizer_Close() {
 	signer, _ := ginpaseto.New(ginpaseto.WithPrivateKey(exampleSigningKey))
 	r := gin.New()
@@ -513,7 +402,7 @@ func ExampleAuthorizer_Close() {
 	srv := httptest.NewServer(r)
 	defer srv.Close()
 
-	verifier, err := ginpaseto.New(ginpaseto.WithKeySetURL(srv.URL + "/keys"))
+	verifier, err := ginpaseto.New(ginpaseto.WithKeySet(keyring.KeySet{URL: srv.URL + "/keys"}))
 	if err != nil {
 		log.Fatal(err)
 	}

@@ -8,8 +8,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"os"
-	"path/filepath"
 	"strings"
 	"time"
 
@@ -52,29 +50,6 @@ func ExampleWithSecretKey() {
 	// v4.local.
 }
 
-func ExampleWithSecretKeyFile() {
-	// Typically a mounted secret:
-	//	openssl rand -hex 32 > /run/secrets/paseto.key
-	dir, err := os.MkdirTemp("", "keys")
-	if err != nil {
-		log.Fatal(err)
-	}
-	defer os.RemoveAll(dir)
-	path := filepath.Join(dir, "paseto.key")
-	if err := os.WriteFile(path, []byte(exampleSecretKey+"\n"), 0o600); err != nil {
-		log.Fatal(err)
-	}
-
-	auth, err := ginpaseto.New(ginpaseto.WithSecretKeyFile(path))
-	if err != nil {
-		log.Fatal(err)
-	}
-	tok, _ := auth.CreateAccessToken(context.Background(), "alice")
-	fmt.Println(tok[:len("v4.local.")])
-	// Output:
-	// v4.local.
-}
-
 // A private key alone creates v4.public tokens and verifies them too.
 func ExampleWithPrivateKey() {
 	// The key may also be PKCS#8 PEM, as made by
@@ -88,29 +63,6 @@ func ExampleWithPrivateKey() {
 	fmt.Println(tok[:len("v4.public.")], claims.Subject, err)
 	// Output:
 	// v4.public. alice <nil>
-}
-
-func ExampleWithPrivateKeyFile() {
-	// Typically a PEM file made by
-	//	openssl genpkey -algorithm ed25519 -out private.pem
-	dir, err := os.MkdirTemp("", "keys")
-	if err != nil {
-		log.Fatal(err)
-	}
-	defer os.RemoveAll(dir)
-	path := filepath.Join(dir, "private.key")
-	if err := os.WriteFile(path, []byte(exampleSigningKey), 0o600); err != nil {
-		log.Fatal(err)
-	}
-
-	auth, err := ginpaseto.New(ginpaseto.WithPrivateKeyFile(path))
-	if err != nil {
-		log.Fatal(err)
-	}
-	tok, _ := auth.CreateAccessToken(context.Background(), "alice")
-	fmt.Println(tok[:len("v4.public.")])
-	// Output:
-	// v4.public.
 }
 
 // A service that only checks tokens needs only the public key: leaking it
@@ -135,31 +87,6 @@ func ExampleWithPublicKey() {
 	printResponse(r, bearerRequest("GET", "/user", tok))
 	// Output:
 	// 200 alice
-}
-
-func ExampleWithPublicKeyFile() {
-	// Typically a PEM file made by
-	//	openssl pkey -in private.pem -pubout -out public.pem
-	dir, err := os.MkdirTemp("", "keys")
-	if err != nil {
-		log.Fatal(err)
-	}
-	defer os.RemoveAll(dir)
-	path := filepath.Join(dir, "public.key")
-	if err := os.WriteFile(path, []byte(examplePublicKey), 0o644); err != nil {
-		log.Fatal(err)
-	}
-
-	api, err := ginpaseto.New(ginpaseto.WithPublicKeyFile(path))
-	if err != nil {
-		log.Fatal(err)
-	}
-	signer, _ := ginpaseto.New(ginpaseto.WithPrivateKey(exampleSigningKey))
-	tok, _ := signer.CreateAccessToken(context.Background(), "alice")
-	claims, err := api.ParseToken(tok)
-	fmt.Println(claims.Subject, err)
-	// Output:
-	// alice <nil>
 }
 
 // During a move from local to public tokens, an Authorizer holds both keys:

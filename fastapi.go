@@ -51,18 +51,6 @@ func WithFastAPIPasetoKey(text string) Option {
 	return optionFunc(func(c *config) error { c.secretKey = &keySource{value: hide(text), fastAPI: true}; return nil })
 }
 
-// FastAPIPasetoKey describes, for NewKeyring, a local key given as
-// fastapi-paseto's text, as WithFastAPIPasetoKey takes it. Its use is the
-// way off that key: keep it retired and accepting tokens without a kid
-// while a new random key creates tokens, then remove it:
-//
-//	ring, err := ginpaseto.NewKeyring(ginpaseto.V4,
-//		ginpaseto.SecretKey(newKey),
-//		ginpaseto.FastAPIPasetoKey(oldText).Retired().AcceptWithoutKID())
-func FastAPIPasetoKey(text string) Key {
-	return Key{kind: kindSecret, src: keySource{value: hide(text), fastAPI: true}}
-}
-
 // symmetricKey parses the text of a local key: as fastapi-paseto uses it
 // for WithFastAPIPasetoKey, as WithSecretKey describes otherwise.
 func (s *keySource) symmetricKey(v Version, text string) ([]byte, error) {

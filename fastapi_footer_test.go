@@ -14,6 +14,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/ginpaseto/ginpaseto"
+	"github.com/ginpaseto/ginpaseto/keyring"
 )
 
 // fastapi-paseto documents footers such as {"kid": "k4.lid.primary"}, and
@@ -141,9 +142,8 @@ func TestForeignKIDFooter(t *testing.T) {
 
 	// The migration: a new key creates tokens, the text key verifies the
 	// Python service's.
-	migrating := newAuthWith(t, ginpaseto.WithKeyring(newRing(t,
-		ginpaseto.SecretKey(randomKey(t)),
-		ginpaseto.FastAPIPasetoKey(text).Retired().AcceptWithoutKID())))
+	migrating := newAuthWith(t, ginpaseto.WithKeys(keyring.SecretKey(randomKey(t)),
+		keyring.FastAPIPasetoKey(text).Retired().AcceptWithoutKID()))
 	migration := protected(t, migrating.Required())
 	expect(t, do(t, migration, request{token: tok}), 200, user("alice"))
 	claims, err = migrating.ParseToken(tok)
@@ -157,7 +157,7 @@ func TestForeignKIDFooter(t *testing.T) {
 	assert.ErrorContains(t, err, "names no key of this Authorizer")
 
 	// Without a key that accepts tokens without a kid, any kid must name a key.
-	strict := newAuthWith(t, ginpaseto.WithKeyring(newRing(t, ginpaseto.FastAPIPasetoKey(text))))
+	strict := newAuthWith(t, ginpaseto.WithKeys(keyring.FastAPIPasetoKey(text)))
 	_, err = strict.ParseToken(tok)
 	require.ErrorIs(t, err, ginpaseto.ErrTokenInvalid)
 	assert.ErrorContains(t, logDetail(err), "not a PASERK key ID")

@@ -1,6 +1,8 @@
 package ginpaseto
 
 import (
+	"github.com/ginpaseto/ginpaseto/keyring"
+
 	"crypto/rand"
 	"encoding/base64"
 	"encoding/hex"
@@ -174,10 +176,8 @@ func TestFastAPIPasetoKeyRotation(t *testing.T) {
 	require.NotEmpty(t, vec.Token)
 	const newKey = "707172737475767778797a7b7c7d7e7f808182838485868788898a8b8c8d8e8f"
 
-	ring, err := NewKeyring(V4, SecretKey(newKey), FastAPIPasetoKey(vec.KeyText).Retired().AcceptWithoutKID())
-	require.NoError(t, err)
-	assert.Equal(t, "ginpaseto.FastAPIPasetoKey(redacted).Retired().AcceptWithoutKID()", fmt.Sprint(FastAPIPasetoKey(vec.KeyText).Retired().AcceptWithoutKID()))
-	a, err := New(WithKeyring(ring))
+	assert.Equal(t, "keyring.FastAPIPasetoKey(redacted).Retired().AcceptWithoutKID()", fmt.Sprint(keyring.FastAPIPasetoKey(vec.KeyText).Retired().AcceptWithoutKID()))
+	a, err := New(WithKeys(keyring.SecretKey(newKey), keyring.FastAPIPasetoKey(vec.KeyText).Retired().AcceptWithoutKID()))
 	require.NoError(t, err)
 	claims, err := a.ParseToken(vec.Token)
 	require.NoError(t, err, "the Python service's token, with the retired text key")
@@ -190,18 +190,11 @@ func TestFastAPIPasetoKeyRotation(t *testing.T) {
 	_, err = fresh.ParseToken(tok)
 	require.NoError(t, err, "new tokens use the new key")
 
-	require.NoError(t, a.SetKeys(mustRing(t, V4, SecretKey(newKey))))
+	require.NoError(t, a.SetKeys(keyring.SecretKey(newKey)))
 	_, err = a.ParseToken(vec.Token)
 	assert.ErrorIs(t, err, ErrTokenInvalid, "the text key removed, its tokens stop verifying")
 	_, err = a.ParseToken(tok)
 	assert.NoError(t, err)
-}
-
-func mustRing(t *testing.T, v Version, keys ...Key) *Keyring {
-	t.Helper()
-	r, err := NewKeyring(v, keys...)
-	require.NoError(t, err)
-	return r
 }
 
 // fastAPITextShape is one way fastapi-paseto users make a text key, written

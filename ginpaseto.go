@@ -49,7 +49,7 @@ import (
 type Authorizer struct {
 	cfg     config                  // validated by New; read-only afterwards
 	keys    atomic.Pointer[Keyring] // swapped whole by SetKeys or the key set
-	keySet  *keySetSource           // set by WithKeySetURL
+	keySet  *keySetSource           // set by WithKeySet
 	cookies *cookieJar              // session cookies, resolved by New
 	cache   *tokenCache             // set by WithVerifiedTokenCache
 	obs     Observer                // set by WithObserver; nil for none

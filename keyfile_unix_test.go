@@ -3,6 +3,8 @@
 package ginpaseto
 
 import (
+	"github.com/ginpaseto/ginpaseto/keyring"
+
 	"crypto/rand"
 	"os"
 	"path/filepath"
@@ -32,9 +34,9 @@ func TestKeyFileNamedPipe(t *testing.T) {
 		name string
 		opt  Option
 	}{
-		{"secret key file", WithSecretKeyFile(fifo)},
-		{"private key file", WithPrivateKeyFile(fifo)},
-		{"password file", WithPasswordProtectedSecretKeyFile(wrapped, fifo)},
+		{"secret key file", WithKeys(keyring.SecretKeyFile(fifo).AcceptWithoutKID())},
+		{"private key file", WithKeys(keyring.PrivateKeyFile(fifo).AcceptWithoutKID())},
+		{"password file", WithKeys(keyring.SecretKeyFile(wrapped).PasswordProtected(fifo).AcceptWithoutKID())},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			done := make(chan error, 1)

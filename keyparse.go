@@ -73,9 +73,24 @@ func keyError(option, format string, args ...any) error {
 // keyConfigError is a configuration error about a key. option says where
 // the key was given: the option, or the environment variable FromEnv read
 // it from (see keySource.relabel).
-type keyConfigError struct{ option, msg string }
+type keyConfigError struct {
+	option, msg string
+	err         error // the cause, such as a file that cannot be read; nil for most
+}
 
 func (e *keyConfigError) Error() string { return "ginpaseto: " + e.option + ": " + e.msg }
+
+func (e *keyConfigError) Unwrap() error { return e.err }
+
+// keyErrorReason returns what err says about a key, without the
+// "ginpaseto: " prefix and the option it names.
+func keyErrorReason(err error) string {
+	var ke *keyConfigError
+	if errors.As(err, &ke) {
+		return ke.msg
+	}
+	return strings.TrimPrefix(err.Error(), "ginpaseto: ")
+}
 
 // checkKeyVersion rejects versions the parsers have no key format for.
 func checkKeyVersion(option string, v Version) error {

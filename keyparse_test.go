@@ -1,6 +1,8 @@
 package ginpaseto
 
 import (
+	"github.com/ginpaseto/ginpaseto/keyring"
+
 	"bytes"
 	"crypto/ecdsa"
 	"crypto/ed25519"
@@ -630,8 +632,10 @@ func TestPEMKeyAsSecretKey(t *testing.T) {
 			assert.ErrorContains(t, err, "WithSecretKey")
 			assertNoLeak(t, err.Error(), tc.key)
 
-			_, err = NewKeyring(tc.v, SecretKey(tc.key))
+			_, err = New(WithVersion(tc.v), WithKeys(keyring.SecretKey(tc.key)))
 			require.ErrorContains(t, err, tc.want)
+			assert.ErrorContains(t, err, "WithKeys: key 1, keyring.SecretKey(redacted)")
+			assertNoLeak(t, err.Error(), tc.key)
 
 			t.Setenv("PASETO_SECRET_KEY", tc.key)
 			_, err = New(WithVersion(tc.v), FromEnv())

@@ -10,6 +10,9 @@ import (
 	"log/slog"
 	"strings"
 
+	"github.com/ginpaseto/ginpaseto/internal/keyspec"
+	"github.com/ginpaseto/ginpaseto/internal/paserk"
+	"github.com/ginpaseto/ginpaseto/keyring"
 	"github.com/ginpaseto/ginpaseto/observe"
 )
 
@@ -20,12 +23,14 @@ import (
 // local keys, k4.pid.… for public keys), and is verified with that key
 // alone.
 //
-// A Keyring is immutable and safe to share; rotating keys means building a
-// new one and handing it to Authorizer.SetKeys. Printing a Keyring, with
-// fmt, slog or encoding/json, shows its key IDs, never key material.
+// The keys are given as keyring.Key values to WithKeys, or by the
+// single-key options, and Authorizer.Keys returns the Keyring in use. A
+// Keyring is immutable and safe to share; Authorizer.SetKeys rotates keys
+// by building a new one. Printing a Keyring, with fmt, slog or
+// encoding/json, shows its key IDs, never key material.
 type Keyring struct {
 	version Version
-	specs   []Key                  // as given to NewKeyring, for Reload
+	listed  bool                   // built from keyring.Key values, not the single-key options
 	keys    []*ringKey             // in the order given
 	headers map[string]*headerKeys // by token header, such as "v4.local."
 	active  map[Purpose]*ringKey   // the keys that create tokens
@@ -50,7 +55,7 @@ type ringKey struct {
 	public      hidden[crypto.PublicKey] // the public key of a public-purpose key
 }
 
-// keyKind is the kind of key a Key describes.
+// keyKind is the kind of key a keyDesc describes.
 type keyKind int
 
 const (
@@ -69,117 +74,82 @@ func (k keyKind) option() string {
 	return optPublicKey
 }
 
-// Key describes one key of a Keyring: its kind, where it comes from, and
-// its role. NewKeyring parses it; a Key holds the key text until then, and
-// never shows it when printed.
-type Key struct {
+// keyDesc is one key as WithKeys or SetKeys received it, as a keyring.Key:
+// its kind, where it comes from, and its role. newKeyring parses it.
+type keyDesc struct {
 	kind        keyKind
 	src         keySource
 	retired     bool
 	acceptNoKID bool
+	name        string // how the key was built, without key material
 }
 
-// SecretKey describes a local (symmetric) key, in any form WithSecretKey
-// accepts. Unless Retired, it is the active local key: it creates local
-// tokens.
-func SecretKey(key string) Key { return Key{kind: kindSecret, src: keySource{value: hide(key)}} }
-
-// SecretKeyFile is SecretKey with the key read from a file, again at every
-// Keyring.Reload.
-func SecretKeyFile(path string) Key { return Key{kind: kindSecret, src: keySource{path: path}} }
-
-// PrivateKey describes a signing key for public tokens, in any form
-// WithPrivateKey accepts. Unless Retired, it is the active public key: it
-// signs public tokens. Its public half verifies them.
-func PrivateKey(key string) Key { return Key{kind: kindPrivate, src: keySource{value: hide(key)}} }
-
-// PrivateKeyFile is PrivateKey with the key read from a file, again at every
-// Keyring.Reload.
-func PrivateKeyFile(path string) Key { return Key{kind: kindPrivate, src: keySource{path: path}} }
-
-// PublicKey describes a verification key for public tokens, in any form
-// WithPublicKey accepts. It only verifies.
-func PublicKey(key string) Key { return Key{kind: kindPublic, src: keySource{value: hide(key)}} }
-
-// PublicKeyFile is PublicKey with the key read from a file, again at every
-// Keyring.Reload.
-func PublicKeyFile(path string) Key { return Key{kind: kindPublic, src: keySource{path: path}} }
-
-// Retired returns k as a retired key: it verifies the tokens that name it
-// but creates none. Keep a retired key until the last token it created has
-// expired (the longest lifetime you issue, 30 days for refresh tokens by
-// default), then remove it.
-func (k Key) Retired() Key { k.retired = true; return k }
-
-// AcceptWithoutKID returns k as a key that also verifies tokens whose
-// footer names no key: tokens made before key IDs existed, whose footer is
-// empty, a string, or JSON with no kid or a kid of the application's own.
-// The single-key options (WithSecretKey, WithPrivateKey, WithPublicKey)
-// give their key this role, so that a Keyring replacing them can keep
-// accepting their old tokens. At most one key per purpose may have it.
-func (k Key) AcceptWithoutKID() Key { k.acceptNoKID = true; return k }
-
-// Format prints the kind and role of k, never its key text.
-func (k Key) Format(f fmt.State, _ rune) { fmt.Fprint(f, k.describe()) }
-
-// LogValue describes k for log/slog without its key text.
-func (k Key) LogValue() slog.Value { return slog.StringValue(k.describe()) }
-
-// MarshalJSON describes k as a JSON string without its key text.
-func (k Key) MarshalJSON() ([]byte, error) { return []byte(`"` + k.describe() + `"`), nil }
-
-func (k Key) describe() string {
-	var b strings.Builder
-	b.WriteString("ginpaseto.")
-	switch {
-	case k.kind != 0 && k.src.atRest != nil:
-		b.WriteString(k.src.atRest.option) // names its own File
-	case k.kind == kindSecret:
-		if k.src.fastAPI {
-			b.WriteString("FastAPIPasetoKey")
-		} else {
-			b.WriteString("SecretKey")
+// keyDescs reads the descriptions out of keys, refusing the zero Key and
+// keys built in a way that cannot work. where is the option or method the
+// keys were given to, for messages.
+func keyDescs(where string, keys []keyring.Key) ([]keyDesc, error) {
+	descs := make([]keyDesc, len(keys))
+	for i, k := range keys {
+		spec, _ := keyspec.Of(k)
+		if spec.Kind == 0 {
+			return nil, fmt.Errorf("ginpaseto: %s: key %d is the zero keyring.Key; build keys with keyring.SecretKey, PrivateKey, PublicKey or their File variants", where, i+1)
 		}
-	case k.kind == kindPrivate:
-		b.WriteString("PrivateKey")
-	case k.kind == kindPublic:
-		b.WriteString("PublicKey")
-	default:
-		return "ginpaseto.Key(none)"
+		if spec.Misuse != "" {
+			return nil, fmt.Errorf("ginpaseto: %s: key %d, %s: %s", where, i+1, spec.Describe, spec.Misuse)
+		}
+		d := keyDesc{retired: spec.Retired, acceptNoKID: spec.AcceptWithoutKID, name: spec.Describe}
+		switch spec.Kind {
+		case keyspec.Secret:
+			d.kind = kindSecret
+		case keyspec.Private:
+			d.kind = kindPrivate
+		default:
+			d.kind = kindPublic
+		}
+		d.src = specSource(spec.Key)
+		d.src.fastAPI = spec.FastAPI
+		if spec.AtRest != keyspec.Plain {
+			plain := paserk.Local
+			if d.kind == kindPrivate {
+				plain = paserk.Secret
+			}
+			method := wrapped
+			switch spec.AtRest {
+			case keyspec.PasswordProtected:
+				method = passwordProtected
+			case keyspec.Sealed:
+				method = sealed
+			}
+			d.src.atRest = &atRest{method: method, plain: plain, secret: specSource(spec.Secret)}
+		}
+		descs[i] = d
 	}
-	if k.src.path != "" && k.src.atRest == nil {
-		b.WriteString("File")
-	}
-	b.WriteString("(redacted)")
-	if k.retired {
-		b.WriteString(".Retired()")
-	}
-	if k.acceptNoKID {
-		b.WriteString(".AcceptWithoutKID()")
-	}
-	return b.String()
+	return descs, nil
 }
 
-// NewKeyring parses keys, all of PASETO version v, into a Keyring. It
+// specSource turns a keyspec.Source into a keySource. The text stays in
+// the closure keyring made.
+func specSource(s keyspec.Source) keySource {
+	if s.Path != "" || s.Text == nil {
+		return keySource{path: s.Path}
+	}
+	return keySource{value: hidden[string]{key: s.Text}}
+}
+
+// newKeyring parses keys, all of PASETO version v, into a Keyring. It
 // refuses, with an error saying how to fix it, a key that does not parse,
 // two active keys of one purpose, a key given twice, and two keys of one
 // purpose that accept tokens without a kid. Keys are read from their files
-// here, and again by Reload.
-func NewKeyring(v Version, keys ...Key) (*Keyring, error) {
-	if !v.valid() {
-		return nil, fmt.Errorf("ginpaseto: NewKeyring: unknown version %d; use ginpaseto.V4 (or V3, V2)", int(v))
-	}
+// here. where names the option or method the keys were given to.
+func newKeyring(v Version, where string, keys []keyDesc) (*Keyring, error) {
 	if len(keys) == 0 {
-		return nil, errors.New("ginpaseto: NewKeyring: no key; give at least one, such as ginpaseto.SecretKey(key)")
+		return nil, fmt.Errorf("ginpaseto: %s: no key; give at least one, such as keyring.SecretKey(key)", where)
 	}
 	r := newRing(v)
-	r.specs = append([]Key(nil), keys...)
+	r.listed = true
 	for i, k := range keys {
-		if k.kind == 0 {
-			return nil, fmt.Errorf("ginpaseto: NewKeyring: key %d is the zero Key; build keys with SecretKey, PrivateKey or PublicKey", i+1)
-		}
-		if err := r.addSpec(k); err != nil {
-			return nil, fmt.Errorf("ginpaseto: NewKeyring: key %d, %s: %s", i+1, k.describe(), strings.TrimPrefix(err.Error(), "ginpaseto: "))
+		if err := r.addDesc(k); err != nil {
+			return nil, labelKeyError(fmt.Sprintf("%s: key %d, %s", where, i+1, k.name), err)
 		}
 	}
 	return r, nil
@@ -189,10 +159,9 @@ func newRing(v Version) *Keyring {
 	return &Keyring{version: v, headers: map[string]*headerKeys{}, active: map[Purpose]*ringKey{}}
 }
 
-// addSpec parses k and adds it.
-func (r *Keyring) addSpec(k Key) error {
-	option := k.kind.option()
-	raw, err := k.src.load(option)
+// addDesc parses k and adds it.
+func (r *Keyring) addDesc(k keyDesc) error {
+	raw, err := k.src.load(k.kind.option())
 	if err != nil {
 		return err
 	}
@@ -320,16 +289,6 @@ func (r *Keyring) add(rk *ringKey) error {
 
 func (r *Keyring) header(p Purpose) string { return r.version.String() + "." + string(p) + "." }
 
-// Reload reads the keys of r again, from their files for the *File keys,
-// and returns a new Keyring, leaving r as it was. Hand the result to
-// Authorizer.SetKeys, for example on SIGHUP after the key files changed.
-func (r *Keyring) Reload() (*Keyring, error) {
-	if len(r.specs) == 0 {
-		return nil, errors.New("ginpaseto: Reload: this keyring was not built by NewKeyring from key descriptions, so there is nothing to read again")
-	}
-	return NewKeyring(r.version, r.specs...)
-}
-
 // Version returns the PASETO version of the keys in r.
 func (r *Keyring) Version() Version { return r.version }
 
@@ -391,12 +350,11 @@ func (r *Keyring) publicKeys() []*ringKey {
 }
 
 // loadKeys builds the Authorizer's first Keyring from its options: the
-// single-key options, WithKeyring, or WithKeySetURL.
+// single-key options, WithKeys, or WithKeySet.
 func (a *Authorizer) loadKeys() error {
 	cfg := &a.cfg
-	single := cfg.secretKey != nil || cfg.privateKey != nil || cfg.publicKey != nil
 	sources := 0
-	for _, set := range []bool{single, cfg.keyring != nil, cfg.keySet != nil} {
+	for _, set := range []bool{cfg.singleKey(), cfg.keys != nil, cfg.keySet != nil} {
 		if set {
 			sources++
 		}
@@ -406,15 +364,16 @@ func (a *Authorizer) loadKeys() error {
 		return errors.New("ginpaseto: New: no key configured; pass WithSecretKey for local tokens " +
 			"(generate one with: openssl rand -hex 32) or WithPrivateKey / WithPublicKey for public tokens")
 	case sources > 1:
-		return errors.New("ginpaseto: New: keys are given in more than one way; use the single-key options (WithSecretKey, WithPrivateKey, WithPublicKey), WithKeyring, or WithKeySetURL, not several")
+		return errors.New("ginpaseto: New: keys are given in more than one way; use the single-key options (WithSecretKey, WithPrivateKey, WithPublicKey), WithKeys, or WithKeySet, not several (WithSecretKey(k) is WithKeys(keyring.SecretKey(k).AcceptWithoutKID()))")
 	}
 	var ring *Keyring
 	switch {
-	case cfg.keyring != nil:
-		ring = cfg.keyring
-		if ring.version != cfg.version {
-			return fmt.Errorf("ginpaseto: New: the keyring holds %s keys but the Authorizer uses %s tokens; build the keyring with the same version as WithVersion", ring.version, cfg.version)
+	case cfg.keys != nil:
+		var err error
+		if ring, err = newKeyring(cfg.version, "WithKeys", cfg.keys); err != nil {
+			return err
 		}
+		cfg.keys = nil // only the parsed keys are kept
 	case cfg.keySet != nil:
 		// Keys arrive from the key set; until then checks answer 503.
 		cfg.purpose = Public
@@ -430,6 +389,11 @@ func (a *Authorizer) loadKeys() error {
 	}
 	a.keys.Store(ring)
 	return nil
+}
+
+// singleKey reports whether a single-key option (or FromEnv) gave a key.
+func (c *config) singleKey() bool {
+	return c.secretKey != nil || c.privateKey != nil || c.publicKey != nil
 }
 
 // singleKeyRing parses the single-key options into a Keyring whose keys
@@ -512,21 +476,26 @@ func (a *Authorizer) checkPurpose(ring *Keyring, atNew bool) error {
 	return nil
 }
 
-// SetKeys replaces the Authorizer's keys with ring, atomically: every
+// SetKeys replaces the Authorizer's keys with keys, atomically: every
 // request is checked, and every token created, with either the old keys
-// or the new ones, never a mix, and none fails because of the swap. ring
-// must be of the Authorizer's version and hold a key for the purpose of
-// the tokens it creates. An Authorizer built with WithKeySetURL takes its
-// keys from the key set and refuses SetKeys.
-func (a *Authorizer) SetKeys(ring *Keyring) error {
-	if ring == nil {
-		return errors.New("ginpaseto: SetKeys: keyring is nil")
-	}
+// or the new ones, never a mix, and none fails because of the swap. Key
+// files are read again, so that rotating keys on disk and calling SetKeys,
+// say on SIGHUP, moves a running service to them. The keys must hold one
+// for the purpose of the tokens the Authorizer creates. On any error,
+// which says how to fix it and never quotes a key, the running keys stay.
+// An Authorizer built with WithKeySet takes its keys from the key set and
+// refuses SetKeys.
+func (a *Authorizer) SetKeys(keys ...keyring.Key) error {
 	if a.keySet != nil {
-		return errors.New("ginpaseto: SetKeys: this Authorizer takes its keys from the key set of WithKeySetURL")
+		return errors.New("ginpaseto: SetKeys: this Authorizer takes its keys from the key set of WithKeySet")
 	}
-	if ring.version != a.cfg.version {
-		return fmt.Errorf("ginpaseto: SetKeys: the keyring holds %s keys but the Authorizer uses %s tokens", ring.version, a.cfg.version)
+	descs, err := keyDescs("SetKeys", keys)
+	if err != nil {
+		return err
+	}
+	ring, err := newKeyring(a.cfg.version, "SetKeys", descs)
+	if err != nil {
+		return err
 	}
 	if err := a.checkPurpose(ring, false); err != nil {
 		return err
@@ -538,8 +507,19 @@ func (a *Authorizer) SetKeys(ring *Keyring) error {
 }
 
 // Keys returns the Authorizer's current keys, nil while an Authorizer
-// built with WithKeySetURL has not fetched its key set yet.
+// built with WithKeySet has not fetched its key set yet.
 func (a *Authorizer) Keys() *Keyring { return a.keys.Load() }
+
+// verifyOnly reports whether the Authorizer can only verify tokens: its
+// keys come from a key set, or none of them creates tokens (public keys,
+// retired keys).
+func (a *Authorizer) verifyOnly() bool {
+	if a.keySet != nil || a.cfg.keySet != nil {
+		return true
+	}
+	ring := a.keys.Load()
+	return ring == nil || len(ring.active) == 0
+}
 
 func publicKeysEqual(a, b crypto.PublicKey) bool {
 	switch k := a.(type) {
@@ -553,6 +533,7 @@ func publicKeysEqual(a, b crypto.PublicKey) bool {
 
 // load returns the key text, reading it from its file when one was given.
 // A key stored encrypted is opened, and returned as a plain PASERK.
+// option names where the key was given, for errors.
 func (s *keySource) load(option string) (string, error) {
 	var raw string
 	if s.path == "" {
@@ -560,13 +541,10 @@ func (s *keySource) load(option string) (string, error) {
 	} else {
 		var err error
 		if raw, err = readKeyFile(s.path); err != nil {
-			switch {
-			case s.origin != "":
-				return "", fmt.Errorf("ginpaseto: %s: %w", s.origin, err)
-			case s.atRest != nil:
-				return "", fmt.Errorf("ginpaseto: %s: %w", s.atRest.option, err)
+			if s.origin != "" {
+				option = s.origin
 			}
-			return "", fmt.Errorf("ginpaseto: %sFile: %w", option, err)
+			return "", &keyConfigError{option: option, msg: err.Error(), err: err}
 		}
 	}
 	if s.atRest != nil {
@@ -578,9 +556,18 @@ func (s *keySource) load(option string) (string, error) {
 // relabel makes a key's configuration error name the environment variable
 // the key came from, rather than the option, when FromEnv read it.
 func (s *keySource) relabel(err error) error {
-	var ke *keyConfigError
-	if s.origin == "" || !errors.As(err, &ke) {
+	if s.origin == "" {
 		return err
 	}
-	return &keyConfigError{option: s.origin, msg: ke.msg}
+	return labelKeyError(s.origin, err)
+}
+
+// labelKeyError names label as where the key of err was given, in place
+// of the option the key parsers name.
+func labelKeyError(label string, err error) error {
+	var ke *keyConfigError
+	if errors.As(err, &ke) {
+		return &keyConfigError{option: label, msg: ke.msg, err: ke.err}
+	}
+	return &keyConfigError{option: label, msg: strings.TrimPrefix(err.Error(), "ginpaseto: "), err: err}
 }

@@ -26,14 +26,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/ginpaseto/ginpaseto"
+	"github.com/ginpaseto/ginpaseto/keyring"
 )
-
-func newRing(t testing.TB, keys ...ginpaseto.Key) *ginpaseto.Keyring {
-	t.Helper()
-	ring, err := ginpaseto.NewKeyring(ginpaseto.V4, keys...)
-	require.NoError(t, err)
-	return ring
-}
 
 // footerOf returns the decoded footer of tok.
 func footerOf(t testing.TB, tok string) string {
@@ -70,10 +64,9 @@ func TestRotationRunbook(t *testing.T) {
 	// Step 1: the new key becomes active, the old one is retired but still
 	// verifies everything it made.
 	start := time.Now()
-	require.NoError(t, auth.SetKeys(newRing(t,
-		ginpaseto.SecretKey(newKey),
-		ginpaseto.SecretKey(oldKey).Retired().AcceptWithoutKID(),
-	)))
+	require.NoError(t, auth.SetKeys(keyring.SecretKey(newKey),
+		keyring.SecretKey(oldKey).Retired().AcceptWithoutKID(),
+	))
 	t.Logf("SetKeys took %v", time.Since(start))
 	newKID := auth.Keys().ActiveKID(ginpaseto.Local)
 	require.NotEqual(t, oldKID, newKID)
@@ -84,7 +77,7 @@ func TestRotationRunbook(t *testing.T) {
 	}
 
 	// Step 2: once the old key's tokens would have expired, it goes.
-	require.NoError(t, auth.SetKeys(newRing(t, ginpaseto.SecretKey(newKey))))
+	require.NoError(t, auth.SetKeys(keyring.SecretKey(newKey)))
 	expect(t, do(t, srv, request{token: withKID}), 401, detail("Invalid PASETO token"))
 	expect(t, do(t, srv, request{token: withoutKID}), 401, detail("Invalid PASETO token"))
 	expect(t, do(t, srv, request{token: minted}), 200, user("alice"))
@@ -138,12 +131,12 @@ func claimsJSON(now time.Time) []byte {
 func TestFooterKIDRefused(t *testing.T) {
 	key := randomKey(t)
 	raw := mustHex(t, key)
-	ring := newRing(t, ginpaseto.SecretKey(key), ginpaseto.PrivateKey(mustPrivateHex(t)))
-	auth, err := ginpaseto.New(ginpaseto.WithKeyring(ring))
+	ring := []keyring.Key{keyring.SecretKey(key), keyring.PrivateKey(mustPrivateHex(t))}
+	auth, err := ginpaseto.New(ginpaseto.WithKeys(ring...))
 	require.NoError(t, err)
 	srv := protected(t, auth.Required())
-	kid := ring.ActiveKID(ginpaseto.Local)
-	pid := ring.ActiveKID(ginpaseto.Public)
+	kid := auth.Keys().ActiveKID(ginpaseto.Local)
+	pid := auth.Keys().ActiveKID(ginpaseto.Public)
 	payload := claimsJSON(time.Now())
 
 	deep := `{"kid":"` + kid + `","x":` + strings.Repeat("[", 8) + strings.Repeat("]", 8) + `}`
@@ -205,10 +198,10 @@ func mustPrivateHex(t testing.TB) string {
 // TestFooterWithKID covers what an application footer becomes in tokens of
 // a keyring, whose keys do not accept tokens without a kid.
 func TestFooterWithKID(t *testing.T) {
-	ring := newRing(t, ginpaseto.SecretKey(randomKey(t)))
-	auth, err := ginpaseto.New(ginpaseto.WithKeyring(ring))
+	ring := []keyring.Key{keyring.SecretKey(randomKey(t))}
+	auth, err := ginpaseto.New(ginpaseto.WithKeys(ring...))
 	require.NoError(t, err)
-	kid := ring.ActiveKID(ginpaseto.Local)
+	kid := auth.Keys().ActiveKID(ginpaseto.Local)
 	ctx := context.Background()
 
 	tok, err := auth.CreateAccessToken(ctx, "alice", ginpaseto.Footer(map[string]any{"region": "eu"}))
@@ -255,43 +248,59 @@ func wideFooter(n int) map[string]int {
 	return m
 }
 
-func TestNewKeyringErrors(t *testing.T) {
+// TestWithKeysErrors: New and SetKeys refuse keys that cannot work, with
+// a message that names the key by its place and how it was built, and
+// never quotes it; a refused SetKeys leaves the running keys.
+func TestWithKeysErrors(t *testing.T) {
 	a, b := randomKey(t), randomKey(t)
 	tests := []struct {
 		name string
-		keys []ginpaseto.Key
+		keys []keyring.Key
 		want string
 	}{
-		{"no key", nil, "no key"},
-		{"zero key", []ginpaseto.Key{{}}, "zero Key"},
-		{"two active", []ginpaseto.Key{ginpaseto.SecretKey(a), ginpaseto.SecretKey(b)}, "both active"},
-		{"given twice", []ginpaseto.Key{ginpaseto.SecretKey(a), ginpaseto.SecretKey(a).Retired()}, "given twice"},
-		{"two without kid", []ginpaseto.Key{ginpaseto.SecretKey(a).AcceptWithoutKID(), ginpaseto.SecretKey(b).Retired().AcceptWithoutKID()}, "only one key per purpose"},
-		{"weak key", []ginpaseto.Key{ginpaseto.SecretKey("secret")}, "key 1, ginpaseto.SecretKey(redacted): WithSecretKey: the key is not 32 bytes"},
-		{"missing file", []ginpaseto.Key{ginpaseto.SecretKey(a), ginpaseto.SecretKeyFile("/nonexistent/key")}, "key 2, ginpaseto.SecretKeyFile(redacted): WithSecretKeyFile: cannot read key file"},
-		{"private key as public", []ginpaseto.Key{ginpaseto.PublicKey(mustPrivateHex(t))}, "got a private key"},
+		{"no key", nil, "no key; give at least one"},
+		{"zero key", []keyring.Key{keyring.SecretKey(a), {}}, "key 2 is the zero keyring.Key"},
+		{"two active", []keyring.Key{keyring.SecretKey(a), keyring.SecretKey(b)}, "key 2, keyring.SecretKey(redacted): keys k4.lid."},
+		{"given twice", []keyring.Key{keyring.SecretKey(a), keyring.SecretKey(a).Retired()}, "given twice"},
+		{"two without kid", []keyring.Key{keyring.SecretKey(a).AcceptWithoutKID(), keyring.SecretKey(b).Retired().AcceptWithoutKID()}, "only one key per purpose"},
+		{"weak key", []keyring.Key{keyring.SecretKey("secret")}, "key 1, keyring.SecretKey(redacted): the key is not 32 bytes"},
+		{"missing file", []keyring.Key{keyring.SecretKey(a), keyring.SecretKeyFile("/nonexistent/key")}, "key 2, keyring.SecretKeyFile(redacted): cannot read key file"},
+		{"private key as public", []keyring.Key{keyring.PublicKey(mustPrivateHex(t))}, "got a private key"},
+		{"public key wrapped", []keyring.Key{keyring.SecretKey(a), keyring.PublicKey(a).Wrapped(b)}, "key 2, keyring.PublicKey(redacted).Wrapped(redacted): a public key is not secret"},
+		{"private key sealed", []keyring.Key{keyring.PrivateKey(a).Sealed(b)}, "only local keys are sealed"},
+		{"stored two ways", []keyring.Key{keyring.SecretKey(a).Wrapped(b).PasswordProtected(b)}, "marked both Wrapped and PasswordProtected"},
+		{"fastapi key wrapped", []keyring.Key{keyring.FastAPIPasetoKey(a).Wrapped(b)}, "fastapi-paseto key"},
 	}
+	running := newAuthWith(t, ginpaseto.WithKeys(keyring.SecretKey(a)))
+	kid := running.Keys().ActiveKID(ginpaseto.Local)
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := ginpaseto.NewKeyring(ginpaseto.V4, tt.keys...)
+			_, err := ginpaseto.New(ginpaseto.WithKeys(tt.keys...))
 			require.Error(t, err)
+			assert.ErrorContains(t, err, "ginpaseto: WithKeys: ")
 			assert.ErrorContains(t, err, tt.want)
-			assert.NotContains(t, err.Error(), a)
-			assert.NotContains(t, err.Error(), b)
+			err = running.SetKeys(tt.keys...)
+			require.Error(t, err)
+			assert.ErrorContains(t, err, "ginpaseto: SetKeys: ")
+			assert.ErrorContains(t, err, tt.want)
+			assert.Equal(t, kid, running.Keys().ActiveKID(ginpaseto.Local), "a refused SetKeys keeps the running keys")
+			for _, key := range []string{a, b} {
+				assert.NotContains(t, err.Error(), key)
+				assert.NotContains(t, err.Error(), key[:16])
+			}
 		})
 	}
-	_, err := ginpaseto.NewKeyring(ginpaseto.Version(5), ginpaseto.SecretKey(a))
-	assert.ErrorContains(t, err, "unknown version")
 
-	ring := newRing(t, ginpaseto.SecretKey(a))
+	keys := []keyring.Key{keyring.SecretKey(a)}
 	for name, tt := range map[string]struct {
 		opts []ginpaseto.Option
 		want string
 	}{
-		"nil keyring":     {[]ginpaseto.Option{ginpaseto.WithKeyring(nil)}, "keyring is nil"},
-		"keyring and key": {[]ginpaseto.Option{ginpaseto.WithKeyring(ring), ginpaseto.WithSecretKey(b)}, "more than one way"},
-		"other version":   {[]ginpaseto.Option{ginpaseto.WithKeyring(ring), ginpaseto.WithVersion(ginpaseto.V3)}, "holds v4 keys but the Authorizer uses v3"},
-		"wrong purpose":   {[]ginpaseto.Option{ginpaseto.WithKeyring(ring), ginpaseto.WithPurpose(ginpaseto.Public)}, "needs WithPrivateKey"},
+		"keys and key":    {[]ginpaseto.Option{ginpaseto.WithKeys(keys...), ginpaseto.WithSecretKey(b)}, "more than one way"},
+		"keys and set":    {[]ginpaseto.Option{ginpaseto.WithKeys(keys...), ginpaseto.WithKeySet(keyring.KeySet{URL: "https://auth.example.com/keys"})}, "more than one way"},
+		"other version":   {[]ginpaseto.Option{ginpaseto.WithKeys(keyring.SecretKey("k4.local.cHFyc3R1dnd4eXp7fH1-f4CBgoOEhYaHiImKi4yNjo8")), ginpaseto.WithVersion(ginpaseto.V3)}, "WithKeys: key 1, keyring.SecretKey(redacted): got a k4.local key but the authorizer uses v3 tokens"},
+		"wrong purpose":   {[]ginpaseto.Option{ginpaseto.WithKeys(keys...), ginpaseto.WithPurpose(ginpaseto.Public)}, "needs WithPrivateKey"},
+		"zero in a later": {[]ginpaseto.Option{ginpaseto.WithKeys(keys...), ginpaseto.WithKeys()}, "WithKeys: no key"},
 	} {
 		t.Run(name, func(t *testing.T) {
 			_, err := ginpaseto.New(tt.opts...)
@@ -299,16 +308,17 @@ func TestNewKeyringErrors(t *testing.T) {
 		})
 	}
 
-	auth, err := ginpaseto.New(ginpaseto.WithKeyring(ring))
-	require.NoError(t, err)
-	assert.ErrorContains(t, auth.SetKeys(nil), "keyring is nil")
-	v3, err := ginpaseto.NewKeyring(ginpaseto.V3, ginpaseto.SecretKey(b))
-	require.NoError(t, err)
-	assert.ErrorContains(t, auth.SetKeys(v3), "holds v3 keys")
-	assert.ErrorContains(t, auth.SetKeys(newRing(t, ginpaseto.PrivateKey(mustPrivateHex(t)))), "needs a secret key")
-	assert.Same(t, ring, auth.Keys(), "a refused keyring changes nothing")
+	auth := newAuthWith(t, ginpaseto.WithKeys(keys...))
+	ring := auth.Keys()
+	assert.ErrorContains(t, auth.SetKeys(keyring.PrivateKey(mustPrivateHex(t))), "needs a secret key")
+	assert.ErrorContains(t, auth.SetKeys(), "SetKeys: no key")
+	assert.Same(t, ring, auth.Keys(), "a refused SetKeys changes nothing")
 
-	retired, err := ginpaseto.New(ginpaseto.WithKeyring(newRing(t, ginpaseto.SecretKey(a).Retired())))
+	// Several WithKeys add up.
+	both := newAuthWith(t, ginpaseto.WithKeys(keyring.SecretKey(a)), ginpaseto.WithKeys(keyring.SecretKey(b).Retired()))
+	assert.Len(t, both.Keys().KIDs(), 2)
+
+	retired, err := ginpaseto.New(ginpaseto.WithKeys(keyring.SecretKey(a).Retired()))
 	require.NoError(t, err)
 	_, err = retired.CreateAccessToken(context.Background(), "alice")
 	assert.ErrorContains(t, err, "secret keys are all retired")
@@ -321,9 +331,9 @@ func TestKeyringPublicKeys(t *testing.T) {
 	privA, pubA := ed25519PEM(t)
 	privB, pubB := ed25519PEM(t)
 	signerA := newAuthWith(t, ginpaseto.WithPrivateKey(privA))
-	signerB := newAuthWith(t, ginpaseto.WithKeyring(newRing(t, ginpaseto.PrivateKey(privB))))
+	signerB := newAuthWith(t, ginpaseto.WithKeys(keyring.PrivateKey(privB)))
 	_, pubC := ed25519PEM(t)
-	verifier := newAuthWith(t, ginpaseto.WithKeyring(newRing(t, ginpaseto.PublicKey(pubA), ginpaseto.PublicKey(pubB))))
+	verifier := newAuthWith(t, ginpaseto.WithKeys(keyring.PublicKey(pubA), keyring.PublicKey(pubB)))
 	srv := protected(t, verifier.Required())
 
 	tokA, err := signerA.CreateAccessToken(ctx, "alice")
@@ -339,7 +349,7 @@ func TestKeyringPublicKeys(t *testing.T) {
 	forged := ginpaseto.SealV4PublicForTest(privateFromPEM(t, privA), claimsJSON(time.Now()), []byte(kidFooter(signerB.Keys().ActiveKID(ginpaseto.Public))), nil)
 	expect(t, do(t, srv, request{token: forged}), 401, detail("Invalid PASETO token"))
 
-	require.NoError(t, verifier.SetKeys(newRing(t, ginpaseto.PublicKey(pubC))))
+	require.NoError(t, verifier.SetKeys(keyring.PublicKey(pubC)))
 	expect(t, do(t, srv, request{token: tokA}), 401, detail("Invalid PASETO token"))
 }
 
@@ -354,14 +364,14 @@ func newAuthWith(t testing.TB, opts ...ginpaseto.Option) *ginpaseto.Authorizer {
 // tokens of both keys and new tokens are created: every request succeeds.
 func TestSetKeysUnderLoad(t *testing.T) {
 	a, b := randomKey(t), randomKey(t)
-	aActive := newRing(t, ginpaseto.SecretKey(a), ginpaseto.SecretKey(b).Retired())
-	bActive := newRing(t, ginpaseto.SecretKey(b), ginpaseto.SecretKey(a).Retired())
-	auth := newAuthWith(t, ginpaseto.WithKeyring(aActive))
+	aActive := []keyring.Key{keyring.SecretKey(a), keyring.SecretKey(b).Retired()}
+	bActive := []keyring.Key{keyring.SecretKey(b), keyring.SecretKey(a).Retired()}
+	auth := newAuthWith(t, ginpaseto.WithKeys(aActive...))
 	r := gin.New()
 	r.GET("/p", auth.Required(), whoami)
 	srv := serve(t, r)
 	tokA := token(t, auth, ginpaseto.TypeAccess)
-	require.NoError(t, auth.SetKeys(bActive))
+	require.NoError(t, auth.SetKeys(bActive...))
 	tokB := token(t, auth, ginpaseto.TypeAccess)
 
 	const clients, perClient = 4, 150
@@ -371,14 +381,14 @@ func TestSetKeysUnderLoad(t *testing.T) {
 	swapper.Add(1)
 	go func() {
 		defer swapper.Done()
-		rings := []*ginpaseto.Keyring{aActive, bActive}
+		rings := [][]keyring.Key{aActive, bActive}
 		for i := 0; ; i++ {
 			select {
 			case <-stop:
 				return
 			default:
 			}
-			if err := auth.SetKeys(rings[i%2]); err != nil {
+			if err := auth.SetKeys(rings[i%2]...); err != nil {
 				failures.Add(1)
 			}
 			swaps.Add(1)
@@ -426,70 +436,85 @@ func TestSetKeysUnderLoad(t *testing.T) {
 	assert.Positive(t, swaps.Load())
 }
 
-// TestKeyringRedacted: neither a Key nor a Keyring shows key material,
-// whichever way it is printed.
+// TestKeyringRedacted: neither a keyring.Key nor a Keyring shows key
+// material, whichever way it is printed, and a Key at rest shows neither
+// its key nor the secret that opens it.
 func TestKeyringRedacted(t *testing.T) {
-	secret := randomKey(t)
+	secret, wrapping := randomKey(t), randomKey(t)
 	private, _ := ed25519PEM(t)
-	key := ginpaseto.SecretKey(secret).Retired()
-	ring := newRing(t, ginpaseto.SecretKey(secret), ginpaseto.PrivateKey(private))
-	auth := newAuthWith(t, ginpaseto.WithKeyring(ring))
+	key := keyring.SecretKey(secret).Retired()
+	atRest := keyring.PrivateKey(private).Wrapped(wrapping)
+	keys := []keyring.Key{keyring.SecretKey(secret), keyring.PrivateKey(private), atRest}
+	auth := newAuthWith(t, ginpaseto.WithKeys(keys[:2]...))
+	ring := auth.Keys()
 	raw := mustHex(t, secret)
 	var logged bytes.Buffer
 	logger := slog.New(slog.NewTextHandler(&logged, nil))
-	logger.Info("keys", "key", key, "ring", ring)
+	logger.Info("keys", "key", key, "ring", ring, "keys", keys, "at rest", atRest)
 	jsonKey, err := json.Marshal(key)
 	require.NoError(t, err)
 	jsonRing, err := json.Marshal(ring)
 	require.NoError(t, err)
+	jsonKeys, err := json.Marshal(keys)
+	require.NoError(t, err)
+	// An unexported field holding a Key: fmt prints it without calling
+	// its methods.
+	type holder struct{ k keyring.Key }
 	outputs := []string{
 		fmt.Sprintf("%v %+v %#v %s %q %x", key, key, key, key, key, key),
+		fmt.Sprintf("%v %+v %#v %s %q %x", atRest, atRest, atRest, atRest, atRest, atRest),
 		fmt.Sprintf("%v %+v %#v %s %q %x", ring, ring, ring, ring, ring, ring),
-		fmt.Sprintf("%v %+v", []ginpaseto.Key{key}, struct{ K ginpaseto.Key }{key}),
+		fmt.Sprintf("%v %+v %#v", keys, keys, keys),
+		fmt.Sprintf("%v %+v %#v", holder{key}, holder{atRest}, &holder{key}),
+		fmt.Sprintf("%v %+v", []keyring.Key{key}, struct{ K keyring.Key }{key}),
 		fmt.Sprintf("%+v", auth.Keys()),
-		logged.String(), string(jsonKey), string(jsonRing),
+		logged.String(), string(jsonKey), string(jsonRing), string(jsonKeys),
 	}
 	for _, out := range outputs {
-		for _, leak := range []string{secret, strings.ToUpper(secret), base64.StdEncoding.EncodeToString(raw), base64.RawURLEncoding.EncodeToString(raw), hex.EncodeToString(raw[:8]), "PRIVATE KEY"} {
+		for _, leak := range []string{secret, strings.ToUpper(secret), base64.StdEncoding.EncodeToString(raw), base64.RawURLEncoding.EncodeToString(raw), hex.EncodeToString(raw[:8]), "PRIVATE KEY", wrapping, wrapping[:16]} {
 			assert.NotContains(t, out, leak)
 		}
 	}
-	assert.Equal(t, "ginpaseto.SecretKey(redacted).Retired()", fmt.Sprint(key))
+	assert.Equal(t, "keyring.SecretKey(redacted).Retired()", fmt.Sprint(key))
+	assert.Equal(t, "keyring.PrivateKey(redacted).Wrapped(redacted)", fmt.Sprint(atRest))
+	assert.Equal(t, "keyring.Key(none)", fmt.Sprint(keyring.Key{}))
 	assert.Contains(t, fmt.Sprint(ring), ring.ActiveKID(ginpaseto.Local)+" active")
 }
 
-func TestKeyringReload(t *testing.T) {
+// TestSetKeysReadsFilesAgain: SetKeys reads key files again, so that keys
+// moved along in their files take effect; a broken file leaves the running
+// keys alone.
+func TestSetKeysReadsFilesAgain(t *testing.T) {
 	dir := t.TempDir()
 	active, retired := filepath.Join(dir, "active.key"), filepath.Join(dir, "retired.key")
 	a, b := randomKey(t), randomKey(t)
 	require.NoError(t, os.WriteFile(active, []byte(a+"\n"), 0o600))
 	require.NoError(t, os.WriteFile(retired, []byte(b+"\n"), 0o600))
-	ring := newRing(t, ginpaseto.SecretKeyFile(active), ginpaseto.SecretKeyFile(retired).Retired())
-	auth := newAuthWith(t, ginpaseto.WithKeyring(ring))
+	keys := []keyring.Key{keyring.SecretKeyFile(active), keyring.SecretKeyFile(retired).Retired()}
+	auth := newAuthWith(t, ginpaseto.WithKeys(keys...))
 	srv := protected(t, auth.Required())
 	tokA := token(t, auth, ginpaseto.TypeAccess)
+	before := auth.Keys()
 
 	// The operator moves the keys along in their files, then asks for a
 	// reload (SIGHUP in a real service).
 	c := randomKey(t)
 	require.NoError(t, os.WriteFile(retired, []byte(a), 0o600))
 	require.NoError(t, os.WriteFile(active, []byte(c), 0o600))
-	reloaded, err := auth.Keys().Reload()
-	require.NoError(t, err)
-	require.NoError(t, auth.SetKeys(reloaded))
-	assert.NotEqual(t, ring.ActiveKID(ginpaseto.Local), reloaded.ActiveKID(ginpaseto.Local))
-	assert.Equal(t, ring.ActiveKID(ginpaseto.Local), reloaded.KIDs()[1], "the old active key is now the retired one")
+	require.NoError(t, auth.SetKeys(keys...))
+	after := auth.Keys()
+	assert.NotEqual(t, before.ActiveKID(ginpaseto.Local), after.ActiveKID(ginpaseto.Local))
+	assert.Equal(t, before.ActiveKID(ginpaseto.Local), after.KIDs()[1], "the old active key is now the retired one")
 	expect(t, do(t, srv, request{token: tokA}), 200, user("alice"))
 	expect(t, do(t, srv, request{token: token(t, auth, ginpaseto.TypeAccess)}), 200, user("alice"))
 
 	// A broken file leaves the running keys alone.
 	require.NoError(t, os.WriteFile(active, []byte("oops"), 0o600))
-	_, err = auth.Keys().Reload()
-	assert.ErrorContains(t, err, "key 1, ginpaseto.SecretKeyFile(redacted)")
-
-	single := newAuthWith(t, ginpaseto.WithSecretKey(a))
-	_, err = single.Keys().Reload()
-	assert.ErrorContains(t, err, "not built by NewKeyring")
+	err := auth.SetKeys(keys...)
+	assert.ErrorContains(t, err, "ginpaseto: SetKeys: key 1, keyring.SecretKeyFile(redacted): ")
+	assert.NotContains(t, err.Error(), "oops")
+	assert.Same(t, after, auth.Keys())
+	expect(t, do(t, srv, request{token: tokA}), 200, user("alice"))
 }
 
 // TestKeyringVersions: v3 and v2 keyrings name their keys with k3 and k2
@@ -503,9 +528,8 @@ func TestKeyringVersions(t *testing.T) {
 	}{{ginpaseto.V3, p384Private}, {ginpaseto.V2, edPrivate}} {
 		t.Run(tc.v.String(), func(t *testing.T) {
 			oldKey, newKey := randomKey(t), randomKey(t)
-			ring, err := ginpaseto.NewKeyring(tc.v, ginpaseto.SecretKey(newKey), ginpaseto.SecretKey(oldKey).Retired(), ginpaseto.PrivateKey(tc.private))
-			require.NoError(t, err)
-			auth := newAuthWith(t, ginpaseto.WithVersion(tc.v), ginpaseto.WithKeyring(ring))
+			auth := newAuthWith(t, ginpaseto.WithVersion(tc.v), ginpaseto.WithKeys(keyring.SecretKey(newKey), keyring.SecretKey(oldKey).Retired(), keyring.PrivateKey(tc.private)))
+			ring := auth.Keys()
 			prefix := fmt.Sprintf("k%d.", int(tc.v))
 			for _, p := range []ginpaseto.Purpose{ginpaseto.Local, ginpaseto.Public} {
 				tok, err := auth.CreateAccessToken(context.Background(), "alice", ginpaseto.AsPurpose(p))
@@ -524,9 +548,7 @@ func TestKeyringVersions(t *testing.T) {
 			require.NoError(t, err)
 			_, err = auth.ParseToken(tok)
 			require.NoError(t, err)
-			next, err := ginpaseto.NewKeyring(tc.v, ginpaseto.SecretKey(newKey))
-			require.NoError(t, err)
-			require.NoError(t, auth.SetKeys(next))
+			require.NoError(t, auth.SetKeys(keyring.SecretKey(newKey)))
 			_, err = auth.ParseToken(tok)
 			assert.ErrorContains(t, logDetail(err), "names no key of this Authorizer")
 		})

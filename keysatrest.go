@@ -10,11 +10,12 @@ import (
 	"github.com/ginpaseto/ginpaseto/internal/paserk"
 )
 
-// Keys at rest: a key file may hold a key encrypted with PASERK, so that the
-// file can sit in a repository, an image or a config map; the secret that
-// opens it (a wrapping key, a password, or the private key a local key was
-// sealed to) comes separately, from a secret store. New opens the key once
-// and keeps only the key itself.
+// Keys at rest: a key may be stored encrypted with PASERK, so that its file
+// can sit in a repository, an image or a config map; the secret that opens
+// it (a wrapping key, a password, or the private key a local key was
+// sealed to) comes separately, from a secret store. keyring.Key's Wrapped,
+// PasswordProtected and Sealed describe such keys; New and SetKeys open
+// them and keep only the key itself.
 
 // atRestMethod is how a key at rest was encrypted.
 type atRestMethod int
@@ -27,130 +28,9 @@ const (
 
 // atRest says how to open a keySource that holds an encrypted key.
 type atRest struct {
-	option string // the option used, for errors: "WithWrappedSecretKey"
 	method atRestMethod
 	plain  paserk.Type // what the key opens to: Local or Secret
 	secret keySource   // the wrapping key, password or private key
-}
-
-// WithWrappedSecretKey sets the local-token key from a PASERK
-// "k4.local-wrap.pie." key, opened with wrappingKey: 32 bytes given as 64
-// hex characters, base64 or a PASERK "k4.local." key. A wrong wrapping key
-// makes New fail. Make one with `ginpaseto wrap`.
-func WithWrappedSecretKey(wrappedKey, wrappingKey string) Option {
-	return atRestOption("WithWrappedSecretKey", wrapped, paserk.Local, keySource{value: hide(wrappedKey)}, keySource{value: hide(wrappingKey)})
-}
-
-// WithWrappedSecretKeyFile is WithWrappedSecretKey with the wrapped key and
-// the wrapping key read from two files.
-func WithWrappedSecretKeyFile(wrappedKeyPath, wrappingKeyPath string) Option {
-	return atRestOption("WithWrappedSecretKeyFile", wrapped, paserk.Local, keySource{path: wrappedKeyPath}, keySource{path: wrappingKeyPath})
-}
-
-// WithWrappedPrivateKey sets the signing key for public tokens from a PASERK
-// "k4.secret-wrap.pie." key, opened with wrappingKey as in
-// WithWrappedSecretKey.
-func WithWrappedPrivateKey(wrappedKey, wrappingKey string) Option {
-	return atRestOption("WithWrappedPrivateKey", wrapped, paserk.Secret, keySource{value: hide(wrappedKey)}, keySource{value: hide(wrappingKey)})
-}
-
-// WithWrappedPrivateKeyFile is WithWrappedPrivateKey with the wrapped key
-// and the wrapping key read from two files.
-func WithWrappedPrivateKeyFile(wrappedKeyPath, wrappingKeyPath string) Option {
-	return atRestOption("WithWrappedPrivateKeyFile", wrapped, paserk.Secret, keySource{path: wrappedKeyPath}, keySource{path: wrappingKeyPath})
-}
-
-// WithPasswordProtectedSecretKey sets the local-token key from a PASERK
-// "k4.local-pw." key, opened with password (used exactly as given). Opening
-// runs Argon2id with the cost recorded in the key, once, in New; a key
-// asking for more than 512 MiB or 16 passes is refused. A wrong password
-// makes New fail. Make one with `ginpaseto wrap --password-file`.
-func WithPasswordProtectedSecretKey(protectedKey, password string) Option {
-	return atRestOption("WithPasswordProtectedSecretKey", passwordProtected, paserk.Local, keySource{value: hide(protectedKey)}, keySource{value: hide(password)})
-}
-
-// WithPasswordProtectedSecretKeyFile is WithPasswordProtectedSecretKey with
-// the key and the password read from two files. One line break at the end
-// of the password file is not part of the password.
-func WithPasswordProtectedSecretKeyFile(protectedKeyPath, passwordPath string) Option {
-	return atRestOption("WithPasswordProtectedSecretKeyFile", passwordProtected, paserk.Local, keySource{path: protectedKeyPath}, keySource{path: passwordPath})
-}
-
-// WithPasswordProtectedPrivateKey sets the signing key for public tokens
-// from a PASERK "k4.secret-pw." key, opened with password as in
-// WithPasswordProtectedSecretKey.
-func WithPasswordProtectedPrivateKey(protectedKey, password string) Option {
-	return atRestOption("WithPasswordProtectedPrivateKey", passwordProtected, paserk.Secret, keySource{value: hide(protectedKey)}, keySource{value: hide(password)})
-}
-
-// WithPasswordProtectedPrivateKeyFile is WithPasswordProtectedPrivateKey
-// with the key and the password read from two files, as in
-// WithPasswordProtectedSecretKeyFile.
-func WithPasswordProtectedPrivateKeyFile(protectedKeyPath, passwordPath string) Option {
-	return atRestOption("WithPasswordProtectedPrivateKeyFile", passwordProtected, paserk.Secret, keySource{path: protectedKeyPath}, keySource{path: passwordPath})
-}
-
-// WithSealedSecretKey sets the local-token key from a PASERK "k4.seal." key:
-// a local key encrypted to an Ed25519 key pair, opened with that pair's
-// private key (in any form WithPrivateKey accepts). The private key only
-// opens the sealed key; it signs nothing unless also given to
-// WithPrivateKey. Make one with `ginpaseto wrap --seal-to public.key`.
-func WithSealedSecretKey(sealedKey, privateKey string) Option {
-	return atRestOption("WithSealedSecretKey", sealed, paserk.Local, keySource{value: hide(sealedKey)}, keySource{value: hide(privateKey)})
-}
-
-// Keys at rest in a keyring. NewKeyring opens them, and Keyring.Reload
-// reads both files again, so a rotated key can be deployed as a new
-// encrypted file next to the old one.
-
-// WrappedSecretKeyFile describes, for NewKeyring, a local key stored
-// wrapped ("k4.local-wrap.pie.") in a file, opened with the wrapping key in
-// another file, as WithWrappedSecretKeyFile does.
-func WrappedSecretKeyFile(wrappedKeyPath, wrappingKeyPath string) Key {
-	return atRestKey("WrappedSecretKeyFile", wrapped, paserk.Local, wrappedKeyPath, wrappingKeyPath)
-}
-
-// WrappedPrivateKeyFile describes, for NewKeyring, a signing key stored
-// wrapped ("k4.secret-wrap.pie.") in a file, as WithWrappedPrivateKeyFile
-// does.
-func WrappedPrivateKeyFile(wrappedKeyPath, wrappingKeyPath string) Key {
-	return atRestKey("WrappedPrivateKeyFile", wrapped, paserk.Secret, wrappedKeyPath, wrappingKeyPath)
-}
-
-// PasswordProtectedSecretKeyFile describes, for NewKeyring, a local key
-// stored password-protected ("k4.local-pw.") in a file, opened with the
-// password in another file, as WithPasswordProtectedSecretKeyFile does.
-func PasswordProtectedSecretKeyFile(protectedKeyPath, passwordPath string) Key {
-	return atRestKey("PasswordProtectedSecretKeyFile", passwordProtected, paserk.Local, protectedKeyPath, passwordPath)
-}
-
-// PasswordProtectedPrivateKeyFile describes, for NewKeyring, a signing key
-// stored password-protected ("k4.secret-pw.") in a file, as
-// WithPasswordProtectedPrivateKeyFile does.
-func PasswordProtectedPrivateKeyFile(protectedKeyPath, passwordPath string) Key {
-	return atRestKey("PasswordProtectedPrivateKeyFile", passwordProtected, paserk.Secret, protectedKeyPath, passwordPath)
-}
-
-func atRestKey(name string, m atRestMethod, plain paserk.Type, keyPath, secretPath string) Key {
-	kind := kindSecret
-	if plain == paserk.Secret {
-		kind = kindPrivate
-	}
-	src := keySource{path: keyPath}
-	src.atRest = &atRest{option: name, method: m, plain: plain, secret: keySource{path: secretPath}}
-	return Key{kind: kind, src: src}
-}
-
-func atRestOption(option string, m atRestMethod, plain paserk.Type, key, secret keySource) Option {
-	return optionFunc(func(c *config) error {
-		key.atRest = &atRest{option: option, method: m, plain: plain, secret: secret}
-		if plain == paserk.Local {
-			c.secretKey = &key
-		} else {
-			c.privateKey = &key
-		}
-		return nil
-	})
 }
 
 // paserkType returns the PASERK type the key must have.
@@ -179,14 +59,23 @@ func (r *atRest) secretName() string {
 	return "private key"
 }
 
-// open decrypts the key text given to the option and returns the key as a
-// plain PASERK ("k4.local.…" or "k4.secret.…"), which the usual parser
-// then checks as it checks any key. Errors name the option and never
-// contain key material.
-func (r *atRest) open(text string) (string, error) {
-	fail := func(format string, args ...any) error {
-		return fmt.Errorf("ginpaseto: %s: %s", r.option, fmt.Sprintf(format, args...))
+// name is the keyring.Key method that describes the storage, for errors.
+func (r *atRest) name() string {
+	switch r.method {
+	case wrapped:
+		return "Wrapped"
+	case passwordProtected:
+		return "PasswordProtected"
 	}
+	return "Sealed"
+}
+
+// open decrypts the key text and returns the key as a plain PASERK
+// ("k4.local.…" or "k4.secret.…"), which the usual parser then checks as it
+// checks any key. Errors never contain key material; the caller names the
+// key they are about.
+func (r *atRest) open(text string) (string, error) {
+	fail := func(format string, args ...any) error { return keyError(r.name(), format, args...) }
 	want := strings.TrimSuffix(paserk.Header(paserk.V4, r.paserkType()), ".")
 	v, got, _, ok := paserk.Split(text)
 	if !ok {
@@ -195,7 +84,7 @@ func (r *atRest) open(text string) (string, error) {
 	if got != r.paserkType() {
 		hint := ""
 		if got.Plain() {
-			hint = "; a plain key is not encrypted: pass it to " + paserkOption(string(got))
+			hint = "; a plain key is not encrypted: give it without " + r.name()
 		}
 		return "", fail("got a %s PASERK, expected a %s key%s", strings.TrimSuffix(paserk.Header(v, got), "."), want, hint)
 	}
@@ -217,7 +106,7 @@ func (r *atRest) open(text string) (string, error) {
 	case sealed:
 		signer, skErr := parseSigningKey(Version(v), secret)
 		if skErr != nil {
-			return "", fail("the private key that opens the sealed key: %s", strings.TrimPrefix(skErr.Error(), "ginpaseto: "))
+			return "", fail("the private key that opens the sealed key: %s", keyErrorReason(skErr))
 		}
 		priv, ok := signer.(ed25519.PrivateKey)
 		if !ok {
@@ -236,15 +125,15 @@ func (r *atRest) open(text string) (string, error) {
 		return "", fail("%v", err)
 	}
 	// The key inside gets the checks of a plain key here, so that a
-	// refusal names this option; it is parsed again as a plain key later.
+	// refusal says it is about the key inside; it is parsed again as a
+	// plain key later.
 	if r.plain == paserk.Local {
 		_, err = parseSymmetricKey(Version(v), plain)
 	} else {
 		_, err = parseSigningKey(Version(v), plain)
 	}
 	if err != nil {
-		_, reason, _ := strings.Cut(err.Error(), ": "+paserkOption(string(r.plain))+": ")
-		return "", fail("the key inside is refused: %s", reason)
+		return "", fail("the key inside is refused: %s", keyErrorReason(err))
 	}
 	return plain, nil
 }
@@ -255,20 +144,20 @@ func (r *atRest) loadSecret() (string, error) {
 	if r.secret.path == "" {
 		secret := r.secret.value.get()
 		if secret == "" {
-			return "", fmt.Errorf("ginpaseto: %s: the %s is empty", r.option, r.secretName())
+			return "", keyError(r.name(), "the %s is empty", r.secretName())
 		}
 		return secret, nil
 	}
 	if r.method != passwordProtected {
 		s, err := readKeyFile(r.secret.path)
 		if err != nil {
-			return "", fmt.Errorf("ginpaseto: %s: %w", r.option, err)
+			return "", &keyConfigError{option: r.name(), msg: err.Error(), err: err}
 		}
 		return s, nil
 	}
 	pw, err := readPasswordFile(r.secret.path)
 	if err != nil {
-		return "", fmt.Errorf("ginpaseto: %s: %w", r.option, err)
+		return "", &keyConfigError{option: r.name(), msg: err.Error(), err: err}
 	}
 	return pw, nil
 }

@@ -1,6 +1,8 @@
 package ginpaseto
 
 import (
+	"github.com/ginpaseto/ginpaseto/keyring"
+
 	"crypto/ed25519"
 	"crypto/rand"
 	"encoding/base64"
@@ -78,17 +80,18 @@ func TestKeysAtRestOpen(t *testing.T) {
 		opt   Option
 		plain *Authorizer
 	}{
-		{"wrapped local, hex wrapping key", WithWrappedSecretKey(localWrapped, hex.EncodeToString(wk)), plainLocal},
-		{"wrapped local, PASERK wrapping key", WithWrappedSecretKey(localWrapped, wkPaserk), plainLocal},
-		{"wrapped local, base64 wrapping key", WithWrappedSecretKey(localWrapped, base64.StdEncoding.EncodeToString(wk)), plainLocal},
-		{"wrapped local, files", WithWrappedSecretKeyFile(writeFile(t, "key", localWrapped+"\n"), writeFile(t, "wk", wkPaserk+"\n")), plainLocal},
-		{"wrapped private", WithWrappedPrivateKey(secretWrapped, hex.EncodeToString(wk)), plainPublic},
-		{"wrapped private, files", WithWrappedPrivateKeyFile(writeFile(t, "key", secretWrapped), writeFile(t, "wk", wkPaserk)), plainPublic},
-		{"password local", WithPasswordProtectedSecretKey(localPW, pw), plainLocal},
-		{"password local, files", WithPasswordProtectedSecretKeyFile(writeFile(t, "key", localPW), writeFile(t, "pw", pw+"\n")), plainLocal},
-		{"password private", WithPasswordProtectedPrivateKey(secretPW, pw), plainPublic},
-		{"password private, files", WithPasswordProtectedPrivateKeyFile(writeFile(t, "key", secretPW), writeFile(t, "pw", pw+"\r\n")), plainPublic},
-		{"sealed local", WithSealedSecretKey(localSealed, hex.EncodeToString(sealer)), plainLocal},
+		{"wrapped local, hex wrapping key", WithKeys(keyring.SecretKey(localWrapped).Wrapped(hex.EncodeToString(wk)).AcceptWithoutKID()), plainLocal},
+		{"wrapped local, PASERK wrapping key", WithKeys(keyring.SecretKey(localWrapped).Wrapped(wkPaserk).AcceptWithoutKID()), plainLocal},
+		{"wrapped local, base64 wrapping key", WithKeys(keyring.SecretKey(localWrapped).Wrapped(base64.StdEncoding.EncodeToString(wk)).AcceptWithoutKID()), plainLocal},
+		{"wrapped local, files", WithKeys(keyring.SecretKeyFile(writeFile(t, "key", localWrapped+"\n")).Wrapped(writeFile(t, "wk", wkPaserk+"\n")).AcceptWithoutKID()), plainLocal},
+		{"wrapped private", WithKeys(keyring.PrivateKey(secretWrapped).Wrapped(hex.EncodeToString(wk)).AcceptWithoutKID()), plainPublic},
+		{"wrapped private, files", WithKeys(keyring.PrivateKeyFile(writeFile(t, "key", secretWrapped)).Wrapped(writeFile(t, "wk", wkPaserk)).AcceptWithoutKID()), plainPublic},
+		{"password local", WithKeys(keyring.SecretKey(localPW).PasswordProtected(pw).AcceptWithoutKID()), plainLocal},
+		{"password local, files", WithKeys(keyring.SecretKeyFile(writeFile(t, "key", localPW)).PasswordProtected(writeFile(t, "pw", pw+"\n")).AcceptWithoutKID()), plainLocal},
+		{"password private", WithKeys(keyring.PrivateKey(secretPW).PasswordProtected(pw).AcceptWithoutKID()), plainPublic},
+		{"password private, files", WithKeys(keyring.PrivateKeyFile(writeFile(t, "key", secretPW)).PasswordProtected(writeFile(t, "pw", pw+"\r\n")).AcceptWithoutKID()), plainPublic},
+		{"sealed local", WithKeys(keyring.SecretKey(localSealed).Sealed(hex.EncodeToString(sealer)).AcceptWithoutKID()), plainLocal},
+		{"sealed local, files", WithKeys(keyring.SecretKeyFile(writeFile(t, "key", localSealed)).Sealed(writeFile(t, "sealer", hex.EncodeToString(sealer)))), plainLocal},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			a, err := New(tc.opt)
@@ -128,21 +131,21 @@ func TestKeysAtRestErrors(t *testing.T) {
 		want    string
 		secrets []string
 	}{
-		{"wrong wrapping key", WithWrappedSecretKey(localWrapped, hex.EncodeToString(randomKey(t))), "does not open with this wrapping key", nil},
-		{"wrong password", WithPasswordProtectedSecretKey(localPW, pw+"!"), "does not open with this password", []string{pw}},
-		{"wrong private key", WithSealedSecretKey(localSealed, hex.EncodeToString(other)), "does not open with this private key", nil},
-		{"a password as wrapping key", WithWrappedSecretKey(localWrapped, "hunter2"), "a password is not a wrapping key", []string{"hunter2"}},
-		{"a placeholder wrapping key", WithWrappedSecretKey(localWrapped, hex.EncodeToString(make([]byte, 32))), "placeholder", nil},
-		{"empty password", WithPasswordProtectedSecretKey(localPW, ""), "password is empty", nil},
-		{"a plain key", WithWrappedSecretKey(hex.EncodeToString(local), hex.EncodeToString(wk)), "not a PASERK", nil},
-		{"a plain PASERK", WithWrappedSecretKey(mustEncode(t, local), hex.EncodeToString(wk)), "pass it to WithSecretKey", nil},
-		{"a password-protected key to the wrapped option", WithWrappedSecretKey(localPW, hex.EncodeToString(wk)), "expected a k4.local-wrap.pie key", nil},
-		{"a local key to the private-key option", WithWrappedPrivateKey(localWrapped, hex.EncodeToString(wk)), "expected a k4.secret-wrap.pie key", nil},
-		{"hostile Argon2 cost", WithPasswordProtectedSecretKey(hostile, pw), "out of bounds", nil},
-		{"a wrapped placeholder", WithWrappedSecretKey(placeholder, hex.EncodeToString(wk)), "placeholder", nil},
-		{"missing file", WithWrappedSecretKeyFile(filepath.Join(t.TempDir(), "nope"), writeFile(t, "wk", hex.EncodeToString(wk))), "WithWrappedSecretKeyFile: cannot read key file", nil},
-		{"missing password file", WithPasswordProtectedSecretKeyFile(writeFile(t, "k", localPW), filepath.Join(t.TempDir(), "nope")), "cannot read password file", nil},
-		{"empty password file", WithPasswordProtectedSecretKeyFile(writeFile(t, "k", localPW), writeFile(t, "pw", "\n")), "is empty", nil},
+		{"wrong wrapping key", WithKeys(keyring.SecretKey(localWrapped).Wrapped(hex.EncodeToString(randomKey(t))).AcceptWithoutKID()), "does not open with this wrapping key", nil},
+		{"wrong password", WithKeys(keyring.SecretKey(localPW).PasswordProtected(pw + "!").AcceptWithoutKID()), "does not open with this password", []string{pw}},
+		{"wrong private key", WithKeys(keyring.SecretKey(localSealed).Sealed(hex.EncodeToString(other)).AcceptWithoutKID()), "does not open with this private key", nil},
+		{"a password as wrapping key", WithKeys(keyring.SecretKey(localWrapped).Wrapped("hunter2").AcceptWithoutKID()), "a password is not a wrapping key", []string{"hunter2"}},
+		{"a placeholder wrapping key", WithKeys(keyring.SecretKey(localWrapped).Wrapped(hex.EncodeToString(make([]byte, 32))).AcceptWithoutKID()), "placeholder", nil},
+		{"empty password", WithKeys(keyring.SecretKey(localPW).PasswordProtected("").AcceptWithoutKID()), "password is empty", nil},
+		{"a plain key", WithKeys(keyring.SecretKey(hex.EncodeToString(local)).Wrapped(hex.EncodeToString(wk)).AcceptWithoutKID()), "not a PASERK", nil},
+		{"a plain PASERK", WithKeys(keyring.SecretKey(mustEncode(t, local)).Wrapped(hex.EncodeToString(wk)).AcceptWithoutKID()), "a plain key is not encrypted: give it without Wrapped", nil},
+		{"a password-protected key to the wrapped option", WithKeys(keyring.SecretKey(localPW).Wrapped(hex.EncodeToString(wk)).AcceptWithoutKID()), "expected a k4.local-wrap.pie key", nil},
+		{"a local key to the private-key option", WithKeys(keyring.PrivateKey(localWrapped).Wrapped(hex.EncodeToString(wk)).AcceptWithoutKID()), "expected a k4.secret-wrap.pie key", nil},
+		{"hostile Argon2 cost", WithKeys(keyring.SecretKey(hostile).PasswordProtected(pw).AcceptWithoutKID()), "out of bounds", nil},
+		{"a wrapped placeholder", WithKeys(keyring.SecretKey(placeholder).Wrapped(hex.EncodeToString(wk)).AcceptWithoutKID()), "placeholder", nil},
+		{"missing file", WithKeys(keyring.SecretKeyFile(filepath.Join(t.TempDir(), "nope")).Wrapped(writeFile(t, "wk", hex.EncodeToString(wk))).AcceptWithoutKID()), "key 1, keyring.SecretKeyFile(redacted).Wrapped(redacted).AcceptWithoutKID(): cannot read key file", nil},
+		{"missing password file", WithKeys(keyring.SecretKeyFile(writeFile(t, "k", localPW)).PasswordProtected(filepath.Join(t.TempDir(), "nope")).AcceptWithoutKID()), "cannot read password file", nil},
+		{"empty password file", WithKeys(keyring.SecretKeyFile(writeFile(t, "k", localPW)).PasswordProtected(writeFile(t, "pw", "\n")).AcceptWithoutKID()), "is empty", nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := New(tc.opt)
@@ -174,7 +177,7 @@ func TestKeysAtRestV2(t *testing.T) {
 	require.NoError(t, err)
 	sealerPaserk, err := paserk.Encode(paserk.V2, paserk.Secret, sealer)
 	require.NoError(t, err)
-	a, err := New(WithSealedSecretKey(sealed, sealerPaserk), WithVersion(V2))
+	a, err := New(WithKeys(keyring.SecretKey(sealed).Sealed(sealerPaserk).AcceptWithoutKID()), WithVersion(V2))
 	require.NoError(t, err)
 	plain, err := New(WithSecretKey(hex.EncodeToString(local)), WithVersion(V2))
 	require.NoError(t, err)
@@ -183,17 +186,17 @@ func TestKeysAtRestV2(t *testing.T) {
 	wk := randomKey(t)
 	wrapped, err := paserk.Wrap(paserk.V2, paserk.Local, local, wk)
 	require.NoError(t, err)
-	a, err = New(WithWrappedSecretKey(wrapped, hex.EncodeToString(wk)), WithVersion(V2))
+	a, err = New(WithKeys(keyring.SecretKey(wrapped).Wrapped(hex.EncodeToString(wk)).AcceptWithoutKID()), WithVersion(V2))
 	require.NoError(t, err)
 	sameKey(t, a, plain)
-	_, err = New(WithWrappedSecretKey(wrapped, hex.EncodeToString(wk)))
+	_, err = New(WithKeys(keyring.SecretKey(wrapped).Wrapped(hex.EncodeToString(wk)).AcceptWithoutKID()))
 	require.Error(t, err, "a k2 key for a v4 Authorizer")
 	assert.Contains(t, err.Error(), "WithVersion(ginpaseto.V2)")
 }
 
-// TestKeysAtRestInKeyrings: a keyring reads encrypted key files, and reads
-// them again on Reload, so a new encrypted key file takes effect without a
-// restart.
+// TestKeysAtRestInKeyrings: keys stored encrypted in files are read by
+// New, and read again by SetKeys, so a new encrypted key file takes effect
+// without a restart.
 func TestKeysAtRestInKeyrings(t *testing.T) {
 	const pw = "correct horse battery staple"
 	oldKey, newKey := randomKey(t), randomKey(t)
@@ -208,11 +211,11 @@ func TestKeysAtRestInKeyrings(t *testing.T) {
 	privPW, err := paserk.PasswordWrap(paserk.V4, paserk.Secret, priv, []byte(pw), cheapArgon2)
 	require.NoError(t, err)
 
-	ring, err := NewKeyring(V4,
-		WrappedSecretKeyFile(keyFile, wkFile),
-		PasswordProtectedPrivateKeyFile(writeFile(t, "private.key", privPW), pwFile))
-	require.NoError(t, err)
-	a, err := New(WithKeyring(ring))
+	keys := []keyring.Key{
+		keyring.SecretKeyFile(keyFile).Wrapped(wkFile),
+		keyring.PrivateKeyFile(writeFile(t, "private.key", privPW)).PasswordProtected(pwFile),
+	}
+	a, err := New(WithKeys(keys...))
 	require.NoError(t, err)
 	oldAuth, err := New(WithSecretKey(hex.EncodeToString(oldKey)))
 	require.NoError(t, err)
@@ -223,21 +226,20 @@ func TestKeysAtRestInKeyrings(t *testing.T) {
 	require.NoError(t, err)
 	_, err = a.ParseToken(tok)
 	require.NoError(t, err)
-	assert.Equal(t, "ginpaseto.WrappedSecretKeyFile(redacted).Retired()", fmt.Sprint(WrappedSecretKeyFile(keyFile, wkFile).Retired()))
+	assert.Equal(t, "keyring.SecretKeyFile(redacted).Wrapped(redacted).Retired()", fmt.Sprint(keyring.SecretKeyFile(keyFile).Wrapped(wkFile).Retired()))
 
 	newWrapped, err := paserk.Wrap(paserk.V4, paserk.Local, newKey, wk)
 	require.NoError(t, err)
 	require.NoError(t, os.WriteFile(keyFile, []byte(newWrapped), 0o600))
-	reloaded, err := ring.Reload()
-	require.NoError(t, err)
-	require.NoError(t, a.SetKeys(reloaded))
+	require.NoError(t, a.SetKeys(keys...))
 	newAuth, err := New(WithSecretKey(hex.EncodeToString(newKey)))
 	require.NoError(t, err)
 	sameKey(t, a, newAuth)
 
 	require.NoError(t, os.WriteFile(pwFile, []byte("wrong\n"), 0o600))
-	_, err = ring.Reload()
+	err = a.SetKeys(keys...)
 	require.Error(t, err)
-	assert.Contains(t, err.Error(), "PasswordProtectedPrivateKeyFile")
+	assert.Contains(t, err.Error(), "SetKeys: key 2, keyring.PrivateKeyFile(redacted).PasswordProtected(redacted): ")
 	assert.Contains(t, err.Error(), "does not open with this password")
+	sameKey(t, a, newAuth) // the running keys stay
 }

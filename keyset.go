@@ -20,7 +20,7 @@ import (
 // public keys check its tokens: {"keys":[{"kid":"k4.pid.…","key":"k4.public.…"}]},
 // every public key of its keyring, active and retired, each with its PASERK
 // ID. The signing service serves it with KeySetHandler; the others read it
-// with WithKeySetURL.
+// with WithKeySet.
 
 // keySetDocument is the JSON of a key set.
 type keySetDocument struct {

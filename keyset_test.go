@@ -18,6 +18,7 @@ import (
 	"go.uber.org/goleak"
 
 	"github.com/ginpaseto/ginpaseto"
+	"github.com/ginpaseto/ginpaseto/keyring"
 )
 
 // signingService is a signer whose key set is served over real HTTP, with
@@ -31,9 +32,9 @@ type signingService struct {
 	override func(http.ResponseWriter) // answers instead of the key set when set
 }
 
-func newSigningService(t *testing.T, ring *ginpaseto.Keyring, maxAge time.Duration) *signingService {
+func newSigningService(t *testing.T, ring []keyring.Key, maxAge time.Duration) *signingService {
 	t.Helper()
-	s := &signingService{auth: newAuthWith(t, ginpaseto.WithKeyring(ring))}
+	s := &signingService{auth: newAuthWith(t, ginpaseto.WithKeys(ring...))}
 	r := gin.New()
 	keys := s.auth.KeySetHandler(maxAge)
 	r.GET("/keys", func(c *gin.Context) {
@@ -68,7 +69,7 @@ func (s *signingService) token(t testing.TB) string {
 	return tok
 }
 
-// errorLog collects what KeySetOnError receives.
+// errorLog collects what KeySet.OnError receives.
 type errorLog struct {
 	mu   sync.Mutex
 	errs []string
@@ -100,8 +101,8 @@ func jsonBody(status int, body string) func(http.ResponseWriter) {
 func TestKeySetHandler(t *testing.T) {
 	newPriv, newPub := ed25519PEM(t)
 	oldPriv, _ := ed25519PEM(t)
-	ring := newRing(t, ginpaseto.PrivateKey(newPriv), ginpaseto.PrivateKey(oldPriv).Retired(), ginpaseto.SecretKey(randomKey(t)))
-	s := newSigningService(t, ring, 5*time.Minute)
+	s := newSigningService(t, []keyring.Key{keyring.PrivateKey(newPriv), keyring.PrivateKey(oldPriv).Retired(), keyring.SecretKey(randomKey(t))}, 5*time.Minute)
+	ring := s.auth.Keys()
 
 	resp, err := http.Get(s.url())
 	require.NoError(t, err)
@@ -127,7 +128,7 @@ func TestKeySetHandler(t *testing.T) {
 
 	// The exact shape, and no-cache for a zero max-age.
 	r := gin.New()
-	r.GET("/k", newAuthWith(t, ginpaseto.WithKeyring(newRing(t, ginpaseto.PublicKey(newPub)))).KeySetHandler(0))
+	r.GET("/k", newAuthWith(t, ginpaseto.WithKeys(keyring.PublicKey(newPub))).KeySetHandler(0))
 	got := do(t, serve(t, r), request{path: "/k"})
 	assert.Equal(t, `{"keys":[{"kid":"`+set.Keys[0].KID+`","key":"`+set.Keys[0].Key+`"}]}`, got.body)
 	rec := httptest.NewRecorder()
@@ -141,10 +142,10 @@ func TestKeySetRotation(t *testing.T) {
 	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
 	oldPriv, _ := ed25519PEM(t)
 	newPriv, _ := ed25519PEM(t)
-	s := newSigningService(t, newRing(t, ginpaseto.PrivateKey(oldPriv)), time.Hour)
+	s := newSigningService(t, []keyring.Key{keyring.PrivateKey(oldPriv)}, time.Hour)
 	var log errorLog
 	start := time.Now()
-	verifier, err := ginpaseto.New(ginpaseto.WithKeySetURL(s.url(), ginpaseto.KeySetOnError(log.report)))
+	verifier, err := ginpaseto.New(ginpaseto.WithKeySet(keyring.KeySet{URL: s.url(), OnError: log.report}))
 	require.NoError(t, err)
 	t.Logf("New with the key set took %v", time.Since(start))
 	require.NotNil(t, verifier.Keys(), "New waits for the first fetch")
@@ -153,9 +154,9 @@ func TestKeySetRotation(t *testing.T) {
 	expect(t, do(t, api, request{token: oldTok}), 200, user("alice"))
 	_, err = verifier.CreateAccessToken(context.Background(), "alice")
 	assert.ErrorContains(t, err, "keys of its key set")
-	assert.ErrorContains(t, verifier.SetKeys(newRing(t, ginpaseto.PrivateKey(newPriv))), "key set")
+	assert.ErrorContains(t, verifier.SetKeys(keyring.PrivateKey(newPriv)), "key set")
 
-	require.NoError(t, s.auth.SetKeys(newRing(t, ginpaseto.PrivateKey(newPriv), ginpaseto.PrivateKey(oldPriv).Retired())))
+	require.NoError(t, s.auth.SetKeys(keyring.PrivateKey(newPriv), keyring.PrivateKey(oldPriv).Retired()))
 	newTok := s.token(t)
 	start = time.Now()
 	expect(t, do(t, api, request{token: newTok}), 200, user("alice"))
@@ -173,7 +174,7 @@ func TestKeySetRotation(t *testing.T) {
 
 	// Removing the old key at the signer stops its tokens at the verifier
 	// once the set is fetched again.
-	require.NoError(t, s.auth.SetKeys(newRing(t, ginpaseto.PrivateKey(newPriv))))
+	require.NoError(t, s.auth.SetKeys(keyring.PrivateKey(newPriv)))
 	require.NoError(t, verifier.Close())
 	s.srv.Close()
 	api.Close()
@@ -184,11 +185,10 @@ func TestKeySetRotation(t *testing.T) {
 func TestKeySetUnavailable(t *testing.T) {
 	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
 	priv, _ := ed25519PEM(t)
-	s := newSigningService(t, newRing(t, ginpaseto.PrivateKey(priv)), time.Hour)
+	s := newSigningService(t, []keyring.Key{keyring.PrivateKey(priv)}, time.Hour)
 	s.answer(jsonBody(http.StatusServiceUnavailable, `{"detail":"starting"}`))
 	var log errorLog
-	verifier, err := ginpaseto.New(ginpaseto.WithKeySetURL(s.url(),
-		ginpaseto.KeySetOnError(log.report), ginpaseto.KeySetRefresh(20*time.Millisecond, time.Second)))
+	verifier, err := ginpaseto.New(ginpaseto.WithKeySet(keyring.KeySet{URL: s.url(), OnError: log.report, MinRefresh: 20 * time.Millisecond, MaxRefresh: time.Second}))
 	require.NoError(t, err)
 	defer verifier.Close()
 	assert.Nil(t, verifier.Keys())
@@ -221,9 +221,10 @@ func TestKeySetUnavailable(t *testing.T) {
 func TestKeySetBadResponses(t *testing.T) {
 	goodPriv, _ := ed25519PEM(t)
 	badPriv, badPub := ed25519PEM(t)
-	goodRing := newRing(t, ginpaseto.PrivateKey(goodPriv))
-	badRing := newRing(t, ginpaseto.PrivateKey(badPriv))
-	badKID := badRing.ActiveKID(ginpaseto.Public)
+	goodRing := []keyring.Key{keyring.PrivateKey(goodPriv)}
+	badRing := []keyring.Key{keyring.PrivateKey(badPriv)}
+	badKID := newAuthWith(t, ginpaseto.WithKeys(badRing...)).Keys().ActiveKID(ginpaseto.Public)
+	goodKID := newAuthWith(t, ginpaseto.WithKeys(goodRing...)).Keys().ActiveKID(ginpaseto.Public)
 	badKey := publicPASERK(t, badPub)
 	badSecret := "k4.secret." + strings.Repeat("A", 86)
 	entry := func(kid, key string) string { return `{"kid":"` + kid + `","key":"` + key + `"}` }
@@ -246,7 +247,7 @@ func TestKeySetBadResponses(t *testing.T) {
 		{"a secret key", jsonBody(200, set(entry(badKID, badSecret))), "is a secret key, which must never be published"},
 		{"a local key", jsonBody(200, set(entry(badKID, localKey))), "is a secret key"},
 		{"a PEM private key", jsonBody(200, set(entry(badKID, "-----BEGIN PRIVATE KEY-----"))), "is a secret key"},
-		{"kid of another key", jsonBody(200, set(entry(goodRing.ActiveKID(ginpaseto.Public), badKey))), "kid that is not its key's ID"},
+		{"kid of another key", jsonBody(200, set(entry(goodKID, badKey))), "kid that is not its key's ID"},
 		{"no kid", jsonBody(200, set(`{"key":"`+badKey+`"}`)), "kid that is not its key's ID"},
 		{"two keys with one kid", jsonBody(200, set(entry(badKID, badKey), entry(badKID, badKey))), "two keys with one kid"},
 		{"another version", jsonBody(200, set(entry("k3.pid.x", v3Key))), "is not a k4.public key"},
@@ -257,14 +258,13 @@ func TestKeySetBadResponses(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			s := newSigningService(t, goodRing, time.Hour)
 			var log errorLog
-			verifier, err := ginpaseto.New(ginpaseto.WithKeySetURL(s.url(),
-				ginpaseto.KeySetOnError(log.report), ginpaseto.KeySetRefresh(10*time.Millisecond, 10*time.Millisecond)))
+			verifier, err := ginpaseto.New(ginpaseto.WithKeySet(keyring.KeySet{URL: s.url(), OnError: log.report, MinRefresh: 10 * time.Millisecond, MaxRefresh: 10 * time.Millisecond}))
 			require.NoError(t, err)
 			defer verifier.Close()
 			require.NotNil(t, verifier.Keys())
 			api := protected(t, verifier.Required())
 			good := s.token(t)
-			forged, err := newAuthWith(t, ginpaseto.WithKeyring(badRing)).CreateAccessToken(context.Background(), "mallory")
+			forged, err := newAuthWith(t, ginpaseto.WithKeys(badRing...)).CreateAccessToken(context.Background(), "mallory")
 			require.NoError(t, err)
 
 			s.answer(tt.answer)
@@ -279,7 +279,7 @@ func TestKeySetBadResponses(t *testing.T) {
 			expect(t, do(t, api, request{token: forged}), 401, detail("Invalid PASETO token"))
 
 			// A verifier that never saw a good set stays closed.
-			fresh, err := ginpaseto.New(ginpaseto.WithKeySetURL(s.url(), ginpaseto.KeySetOnError(func(error) {})))
+			fresh, err := ginpaseto.New(ginpaseto.WithKeySet(keyring.KeySet{URL: s.url(), OnError: func(error) {}}))
 			require.NoError(t, err)
 			defer fresh.Close()
 			api2 := protected(t, fresh.Required())
@@ -292,9 +292,8 @@ func TestKeySetBadResponses(t *testing.T) {
 
 func publicPASERK(t testing.TB, pemKey string) string {
 	t.Helper()
-	ring := newRing(t, ginpaseto.PublicKey(pemKey))
 	r := gin.New()
-	r.GET("/k", newAuthWith(t, ginpaseto.WithKeyring(ring)).KeySetHandler(0))
+	r.GET("/k", newAuthWith(t, ginpaseto.WithKeys(keyring.PublicKey(pemKey))).KeySetHandler(0))
 	rec := httptest.NewRecorder()
 	r.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/k", nil))
 	var set struct {
@@ -306,9 +305,7 @@ func publicPASERK(t testing.TB, pemKey string) string {
 
 func publicPASERKv3(t testing.TB, pemKey string) string {
 	t.Helper()
-	ring, err := ginpaseto.NewKeyring(ginpaseto.V3, ginpaseto.PublicKey(pemKey))
-	require.NoError(t, err)
-	auth := newAuthWith(t, ginpaseto.WithVersion(ginpaseto.V3), ginpaseto.WithKeyring(ring))
+	auth := newAuthWith(t, ginpaseto.WithVersion(ginpaseto.V3), ginpaseto.WithKeys(keyring.PublicKey(pemKey)))
 	r := gin.New()
 	r.GET("/k", auth.KeySetHandler(0))
 	rec := httptest.NewRecorder()
@@ -327,13 +324,13 @@ func TestKeySetBackgroundRefresh(t *testing.T) {
 	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
 	oldPriv, _ := ed25519PEM(t)
 	newPriv, _ := ed25519PEM(t)
-	s := newSigningService(t, newRing(t, ginpaseto.PrivateKey(oldPriv)), time.Second)
-	verifier, err := ginpaseto.New(ginpaseto.WithKeySetURL(s.url(), ginpaseto.KeySetRefresh(50*time.Millisecond, 200*time.Millisecond)))
+	s := newSigningService(t, []keyring.Key{keyring.PrivateKey(oldPriv)}, time.Second)
+	verifier, err := ginpaseto.New(ginpaseto.WithKeySet(keyring.KeySet{URL: s.url(), MinRefresh: 50 * time.Millisecond, MaxRefresh: 200 * time.Millisecond}))
 	require.NoError(t, err)
 
-	next := newRing(t, ginpaseto.PrivateKey(oldPriv), ginpaseto.PrivateKey(newPriv).Retired())
+	next := []keyring.Key{keyring.PrivateKey(oldPriv), keyring.PrivateKey(newPriv).Retired()}
 	start := time.Now()
-	require.NoError(t, s.auth.SetKeys(next))
+	require.NoError(t, s.auth.SetKeys(next...))
 	require.Eventually(t, func() bool { return len(verifier.Keys().KIDs()) == 2 }, 5*time.Second, 5*time.Millisecond)
 	t.Logf("the added key reached the verifier after %v (max-age 1s, bounded to 200ms)", time.Since(start))
 	n := s.fetches.Load()
@@ -346,13 +343,13 @@ func TestKeySetBackgroundRefresh(t *testing.T) {
 	s.srv.Close()
 }
 
-// TestKeySetContext: cancelling KeySetContext stops the fetching too.
+// TestKeySetContext: cancelling KeySet.Context stops the fetching too.
 func TestKeySetContext(t *testing.T) {
 	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
 	priv, _ := ed25519PEM(t)
-	s := newSigningService(t, newRing(t, ginpaseto.PrivateKey(priv)), 0)
+	s := newSigningService(t, []keyring.Key{keyring.PrivateKey(priv)}, 0)
 	ctx, cancel := context.WithCancel(context.Background())
-	verifier, err := ginpaseto.New(ginpaseto.WithKeySetURL(s.url(), ginpaseto.KeySetContext(ctx), ginpaseto.KeySetRefresh(10*time.Millisecond, time.Second)))
+	verifier, err := ginpaseto.New(ginpaseto.WithKeySet(keyring.KeySet{URL: s.url(), Context: ctx, MinRefresh: 10 * time.Millisecond, MaxRefresh: time.Second}))
 	require.NoError(t, err)
 	require.Eventually(t, func() bool { return s.fetches.Load() >= 3 }, 5*time.Second, 5*time.Millisecond)
 	cancel()
@@ -364,39 +361,55 @@ func TestKeySetContext(t *testing.T) {
 }
 
 func TestKeySetURLRules(t *testing.T) {
-	quiet := ginpaseto.KeySetOnError(func(error) {})
-	for _, url := range []string{"http://auth.example.com/keys", "http://10.0.0.1/keys", "ftp://127.0.0.1/keys", "/keys", "https://", "::"} {
-		_, err := ginpaseto.New(ginpaseto.WithKeySetURL(url, quiet))
-		assert.Error(t, err, url)
+	quiet := func(error) {}
+	for _, url := range []string{"", "http://auth.example.com/keys", "http://10.0.0.1/keys", "ftp://127.0.0.1/keys", "/keys", "https://", "::"} {
+		_, err := ginpaseto.New(ginpaseto.WithKeySet(keyring.KeySet{URL: url, OnError: quiet}))
+		assert.ErrorContains(t, err, "ginpaseto: WithKeySet: ", url)
 	}
-	_, err := ginpaseto.New(ginpaseto.WithKeySetURL("http://auth.example.com/keys"))
+	_, err := ginpaseto.New(ginpaseto.WithKeySet(keyring.KeySet{URL: "http://auth.example.com/keys"}))
 	assert.ErrorContains(t, err, "plain HTTP, which anyone on the path could answer")
 	for _, url := range []string{"http://127.0.0.1:1/keys", "http://[::1]:1/keys", "http://localhost:1/keys"} {
-		auth, err := ginpaseto.New(ginpaseto.WithKeySetURL(url, quiet, ginpaseto.KeySetTimeout(time.Second)))
+		auth, err := ginpaseto.New(ginpaseto.WithKeySet(keyring.KeySet{URL: url, OnError: quiet, Timeout: time.Second}))
 		require.NoError(t, err, url)
 		assert.Nil(t, auth.Keys(), "nothing listens there")
 		require.NoError(t, auth.Close())
 	}
-	for name, opt := range map[string]ginpaseto.KeySetOption{
-		"nil client":       ginpaseto.KeySetClient(nil),
-		"zero timeout":     ginpaseto.KeySetTimeout(0),
-		"tiny size":        ginpaseto.KeySetMaxSize(10),
-		"inverted refresh": ginpaseto.KeySetRefresh(time.Hour, time.Minute),
-		"zero interval":    ginpaseto.KeySetRefetchInterval(0),
-		"nil context":      ginpaseto.KeySetContext(nil), //nolint:staticcheck // the mistake under test
-		"nil report":       ginpaseto.KeySetOnError(nil),
-		"nil option":       nil,
+	const url = "http://127.0.0.1:1/keys"
+	for name, tt := range map[string]struct {
+		ks   keyring.KeySet
+		want string
+	}{
+		"negative timeout":   {keyring.KeySet{URL: url, Timeout: -time.Second}, "Timeout is negative"},
+		"tiny size":          {keyring.KeySet{URL: url, MaxSize: 10}, "MaxSize of 10 bytes cannot hold a key set"},
+		"negative size":      {keyring.KeySet{URL: url, MaxSize: -1}, "MaxSize of -1 bytes"},
+		"inverted refresh":   {keyring.KeySet{URL: url, MinRefresh: time.Hour, MaxRefresh: time.Minute}, "MaxRefresh (1m0s) is shorter than MinRefresh (1h0m0s)"},
+		"negative refresh":   {keyring.KeySet{URL: url, MinRefresh: -time.Second}, "MinRefresh and MaxRefresh must not be negative"},
+		"negative interval":  {keyring.KeySet{URL: url, RefetchInterval: -time.Second}, "RefetchInterval is negative"},
+		"no URL":             {keyring.KeySet{Timeout: time.Second}, "KeySet.URL must be an absolute https:// URL"},
+		"credentials in URL": {keyring.KeySet{URL: "http://user:secret@auth.example.com/keys"}, "http://user:xxxxx@auth.example.com/keys is plain HTTP"},
 	} {
-		_, err := ginpaseto.New(ginpaseto.WithKeySetURL("http://127.0.0.1:1/keys", opt))
-		assert.Error(t, err, name)
+		_, err := ginpaseto.New(ginpaseto.WithKeySet(tt.ks))
+		assert.ErrorContains(t, err, "ginpaseto: WithKeySet: "+tt.want, name)
+		if err != nil {
+			assert.NotContains(t, err.Error(), "secret", name)
+		}
 	}
-	_, err = ginpaseto.New(ginpaseto.WithKeySetURL("http://127.0.0.1:1/keys", quiet), ginpaseto.WithSecretKey(testKey))
+	// One refresh bound alone moves the other's default out of its way.
+	for _, ks := range []keyring.KeySet{
+		{URL: url, OnError: quiet, MaxRefresh: 10 * time.Second},
+		{URL: url, OnError: quiet, MinRefresh: 2 * time.Hour},
+	} {
+		auth, err := ginpaseto.New(ginpaseto.WithKeySet(ks))
+		require.NoError(t, err)
+		require.NoError(t, auth.Close())
+	}
+	_, err = ginpaseto.New(ginpaseto.WithKeySet(keyring.KeySet{URL: url, OnError: quiet}), ginpaseto.WithSecretKey(testKey))
 	assert.ErrorContains(t, err, "more than one way")
 
 	// A redirect off loopback to plain HTTP is refused like the URL itself.
 	redirect := serve(t, http.RedirectHandler("http://auth.example.com/keys", http.StatusFound))
 	var log errorLog
-	auth, err := ginpaseto.New(ginpaseto.WithKeySetURL(redirect.URL, ginpaseto.KeySetOnError(log.report)))
+	auth, err := ginpaseto.New(ginpaseto.WithKeySet(keyring.KeySet{URL: redirect.URL, OnError: log.report}))
 	require.NoError(t, err)
 	defer auth.Close()
 	assert.Nil(t, auth.Keys())
@@ -404,13 +417,13 @@ func TestKeySetURLRules(t *testing.T) {
 }
 
 // TestKeySetRedirects: a redirect of the key set URL is followed only on
-// the key set's own host, and only if the client of KeySetClient would
+// the key set's own host, and only if the client of KeySet.Client would
 // follow it too: the keys it leads to are trusted to sign every token.
 func TestKeySetRedirects(t *testing.T) {
 	priv, _ := ed25519PEM(t)
 	intruderPriv, _ := ed25519PEM(t)
-	intruder := newSigningService(t, newRing(t, ginpaseto.PrivateKey(intruderPriv)), time.Minute)
-	home := newSigningService(t, newRing(t, ginpaseto.PrivateKey(priv)), time.Minute)
+	intruder := newSigningService(t, []keyring.Key{keyring.PrivateKey(intruderPriv)}, time.Minute)
+	home := newSigningService(t, []keyring.Key{keyring.PrivateKey(priv)}, time.Minute)
 	moved := func(to string) *httptest.Server {
 		return serve(t, http.RedirectHandler(to, http.StatusFound))
 	}
@@ -440,12 +453,8 @@ func TestKeySetRedirects(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			var log errorLog
-			opts := []ginpaseto.KeySetOption{ginpaseto.KeySetOnError(log.report)}
-			if tc.client != nil {
-				opts = append(opts, ginpaseto.KeySetClient(tc.client))
-			}
 			asked.Store(0)
-			auth, err := ginpaseto.New(ginpaseto.WithKeySetURL(tc.url, opts...))
+			auth, err := ginpaseto.New(ginpaseto.WithKeySet(keyring.KeySet{URL: tc.url, Client: tc.client, OnError: log.report}))
 			require.NoError(t, err)
 			defer auth.Close()
 			if !tc.keys {
@@ -470,10 +479,10 @@ func TestKeySetRedirects(t *testing.T) {
 func TestKeySetUnknownKIDKeepsKeys(t *testing.T) {
 	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
 	priv, _ := ed25519PEM(t)
-	s := newSigningService(t, newRing(t, ginpaseto.PrivateKey(priv)), time.Hour)
+	s := newSigningService(t, []keyring.Key{keyring.PrivateKey(priv)}, time.Hour)
 	defer s.srv.Close()
 	verifier, err := ginpaseto.New(ginpaseto.WithVerifiedTokenCache(100),
-		ginpaseto.WithKeySetURL(s.url(), ginpaseto.KeySetRefetchInterval(time.Nanosecond)))
+		ginpaseto.WithKeySet(keyring.KeySet{URL: s.url(), RefetchInterval: time.Nanosecond}))
 	require.NoError(t, err)
 	defer verifier.Close()
 	good := s.token(t)
@@ -492,7 +501,7 @@ func TestKeySetUnknownKIDKeepsKeys(t *testing.T) {
 	assert.True(t, ginpaseto.CachedForTest(verifier, good), "and the cache keeps its tokens")
 
 	newPriv, _ := ed25519PEM(t)
-	require.NoError(t, s.auth.SetKeys(newRing(t, ginpaseto.PrivateKey(newPriv), ginpaseto.PrivateKey(priv).Retired())))
+	require.NoError(t, s.auth.SetKeys(keyring.PrivateKey(newPriv), keyring.PrivateKey(priv).Retired()))
 	_, err = verifier.ParseToken(s.token(t))
 	require.NoError(t, err, "a new key is learned from its first token")
 	assert.NotSame(t, keys, verifier.Keys())
@@ -504,10 +513,9 @@ func TestKeySetUnknownKIDKeepsKeys(t *testing.T) {
 func TestKeySetRefetchLeavesWithContext(t *testing.T) {
 	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
 	priv, _ := ed25519PEM(t)
-	s := newSigningService(t, newRing(t, ginpaseto.PrivateKey(priv)), time.Hour)
+	s := newSigningService(t, []keyring.Key{keyring.PrivateKey(priv)}, time.Hour)
 	defer s.srv.Close()
-	verifier, err := ginpaseto.New(ginpaseto.WithKeySetURL(s.url(),
-		ginpaseto.KeySetTimeout(time.Minute), ginpaseto.KeySetRefetchInterval(time.Nanosecond)))
+	verifier, err := ginpaseto.New(ginpaseto.WithKeySet(keyring.KeySet{URL: s.url(), Timeout: time.Minute, RefetchInterval: time.Nanosecond}))
 	require.NoError(t, err)
 	release := make(chan struct{})
 	var released sync.Once

@@ -1,6 +1,7 @@
 package ginpaseto
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -14,30 +15,29 @@ import (
 	"sync"
 	"time"
 
+	"github.com/ginpaseto/ginpaseto/keyring"
 	"github.com/ginpaseto/ginpaseto/observe"
 )
 
 // This file is the verifying side of key sets: an Authorizer built with
-// WithKeySetURL fetches the signing service's key set at start-up, again
+// WithKeySet fetches the signing service's key set at start-up, again
 // when its Cache-Control says, and again (rate-limited) when a token names
 // a key it does not know.
 
-// Defaults of WithKeySetURL, documented on the options that change them.
+// Defaults of WithKeySet, documented on the fields of keyring.KeySet.
 const (
-	DefaultKeySetTimeout    = 5 * time.Second
-	DefaultKeySetMaxSize    = 64 << 10
-	DefaultKeySetMinRefresh = time.Minute
-	DefaultKeySetMaxRefresh = time.Hour
-	// DefaultKeySetRefresh is how long a key set without Cache-Control
+	defaultKeySetTimeout    = 5 * time.Second
+	defaultKeySetMaxSize    = 64 << 10
+	minKeySetMaxSize        = 256
+	defaultKeySetMinRefresh = time.Minute
+	defaultKeySetMaxRefresh = time.Hour
+	// defaultKeySetRefresh is how long a key set without Cache-Control
 	// max-age is kept before it is fetched again.
-	DefaultKeySetRefresh = 5 * time.Minute
-	// DefaultKeySetRefetchInterval is the least time between two fetches
+	defaultKeySetRefresh = 5 * time.Minute
+	// defaultKeySetRefetchInterval is the least time between two fetches
 	// caused by tokens naming unknown keys.
-	DefaultKeySetRefetchInterval = 10 * time.Second
+	defaultKeySetRefetchInterval = 10 * time.Second
 )
-
-// KeySetOption changes how WithKeySetURL fetches the key set.
-type KeySetOption func(*keySetConfig) error
 
 type keySetConfig struct {
 	url             *url.URL
@@ -52,65 +52,98 @@ type keySetConfig struct {
 	onError         func(error)
 }
 
-// WithKeySetURL makes the Authorizer verify v4.public tokens (or those of
-// WithVersion) with the public keys of the key set published at rawURL,
-// such as a signing service's KeySetHandler, instead of a key of its own.
-// The URL must be HTTPS, or HTTP on a loopback address.
+// WithKeySet makes the Authorizer verify v4.public tokens (or those of
+// WithVersion) with the public keys of the key set published at ks.URL,
+// such as a signing service's KeySetHandler, instead of keys of its own.
+// The URL must be HTTPS, or HTTP on a loopback address; the other fields
+// of keyring.KeySet tune the fetching, and their zero values are the
+// defaults their docs state.
 //
 // New fetches the set once and waits for that fetch at most the fetch
-// timeout (KeySetTimeout, default 5 s). If it fails, New still returns, and
-// checks answer 503 "Token verification keys unavailable" until a fetch
-// succeeds: services may then start in any order. The Authorizer fetches
-// the set again when its Cache-Control max-age runs out (kept within
-// KeySetRefresh's bounds), after a failure with a backoff from one second,
-// and when a token names a key the set does not hold, at most once per
-// 10 seconds; a check waits for that fetch at most until its request's
-// context ends. A fetch that finds the set unchanged keeps the keys, and so
-// the verified-token cache. A fetch that fails, or returns something that
-// is not a valid key set, is reported to KeySetOnError and changes
-// nothing: the last good set stays. Close the Authorizer, or cancel KeySetContext, to stop the
-// fetching.
-func WithKeySetURL(rawURL string, opts ...KeySetOption) Option {
+// timeout (KeySet.Timeout, default 5 s). If it fails, New still returns,
+// and checks answer 503 "Token verification keys unavailable" until a
+// fetch succeeds: services may then start in any order. The Authorizer
+// fetches the set again when its Cache-Control max-age runs out (kept
+// within KeySet.MinRefresh and MaxRefresh), after a failure with a backoff
+// from one second, and when a token names a key the set does not hold, at
+// most once per KeySet.RefetchInterval (default 10 seconds); a check waits
+// for that fetch at most until its request's context ends. A fetch that
+// finds the set unchanged keeps the keys, and so the verified-token cache.
+// A fetch that fails, or returns something that is not a valid key set, is
+// reported to KeySet.OnError and changes nothing: the last good set stays.
+// Close the Authorizer, or cancel KeySet.Context, to stop the fetching.
+//
+// An Authorizer with a key set only verifies tokens: it cannot create
+// them, and WithKeys, SetKeys and the single-key options do not apply.
+func WithKeySet(ks keyring.KeySet) Option {
 	return optionFunc(func(c *config) error {
-		u, err := keySetURL(rawURL)
+		cfg, err := newKeySetConfig(ks)
 		if err != nil {
 			return err
 		}
-		transport := http.DefaultTransport.(*http.Transport).Clone()
-		ks := &keySetConfig{
-			url:             u,
-			client:          &http.Client{Transport: transport},
-			ownTransport:    transport,
-			timeout:         DefaultKeySetTimeout,
-			maxSize:         DefaultKeySetMaxSize,
-			minRefresh:      DefaultKeySetMinRefresh,
-			maxRefresh:      DefaultKeySetMaxRefresh,
-			refetchInterval: DefaultKeySetRefetchInterval,
-			ctx:             context.Background(),
-			onError: func(err error) {
-				slog.Warn("ginpaseto: key set not updated", "error", err)
-			},
-		}
-		for _, o := range opts {
-			if o == nil {
-				return errors.New("ginpaseto: WithKeySetURL: nil KeySetOption")
-			}
-			if err := o(ks); err != nil {
-				return err
-			}
-		}
-		client := *ks.client
-		client.CheckRedirect = keySetRedirects(u, client.CheckRedirect)
-		ks.client = &client
-		c.keySet = ks
+		c.keySet = cfg
 		return nil
 	})
 }
 
+// newKeySetConfig checks ks and fills in the defaults.
+func newKeySetConfig(ks keyring.KeySet) (*keySetConfig, error) {
+	u, err := keySetURL(ks.URL)
+	if err != nil {
+		return nil, err
+	}
+	fail := func(format string, args ...any) error {
+		return fmt.Errorf("ginpaseto: WithKeySet: "+format, args...)
+	}
+	switch {
+	case ks.Timeout < 0:
+		return nil, fail("Timeout is negative (%v); leave it 0 for the default, %v", ks.Timeout, defaultKeySetTimeout)
+	case ks.MaxSize < 0 || ks.MaxSize > 0 && ks.MaxSize < minKeySetMaxSize:
+		return nil, fail("MaxSize of %d bytes cannot hold a key set; use at least %d, or 0 for the default, %d", ks.MaxSize, minKeySetMaxSize, defaultKeySetMaxSize)
+	case ks.MinRefresh < 0 || ks.MaxRefresh < 0:
+		return nil, fail("MinRefresh and MaxRefresh must not be negative, got %v and %v; leave them 0 for the defaults, %v and %v", ks.MinRefresh, ks.MaxRefresh, defaultKeySetMinRefresh, defaultKeySetMaxRefresh)
+	case ks.MinRefresh > 0 && ks.MaxRefresh > 0 && ks.MaxRefresh < ks.MinRefresh:
+		return nil, fail("MaxRefresh (%v) is shorter than MinRefresh (%v); want MinRefresh <= MaxRefresh", ks.MaxRefresh, ks.MinRefresh)
+	case ks.RefetchInterval < 0:
+		return nil, fail("RefetchInterval is negative (%v); leave it 0 for the default, %v", ks.RefetchInterval, defaultKeySetRefetchInterval)
+	}
+	cfg := &keySetConfig{
+		url:             u,
+		client:          ks.Client,
+		timeout:         cmp.Or(ks.Timeout, defaultKeySetTimeout),
+		maxSize:         cmp.Or(ks.MaxSize, defaultKeySetMaxSize),
+		minRefresh:      ks.MinRefresh,
+		maxRefresh:      ks.MaxRefresh,
+		refetchInterval: cmp.Or(ks.RefetchInterval, defaultKeySetRefetchInterval),
+		ctx:             cmp.Or[context.Context](ks.Context, context.Background()),
+		onError:         ks.OnError,
+	}
+	// One bound given alone moves the other's default out of its way.
+	switch {
+	case cfg.minRefresh == 0 && cfg.maxRefresh == 0:
+		cfg.minRefresh, cfg.maxRefresh = defaultKeySetMinRefresh, defaultKeySetMaxRefresh
+	case cfg.minRefresh == 0:
+		cfg.minRefresh = min(defaultKeySetMinRefresh, cfg.maxRefresh)
+	case cfg.maxRefresh == 0:
+		cfg.maxRefresh = max(defaultKeySetMaxRefresh, cfg.minRefresh)
+	}
+	if cfg.onError == nil {
+		cfg.onError = func(err error) { slog.Warn("ginpaseto: key set not updated", "error", err) }
+	}
+	if cfg.client == nil {
+		transport := http.DefaultTransport.(*http.Transport).Clone()
+		cfg.client, cfg.ownTransport = &http.Client{Transport: transport}, transport
+	}
+	client := *cfg.client
+	client.CheckRedirect = keySetRedirects(u, client.CheckRedirect)
+	cfg.client = &client
+	return cfg, nil
+}
+
 // keySetRedirects returns the redirect policy of a key set fetch: the key
-// set's rules, then the policy of the client, if any (KeySetClient), which
+// set's rules, then the policy of the client, if any (KeySet.Client), which
 // can only be stricter. A redirect must stay on the host of the key set
-// URL, on a URL WithKeySetURL would accept, without leaving HTTPS: the
+// URL, on a URL WithKeySet would accept, without leaving HTTPS: the
 // keys it leads to are trusted to sign every token.
 func keySetRedirects(home *url.URL, callers func(*http.Request, []*http.Request) error) func(*http.Request, []*http.Request) error {
 	return func(req *http.Request, via []*http.Request) error {
@@ -121,7 +154,7 @@ func keySetRedirects(home *url.URL, callers func(*http.Request, []*http.Request)
 			return err
 		}
 		if !strings.EqualFold(req.URL.Host, home.Host) {
-			return fmt.Errorf("refused a redirect to another host, %s; if the key set lives there, give its URL to WithKeySetURL", req.URL.Redacted())
+			return fmt.Errorf("refused a redirect to another host, %s; if the key set lives there, give its URL to WithKeySet", req.URL.Redacted())
 		}
 		if home.Scheme == "https" && req.URL.Scheme != "https" {
 			return fmt.Errorf("refused a redirect from HTTPS to %s", req.URL.Redacted())
@@ -137,10 +170,10 @@ func keySetRedirects(home *url.URL, callers func(*http.Request, []*http.Request)
 func keySetURL(rawURL string) (*url.URL, error) {
 	u, err := url.Parse(rawURL)
 	if err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") {
-		return nil, errors.New("ginpaseto: WithKeySetURL: the key set URL must be an absolute https:// URL, such as https://auth.example.com/.well-known/paseto-keys")
+		return nil, errors.New("ginpaseto: WithKeySet: KeySet.URL must be an absolute https:// URL, such as https://auth.example.com/.well-known/paseto-keys")
 	}
 	if u.Scheme == "http" && !isLoopback(u.Hostname()) {
-		return nil, fmt.Errorf("ginpaseto: WithKeySetURL: %s is plain HTTP, which anyone on the path could answer with their own keys; use https://, or http:// on a loopback address only", u.Redacted())
+		return nil, fmt.Errorf("ginpaseto: WithKeySet: %s is plain HTTP, which anyone on the path could answer with their own keys; use https://, or http:// on a loopback address only", u.Redacted())
 	}
 	return u, nil
 }
@@ -151,100 +184,6 @@ func isLoopback(host string) bool {
 	}
 	ip := net.ParseIP(host)
 	return ip != nil && ip.IsLoopback()
-}
-
-// KeySetClient fetches the key set with client instead of a client of
-// ginpaseto's own, for proxies, custom TLS roots or mutual TLS. The
-// client's CheckRedirect, if any, still decides which redirects to follow,
-// and only among those that the rules of WithKeySetURL allow: on the key
-// set URL's host, HTTPS or loopback, at most 5. A client that refuses
-// every redirect (http.ErrUseLastResponse) makes a redirect a failed
-// fetch. The client itself is not changed.
-func KeySetClient(client *http.Client) KeySetOption {
-	return func(c *keySetConfig) error {
-		if client == nil {
-			return errors.New("ginpaseto: KeySetClient: client is nil")
-		}
-		c.client, c.ownTransport = client, nil
-		return nil
-	}
-}
-
-// KeySetTimeout bounds each fetch of the key set, and so how long New
-// waits for the first one. Default 5 seconds.
-func KeySetTimeout(d time.Duration) KeySetOption {
-	return func(c *keySetConfig) error {
-		if d <= 0 {
-			return fmt.Errorf("ginpaseto: KeySetTimeout: timeout must be positive, got %v", d)
-		}
-		c.timeout = d
-		return nil
-	}
-}
-
-// KeySetMaxSize bounds the size of a key set response, in bytes; a larger
-// one is refused unread. Default 64 KiB, some 500 keys.
-func KeySetMaxSize(n int64) KeySetOption {
-	return func(c *keySetConfig) error {
-		if n < 256 {
-			return fmt.Errorf("ginpaseto: KeySetMaxSize: %d bytes cannot hold a key set; use at least 256 (default %d)", n, DefaultKeySetMaxSize)
-		}
-		c.maxSize = n
-		return nil
-	}
-}
-
-// KeySetRefresh bounds how long a fetched key set is kept before it is
-// fetched again: its Cache-Control max-age, or 5 minutes without one, is
-// raised to min and lowered to max. min also caps the backoff after failed
-// fetches. Default 1 minute and 1 hour.
-func KeySetRefresh(min, max time.Duration) KeySetOption {
-	return func(c *keySetConfig) error {
-		if min <= 0 || max < min {
-			return fmt.Errorf("ginpaseto: KeySetRefresh: want 0 < min <= max, got %v and %v", min, max)
-		}
-		c.minRefresh, c.maxRefresh = min, max
-		return nil
-	}
-}
-
-// KeySetRefetchInterval sets the least time between two fetches caused by
-// tokens that name a key the set does not hold, so that made-up key IDs
-// cannot make the Authorizer hammer the signing service. Default 10 seconds.
-func KeySetRefetchInterval(d time.Duration) KeySetOption {
-	return func(c *keySetConfig) error {
-		if d <= 0 {
-			return fmt.Errorf("ginpaseto: KeySetRefetchInterval: interval must be positive, got %v", d)
-		}
-		c.refetchInterval = d
-		return nil
-	}
-}
-
-// KeySetContext stops the background fetching when ctx is done, as Close
-// does. Default: only Close stops it.
-func KeySetContext(ctx context.Context) KeySetOption {
-	return func(c *keySetConfig) error {
-		if ctx == nil {
-			return errors.New("ginpaseto: KeySetContext: context is nil")
-		}
-		c.ctx = ctx
-		return nil
-	}
-}
-
-// KeySetOnError receives every failed fetch of the key set: unreachable,
-// an error status, too large, not a key set, a secret key in the set, a kid
-// that is not its key's ID. The errors quote no key. Default: a warning
-// through log/slog's default logger.
-func KeySetOnError(report func(error)) KeySetOption {
-	return func(c *keySetConfig) error {
-		if report == nil {
-			return errors.New("ginpaseto: KeySetOnError: function is nil")
-		}
-		c.onError = report
-		return nil
-	}
 }
 
 // keySetSource keeps an Authorizer's keys in step with a key set.
@@ -385,7 +324,7 @@ func (s *keySetSource) get() (*Keyring, time.Duration, error) {
 		return nil, 0, fmt.Errorf("reading the response: %w", unwrapURLError(err))
 	}
 	if int64(len(body)) > s.cfg.maxSize {
-		return nil, 0, fmt.Errorf("the response is larger than %d bytes (KeySetMaxSize)", s.cfg.maxSize)
+		return nil, 0, fmt.Errorf("the response is larger than %d bytes (KeySet.MaxSize)", s.cfg.maxSize)
 	}
 	ring, err := parseKeySet(s.a.cfg.version, body)
 	if err != nil {
@@ -408,7 +347,7 @@ func unwrapURLError(err error) error {
 // (max-age less Age; no-cache and no-store mean not at all), within the
 // configured bounds.
 func (s *keySetSource) keepFor(h http.Header) time.Duration {
-	d := DefaultKeySetRefresh
+	d := defaultKeySetRefresh
 	for _, directive := range strings.Split(h.Get("Cache-Control"), ",") {
 		name, value, _ := strings.Cut(strings.TrimSpace(directive), "=")
 		switch strings.ToLower(name) {
@@ -468,7 +407,7 @@ func (s *keySetSource) lookupAfterRefetch(ctx context.Context, header string, fo
 }
 
 // Close stops what the Authorizer runs in the background, the fetching of
-// WithKeySetURL and the clean-up of WithVerifiedTokenCache, and waits
+// WithKeySet and the clean-up of WithVerifiedTokenCache, and waits
 // until it has stopped. Checks go on with the keys fetched last. It does
 // nothing for other Authorizers, and may be called more than once.
 func (a *Authorizer) Close() error {

@@ -22,6 +22,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/ginpaseto/ginpaseto"
+	"github.com/ginpaseto/ginpaseto/keyring"
 	"github.com/ginpaseto/ginpaseto/observe"
 )
 
@@ -269,7 +270,7 @@ func TestObserverSeesEveryRefusal(t *testing.T) {
 		nobody := httptest.NewServer(http.NotFoundHandler())
 		nobody.Close()
 		verifier, err := ginpaseto.New(ginpaseto.WithObserver(kr),
-			ginpaseto.WithKeySetURL(nobody.URL+"/keys", ginpaseto.KeySetTimeout(200*time.Millisecond), ginpaseto.KeySetOnError(func(error) {})))
+			ginpaseto.WithKeySet(keyring.KeySet{URL: nobody.URL + "/keys", Timeout: 200 * time.Millisecond, OnError: func(error) {}}))
 		require.NoError(t, err)
 		t.Cleanup(func() { verifier.Close() })
 		expect(t, do(t, protected(t, verifier.Required()), request{token: "v4.public." + strings.Repeat("A", 100)}), 503, detail("Token verification keys unavailable"))
@@ -327,7 +328,7 @@ func TestObserverSeesEveryRefusal(t *testing.T) {
 	}
 	assert.Equal(t, []observe.SessionEventKind{"started", "rotated", "reuse_detected", "started", "ended", "started", "subject_revoked"}, kinds)
 
-	require.NoError(t, auth.SetKeys(newRing(t, ginpaseto.SecretKey(testKey), ginpaseto.SecretKey(otherKey).Retired())))
+	require.NoError(t, auth.SetKeys(keyring.SecretKey(testKey), keyring.SecretKey(otherKey).Retired()))
 
 	logged := logs.String()
 	for _, msg := range []string{"refresh token reuse detected", "session ended", "subject revoked", "keys changed"} {
@@ -463,14 +464,14 @@ func TestObserverKeys(t *testing.T) {
 	rec := &recorder{}
 	auth := newAuth(t, ginpaseto.WithObserver(rec))
 	other := randomKey(t)
-	ring := newRing(t, ginpaseto.SecretKey(other), ginpaseto.SecretKey(testKey).Retired())
-	require.NoError(t, auth.SetKeys(ring))
-	require.NoError(t, auth.SetKeys(newRing(t, ginpaseto.SecretKey(other), ginpaseto.SecretKey(testKey).Retired())))
+	ring := []keyring.Key{keyring.SecretKey(other), keyring.SecretKey(testKey).Retired()}
+	require.NoError(t, auth.SetKeys(ring...))
+	require.NoError(t, auth.SetKeys(keyring.SecretKey(other), keyring.SecretKey(testKey).Retired()))
 	assert.Equal(t, []any{observe.KeysChange{Source: observe.KeysFromSetKeys, Keys: 2}}, rec.take(), "the same keys again are no change")
 
 	priv, _ := ed25519PEM(t)
-	s := newSigningService(t, newRing(t, ginpaseto.PrivateKey(priv)), time.Hour)
-	verifier, err := ginpaseto.New(ginpaseto.WithObserver(rec), ginpaseto.WithKeySetURL(s.url()))
+	s := newSigningService(t, []keyring.Key{keyring.PrivateKey(priv)}, time.Hour)
+	verifier, err := ginpaseto.New(ginpaseto.WithObserver(rec), ginpaseto.WithKeySet(keyring.KeySet{URL: s.url()}))
 	require.NoError(t, err)
 	t.Cleanup(func() { verifier.Close() })
 	events := rec.take()
@@ -482,7 +483,7 @@ func TestObserverKeys(t *testing.T) {
 
 	// A token of a new key makes the check fetch again, within its span.
 	newPriv, _ := ed25519PEM(t)
-	require.NoError(t, s.auth.SetKeys(newRing(t, ginpaseto.PrivateKey(newPriv), ginpaseto.PrivateKey(priv).Retired())))
+	require.NoError(t, s.auth.SetKeys(keyring.PrivateKey(newPriv), keyring.PrivateKey(priv).Retired()))
 	expect(t, do(t, protected(t, verifier.Required()), request{token: s.token(t)}), 200, user("alice"))
 	rec.mu.Lock()
 	defer rec.mu.Unlock()

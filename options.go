@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/gin-gonic/gin"
+
+	"github.com/ginpaseto/ginpaseto/keyring"
 )
 
 // Option configures an Authorizer. Options are applied in order by New,
@@ -31,7 +33,7 @@ type config struct {
 	secretKey            *keySource
 	privateKey           *keySource
 	publicKey            *keySource
-	keyring              *Keyring
+	keys                 []keyDesc // WithKeys; nil when not given
 	keySet               *keySetConfig
 	errorHandler         func(*gin.Context, *Error)
 	accessLifetime       time.Duration
@@ -67,7 +69,7 @@ type config struct {
 // keySource is a key as given, parsed in New once the version is known.
 type keySource struct {
 	value  hidden[string]
-	path   string // set by the *File options; value is read from it in New
+	path   string // a file to read value from in New: keyring's File keys, FromEnv's _FILE variables
 	origin string // the environment variable it came from, if FromEnv read it
 	// atRest is set when the key is stored encrypted (keysatrest.go).
 	atRest *atRest
@@ -122,21 +124,11 @@ func WithSecretKey(key string) Option {
 	return optionFunc(func(c *config) error { c.secretKey = &keySource{value: hide(key)}; return nil })
 }
 
-// WithSecretKeyFile is WithSecretKey with the key read from a file.
-func WithSecretKeyFile(path string) Option {
-	return optionFunc(func(c *config) error { c.secretKey = &keySource{path: path}; return nil })
-}
-
 // WithPrivateKey sets the signing key for public tokens: an Ed25519 key as
 // PKCS#8 PEM, hex (64-byte key or 32-byte seed) or PASERK "k4.secret.".
 // Its public half verifies tokens too, so WithPublicKey is then optional.
 func WithPrivateKey(key string) Option {
 	return optionFunc(func(c *config) error { c.privateKey = &keySource{value: hide(key)}; return nil })
-}
-
-// WithPrivateKeyFile is WithPrivateKey with the key read from a file.
-func WithPrivateKeyFile(path string) Option {
-	return optionFunc(func(c *config) error { c.privateKey = &keySource{path: path}; return nil })
 }
 
 // WithPublicKey sets the verification key for public tokens: an Ed25519
@@ -146,24 +138,33 @@ func WithPublicKey(key string) Option {
 	return optionFunc(func(c *config) error { c.publicKey = &keySource{value: hide(key)}; return nil })
 }
 
-// WithPublicKeyFile is WithPublicKey with the key read from a file.
-func WithPublicKeyFile(path string) Option {
-	return optionFunc(func(c *config) error { c.publicKey = &keySource{path: path}; return nil })
-}
-
-// WithKeyring gives the Authorizer several keys per purpose, built with
-// NewKeyring: the active key of each purpose creates tokens that name it in
-// their footer (claim kid), and each token is verified with the key it
-// names, active or retired. Rotate keys in a running process with SetKeys.
-// It replaces WithSecretKey, WithPrivateKey and WithPublicKey, whose single
-// key creates tokens that name it too and also accepts tokens that name no
-// key.
-func WithKeyring(ring *Keyring) Option {
+// WithKeys gives the Authorizer its keys as keyring.Key values: keys
+// read from files (keyring.SecretKeyFile), keys stored encrypted
+// (keyring.SecretKeyFile(path).Wrapped(wrappingKeyPath)), several keys per
+// purpose for rotation (keyring.SecretKey(old).Retired()), and
+// fastapi-paseto text keys being retired. Of each purpose, at most one key
+// is active: it creates tokens that name it in their footer (claim kid,
+// its PASERK ID); every key verifies the tokens that name it, and a key
+// marked AcceptWithoutKID also those that name none. Keys are read and
+// parsed by New, for the version of WithVersion, whatever the order of the
+// options; a bad key makes New fail, saying which key and how to fix it.
+// Several WithKeys add up. Rotate keys in a running process with
+// Authorizer.SetKeys.
+//
+// WithKeys replaces the single-key options, WithSecretKey, WithPrivateKey,
+// WithPublicKey and WithFastAPIPasetoKey (and FromEnv's key variables):
+// WithSecretKey(k) is WithKeys(keyring.SecretKey(k).AcceptWithoutKID()).
+// Giving keys both ways, or with WithKeySet, makes New fail.
+func WithKeys(keys ...keyring.Key) Option {
 	return optionFunc(func(c *config) error {
-		if ring == nil {
-			return errors.New("ginpaseto: WithKeyring: keyring is nil; build one with NewKeyring")
+		descs, err := keyDescs("WithKeys", keys)
+		if err != nil {
+			return err
 		}
-		c.keyring = ring
+		if len(descs) == 0 {
+			return errors.New("ginpaseto: WithKeys: no key; give at least one, such as keyring.SecretKey(key)")
+		}
+		c.keys = append(c.keys, descs...)
 		return nil
 	})
 }

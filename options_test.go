@@ -21,6 +21,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/ginpaseto/ginpaseto"
+	"github.com/ginpaseto/ginpaseto/keyring"
 )
 
 // otherKey is a second v4.local key, unrelated to testKey.
@@ -81,7 +82,7 @@ func TestNewErrors(t *testing.T) {
 		{"weak key", []ginpaseto.Option{ginpaseto.WithSecretKey(weak)}, "openssl rand -hex 32", weak},
 		{"short hex key", []ginpaseto.Option{ginpaseto.WithSecretKey(testKey[:62])}, "openssl rand -hex 32", testKey[:62]},
 		{"empty key", []ginpaseto.Option{ginpaseto.WithSecretKey("")}, "empty", ""},
-		{"missing key file", []ginpaseto.Option{ginpaseto.WithSecretKeyFile(filepath.Join(t.TempDir(), "nope"))}, "cannot read key file", ""},
+		{"missing key file", []ginpaseto.Option{ginpaseto.WithKeys(keyring.SecretKeyFile(filepath.Join(t.TempDir(), "nope")).AcceptWithoutKID())}, "cannot read key file", ""},
 		{"public purpose, secret key only", []ginpaseto.Option{key, ginpaseto.WithPurpose(ginpaseto.Public)}, "WithPrivateKey", ""},
 		{"local purpose, private key only", []ginpaseto.Option{ginpaseto.WithPrivateKey(privPEM), ginpaseto.WithPurpose(ginpaseto.Local)}, "WithSecretKey", privPEM},
 		{"mismatched key pair", []ginpaseto.Option{ginpaseto.WithPrivateKey(privPEM), ginpaseto.WithPublicKey(otherPub)}, "not the public half", privPEM},
@@ -184,13 +185,16 @@ func TestKeyFiles(t *testing.T) {
 	secretFile, privFile, pubFile := write("secret.key", testKey), write("private.pem", privPEM), write("public.pem", pubPEM)
 
 	fromString := newAuth(t)
-	fromFile, err := ginpaseto.New(ginpaseto.WithSecretKeyFile(secretFile))
+	fromFile, err := ginpaseto.New(ginpaseto.WithKeys(keyring.SecretKeyFile(secretFile).AcceptWithoutKID()))
 	require.NoError(t, err)
-	signer, err := ginpaseto.New(ginpaseto.WithPrivateKeyFile(privFile))
+	signer, err := ginpaseto.New(ginpaseto.WithKeys(keyring.PrivateKeyFile(privFile).AcceptWithoutKID()))
 	require.NoError(t, err)
-	verifier, err := ginpaseto.New(ginpaseto.WithPublicKeyFile(pubFile))
+	verifier, err := ginpaseto.New(ginpaseto.WithKeys(keyring.PublicKeyFile(pubFile).AcceptWithoutKID()))
 	require.NoError(t, err)
-	pair, err := ginpaseto.New(ginpaseto.WithPrivateKeyFile(privFile), ginpaseto.WithPublicKeyFile(pubFile))
+	// A key pair from two files, as container secrets are mounted.
+	t.Setenv("PASETO_PRIVATE_KEY_FILE", privFile)
+	t.Setenv("PASETO_PUBLIC_KEY_FILE", pubFile)
+	pair, err := ginpaseto.New(ginpaseto.FromEnv())
 	require.NoError(t, err)
 	stringSigner, err := ginpaseto.New(ginpaseto.WithPrivateKey(privPEM))
 	require.NoError(t, err)

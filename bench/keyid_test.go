@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/ginpaseto/ginpaseto"
+	"github.com/ginpaseto/ginpaseto/keyring"
 )
 
 // The cost of naming the key in the footer: the same v4.local check with
@@ -23,9 +24,7 @@ import (
 
 func (f *fixture) kidAuthorizer(tb testing.TB) *ginpaseto.Authorizer {
 	tb.Helper()
-	ring, err := ginpaseto.NewKeyring(ginpaseto.V4, ginpaseto.SecretKey(hex.EncodeToString(f.secret)).AcceptWithoutKID())
-	require.NoError(tb, err)
-	auth, err := ginpaseto.New(ginpaseto.WithKeyring(ring))
+	auth, err := ginpaseto.New(ginpaseto.WithKeys(keyring.SecretKey(hex.EncodeToString(f.secret)).AcceptWithoutKID()))
 	require.NoError(tb, err)
 	return auth
 }

@@ -24,6 +24,7 @@ import (
 	"go.opentelemetry.io/otel/trace"
 
 	"github.com/ginpaseto/ginpaseto"
+	"github.com/ginpaseto/ginpaseto/keyring"
 	"github.com/ginpaseto/ginpaseto/otelpaseto"
 )
 
@@ -281,7 +282,7 @@ func TestMetricsAndSpans(t *testing.T) {
 // TestKeySetFetches counts key set fetches by result and records the key
 // changes.
 func TestKeySetFetches(t *testing.T) {
-	signer, err := ginpaseto.New(ginpaseto.WithKeyring(mustRing(t)))
+	signer, err := ginpaseto.New(ginpaseto.WithKeys(newKey(t)))
 	require.NoError(t, err)
 	r := gin.New()
 	var fail atomic.Bool
@@ -297,15 +298,13 @@ func TestKeySetFetches(t *testing.T) {
 	t.Cleanup(srv.Close)
 
 	tel := newTelemetry(t)
-	verifier, err := ginpaseto.New(ginpaseto.WithObserver(tel.obs), ginpaseto.WithKeySetURL(srv.URL+"/keys",
-		ginpaseto.KeySetOnError(func(error) {})))
+	verifier, err := ginpaseto.New(ginpaseto.WithObserver(tel.obs), ginpaseto.WithKeySet(keyring.KeySet{URL: srv.URL + "/keys", OnError: func(error) {}}))
 	require.NoError(t, err)
 	t.Cleanup(func() { verifier.Close() })
 	fail.Store(true)
 	// A token naming an unknown key makes the check fetch again: a
 	// failure, within the request's trace.
-	ring2 := mustRing(t)
-	require.NoError(t, signer.SetKeys(ring2))
+	require.NoError(t, signer.SetKeys(newKey(t)))
 	tok, err := signer.CreateAccessToken(context.Background(), "alice")
 	require.NoError(t, err)
 	rr := gin.New()
@@ -332,13 +331,12 @@ func TestKeySetFetches(t *testing.T) {
 	assert.Equal(t, 1, fetchSpans, "the refetch of the check, not the background fetch outside any trace")
 }
 
-func mustRing(t testing.TB) *ginpaseto.Keyring {
+// newKey returns a new signing key.
+func newKey(t testing.TB) keyring.Key {
 	t.Helper()
 	_, priv, err := ed25519Key()
 	require.NoError(t, err)
-	ring, err := ginpaseto.NewKeyring(ginpaseto.V4, ginpaseto.PrivateKey(priv))
-	require.NoError(t, err)
-	return ring
+	return keyring.PrivateKey(priv)
 }
 
 func TestNewErrors(t *testing.T) {

@@ -18,6 +18,7 @@ import (
 	"github.com/gin-gonic/gin"
 	"github.com/ginpaseto/ginpaseto"
 	"github.com/ginpaseto/ginpaseto/_example/exampleapp"
+	"github.com/ginpaseto/ginpaseto/keyring"
 )
 
 func main() {
@@ -30,7 +31,7 @@ func main() {
 	}
 	// New waits for the first fetch a few seconds at most; if the signing
 	// service is not up yet, the API starts anyway and keeps trying.
-	auth, err := ginpaseto.New(ginpaseto.WithKeySetURL(url))
+	auth, err := ginpaseto.New(ginpaseto.WithKeySet(keyring.KeySet{URL: url}))
 	if err != nil {
 		log.Fatal(err)
 	}

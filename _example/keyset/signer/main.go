@@ -25,6 +25,7 @@ import (
 	"github.com/gin-gonic/gin"
 	"github.com/ginpaseto/ginpaseto"
 	"github.com/ginpaseto/ginpaseto/_example/exampleapp"
+	"github.com/ginpaseto/ginpaseto/keyring"
 )
 
 // keptRetired is how many retired keys stay published after a rotation: a
@@ -43,15 +44,11 @@ func main() {
 		first = newKey()
 	}
 	keys := &rotation{keys: []string{first}}
-	ring, err := keys.keyring()
+	auth, err := ginpaseto.New(ginpaseto.WithKeys(keys.keyring()...))
 	if err != nil {
 		log.Fatal(err)
 	}
-	auth, err := ginpaseto.New(ginpaseto.WithKeyring(ring))
-	if err != nil {
-		log.Fatal(err)
-	}
-	log.Printf("signing with %s", ring.ActiveKID(ginpaseto.Public))
+	log.Printf("signing with %s", auth.Keys().ActiveKID(ginpaseto.Public))
 
 	hup := make(chan os.Signal, 1)
 	signal.Notify(hup, syscall.SIGHUP)
@@ -90,12 +87,12 @@ type rotation struct {
 }
 
 // keyring makes the newest key active and the others retired.
-func (r *rotation) keyring() (*ginpaseto.Keyring, error) {
-	specs := []ginpaseto.Key{ginpaseto.PrivateKey(r.keys[0])}
+func (r *rotation) keyring() []keyring.Key {
+	keys := []keyring.Key{keyring.PrivateKey(r.keys[0])}
 	for _, k := range r.keys[1:] {
-		specs = append(specs, ginpaseto.PrivateKey(k).Retired())
+		keys = append(keys, keyring.PrivateKey(k).Retired())
 	}
-	return ginpaseto.NewKeyring(ginpaseto.V4, specs...)
+	return keys
 }
 
 // rotate makes a new active key, retires the current one and drops the
@@ -109,15 +106,11 @@ func (r *rotation) rotate(auth *ginpaseto.Authorizer) error {
 	}
 	old := r.keys
 	r.keys = next
-	ring, err := r.keyring()
-	if err == nil {
-		err = auth.SetKeys(ring)
-	}
-	if err != nil {
+	if err := auth.SetKeys(r.keyring()...); err != nil {
 		r.keys = old
 		return err
 	}
-	log.Printf("rotated: signing with %s; %d retired keys still verify", ring.ActiveKID(ginpaseto.Public), len(next)-1)
+	log.Printf("rotated: signing with %s; %d retired keys still verify", auth.Keys().ActiveKID(ginpaseto.Public), len(next)-1)
 	return nil
 }
 
