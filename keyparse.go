@@ -24,7 +24,7 @@ import (
 )
 
 // Key parsing turns the strings given to WithSecretKey, WithPrivateKey and
-// WithPublicKey (or read by their *File variants) into keys for one PASETO
+// WithPublicKey (or read from files by keyring's File keys and FromEnv's _FILE variables) into keys for one PASETO
 // version. Each kind of key accepts the encodings people actually have at
 // hand: PASERK, hex, base64 for local keys, and PEM for key pairs made with
 // openssl.
@@ -261,7 +261,7 @@ func parsePublicKey(v Version, s string) (crypto.PublicKey, error) {
 	return checkEd25519Public(ed25519.PublicKey(b))
 }
 
-// readKeyFile reads a key file (bounded to 64 KiB, trimmed of surrounding whitespace) for the *File options.
+// readKeyFile reads a key file (bounded to 64 KiB, trimmed of surrounding whitespace) for keyring's File keys and FromEnv's _FILE variables.
 //
 // The bound keeps a mistaken path (a log, a device) from being read whole;
 // any key in a supported format is far smaller.
