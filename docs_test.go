@@ -141,7 +141,6 @@ var optionPages = map[string]string{
 	"TokenOption":       "docs/tokens.md",
 	"SharedOption":      "docs/tokens.md",
 	"HandlerOption":     "docs/revocation-and-sessions.md",
-	"KeySetOption":      "docs/keys.md",
 	"MemoryStoreOption": "docs/revocation-and-sessions.md",
 }
 
