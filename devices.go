@@ -13,6 +13,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/gin-gonic/gin"
+
+	"github.com/ginpaseto/ginpaseto/internal/tokenshape"
 )
 
 // Bounds of the metadata of one session (SessionMetadata): every store
@@ -97,11 +99,11 @@ func printable(s string) bool {
 // looksSecret reports whether s holds something shaped like a PASETO
 // token or a PASERK key, whatever its case.
 func looksSecret(s string) bool {
-	if containsToken(s) {
+	if tokenshape.Contains(s) {
 		return true
 	}
 	lower := strings.ToLower(s)
-	if containsToken(lower) {
+	if tokenshape.Contains(lower) {
 		return true
 	}
 	for _, v := range []string{"k1.", "k2.", "k3.", "k4."} {

@@ -12,6 +12,8 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/ginpaseto/ginpaseto/observe"
+
+	"github.com/ginpaseto/ginpaseto/internal/tokenshape"
 )
 
 // Observer learns what an Authorizer does, for metrics, traces and
@@ -368,7 +370,7 @@ func sanitizeUserAgent(ua string) string {
 	if len(ua) > 4*maxUserAgent {
 		ua = ua[:4*maxUserAgent] // bound the work; the cut below is the real one
 	}
-	ua = redactTokens(ua)
+	ua = tokenshape.Redact(ua)
 	ua = strings.Map(func(r rune) rune {
 		if r == utf8.RuneError || unicode.IsControl(r) {
 			return '?'

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+
+	"github.com/ginpaseto/ginpaseto/internal/tokenshape"
 )
 
 // hidden holds key material, or key text, so that printing, logging or
@@ -30,12 +32,12 @@ func (h hidden[K]) get() K { return h.key() }
 var errHiddenEncode = errors.New("ginpaseto: key material is never encoded")
 
 // Format prints the same placeholder for every verb, %x and %q included.
-func (hidden[K]) Format(f fmt.State, _ rune) { io.WriteString(f, Redacted) }
+func (hidden[K]) Format(f fmt.State, _ rune) { io.WriteString(f, tokenshape.Redacted) }
 
-func (hidden[K]) String() string                 { return Redacted }
-func (hidden[K]) GoString() string               { return Redacted }
-func (hidden[K]) LogValue() slog.Value           { return slog.StringValue(Redacted) }
-func (hidden[K]) MarshalText() ([]byte, error)   { return []byte(Redacted), nil }
-func (hidden[K]) MarshalJSON() ([]byte, error)   { return []byte(`"` + Redacted + `"`), nil }
+func (hidden[K]) String() string                 { return tokenshape.Redacted }
+func (hidden[K]) GoString() string               { return tokenshape.Redacted }
+func (hidden[K]) LogValue() slog.Value           { return slog.StringValue(tokenshape.Redacted) }
+func (hidden[K]) MarshalText() ([]byte, error)   { return []byte(tokenshape.Redacted), nil }
+func (hidden[K]) MarshalJSON() ([]byte, error)   { return []byte(`"` + tokenshape.Redacted + `"`), nil }
 func (hidden[K]) GobEncode() ([]byte, error)     { return nil, errHiddenEncode }
 func (hidden[K]) MarshalBinary() ([]byte, error) { return nil, errHiddenEncode }

@@ -18,6 +18,8 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/ginpaseto/ginpaseto/internal/tokenshape"
 )
 
 // keyEncodings returns every spelling of raw that a leak could take: the
@@ -170,7 +172,7 @@ func TestPrintingHidesKeys(t *testing.T) {
 func TestHiddenRedactsItself(t *testing.T) {
 	h := hide([]byte("0123456789abcdef0123456789abcdef"))
 	for how, out := range printings(t, h) {
-		require.Contains(t, out, Redacted, how)
+		require.Contains(t, out, tokenshape.Redacted, how)
 	}
 	require.Equal(t, "0123456789abcdef0123456789abcdef", string(h.get()))
 	var buf bytes.Buffer

@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/gin-gonic/gin"
+
+	"github.com/ginpaseto/ginpaseto/internal/tokenshape"
 )
 
 // A browser script cannot read the status of a refused WebSocket
@@ -91,7 +93,7 @@ func closeSubprotocol(r *http.Request) string {
 		if p == WebSocketProtocol {
 			return p
 		}
-		if chosen == "" && len(p) <= maxEchoedSubprotocol && isHTTPToken(p) && !containsToken(p) {
+		if chosen == "" && len(p) <= maxEchoedSubprotocol && isHTTPToken(p) && !tokenshape.Contains(p) {
 			chosen = p
 		}
 	}

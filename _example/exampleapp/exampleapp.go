@@ -24,6 +24,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 	"github.com/ginpaseto/ginpaseto"
+	"github.com/ginpaseto/ginpaseto/accesslog"
 )
 
 // SecretKey returns PASETO_SECRET_KEY or, when it is unset, a random key
@@ -130,7 +131,7 @@ func HostPort(port string) string {
 //
 //   - Gin in release mode, unless GIN_MODE asks for another mode;
 //   - an access log that never holds a token, even one a client put in the
-//     URL (ginpaseto.RedactedLogFormatter, with redact as more query
+//     URL (accesslog.Formatter, with redact as more query
 //     parameters to blank);
 //   - panics answered with 500 and logged without the request, whose
 //     headers may carry credentials;
@@ -146,7 +147,7 @@ func NewEngine(redact ...string) *gin.Engine {
 	if err := r.SetTrustedProxies(trustedProxies()); err != nil {
 		log.Fatalf("TRUSTED_PROXIES: %v", err)
 	}
-	r.Use(gin.LoggerWithFormatter(ginpaseto.RedactedLogFormatter(redact...)), recoverQuietly, SecurityHeaders)
+	r.Use(gin.LoggerWithFormatter(accesslog.Formatter(redact...)), recoverQuietly, SecurityHeaders)
 	return r
 }
 

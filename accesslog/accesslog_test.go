@@ -1,7 +1,8 @@
-package ginpaseto_test
+package accesslog_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/base64"
 	"fmt"
 	"net/http"
@@ -15,7 +16,26 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/ginpaseto/ginpaseto"
+	"github.com/ginpaseto/ginpaseto/accesslog"
 )
+
+// redacted is what replaces a token in a log line.
+const redacted = "[REDACTED]"
+
+func newAuth(t *testing.T) *ginpaseto.Authorizer {
+	t.Helper()
+	auth, err := ginpaseto.New(ginpaseto.WithSecretKey("707172737475767778797a7b7c7d7e7f808182838485868788898a8b8c8d8e8f"))
+	require.NoError(t, err)
+	return auth
+}
+
+// token returns a new access token of auth.
+func token(t *testing.T, auth *ginpaseto.Authorizer, opts ...ginpaseto.TokenOption) string {
+	t.Helper()
+	tok, err := auth.CreateAccessToken(context.Background(), "alice", opts...)
+	require.NoError(t, err)
+	return tok
+}
 
 // tokenParts are the pieces of tok a log must not hold either: the token,
 // its body and footer, and its base64 wrapping.
@@ -29,9 +49,9 @@ func tokenParts(tok string) []string {
 	return parts
 }
 
-func TestRedactedLogFormatter(t *testing.T) {
+func TestFormatter(t *testing.T) {
 	auth := newAuth(t)
-	tok := token(t, auth, ginpaseto.TypeAccess, ginpaseto.Footer(map[string]any{"kid": strings.Repeat("k", 20)}))
+	tok := token(t, auth, ginpaseto.Footer(map[string]any{"kid": strings.Repeat("k", 20)}))
 	wrapped := base64.URLEncoding.EncodeToString([]byte(tok))
 	esc := url.QueryEscape
 	tests := []struct {
@@ -56,7 +76,7 @@ func TestRedactedLogFormatter(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			var logs bytes.Buffer
 			r := gin.New()
-			r.Use(gin.LoggerWithConfig(gin.LoggerConfig{Formatter: ginpaseto.RedactedLogFormatter("key"), Output: &logs}))
+			r.Use(gin.LoggerWithConfig(gin.LoggerConfig{Formatter: accesslog.Formatter("key"), Output: &logs}))
 			r.GET("/*any", func(c *gin.Context) { c.Status(http.StatusNoContent) })
 			r.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest(http.MethodGet, tc.target, nil))
 			line := logs.String()
@@ -71,11 +91,11 @@ func TestRedactedLogFormatter(t *testing.T) {
 	}
 }
 
-func TestRedactedLogFormatterMethodAndErrors(t *testing.T) {
-	tok := token(t, newAuth(t), ginpaseto.TypeAccess)
+func TestFormatterMethodAndErrors(t *testing.T) {
+	tok := token(t, newAuth(t))
 	var logs bytes.Buffer
 	r := gin.New()
-	r.Use(gin.LoggerWithConfig(gin.LoggerConfig{Formatter: ginpaseto.RedactedLogFormatter(), Output: &logs}))
+	r.Use(gin.LoggerWithConfig(gin.LoggerConfig{Formatter: accesslog.Formatter(), Output: &logs}))
 	r.Any("/p", func(c *gin.Context) {
 		_ = c.Error(&gin.Error{Err: assert.AnError, Type: gin.ErrorTypePrivate, Meta: nil})
 		_ = c.Error(errString("could not use " + tok))
@@ -95,8 +115,8 @@ type errString string
 
 func (e errString) Error() string { return string(e) }
 
-func TestRedactLogParams(t *testing.T) {
-	tok := token(t, newAuth(t), ginpaseto.TypeAccess)
+func TestParams(t *testing.T) {
+	tok := token(t, newAuth(t))
 	req := httptest.NewRequest(http.MethodGet, "/p/"+tok+"?token="+tok+"&page=2", nil)
 	req.Header.Set("Authorization", "Bearer "+tok)
 	req.Header.Set("Sec-WebSocket-Protocol", "paseto, "+tok)
@@ -106,7 +126,7 @@ func TestRedactLogParams(t *testing.T) {
 	req.Header.Set("X-Trace", "t="+tok)
 	req.Header.Set("Accept", "application/json")
 	require.NoError(t, req.ParseForm())
-	p := ginpaseto.RedactLogParams(gin.LogFormatterParams{
+	p := accesslog.Params(gin.LogFormatterParams{
 		Request: req,
 		Method:  req.Method,
 		Path:    req.URL.Path + "?" + req.URL.RawQuery,
@@ -118,7 +138,7 @@ func TestRedactLogParams(t *testing.T) {
 	assert.Equal(t, "/p/[REDACTED]?token=[REDACTED]&page=2", p.Request.RequestURI)
 	assert.Nil(t, p.Request.Form)
 	for _, h := range []string{"Authorization", "Sec-WebSocket-Protocol", "Cookie", "X-Api-Key", "X-CSRF-Token"} {
-		assert.Equal(t, ginpaseto.Redacted, p.Request.Header.Get(h), h)
+		assert.Equal(t, redacted, p.Request.Header.Get(h), h)
 	}
 	assert.Equal(t, "t=[REDACTED]", p.Request.Header.Get("X-Trace"))
 	assert.Equal(t, "application/json", p.Request.Header.Get("Accept"))
@@ -128,11 +148,11 @@ func TestRedactLogParams(t *testing.T) {
 	assert.Equal(t, tok, req.Form.Get("token"))
 }
 
-// TestRedactedLogFormatterMangledTokens: a token whose "v4.local." a client
+// TestFormatterMangledTokens: a token whose "v4.local." a client
 // mangled is redacted by the shape of its body, wherever it sits in the
 // URL; shorter IDs stay readable.
-func TestRedactedLogFormatterMangledTokens(t *testing.T) {
-	tok := token(t, newAuth(t), ginpaseto.TypeAccess)
+func TestFormatterMangledTokens(t *testing.T) {
+	tok := token(t, newAuth(t))
 	body := strings.TrimPrefix(tok, "v4.local.") // with the footer, which may stay
 	secret := strings.Split(body, ".")[0]
 	require.Greater(t, len(secret), 80)
@@ -166,7 +186,7 @@ func TestRedactedLogFormatterMangledTokens(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			var logs bytes.Buffer
 			r := gin.New()
-			r.Use(gin.LoggerWithConfig(gin.LoggerConfig{Formatter: ginpaseto.RedactedLogFormatter(), Output: &logs}))
+			r.Use(gin.LoggerWithConfig(gin.LoggerConfig{Formatter: accesslog.Formatter(), Output: &logs}))
 			r.GET("/*any", func(c *gin.Context) { c.Status(http.StatusNoContent) })
 			r.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest(http.MethodGet, tc.target, nil))
 			line := logs.String()
@@ -174,19 +194,19 @@ func TestRedactedLogFormatterMangledTokens(t *testing.T) {
 				assert.Contains(t, line, `"`+tc.want+`"`)
 			} else {
 				assert.Contains(t, line, `"/files/`)
-				assert.Contains(t, line, ginpaseto.Redacted+`/x"`)
+				assert.Contains(t, line, redacted+`/x"`)
 			}
 			assert.NotContains(t, line, secret)
 		})
 	}
 
-	t.Run("RedactLogParams: the request and its headers", func(t *testing.T) {
+	t.Run("Params: the request and its headers", func(t *testing.T) {
 		req := httptest.NewRequest(http.MethodGet, "/files/v4.local%00."+body+"?x="+esc("v4&#46;local&#46;"+body), nil)
 		req.Header.Set("Referer", "https://app.example.com/#v4\u2024local\u2024"+body)
-		p := ginpaseto.RedactLogParams(gin.LogFormatterParams{Request: req, Path: req.RequestURI})
+		p := accesslog.Params(gin.LogFormatterParams{Request: req, Path: req.RequestURI})
 		for _, got := range []string{p.Path, p.Request.URL.String(), p.Request.RequestURI, p.Request.Header.Get("Referer")} {
 			assert.NotContains(t, got, secret)
-			assert.Contains(t, got, ginpaseto.Redacted)
+			assert.Contains(t, got, redacted)
 		}
 	})
 }
