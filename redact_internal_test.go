@@ -19,7 +19,9 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/ginpaseto/ginpaseto/internal/paserk"
 	"github.com/ginpaseto/ginpaseto/internal/tokenshape"
+	"github.com/ginpaseto/ginpaseto/keyring"
 )
 
 // keyEncodings returns every spelling of raw that a leak could take: the
@@ -97,6 +99,15 @@ func TestPrintingHidesKeys(t *testing.T) {
 
 	localHex, edHex, p384Hex := hex.EncodeToString(localKey), hex.EncodeToString(edPriv), hex.EncodeToString(p384Scalar)
 	edPubHex := hex.EncodeToString(edPub)
+	// A signing key stored wrapped, and the wrapping key that opens it.
+	_, otherEd, err := ed25519.GenerateKey(rand.Reader)
+	require.NoError(t, err)
+	wrapping := make([]byte, 32)
+	_, err = rand.Read(wrapping)
+	require.NoError(t, err)
+	wrappingHex := hex.EncodeToString(wrapping)
+	wrappedEd, err := paserk.Wrap(paserk.V4, paserk.Secret, otherEd, wrapping)
+	require.NoError(t, err)
 	tests := []struct {
 		name string
 		opts []Option
@@ -116,6 +127,15 @@ func TestPrintingHidesKeys(t *testing.T) {
 			keyEncodings(p384Scalar, encodePaserk("k3.secret", p384Scalar)),
 			{p384.D.String(), p384.D.Text(16)},
 			keyEncodings(p384Point, encodePaserk("k3.public", p384Point)),
+		}},
+		{"keyring keys", []Option{WithKeys(keyring.SecretKey(localHex), keyring.PrivateKey(edHex).Retired(), keyring.PrivateKey(wrappedEd).Wrapped(wrappingHex))}, [][]string{
+			keyEncodings(localKey, encodePaserk("k4.local", localKey)),
+			keyEncodings(edPriv.Seed(), ""),
+			keyEncodings(edPriv, encodePaserk("k4.secret", edPriv)),
+			keyEncodings(otherEd.Seed(), ""),
+			keyEncodings(otherEd, encodePaserk("k4.secret", otherEd)),
+			keyEncodings(wrapping, encodePaserk("k4.local", wrapping)),
+			{wrappedEd},
 		}},
 		{"v2 local and public", []Option{WithVersion(V2), WithSecretKey(localHex), WithPrivateKey(edHex)}, [][]string{
 			keyEncodings(localKey, encodePaserk("k2.local", localKey)),
@@ -147,6 +167,15 @@ func TestPrintingHidesKeys(t *testing.T) {
 					values["*keySource"], values["keySource"] = src, *src
 					values["key text"] = src.value
 				}
+			}
+			for i, d := range cfg.keys {
+				values[fmt.Sprintf("keyDesc %d", i)], values[fmt.Sprintf("*keyDesc %d", i)] = d, &cfg.keys[i]
+				if d.src.atRest != nil {
+					values[fmt.Sprintf("atRest %d", i)] = *d.src.atRest
+				}
+			}
+			for i, o := range tt.opts {
+				values[fmt.Sprintf("option %d", i)] = o
 			}
 			ring := a.Keys()
 			values["*Keyring"], values["Keyring"] = ring, *ring
