@@ -59,7 +59,7 @@ func TestProgram(t *testing.T) {
 		t.Skip("skipped with -short: this test builds the program with go build and runs it")
 	}
 	bin := filepath.Join(t.TempDir(), "basic")
-	out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput()
+	out, err := exampletest.GoBuild("-o", bin, ".").CombinedOutput()
 	require.NoError(t, err, "go build: %s", out)
 
 	t.Run("ephemeral key", func(t *testing.T) {

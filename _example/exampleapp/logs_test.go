@@ -118,14 +118,14 @@ func buildExamples(t *testing.T) map[string]string {
 	out := bin + string(filepath.Separator)
 	// Without symbol tables and debug information, which only a debugger
 	// reads, linking takes half as long.
-	args := []string{"build", "-ldflags=-s -w", "-o", out}
+	args := []string{"-ldflags=-s -w", "-o", out}
 	bins := map[string]string{}
 	for _, m := range mains {
 		dir := filepath.Dir(m)
 		name := strings.TrimPrefix(filepath.ToSlash(dir), "../")
 		bins[name] = filepath.Join(bin, filepath.Base(dir))
 		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			cmd := exec.Command("go", "build", "-ldflags=-s -w", "-o", out, ".")
+			cmd := exampletest.GoBuild("-ldflags=-s -w", "-o", out, ".")
 			cmd.Dir = dir
 			b, err := cmd.CombinedOutput()
 			require.NoError(t, err, "go build in %s: %s", dir, b)
@@ -133,7 +133,7 @@ func buildExamples(t *testing.T) map[string]string {
 		}
 		args = append(args, "./"+filepath.ToSlash(dir))
 	}
-	b, err := exec.Command("go", args...).CombinedOutput()
+	b, err := exampletest.GoBuild(args...).CombinedOutput()
 	require.NoError(t, err, "go build: %s", b)
 	return bins
 }

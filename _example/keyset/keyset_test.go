@@ -53,7 +53,7 @@ func TestRotationAcrossServices(t *testing.T) {
 		t.Skip("skipped with -short: this test builds both programs with go build and runs them")
 	}
 	dir := t.TempDir()
-	out, err := exec.Command("go", "build", "-o", dir+string(filepath.Separator), "./signer", "./api").CombinedOutput()
+	out, err := exampletest.GoBuild("-o", dir+string(filepath.Separator), "./signer", "./api").CombinedOutput()
 	require.NoError(t, err, "go build: %s", out)
 
 	// The API starts first: until the signer is up it answers 503.

@@ -110,7 +110,13 @@ var (
 func TestBinary(t *testing.T) {
 	dir := t.TempDir()
 	bin := filepath.Join(dir, "ginpaseto")
-	build := exec.Command("go", "build", "-o", bin, ".")
+	// With the race detector when the test has it, so that the build
+	// reuses the packages the test's build compiled.
+	args := []string{"build"}
+	if raceEnabled {
+		args = append(args, "-race")
+	}
+	build := exec.Command("go", append(args, "-o", bin, ".")...)
 	out, err := build.CombinedOutput()
 	require.NoError(t, err, "go build: %s", out)
 	tl := tool{t: t, bin: bin, dir: dir}

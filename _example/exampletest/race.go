@@ -1,0 +1,6 @@
+//go:build race
+
+package exampletest
+
+// raceEnabled says that the test binary was built with the race detector.
+const raceEnabled = true
