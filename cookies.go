@@ -95,6 +95,12 @@ type CookieConfig struct {
 // describes. Unsafe requests authenticated by a cookie must pass the CSRF
 // checks (see InCookie). A configuration that browsers would refuse, such
 // as a __Host- cookie with a Domain, fails New.
+//
+// Without WithTokenLocations, checks read the header, then the access
+// cookie; locations given without InCookie fail New, since no check would
+// read the cookies. An Authorizer that only verifies tokens (WithPublicKey
+// alone) refuses WithCookies unless its locations list InCookie, to read
+// the cookies another service sets.
 func WithCookies(cfg CookieConfig) Option {
 	return optionFunc(func(c *config) error {
 		cfg.TrustedOrigins = append([]string(nil), cfg.TrustedOrigins...)

@@ -112,13 +112,21 @@ var envVars = []envVar{
 		if err != nil {
 			return err
 		}
-		if err := WithRefreshGrace(d).applyOption(c); err != nil {
+		if d < 0 || d > maxRefreshGrace {
 			return fmt.Errorf("ginpaseto: %s: %v is out of range; use 0s (strict rotation) to %v (default %v)", name, d, maxRefreshGrace, defaultRefreshGrace)
 		}
+		c.refreshGrace = d
+		c.createsWith(name)
 		return nil
 	})},
-	{"PASETO_SESSION_LIFETIME", envLifetime(func(c *config) *time.Duration { return &c.sessionLifetime })},
-	{"PASETO_ISSUER", envValue(func(c *config, _, s string) error { c.issuer = s; return nil })},
+	{"PASETO_SESSION_LIFETIME", envValue(func(c *config, name, s string) error {
+		d, err := envDuration(name, s)
+		if err != nil {
+			return err
+		}
+		return sessionLifetimeOption(name, d).applyOption(c)
+	})},
+	{"PASETO_ISSUER", envValue(func(c *config, name, s string) error { c.issuer = s; c.createsWith(name); return nil })},
 	{"PASETO_EXPECTED_ISSUER", envValue(func(c *config, name, s string) error {
 		if strings.TrimSpace(s) == "" {
 			return fmt.Errorf("ginpaseto: %s: is set but empty or blank; unset it to accept any issuer", name)
@@ -138,7 +146,7 @@ var envVars = []envVar{
 		if err != nil {
 			return err
 		}
-		c.locations = locs
+		c.locations, c.locationsBy = locs, name
 		return nil
 	})},
 	{"PASETO_HEADER_NAME", envValue(func(c *config, name, s string) error {

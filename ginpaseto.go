@@ -86,6 +86,7 @@ func New(opts ...Option) (*Authorizer, error) {
 		}
 	}
 	a := &Authorizer{cfg: cfg, obs: newObserver(cfg.observers)}
+	keys := cfg.keyOrigins()
 	if err := a.loadKeys(); err != nil {
 		return nil, err
 	}
@@ -111,6 +112,10 @@ func New(opts ...Option) (*Authorizer, error) {
 		if a.cfg.denylist != nil {
 			a.cfg.denylist = observedDenylist{Denylist: a.cfg.denylist, obs: a.obs}
 		}
+	}
+	// The configuration as a whole, before anything starts.
+	if err := a.validate(keys); err != nil {
+		return nil, err
 	}
 	if a.cfg.keySet != nil {
 		if err := a.startKeySet(); err != nil {

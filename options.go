@@ -45,6 +45,7 @@ type config struct {
 	expectedAudience     string
 	maxTokenSize         int
 	locations            []Location
+	locationsBy          string // the option or variable that set locations; "" for the default
 	headerName           string
 	headerPrefix         string
 	jsonAccessKey        string
@@ -64,6 +65,7 @@ type config struct {
 	refreshGrace         time.Duration
 	sessionLifetime      time.Duration
 	observers            []Observer
+	creationOnly         []string // the options given that only shape created tokens and sessions
 }
 
 // keySource is a key as given, parsed in New once the version is known.
@@ -133,7 +135,11 @@ func WithPrivateKey(key string) Option {
 
 // WithPublicKey sets the verification key for public tokens: an Ed25519
 // key as PKIX PEM, 64 hex characters or PASERK "k4.public.". With a public
-// key alone the Authorizer verifies tokens but cannot create them.
+// key alone the Authorizer verifies tokens but cannot create them, and New
+// refuses the options that only shape the tokens and sessions it would
+// create: WithCookies (unless WithTokenLocations lists InCookie, to read
+// the cookies another service sets), WithRefreshGrace, WithSessionLifetime
+// and WithIssuer.
 func WithPublicKey(key string) Option {
 	return optionFunc(func(c *config) error { c.publicKey = &keySource{value: hide(key)}; return nil })
 }
@@ -266,6 +272,7 @@ func WithRefreshGrace(d time.Duration) Option {
 			return fmt.Errorf("ginpaseto: WithRefreshGrace: %v is out of range; use 0 (strict rotation) to %v (default %v)", d, maxRefreshGrace, defaultRefreshGrace)
 		}
 		c.refreshGrace = d
+		c.createsWith("WithRefreshGrace")
 		return nil
 	})
 }
@@ -279,7 +286,19 @@ func WithRefreshGrace(d time.Duration) Option {
 // standards allow for a "remember me" login; shorten it for sensitive
 // applications.
 func WithSessionLifetime(d time.Duration) Option {
-	return lifetimeOption("WithSessionLifetime", d, func(c *config) *time.Duration { return &c.sessionLifetime })
+	return sessionLifetimeOption("WithSessionLifetime", d)
+}
+
+// sessionLifetimeOption is WithSessionLifetime, named name.
+func sessionLifetimeOption(name string, d time.Duration) Option {
+	set := lifetimeOption(name, d, func(c *config) *time.Duration { return &c.sessionLifetime })
+	return optionFunc(func(c *config) error {
+		if err := set.applyOption(c); err != nil {
+			return err
+		}
+		c.createsWith(name)
+		return nil
+	})
 }
 
 // WithCustomLifetime sets how long tokens of custom types live; it must be
@@ -323,7 +342,7 @@ func checkLeeway(d time.Duration) error {
 // Authorizer's own refresh and custom tokens too. The Issuer token option
 // overrides it for one token. Default: none.
 func WithIssuer(iss string) Option {
-	return optionFunc(func(c *config) error { c.issuer = iss; return nil })
+	return optionFunc(func(c *config) error { c.issuer = iss; c.createsWith("WithIssuer"); return nil })
 }
 
 // WithExpectedIssuer makes every check, and ParseToken, require the
@@ -374,6 +393,7 @@ func WithTokenLocations(locs ...Location) Option {
 			return err
 		}
 		c.locations = slices.Clone(locs)
+		c.locationsBy = "WithTokenLocations"
 		return nil
 	})
 }

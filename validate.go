@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 
@@ -16,6 +17,130 @@ import (
 // explained there: in the log, once per Authorizer, and in Error.Err of
 // each answer they cause, so that they do not read as a client that sent
 // no token. The client is told no more than before.
+
+// validate checks the configuration as a whole, once the keys are
+// loaded: the mistakes no single option can see. keys names the options
+// (or variables) that gave the keys, for the messages.
+func (a *Authorizer) validate(keys string) error {
+	if err := a.checkVerifyOnly(keys); err != nil {
+		return err
+	}
+	return a.addCookieLocation()
+}
+
+// cookieLocationListed reports whether the locations were given (by
+// WithTokenLocations or PASETO_TOKEN_LOCATIONS) and list InCookie.
+func (c *config) cookieLocationListed() bool {
+	return c.locationsBy != "" && slices.Contains(c.locations, InCookie)
+}
+
+// addCookieLocation makes the checks of an Authorizer built with
+// WithCookies read the access cookie: by default they read the header,
+// then the cookie. Locations given without InCookie are refused, since no
+// check would read the cookies that logins set.
+func (a *Authorizer) addCookieLocation() error {
+	c := &a.cfg
+	switch {
+	case c.cookies == nil || slices.Contains(c.locations, InCookie):
+		return nil
+	case c.locationsBy == "":
+		c.locations = append(slices.Clone(c.locations), InCookie)
+		return nil
+	}
+	names := make([]string, 0, len(c.locations)+1)
+	for _, l := range c.locations {
+		names = append(names, l.String())
+	}
+	fix := "WithTokenLocations(" + strings.Join(append(names, "InCookie"), ", ") + ")"
+	if c.locationsBy != "WithTokenLocations" {
+		short := make([]string, 0, len(names)+1)
+		for _, n := range append(names, "InCookie") {
+			short = append(short, strings.ToLower(strings.TrimPrefix(n, "In")))
+		}
+		fix = c.locationsBy + "=" + strings.Join(short, ",")
+	}
+	return fmt.Errorf("ginpaseto: New: WithCookies sets the session cookies at login, but no check reads them: %s lists %s without InCookie; add it: %s", c.locationsBy, strings.Join(names, ", "), fix)
+}
+
+// createsWith records that the option or variable name only shapes the
+// tokens and sessions the Authorizer creates, so that an Authorizer that
+// only verifies tokens refuses it.
+func (c *config) createsWith(name string) {
+	if !slices.Contains(c.creationOnly, name) {
+		c.creationOnly = append(c.creationOnly, name)
+	}
+}
+
+// creationOnlyFix says what to do about the option or variable name
+// (createsWith) on an Authorizer that only verifies tokens.
+func creationOnlyFix(name string) string {
+	switch name {
+	case "WithIssuer", "PASETO_ISSUER":
+		expected := "WithExpectedIssuer"
+		if name == "PASETO_ISSUER" {
+			expected = "PASETO_EXPECTED_ISSUER"
+		}
+		return "to require an issuer of the tokens this Authorizer checks, use " + expected + " instead"
+	case "WithRefreshGrace", "PASETO_REFRESH_GRACE":
+		return "drop it: the Authorizer that rotates the refresh tokens applies the grace"
+	}
+	return "drop it: the Authorizer that starts the sessions sets their lifetime"
+}
+
+// keyOrigins names what gave the Authorizer its keys, for the messages of
+// validate: the single-key options or the variables FromEnv read them
+// from, the keyring, or the key set.
+func (c *config) keyOrigins() string {
+	switch {
+	case c.keySet != nil:
+		return "WithKeySet"
+	case c.keys != nil:
+		return "WithKeys"
+	}
+	var names []string
+	for _, k := range []struct {
+		src    *keySource
+		option string
+	}{{c.secretKey, optSecretKey}, {c.privateKey, optPrivateKey}, {c.publicKey, optPublicKey}} {
+		switch {
+		case k.src == nil:
+		case k.src.origin != "":
+			names = append(names, k.src.origin)
+		default:
+			names = append(names, k.option)
+		}
+	}
+	return strings.Join(names, " and ")
+}
+
+// checkVerifyOnly refuses, on an Authorizer that cannot create tokens
+// (a public key alone, keys none of which is active, a key set), the
+// options that only apply to the tokens and sessions it would create:
+// they say that the Authorizer was meant to log users in, which would fail
+// at every login. A shared store stays allowed: a verifier checks
+// revocations in it, and the token lifetimes, which RevokeSubject reads.
+func (a *Authorizer) checkVerifyOnly(keys string) error {
+	var only string
+	switch ring := a.keys.Load(); {
+	case a.cfg.keySet != nil:
+		only = "takes its keys from a key set (WithKeySet), which only verify tokens"
+	case ring != nil && len(ring.active) == 0 && keys == "WithKeys":
+		only = "has no active key in WithKeys (public keys, or retired keys only), so it only verifies tokens"
+	case ring != nil && len(ring.active) == 0:
+		only = "only verifies tokens, with " + keys + " alone"
+	default:
+		return nil
+	}
+	fix := "give it a key that creates tokens (WithPrivateKey, or WithSecretKey for local tokens)"
+	if a.cfg.cookies != nil && !a.cfg.cookieLocationListed() {
+		return fmt.Errorf("ginpaseto: New: WithCookies sets up browser sessions, whose cookies an Authorizer sets at login with tokens it creates, and this Authorizer %s: %s; or, to read the cookies another service sets, list the cookie location: WithTokenLocations(InHeader, InCookie)", only, fix)
+	}
+	if len(a.cfg.creationOnly) > 0 {
+		name := a.cfg.creationOnly[0]
+		return fmt.Errorf("ginpaseto: New: %s only applies to the tokens and sessions an Authorizer creates, and this Authorizer %s: %s; or %s", name, only, fix, creationOnlyFix(name))
+	}
+	return nil
+}
 
 // cookieHints remembers which explanations an Authorizer has logged.
 type cookieHints struct {

@@ -3,6 +3,10 @@ package ginpaseto_test
 import (
 	"bytes"
 	"context"
+	"crypto/ed25519"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
 	"io"
 	"log/slog"
 	"net"
@@ -13,12 +17,14 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/gin-gonic/gin"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/ginpaseto/ginpaseto"
+	"github.com/ginpaseto/ginpaseto/keyring"
 )
 
 // logLines collects what the default slog logger writes during the test.
@@ -115,9 +121,8 @@ func TestRefreshRouteOutsideRefreshPath(t *testing.T) {
 		assert.Equal(t, ginpaseto.ErrTokenMissing, failed.last(t).Err)
 	})
 	t.Run("a check reading no cookie says nothing of it", func(t *testing.T) {
-		headerOnly := newAuth(t, ginpaseto.WithCookies(ginpaseto.CookieConfig{}), ginpaseto.WithTokenLocations(ginpaseto.InHeader), ginpaseto.WithErrorHandler(failed.handler))
 		r := gin.New()
-		r.POST("/api/refresh", headerOnly.RefreshRequired(), headerOnly.RefreshHandler())
+		r.POST("/api/refresh", auth.RefreshRequired(ginpaseto.TokenLocations(ginpaseto.InHeader)), auth.RefreshHandler())
 		expect(t, do(t, serve(t, r), request{method: "POST", path: "/api/refresh"}), 401, detail("PASETO Authorization Token required"))
 		assert.Equal(t, ginpaseto.ErrTokenMissing, failed.last(t).Err)
 	})
@@ -231,4 +236,133 @@ func mustURL(t *testing.T, raw string) *url.URL {
 	u, err := url.Parse(raw)
 	require.NoError(t, err)
 	return u
+}
+
+// TestWithCookiesReadsTheCookie: WithCookies alone makes the checks read
+// the access cookie after the header, so a login through cookies is
+// followed by requests the cookie authenticates.
+func TestWithCookiesReadsTheCookie(t *testing.T) {
+	auth := newAuth(t, ginpaseto.WithCookies(ginpaseto.CookieConfig{}))
+	r := gin.New()
+	r.POST("/login", func(c *gin.Context) { auth.StartSession(c, "alice", ginpaseto.SessionCookies()) })
+	r.POST("/login-json", func(c *gin.Context) { auth.StartSession(c, "bob") })
+	r.POST("/p", auth.Required(), whoami)
+	r.POST("/refresh", auth.RefreshRequired(), auth.RefreshHandler())
+	b := newBrowserClient(t, r)
+	login, _ := b.send("POST", "/login")
+	require.Equal(t, http.StatusOK, login.status, login.body)
+	expect(t, first2(b.send("POST", "/p")), 200, user("alice"))
+	refreshed, _ := b.send("POST", "/refresh")
+	require.Equal(t, http.StatusOK, refreshed.status, refreshed.body)
+	expect(t, first2(b.send("POST", "/p")), 200, user("alice"))
+
+	// The header comes first.
+	header := newBrowserClient(t, r)
+	var pair ginpaseto.TokenPair
+	out, _ := header.send("POST", "/login-json")
+	require.NoError(t, json.Unmarshal([]byte(out.body), &pair))
+	expect(t, first2(b.send("POST", "/p", "Authorization", "Bearer "+pair.AccessToken)), 200, user("bob"))
+}
+
+// TestWithCookiesWithoutCookieLocation: locations given without InCookie
+// next to WithCookies fail New, saying which list to write.
+func TestWithCookiesWithoutCookieLocation(t *testing.T) {
+	tests := []struct {
+		name string
+		opts []ginpaseto.Option
+		env  []string
+		want string
+	}{
+		{"header alone", []ginpaseto.Option{ginpaseto.WithTokenLocations(ginpaseto.InHeader), ginpaseto.WithCookies(ginpaseto.CookieConfig{})}, nil,
+			"ginpaseto: New: WithCookies sets the session cookies at login, but no check reads them: WithTokenLocations lists InHeader without InCookie; add it: WithTokenLocations(InHeader, InCookie)"},
+		{"in either order", []ginpaseto.Option{ginpaseto.WithCookies(ginpaseto.CookieConfig{}), ginpaseto.WithTokenLocations(ginpaseto.InQuery, ginpaseto.InHeader)}, nil,
+			"WithTokenLocations lists InQuery, InHeader without InCookie; add it: WithTokenLocations(InQuery, InHeader, InCookie)"},
+		{"from the environment", []ginpaseto.Option{ginpaseto.FromEnv(), ginpaseto.WithCookies(ginpaseto.CookieConfig{})}, []string{"PASETO_TOKEN_LOCATIONS", "header,json"},
+			"PASETO_TOKEN_LOCATIONS lists InHeader, InJSON without InCookie; add it: PASETO_TOKEN_LOCATIONS=header,json,cookie"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			clearEnv(t)
+			setEnv(t, tt.env...)
+			_, err := ginpaseto.New(append([]ginpaseto.Option{ginpaseto.WithSecretKey(testKey)}, tt.opts...)...)
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), tt.want)
+		})
+	}
+	t.Run("the suggested list works", func(t *testing.T) {
+		clearEnv(t)
+		setEnv(t, "PASETO_TOKEN_LOCATIONS", "header,json,cookie")
+		_, err := ginpaseto.New(ginpaseto.WithSecretKey(testKey), ginpaseto.FromEnv(), ginpaseto.WithCookies(ginpaseto.CookieConfig{}))
+		require.NoError(t, err)
+	})
+}
+
+// TestVerifyOnlyRefusesSessionOptions: an Authorizer that can only verify
+// tokens refuses the options that only shape the tokens and sessions it
+// would create, whose logins would all fail, and keeps those a verifier
+// uses.
+func TestVerifyOnlyRefusesSessionOptions(t *testing.T) {
+	pub, priv, err := ed25519.GenerateKey(rand.Reader)
+	require.NoError(t, err)
+	pubHex, privHex := hex.EncodeToString(pub), hex.EncodeToString(priv.Seed())
+	verifier := ginpaseto.WithPublicKey(pubHex)
+	tests := []struct {
+		name string
+		opts []ginpaseto.Option
+		env  []string
+		want []string // parts of the message; none when New must succeed
+	}{
+		{"cookies", []ginpaseto.Option{verifier, ginpaseto.WithCookies(ginpaseto.CookieConfig{})}, nil, []string{
+			"ginpaseto: New: WithCookies sets up browser sessions, whose cookies an Authorizer sets at login with tokens it creates, and this Authorizer only verifies tokens, with WithPublicKey alone: give it a key that creates tokens (WithPrivateKey, or WithSecretKey for local tokens); or, to read the cookies another service sets, list the cookie location: WithTokenLocations(InHeader, InCookie)"}},
+		{"refresh grace", []ginpaseto.Option{verifier, ginpaseto.WithRefreshGrace(0)}, nil, []string{
+			"ginpaseto: New: WithRefreshGrace only applies to the tokens and sessions an Authorizer creates, and this Authorizer only verifies tokens, with WithPublicKey alone: give it a key that creates tokens", "drop it: the Authorizer that rotates the refresh tokens applies the grace"}},
+		{"session lifetime", []ginpaseto.Option{ginpaseto.WithSessionLifetime(time.Hour), verifier}, nil, []string{
+			"WithSessionLifetime only applies to the tokens and sessions an Authorizer creates", "drop it: the Authorizer that starts the sessions sets their lifetime"}},
+		{"issuer", []ginpaseto.Option{verifier, ginpaseto.WithIssuer("auth.example")}, nil, []string{
+			"WithIssuer only applies", "use WithExpectedIssuer instead"}},
+		{"public keys", []ginpaseto.Option{ginpaseto.WithKeys(keyring.PublicKey(pubHex)), ginpaseto.WithRefreshGrace(time.Second)}, nil, []string{
+			"WithRefreshGrace only applies", "has no active key in WithKeys (public keys, or retired keys only), so it only verifies tokens"}},
+		{"retired keys", []ginpaseto.Option{ginpaseto.WithKeys(keyring.SecretKey(testKey).Retired()), ginpaseto.WithSessionLifetime(time.Hour)}, nil, []string{
+			"WithSessionLifetime only applies", "has no active key in WithKeys"}},
+		{"a key set", []ginpaseto.Option{ginpaseto.WithKeySet(keyring.KeySet{URL: "https://auth.example.com/.well-known/paseto-keys"}), ginpaseto.WithCookies(ginpaseto.CookieConfig{})}, nil, []string{
+			"WithCookies sets up browser sessions", "takes its keys from a key set (WithKeySet), which only verify tokens"}},
+		{"variables", []ginpaseto.Option{ginpaseto.FromEnv()}, []string{"PASETO_PUBLIC_KEY", pubHex, "PASETO_SESSION_LIFETIME", "1h"}, []string{
+			"ginpaseto: New: PASETO_SESSION_LIFETIME only applies to the tokens and sessions an Authorizer creates, and this Authorizer only verifies tokens, with PASETO_PUBLIC_KEY alone"}},
+		{"issuer variable", []ginpaseto.Option{ginpaseto.FromEnv()}, []string{"PASETO_PUBLIC_KEY", pubHex, "PASETO_ISSUER", "auth.example"}, []string{
+			"PASETO_ISSUER only applies", "use PASETO_EXPECTED_ISSUER instead"}},
+		{"refresh grace variable", []ginpaseto.Option{ginpaseto.FromEnv()}, []string{"PASETO_PUBLIC_KEY", pubHex, "PASETO_REFRESH_GRACE", "10s"}, []string{
+			"PASETO_REFRESH_GRACE only applies"}},
+
+		{"what a verifier uses", []ginpaseto.Option{verifier, ginpaseto.WithStore(memoryStore(t)), ginpaseto.WithAccessLifetime(time.Minute),
+			ginpaseto.WithRefreshLifetime(time.Hour), ginpaseto.WithExpectedIssuer("auth.example"), ginpaseto.WithLeeway(time.Second)}, nil, nil},
+		{"a verifier reading the cookies of another service", []ginpaseto.Option{verifier, ginpaseto.WithTokenLocations(ginpaseto.InHeader, ginpaseto.InCookie),
+			ginpaseto.WithCookies(ginpaseto.CookieConfig{CSRFHeader: "X-XSRF-Token"})}, nil, nil},
+		{"a private key", []ginpaseto.Option{ginpaseto.WithPrivateKey(privHex), ginpaseto.WithCookies(ginpaseto.CookieConfig{}), ginpaseto.WithRefreshGrace(0),
+			ginpaseto.WithSessionLifetime(time.Hour), ginpaseto.WithIssuer("auth.example")}, nil, nil},
+		{"the matching pair", []ginpaseto.Option{ginpaseto.WithPrivateKey(privHex), verifier, ginpaseto.WithCookies(ginpaseto.CookieConfig{})}, nil, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			clearEnv(t)
+			setEnv(t, tt.env...)
+			auth, err := ginpaseto.New(tt.opts...)
+			if tt.want == nil {
+				require.NoError(t, err)
+				auth.Close()
+				return
+			}
+			require.Error(t, err)
+			for _, want := range tt.want {
+				assert.Contains(t, err.Error(), want)
+			}
+			assert.NotContains(t, err.Error(), pubHex)
+		})
+	}
+}
+
+func memoryStore(t *testing.T) *ginpaseto.MemoryStore {
+	t.Helper()
+	m, err := ginpaseto.NewMemoryStore()
+	require.NoError(t, err)
+	return m
 }
