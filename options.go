@@ -157,10 +157,11 @@ func WithPublicKey(key string) Option {
 // Several WithKeys add up. Rotate keys in a running process with
 // Authorizer.SetKeys.
 //
-// WithKeys replaces the single-key options, WithSecretKey, WithPrivateKey,
-// WithPublicKey and WithFastAPIPasetoKey (and FromEnv's key variables):
+// WithKeys is the other way to give keys than the single-key options,
+// WithSecretKey, WithPrivateKey, WithPublicKey and WithFastAPIPasetoKey
+// (and FromEnv's key variables), which give one plain key each:
 // WithSecretKey(k) is WithKeys(keyring.SecretKey(k).AcceptWithoutKID()).
-// Giving keys both ways, or with WithKeySet, makes New fail.
+// Giving keys both ways, or with WithKeySet too, makes New fail.
 func WithKeys(keys ...keyring.Key) Option {
 	return optionFunc(func(c *config) error {
 		descs, err := keyDescs("WithKeys", keys)
