@@ -510,17 +510,6 @@ func (a *Authorizer) SetKeys(keys ...keyring.Key) error {
 // built with WithKeySet has not fetched its key set yet.
 func (a *Authorizer) Keys() *Keyring { return a.keys.Load() }
 
-// verifyOnly reports whether the Authorizer can only verify tokens: its
-// keys come from a key set, or none of them creates tokens (public keys,
-// retired keys).
-func (a *Authorizer) verifyOnly() bool {
-	if a.keySet != nil || a.cfg.keySet != nil {
-		return true
-	}
-	ring := a.keys.Load()
-	return ring == nil || len(ring.active) == 0
-}
-
 func publicKeysEqual(a, b crypto.PublicKey) bool {
 	switch k := a.(type) {
 	case ed25519.PublicKey:
