@@ -11,8 +11,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/ginpaseto/ginpaseto"
+	"github.com/ginpaseto/ginpaseto/_example/browsertest"
 	"github.com/ginpaseto/ginpaseto/_example/exampletest"
-	"github.com/ginpaseto/ginpaseto/internal/browsertest"
 )
 
 // pageWait bounds every wait for the page: a healthy one updates within

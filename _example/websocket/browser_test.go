@@ -23,8 +23,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/ginpaseto/ginpaseto"
+	"github.com/ginpaseto/ginpaseto/_example/browsertest"
 	"github.com/ginpaseto/ginpaseto/_example/exampletest"
-	"github.com/ginpaseto/ginpaseto/internal/browsertest"
 )
 
 // browserPage is what a browser application does: open a WebSocket with

@@ -10,8 +10,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/ginpaseto/ginpaseto"
+	"github.com/ginpaseto/ginpaseto/_example/browsertest"
 	"github.com/ginpaseto/ginpaseto/_example/exampletest"
-	"github.com/ginpaseto/ginpaseto/internal/browsertest"
 )
 
 // TestPageInBrowser uses the example's page in headless Chromium as a

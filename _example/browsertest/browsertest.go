@@ -1,5 +1,7 @@
 // Package browsertest starts headless Chromium for the tests of the
-// library and of its examples, which drive their pages with chromedp.
+// examples, which drive their pages with chromedp. It sits beside them,
+// outside the library's ./..., so that a go test ./... of the library
+// does not build chromedp.
 package browsertest
 
 import (
