@@ -28,20 +28,22 @@ var errForbidden = newError(http.StatusForbidden, ErrForbidden, msgForbidden)
 // the request: a *Error as is (with 403 if its status is not an error
 // status), anything else as 403 "Forbidden" wrapping ErrForbidden and the
 // error, for logs. Several Authorize options on one check run in order,
-// and all must allow. Return the error rather than writing a response:
-// the error handler writes it, as for every other refusal.
+// and all must allow; given to New, the hook runs in every check, before
+// the check's own. Return the error rather than writing a response: the
+// error handler writes it, as for every other refusal.
 //
 // allow runs in the request's goroutine, before the handlers after the
 // check. A panic in it is a bug of the application, and is treated like a
 // panic in a handler: with gin.Recovery (part of gin.Default) the client
 // gets an empty 500 and the panic is logged; without it, net/http logs the
-// panic and drops the connection. Either way no later handler runs. It
-// panics at registration if allow is nil.
+// panic and drops the connection. Either way no later handler runs. A nil
+// allow makes New fail, or the check panic at registration.
 func Authorize(allow func(c *gin.Context, claims *Claims) error) CheckOption {
+	var err error
 	if allow == nil {
-		panic("ginpaseto: Authorize: function is nil")
+		err = errors.New("ginpaseto: Authorize: function is nil")
 	}
-	return checkOptionFunc(func(c *checkConfig) { c.rules.hooks = append(c.rules.hooks, allow) })
+	return newCheckOption(err, func(c *checkConfig) { c.rules.hooks = append(c.rules.hooks, allow) })
 }
 
 // rules are a check's authorization options, as the options set them.

@@ -118,8 +118,12 @@ func TestAuthorizeOrderAndClaims(t *testing.T) {
 	assert.Equal(t, []string{"first"}, order, "the first refusal ends the check")
 }
 
-func TestAuthorizeNilPanics(t *testing.T) {
-	assert.PanicsWithValue(t, "ginpaseto: Authorize: function is nil", func() { ginpaseto.Authorize(nil) })
+// TestAuthorizeNil: a nil hook makes New fail and the check panic at
+// registration.
+func TestAuthorizeNil(t *testing.T) {
+	assert.PanicsWithValue(t, "ginpaseto: Authorize: function is nil", func() { newAuth(t).Required(ginpaseto.Authorize(nil)) })
+	_, err := ginpaseto.New(ginpaseto.WithSecretKey(testKey), ginpaseto.Authorize(nil))
+	assert.EqualError(t, err, "ginpaseto: Authorize: function is nil")
 }
 
 // TestAuthorizePanics shows what a panicking hook, an application bug,

@@ -1,18 +1,26 @@
 package ginpaseto
 
 import (
+	"errors"
+	"fmt"
 	"slices"
 
 	"github.com/gin-gonic/gin"
 )
 
-// CheckOption changes one check (Required, Optional, ...) from the
-// Authorizer's defaults. Check options are resolved when the middleware is
-// built, at route registration, never per request; their constructors
-// panic on invalid arguments (an empty name, a nil function), so that the
-// mistake stops the program at start-up, as a conflicting Gin route does.
+// CheckOption changes how checks (Required, Optional, ...) find, verify
+// and authorize a token. Every check option is also an Option: given to
+// New, it is the default of every check of the Authorizer; given to a
+// check, it changes that check alone, starting from those defaults.
+// Options apply in order: WithTokenLocations replaces the locations found
+// so far, AddTokenLocations, Skip, RequireScopes and Authorize add to what
+// is there. A check option with an invalid argument (an empty name, a nil
+// function) makes New fail, and makes the check panic when the route is
+// registered, so that the mistake stops the program at start-up, as a
+// conflicting Gin route does.
 type CheckOption interface {
-	applyCheck(*checkConfig)
+	Option
+	applyCheck(*checkConfig) error
 }
 
 // TokenOption changes one token created by CreateAccessToken,
@@ -28,21 +36,38 @@ type SharedOption interface {
 	TokenOption
 }
 
-type checkOptionFunc func(*checkConfig)
+// checkOption is a CheckOption: apply changes a checkConfig, that of one
+// check or, given to New, the defaults of every check; err is the invalid
+// argument it was built with.
+type checkOption struct {
+	apply func(*checkConfig)
+	err   error
+}
 
-func (f checkOptionFunc) applyCheck(c *checkConfig) { f(c) }
+// newCheckOption returns a check option that reports err, when not nil,
+// instead of applying.
+func newCheckOption(err error, apply func(*checkConfig)) CheckOption {
+	return checkOption{apply: apply, err: err}
+}
 
-// checkConfig is what check options can override.
+func (o checkOption) applyOption(c *config) error { return o.applyCheck(&c.check) }
+
+func (o checkOption) applyCheck(c *checkConfig) error {
+	if o.err != nil {
+		return o.err
+	}
+	o.apply(c)
+	return nil
+}
+
+// checkConfig is what check options set: config.check holds the defaults
+// of every check, which each check copies and changes with its own.
 type checkConfig struct {
 	locations    []Location
-	headerName   string
-	headerPrefix string
-	jsonKey      string
-	queryParam   string
-	queryPrefix  string
-	cookieName   string
-	source       Extractor
-	added        []addedSource
+	locationsBy  string // the option or variable that chose the locations at New; "" for the default
+	headerName   string // the InHeader that names no header (PASETO_HEADER_NAME)
+	headerPrefix string // the InHeader that sets no prefix (PASETO_HEADER_PREFIX)
+	queryPrefix  string // the InQuery that sets no prefix (QueryPrefix)
 	implicit     []byte
 	implicitFrom func(*gin.Context) ([]byte, error)
 	base64       bool
@@ -51,113 +76,95 @@ type checkConfig struct {
 	rules        rules // RequireScopes, Authorize
 }
 
-// TokenLocations makes this check look for the token in locs, in order,
-// instead of the Authorizer's locations. To keep those and look in one
-// more place, use AddTokenLocations.
-func TokenLocations(locs ...Location) CheckOption {
-	if err := validLocations("TokenLocations", locs); err != nil {
-		panic(err.Error())
-	}
+// clone returns a copy of cc whose lists grow without changing cc's.
+func (cc checkConfig) clone() checkConfig {
+	cc.locations = slices.Clip(cc.locations)
+	cc.rules.scopes = slices.Clip(cc.rules.scopes)
+	cc.rules.hooks = slices.Clip(cc.rules.hooks)
+	return cc
+}
+
+// readsCookie reports whether one of the locations is a cookie.
+func (cc *checkConfig) readsCookie() bool {
+	return slices.ContainsFunc(cc.locations, func(l Location) bool { return l.kind == locCookie })
+}
+
+// readsCookie reports whether the checks of the Authorizer read a cookie
+// unless a route says otherwise.
+func (c *config) readsCookie() bool { return c.check.readsCookie() }
+
+// WithTokenLocations sets where checks look for a token, in this order;
+// the first location that holds one wins. Given to New, it sets the
+// locations of every check (default: InHeader alone); given to a check, it
+// replaces them for that check. InQuery, InJSON, InWebSocketProtocol and
+// InCookie are read only where they are listed. A location carries its
+// parameters:
+//
+//	WithTokenLocations(InHeader.Named("X-Api-Token").Prefix(""), InQuery)
+//
+// To keep the locations and look in one more place, use AddTokenLocations.
+func WithTokenLocations(locs ...Location) CheckOption {
+	err := validLocations("WithTokenLocations", locs)
 	locs = slices.Clone(locs)
-	return checkOptionFunc(func(c *checkConfig) { c.locations = locs })
+	return newCheckOption(err, func(c *checkConfig) {
+		c.locations = slices.Clip(locs)
+		c.locationsBy = "WithTokenLocations"
+	})
 }
 
-// Header makes this check read the token from the header name after the
-// prefix ("" for a bare token) instead of the Authorizer's header.
-func Header(name, prefix string) CheckOption {
-	if err := validHeader("Header", name, prefix); err != nil {
-		panic(err.Error())
-	}
-	return checkOptionFunc(func(c *checkConfig) { c.headerName, c.headerPrefix = name, prefix })
-}
-
-// JSONKey makes this check read the token from key of a JSON body when
-// InJSON is one of its locations.
-func JSONKey(key string) CheckOption {
-	if key == "" {
-		panic("ginpaseto: JSONKey: key must not be empty")
-	}
-	return checkOptionFunc(func(c *checkConfig) { c.jsonKey = key })
-}
-
-// QueryParam makes this check read the token from the query parameter name
-// when InQuery is one of its locations.
-func QueryParam(name string) CheckOption {
-	if name == "" {
-		panic("ginpaseto: QueryParam: name must not be empty")
-	}
-	return checkOptionFunc(func(c *checkConfig) { c.queryParam = name })
-}
-
-// QueryPrefix makes this check expect "<prefix> <token>" in the query
-// parameter, as in "?token=Bearer%20<token>", matched case-insensitively,
-// instead of the Authorizer's WithQueryPrefix; "" expects a bare token.
+// QueryPrefix makes InQuery expect "<prefix> <token>" in the query
+// parameter, as in "?token=Bearer%20<token>", matched case-insensitively;
+// "" expects a bare token, the default. It applies to the InQuery
+// locations that set no prefix of their own (InQuery.Prefix does the same
+// for one location): given to New, in every check; given to a check, in
+// that one.
 func QueryPrefix(prefix string) CheckOption {
-	if err := validHeader("QueryPrefix", defaultQueryParam, prefix); err != nil {
-		panic(err.Error())
+	var err error
+	if prefix != "" && !isToken(prefix) {
+		err = fmt.Errorf("ginpaseto: QueryPrefix: %s", badPrefix(prefix))
 	}
-	return checkOptionFunc(func(c *checkConfig) { c.queryPrefix = prefix })
+	return newCheckOption(err, func(c *checkConfig) { c.queryPrefix = prefix })
 }
 
-// TokenSource makes this check take the token from extract alone,
-// ignoring the configured locations. To keep them and try extract after
-// them, use AddTokenSource.
-func TokenSource(extract Extractor) CheckOption {
-	if extract == nil {
-		panic("ginpaseto: TokenSource: extractor is nil")
-	}
-	return checkOptionFunc(func(c *checkConfig) { c.source = extract })
-}
-
-// addedSource is a place AddTokenLocations or AddTokenSource adds to a
-// check's lookup: a location, or an extractor when loc is zero.
-type addedSource struct {
-	loc     Location
-	extract Extractor
-}
-
-// AddTokenLocations makes this check look in locs too, in order, after the
-// locations it already has (the Authorizer's, or those of TokenLocations),
-// such as AddTokenLocations(InWebSocketProtocol) on a WebSocket route of
-// a header-only Authorizer. A location it already has is not searched
+// AddTokenLocations makes checks look in locs too, in order, after the
+// locations they already have (the Authorizer's, or those of
+// WithTokenLocations), such as AddTokenLocations(InWebSocketProtocol) on a
+// WebSocket route of a header-only Authorizer, or
+// AddTokenLocations(InFunc(f)) for a source of the application's. A
+// location already listed, with the same parameters, is not searched
 // twice.
 func AddTokenLocations(locs ...Location) CheckOption {
-	if err := validLocations("AddTokenLocations", locs); err != nil {
-		panic(err.Error())
-	}
-	added := make([]addedSource, len(locs))
-	for i, l := range locs {
-		added[i].loc = l
-	}
-	return checkOptionFunc(func(c *checkConfig) { c.added = append(slices.Clip(c.added), added...) })
-}
-
-// AddTokenSource makes this check try extract too, after the locations it
-// already has, where TokenSource would replace them: a route that accepts
-// a session cookie keeps accepting the Authorization header.
-func AddTokenSource(extract Extractor) CheckOption {
-	if extract == nil {
-		panic("ginpaseto: AddTokenSource: extractor is nil")
-	}
-	return checkOptionFunc(func(c *checkConfig) {
-		c.added = append(slices.Clip(c.added), addedSource{extract: extract})
+	err := validLocations("AddTokenLocations", locs)
+	locs = slices.Clone(locs)
+	return newCheckOption(err, func(c *checkConfig) {
+		for _, l := range locs {
+			if !slices.Contains(c.locations, l) {
+				c.locations = append(c.locations, l)
+			}
+		}
 	})
 }
 
 // Skip lets through, unauthenticated, the requests for which skip returns
-// true; it runs after the Authorizer's WithSkipper, if any.
+// true. It lets router.Use(auth.Required()) sit on a router that also
+// serves /login. Several Skip options add up: a request that any of them
+// skips goes through, so a check's Skip adds to the one given to New.
+// Default: no request is skipped.
 func Skip(skip func(c *gin.Context) bool) CheckOption {
+	var err error
 	if skip == nil {
-		panic("ginpaseto: Skip: skipper is nil")
+		err = errors.New("ginpaseto: Skip: skipper is nil")
 	}
-	return checkOptionFunc(func(c *checkConfig) { c.skip = skip })
+	return newCheckOption(err, func(c *checkConfig) { c.skip = combineSkippers(c.skip, skip) })
 }
 
-// CloseWebSocket makes this check answer a failed WebSocket upgrade by
-// closing the connection with code 1008, as WithWebSocketClose does for
-// every check.
+// CloseWebSocket makes checks answer a failed WebSocket upgrade by
+// accepting it and closing at once with code 1008 (policy violation) and
+// the error message as reason, because browsers hide the status of a
+// refused handshake from scripts. Given to New, every check does so;
+// given to a check, that one. Off by default.
 func CloseWebSocket() CheckOption {
-	return checkOptionFunc(func(c *checkConfig) { c.wsClose = true })
+	return newCheckOption(nil, func(c *checkConfig) { c.wsClose = true })
 }
 
 // sharedOption is an option valid both for checks and for created tokens.
@@ -166,13 +173,22 @@ type sharedOption struct {
 	token func(*tokenConfig)
 }
 
-func (o sharedOption) applyCheck(c *checkConfig) { o.check(c) }
-func (o sharedOption) applyToken(t *tokenConfig) { o.token(t) }
+func (o sharedOption) applyCheck(c *checkConfig) error { o.check(c); return nil }
+func (o sharedOption) applyToken(t *tokenConfig)       { o.token(t) }
+
+// applyOption makes the option the default of every check and every
+// created token.
+func (o sharedOption) applyOption(c *config) error {
+	o.check(&c.check)
+	c.tokenDefaults = append(slices.Clip(c.tokenDefaults), o)
+	return nil
+}
 
 // ImplicitAssertion binds a token to data that is authenticated but not
 // stored in the token, such as a user or tenant ID the server already
 // knows. A token created with an assertion verifies only when the check
-// supplies the same bytes. v4 and v3 only.
+// supplies the same bytes. v4 and v3 only. Given to New, every check and
+// every created token use it. Default: none.
 func ImplicitAssertion(assertion []byte) SharedOption {
 	assertion = slices.Clone(assertion)
 	return sharedOption{
@@ -181,20 +197,24 @@ func ImplicitAssertion(assertion []byte) SharedOption {
 	}
 }
 
-// ImplicitAssertionFrom makes this check compute the implicit assertion
-// for each request, for assertions that depend on the request, such as a
+// ImplicitAssertionFrom makes checks compute the implicit assertion for
+// each request, for assertions that depend on the request, such as a
 // tenant named in the URL. An error from assertion refuses the request as
-// an extractor error would: a *Error as is, anything else as a 401 invalid
-// token. It replaces ImplicitAssertion.
+// a location's error would: a *Error as is, anything else as a 401
+// invalid token. It replaces ImplicitAssertion. Given to New, it is the
+// default of every check; ParseToken and CheckToken, which have no
+// request, then need an ImplicitAssertion.
 func ImplicitAssertionFrom(assertion func(c *gin.Context) ([]byte, error)) CheckOption {
+	var err error
 	if assertion == nil {
-		panic("ginpaseto: ImplicitAssertionFrom: function is nil")
+		err = errors.New("ginpaseto: ImplicitAssertionFrom: function is nil")
 	}
-	return checkOptionFunc(func(c *checkConfig) { c.implicitFrom, c.implicit = assertion, nil })
+	return newCheckOption(err, func(c *checkConfig) { c.implicitFrom, c.implicit = assertion, nil })
 }
 
 // Base64 wraps created tokens in standard base64, and makes checks expect
-// tokens wrapped that way (standard or URL-safe alphabet).
+// tokens wrapped that way (standard or URL-safe alphabet). Given to New,
+// every check and every created token do so. Off by default.
 func Base64() SharedOption {
 	return sharedOption{
 		check: func(c *checkConfig) { c.base64 = true },
@@ -215,7 +235,7 @@ const (
 type check struct {
 	mode           checkMode
 	tokenType      string
-	lookup         []Extractor
+	lookup         []extractor
 	sources        []string // where each extractor of lookup looks, for the observer
 	implicit       []byte
 	implicitFrom   func(*gin.Context) ([]byte, error)
@@ -226,77 +246,57 @@ type check struct {
 	rules          compiledRules
 }
 
-// newCheck resolves the Authorizer's configuration and the check options
-// into a check and compiles its token lookup.
+// newCheck resolves the Authorizer's defaults and the check options into
+// a check and compiles its token lookup. An invalid option panics: the
+// route is being registered.
 func (a *Authorizer) newCheck(mode checkMode, tokenType string, opts []CheckOption) *check {
-	cfg := &a.cfg
-	cc := checkConfig{
-		locations:    cfg.locations,
-		headerName:   cfg.headerName,
-		headerPrefix: cfg.headerPrefix,
-		jsonKey:      cfg.jsonAccessKey,
-		queryParam:   cfg.queryParam,
-		queryPrefix:  cfg.queryPrefix,
-		cookieName:   a.cookies.access.Name,
-		wsClose:      cfg.webSocketCloseOnFail,
-	}
-	if tokenType == TypeRefresh {
-		cc.jsonKey = cfg.jsonRefreshKey
-		cc.cookieName = a.cookies.refresh.Name
-	}
+	cc := a.cfg.check.clone()
 	for _, o := range opts {
 		if o == nil {
 			panic("ginpaseto: nil CheckOption")
 		}
-		o.applyCheck(&cc)
+		if err := o.applyCheck(&cc); err != nil {
+			panic(err.Error())
+		}
 	}
-	if (len(cc.implicit) > 0 || cc.implicitFrom != nil) && a.cfg.version == V2 {
-		panic("ginpaseto: ImplicitAssertion: v2 tokens do not support implicit assertions; use v4")
+	if err := a.checkImplicit(&cc); err != nil {
+		panic(err.Error())
 	}
+	a.mustHaveCookies(&cc)
 	ch := &check{
 		mode:           mode,
 		tokenType:      tokenType,
 		implicit:       cc.implicit,
 		implicitFrom:   cc.implicitFrom,
 		base64:         cc.base64,
-		skip:           combineSkippers(cfg.skipper, cc.skip),
+		skip:           cc.skip,
 		webSocketClose: cc.wsClose,
+		readsCookie:    cc.readsCookie(),
 		rules:          cc.rules.compile(),
 	}
-	ch.lookup, ch.sources = a.compileLookup(&cc)
-	ch.readsCookie = cc.source == nil && slices.Contains(cc.locations, InCookie) ||
-		slices.ContainsFunc(cc.added, func(s addedSource) bool { return s.loc == InCookie })
+	ch.lookup, ch.sources = a.compileLookup(&cc, tokenType)
 	return ch
 }
 
-// compileLookup turns the resolved sources into extractors, in lookup
-// order: the token source or the locations, then what was added. It also
-// names where each extractor looks.
-func (a *Authorizer) compileLookup(cc *checkConfig) ([]Extractor, []string) {
-	var lookup []Extractor
+// checkImplicit refuses an implicit assertion with v2, which has none.
+func (a *Authorizer) checkImplicit(cc *checkConfig) error {
+	if (len(cc.implicit) > 0 || cc.implicitFrom != nil) && a.cfg.version == V2 {
+		return errors.New("ginpaseto: ImplicitAssertion: v2 tokens do not support implicit assertions; use v4")
+	}
+	return nil
+}
+
+// compileLookup turns the check's locations into extractors, in lookup
+// order, each location once. It also names where each extractor looks.
+func (a *Authorizer) compileLookup(cc *checkConfig, tokenType string) ([]extractor, []string) {
+	var lookup []extractor
 	var sources []string
-	var locs []Location
-	if cc.source != nil {
-		lookup = append(lookup, cc.source)
-		sources = append(sources, sourceExtractor)
-	} else {
-		locs = slices.Clone(cc.locations)
-	}
-	for _, loc := range locs {
-		lookup = append(lookup, locationTable[loc].extractor(a, cc))
-		sources = append(sources, locationSources[loc])
-	}
-	a.mustHaveCookies(cc)
-	for _, s := range cc.added {
-		switch {
-		case s.extract != nil:
-			lookup = append(lookup, s.extract)
-			sources = append(sources, sourceExtractor)
-		case !slices.Contains(locs, s.loc):
-			locs = append(locs, s.loc)
-			lookup = append(lookup, locationTable[s.loc].extractor(a, cc))
-			sources = append(sources, locationSources[s.loc])
+	for i, l := range cc.locations {
+		if slices.Contains(cc.locations[:i], l) {
+			continue
 		}
+		lookup = append(lookup, l.extractor(a, cc, tokenType))
+		sources = append(sources, locationSources[l.kind])
 	}
 	return lookup, sources
 }

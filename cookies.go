@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"slices"
 	"strings"
 	"time"
 
@@ -245,21 +244,21 @@ func validCookie(ck *http.Cookie) error {
 type cookieAuthKey struct{}
 
 // CookieAuthenticated reports whether the token of this request came from
-// a cookie (FromCookie, InCookie), after a check found one.
+// a cookie (InCookie), after a check found one.
 func CookieAuthenticated(c *gin.Context) bool {
 	_, ok := c.Get(cookieAuthKey{})
 	return ok
 }
 
-// FromCookie returns an Extractor reading a bare token from the cookie
+// fromCookie returns an extractor reading a bare token from the cookie
 // name. No cookie, or an empty one, is no token; several cookies of that
 // name are malformed, since a sibling subdomain or an attacker on plain
 // HTTP can add a second one to shadow the real one. A token found marks
 // the request as cookie-authenticated, so that the CSRF checks apply
-// whichever check option put the extractor in the lookup. In a WebSocket
-// handshake from an origin the Authorizer does not trust, it reads no
-// cookie at all: the check then refuses the origin, whatever the cookie.
-func FromCookie(name string) Extractor {
+// whichever cookie it came from. In a WebSocket handshake from an origin
+// the Authorizer does not trust, it reads no cookie at all: the check then
+// refuses the origin, whatever the cookie.
+func fromCookie(name string) extractor {
 	bad := badCookieError(name)
 	return func(c *gin.Context) (string, error) {
 		if len(c.Request.Header["Cookie"]) == 0 {
@@ -381,9 +380,7 @@ func (a *Authorizer) mustHaveCookies(cc *checkConfig) {
 	if a.cookies.enabled {
 		return
 	}
-	uses := slices.Contains(cc.locations, InCookie) && cc.source == nil ||
-		slices.ContainsFunc(cc.added, func(s addedSource) bool { return s.loc == InCookie })
-	if uses {
+	if cc.readsCookie() {
 		panic("ginpaseto: InCookie needs an Authorizer built with WithCookies (or listing InCookie in WithTokenLocations), whose token pairs carry the csrf claim")
 	}
 }

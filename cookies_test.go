@@ -86,7 +86,7 @@ func TestCookieConfiguration(t *testing.T) {
 func TestInCookieNeedsCookies(t *testing.T) {
 	auth := newAuth(t)
 	assert.PanicsWithValue(t, "ginpaseto: InCookie needs an Authorizer built with WithCookies (or listing InCookie in WithTokenLocations), whose token pairs carry the csrf claim", func() {
-		auth.Required(ginpaseto.TokenLocations(ginpaseto.InCookie))
+		auth.Required(ginpaseto.WithTokenLocations(ginpaseto.InCookie))
 	})
 	assert.Panics(t, func() { auth.Required(ginpaseto.AddTokenLocations(ginpaseto.InCookie)) })
 	// Listing it in the Authorizer's locations is enough.

@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 	"unicode/utf8"
 )
@@ -221,6 +222,9 @@ func (a *Authorizer) tokenConfig(ctx context.Context, subject, tokenType string,
 		return nil, errors.New("ginpaseto: subject and token type must be valid UTF-8")
 	}
 	t := &tokenConfig{purpose: a.cfg.purpose, lifetime: a.lifetime(tokenType)}
+	if len(a.cfg.tokenDefaults) > 0 {
+		opts = slices.Concat(a.cfg.tokenDefaults, opts) // Base64, ImplicitAssertion given to New
+	}
 	if err := t.apply(opts); err != nil {
 		return nil, err
 	}

@@ -93,7 +93,7 @@ func (a *Authorizer) checkCSRF(c *gin.Context, claims *Claims) *Error {
 }
 
 // crossOriginUpgradeKey marks, in the gin.Context, a WebSocket handshake
-// from an origin that checkWebSocketOrigin refuses: FromCookie reads no
+// from an origin that checkWebSocketOrigin refuses: InCookie reads no
 // cookie in it.
 type crossOriginUpgradeKey struct{}
 
@@ -101,7 +101,7 @@ type crossOriginUpgradeKey struct{}
 // refused origin, and if so marks it so that no cookie is read for it.
 // The origin is judged before any token is looked for: were the cookie
 // read and verified first, the answer (a close reason a page can read,
-// with WithWebSocketClose) would tell a page of a sibling origin whether
+// with CloseWebSocket) would tell a page of a sibling origin whether
 // the visitor is logged in, and with an expired or a valid token.
 // Tokens the page itself supplies (a header, a subprotocol) are still
 // read: they are no ambient credential.

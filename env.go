@@ -146,21 +146,21 @@ var envVars = []envVar{
 		if err != nil {
 			return err
 		}
-		c.locations, c.locationsBy = locs, name
+		c.check.locations, c.check.locationsBy = locs, name
 		return nil
 	})},
 	{"PASETO_HEADER_NAME", envValue(func(c *config, name, s string) error {
-		if err := validHeader(name, s, c.headerPrefix); err != nil {
+		if err := validHeader(name, s, c.check.headerPrefix); err != nil {
 			return err
 		}
-		c.headerName = s
+		c.check.headerName = s
 		return nil
 	})},
 	{"PASETO_HEADER_PREFIX", envValue(func(c *config, name, s string) error {
-		if err := validHeader(name, c.headerName, s); err != nil {
+		if err := validHeader(name, c.check.headerName, s); err != nil {
 			return err
 		}
-		c.headerPrefix = s
+		c.check.headerPrefix = s
 		return nil
 	})},
 }
@@ -334,19 +334,23 @@ func parseLocations(name, s string) ([]Location, error) {
 }
 
 func locationByName(s string) (Location, bool) {
-	for l := Location(1); l.valid(); l++ {
+	for _, l := range envLocations {
 		full := l.String()
 		if s != "" && (strings.EqualFold(s, full) || strings.EqualFold(s, strings.TrimPrefix(full, "In"))) {
 			return l, true
 		}
 	}
-	return 0, false
+	return Location{}, false
 }
+
+// envLocations are the locations PASETO_TOKEN_LOCATIONS can name: those
+// without a function.
+var envLocations = []Location{InHeader, InQuery, InJSON, InWebSocketProtocol, InCookie}
 
 // envLocationNames lists the short location names, such as "header, query".
 func envLocationNames() string {
 	var names []string
-	for l := Location(1); l.valid(); l++ {
+	for _, l := range envLocations {
 		names = append(names, strings.ToLower(strings.TrimPrefix(l.String(), "In")))
 	}
 	return strings.Join(names, ", ")

@@ -130,7 +130,7 @@ func unauthorized(sentinel error, message string) *Error {
 	return newError(http.StatusUnauthorized, sentinel, message)
 }
 
-// asError turns an error from application code (an Extractor, an
+// asError turns an error from application code (an InFunc location, an
 // assertion function, an Authorize hook) into the refusal a check reports:
 // a *Error as is, with fallback's status when its own would read as
 // success; anything else as fallback, keeping the cause for logs.

@@ -73,14 +73,14 @@ func ExampleCheckOption() {
 		log.Fatal(err)
 	}
 	hookChecks := []ginpaseto.CheckOption{
-		ginpaseto.Header("X-Hook-Token", ""),
-		ginpaseto.TokenLocations(ginpaseto.InHeader),
+		ginpaseto.WithTokenLocations(ginpaseto.InHeader.Named("X-Hook-Token").Prefix("")),
+		ginpaseto.RequireScopes("events:write"),
 	}
 	r := gin.New()
 	r.POST("/hooks/payments", auth.TypeRequired("webhook", hookChecks...), func(c *gin.Context) {
 		c.String(http.StatusAccepted, "event from %s", ginpaseto.Subject(c))
 	})
-	tok, _ := auth.CreateToken(context.Background(), "payments-provider", "webhook")
+	tok, _ := auth.CreateToken(context.Background(), "payments-provider", "webhook", ginpaseto.Scopes("events:write"))
 
 	req := httptest.NewRequest("POST", "/hooks/payments", nil)
 	req.Header.Set("X-Hook-Token", tok)
@@ -91,13 +91,13 @@ func ExampleCheckOption() {
 
 // The rest of the API reads the header only; one route also accepts the
 // token in a JSON body.
-func ExampleTokenLocations() {
+func ExampleWithTokenLocations_route() {
 	auth, err := ginpaseto.New(ginpaseto.WithSecretKey(exampleSecretKey))
 	if err != nil {
 		log.Fatal(err)
 	}
 	r := gin.New()
-	r.POST("/beacon", auth.Required(ginpaseto.TokenLocations(ginpaseto.InHeader, ginpaseto.InJSON)),
+	r.POST("/beacon", auth.Required(ginpaseto.WithTokenLocations(ginpaseto.InHeader, ginpaseto.InJSON)),
 		func(c *gin.Context) { c.String(http.StatusOK, "beacon from %s", ginpaseto.Subject(c)) })
 	tok, _ := auth.CreateAccessToken(context.Background(), "alice")
 
@@ -108,15 +108,15 @@ func ExampleTokenLocations() {
 	// 200 beacon from alice
 }
 
-// Header changes where one check reads the header token; other
-// configured locations still apply.
-func ExampleHeader() {
+// Named and Prefix change which header one check reads, and the scheme
+// before the token.
+func ExampleLocation_Named() {
 	auth, err := ginpaseto.New(ginpaseto.WithSecretKey(exampleSecretKey))
 	if err != nil {
 		log.Fatal(err)
 	}
 	r := gin.New()
-	r.GET("/metrics", auth.TypeRequired("scraper", ginpaseto.Header("X-Scrape-Token", "PASETO")),
+	r.GET("/metrics", auth.TypeRequired("scraper", ginpaseto.WithTokenLocations(ginpaseto.InHeader.Named("X-Scrape-Token").Prefix("PASETO"))),
 		func(c *gin.Context) { c.String(http.StatusOK, "metrics for %s", ginpaseto.Subject(c)) })
 	tok, _ := auth.CreateToken(context.Background(), "prometheus", "scraper")
 
@@ -127,13 +127,14 @@ func ExampleHeader() {
 	// 200 metrics for prometheus
 }
 
-func ExampleJSONKey() {
+// InJSON.Named reads the token from another key of the JSON body.
+func ExampleInJSON() {
 	auth, err := ginpaseto.New(ginpaseto.WithSecretKey(exampleSecretKey))
 	if err != nil {
 		log.Fatal(err)
 	}
 	r := gin.New()
-	r.POST("/rpc", auth.Required(ginpaseto.TokenLocations(ginpaseto.InJSON), ginpaseto.JSONKey("auth")),
+	r.POST("/rpc", auth.Required(ginpaseto.WithTokenLocations(ginpaseto.InJSON.Named("auth"))),
 		func(c *gin.Context) { c.String(http.StatusOK, "call by %s", ginpaseto.Subject(c)) })
 	tok, _ := auth.CreateAccessToken(context.Background(), "alice")
 
@@ -146,14 +147,14 @@ func ExampleJSONKey() {
 
 // A calendar application cannot send headers, so the feed URL carries a
 // token of its own type, read from the query on this route alone.
-func ExampleQueryParam() {
+func ExampleInQuery() {
 	auth, err := ginpaseto.New(ginpaseto.WithSecretKey(exampleSecretKey))
 	if err != nil {
 		log.Fatal(err)
 	}
 	r := gin.New()
 	// Only this route reads a query parameter; the others keep the header.
-	r.GET("/feed.ics", auth.TypeRequired("calendar", ginpaseto.TokenLocations(ginpaseto.InQuery), ginpaseto.QueryParam("key")),
+	r.GET("/feed.ics", auth.TypeRequired("calendar", ginpaseto.WithTokenLocations(ginpaseto.InQuery.Named("key"))),
 		func(c *gin.Context) { c.String(http.StatusOK, "calendar of %s", ginpaseto.Subject(c)) })
 	tok, _ := auth.CreateToken(context.Background(), "alice", "calendar")
 
@@ -162,8 +163,8 @@ func ExampleQueryParam() {
 	// 200 calendar of alice
 }
 
-// TokenSource replaces every configured location with one Extractor.
-func ExampleTokenSource() {
+// InFunc is a location of the application's own, here a form field.
+func ExampleInFunc() {
 	auth, err := ginpaseto.New(ginpaseto.WithSecretKey(exampleSecretKey))
 	if err != nil {
 		log.Fatal(err)
@@ -171,7 +172,7 @@ func ExampleTokenSource() {
 	fromForm := func(c *gin.Context) (string, error) { return c.PostForm("token"), nil }
 
 	r := gin.New()
-	r.POST("/upload", auth.Required(ginpaseto.TokenSource(fromForm)), func(c *gin.Context) {
+	r.POST("/upload", auth.Required(ginpaseto.WithTokenLocations(ginpaseto.InFunc(fromForm))), func(c *gin.Context) {
 		c.String(http.StatusOK, "upload by %s", ginpaseto.Subject(c))
 	})
 	tok, _ := auth.CreateAccessToken(context.Background(), "alice")
@@ -320,14 +321,14 @@ func ExampleBase64() {
 	// 200 alice
 }
 
-// An Extractor of your own reads tokens from anywhere in the request, such
-// as a cookie set at login.
-func ExampleExtractor() {
+// A function of your own reads tokens from anywhere in the request, such
+// as a cookie that an older login page sets.
+func ExampleInFunc_cookie() {
 	auth, err := ginpaseto.New(ginpaseto.WithSecretKey(exampleSecretKey))
 	if err != nil {
 		log.Fatal(err)
 	}
-	var fromCookie ginpaseto.Extractor = func(c *gin.Context) (string, error) {
+	fromCookie := func(c *gin.Context) (string, error) {
 		tok, err := c.Cookie("session")
 		if errors.Is(err, http.ErrNoCookie) {
 			return "", nil // no token: the check answers "token required"
@@ -336,7 +337,7 @@ func ExampleExtractor() {
 	}
 
 	r := gin.New()
-	r.GET("/user", auth.Required(ginpaseto.TokenSource(fromCookie)), func(c *gin.Context) {
+	r.GET("/user", auth.Required(ginpaseto.WithTokenLocations(ginpaseto.InFunc(fromCookie))), func(c *gin.Context) {
 		c.String(http.StatusOK, ginpaseto.Subject(c))
 	})
 	tok, _ := auth.CreateAccessToken(context.Background(), "alice")
@@ -350,45 +351,40 @@ func ExampleExtractor() {
 	// 401 {"detail":"PASETO Authorization Token required"}
 }
 
-// The built-in extractors compose with your own: here the token comes from
-// a cookie, or else from the Authorization header.
-func ExampleFromHeader() {
-	auth, err := ginpaseto.New(ginpaseto.WithSecretKey(exampleSecretKey))
+// Prefix changes the scheme the header must carry before the token: here
+// "Token" instead of "Bearer".
+func ExampleLocation_Prefix() {
+	auth, err := ginpaseto.New(
+		ginpaseto.WithSecretKey(exampleSecretKey),
+		ginpaseto.WithTokenLocations(ginpaseto.InHeader.Prefix("Token")),
+	)
 	if err != nil {
 		log.Fatal(err)
 	}
-	fromHeader := ginpaseto.FromHeader("Authorization", "Bearer")
-	cookieOrHeader := func(c *gin.Context) (string, error) {
-		if tok, err := c.Cookie("session"); err == nil && tok != "" {
-			return tok, nil
-		}
-		return fromHeader(c)
-	}
-
 	r := gin.New()
-	r.GET("/user", auth.Required(ginpaseto.TokenSource(cookieOrHeader)), func(c *gin.Context) {
+	r.GET("/user", auth.Required(), func(c *gin.Context) {
 		c.String(http.StatusOK, ginpaseto.Subject(c))
 	})
 	tok, _ := auth.CreateAccessToken(context.Background(), "alice")
 
-	printResponse(r, bearerRequest("GET", "/user", tok))
 	req := httptest.NewRequest("GET", "/user", nil)
 	req.Header.Set("Authorization", "Token "+tok)
 	printResponse(r, req)
+	printResponse(r, bearerRequest("GET", "/user", tok))
 	// Output:
 	// 200 alice
-	// 401 {"detail":"Bad Authorization header. Expected value 'Bearer <PASETO>'"}
+	// 401 {"detail":"Bad Authorization header. Expected value 'Token <PASETO>'"}
 }
 
-// FromQuery reads the query string of any request, for links that must
+// InQuery reads the query string of any request, for links that must
 // work without headers; keep such tokens short-lived and single-purpose.
-func ExampleFromQuery() {
+func ExampleLocation_Named_query() {
 	auth, err := ginpaseto.New(ginpaseto.WithSecretKey(exampleSecretKey))
 	if err != nil {
 		log.Fatal(err)
 	}
 	r := gin.New()
-	r.GET("/invoices/:id", auth.TypeRequired("download", ginpaseto.TokenSource(ginpaseto.FromQuery("t", ""))),
+	r.GET("/invoices/:id", auth.TypeRequired("download", ginpaseto.WithTokenLocations(ginpaseto.InQuery.Named("t"))),
 		func(c *gin.Context) { c.String(http.StatusOK, "invoice for %s", ginpaseto.Subject(c)) })
 	link, _ := auth.CreateToken(context.Background(), "alice", "download", ginpaseto.ExpiresIn(time.Hour))
 
@@ -397,14 +393,15 @@ func ExampleFromQuery() {
 	// 200 invoice for alice
 }
 
-// The body stays readable: the handler binds it in full after the check.
-func ExampleFromJSONBody() {
+// MaxBodySize bounds how much of the body InJSON reads. The body stays
+// readable: the handler binds it in full after the check.
+func ExampleLocation_MaxBodySize() {
 	auth, err := ginpaseto.New(ginpaseto.WithSecretKey(exampleSecretKey))
 	if err != nil {
 		log.Fatal(err)
 	}
 	r := gin.New()
-	r.POST("/messages", auth.Required(ginpaseto.TokenSource(ginpaseto.FromJSONBody("token", "", 16<<10))),
+	r.POST("/messages", auth.Required(ginpaseto.WithTokenLocations(ginpaseto.InJSON.Named("token").MaxBodySize(16<<10))),
 		func(c *gin.Context) {
 			var msg struct{ Text string }
 			if err := c.ShouldBindJSON(&msg); err != nil {

@@ -230,15 +230,15 @@ func ExampleCookieAuthenticated() {
 	// 200 cookie: true
 }
 
-// FromCookie reads a cookie of another name on one route; the CSRF checks
-// apply to its tokens as to InCookie's.
-func ExampleFromCookie() {
+// InCookie.Named reads a cookie of another name on one route; the CSRF
+// checks apply to its tokens as to those of the session's cookie.
+func ExampleInCookie() {
 	auth, err := ginpaseto.New(ginpaseto.WithSecretKey(exampleSecretKey), ginpaseto.WithCookies(ginpaseto.CookieConfig{}))
 	if err != nil {
 		log.Fatal(err)
 	}
 	r := gin.New()
-	r.POST("/legacy", auth.Required(ginpaseto.AddTokenSource(ginpaseto.FromCookie("session"))), func(c *gin.Context) {
+	r.POST("/legacy", auth.Required(ginpaseto.AddTokenLocations(ginpaseto.InCookie.Named("session"))), func(c *gin.Context) {
 		c.String(http.StatusOK, ginpaseto.Subject(c))
 	})
 	pair, _ := auth.CreateTokenPair(context.Background(), "alice")

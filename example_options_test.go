@@ -357,11 +357,12 @@ func ExampleWithTokenLocations() {
 	// 201 comment by alice
 }
 
-// Some clients send a bare token in a header of their own.
-func ExampleWithHeader() {
+// Some clients send a bare token in a header of their own: given to New,
+// the location applies to every check.
+func ExampleInHeader() {
 	auth, err := ginpaseto.New(
 		ginpaseto.WithSecretKey(exampleSecretKey),
-		ginpaseto.WithHeader("X-Auth-Token", ""),
+		ginpaseto.WithTokenLocations(ginpaseto.InHeader.Named("X-Auth-Token").Prefix("")),
 	)
 	if err != nil {
 		log.Fatal(err)
@@ -384,19 +385,19 @@ func ExampleWithHeader() {
 	// 401 {"detail":"Bad X-Auth-Token header. Expected value '<PASETO>'"}
 }
 
-// With InJSON, RefreshRequired reads the refresh key of the body and the
-// other checks the access key.
-func ExampleWithJSONKeys() {
+// With InJSON, RefreshRequired reads the "refresh_token" key of the body
+// and the other checks "access_token"; Named changes the key, for every
+// check at New, or for one.
+func ExampleInJSON_refresh() {
 	auth, err := ginpaseto.New(
 		ginpaseto.WithSecretKey(exampleSecretKey),
-		ginpaseto.WithTokenLocations(ginpaseto.InJSON),
-		ginpaseto.WithJSONKeys("token", "refresh"),
+		ginpaseto.WithTokenLocations(ginpaseto.InJSON.Named("token")),
 	)
 	if err != nil {
 		log.Fatal(err)
 	}
 	r := gin.New()
-	r.POST("/refresh", auth.RefreshRequired(), func(c *gin.Context) {
+	r.POST("/refresh", auth.RefreshRequired(ginpaseto.WithTokenLocations(ginpaseto.InJSON.Named("refresh"))), func(c *gin.Context) {
 		c.String(http.StatusOK, "refreshed %s", ginpaseto.Subject(c))
 	})
 	tok, _ := auth.CreateRefreshToken(context.Background(), "alice")
@@ -410,11 +411,10 @@ func ExampleWithJSONKeys() {
 
 // Clients that send the header's value in the JSON body need the prefix
 // accepted there too.
-func ExampleWithJSONPrefix() {
+func ExampleInJSON_prefix() {
 	auth, err := ginpaseto.New(
 		ginpaseto.WithSecretKey(exampleSecretKey),
-		ginpaseto.WithTokenLocations(ginpaseto.InJSON),
-		ginpaseto.WithJSONPrefix("Bearer"),
+		ginpaseto.WithTokenLocations(ginpaseto.InJSON.Prefix("Bearer")),
 	)
 	if err != nil {
 		log.Fatal(err)
@@ -438,11 +438,10 @@ func ExampleWithJSONPrefix() {
 // Query parameters carry tokens where headers cannot be set, such as
 // links in emails. Only the Authorizers and routes that list InQuery read
 // them.
-func ExampleWithQueryParam() {
+func ExampleInQuery_authorizer() {
 	auth, err := ginpaseto.New(
 		ginpaseto.WithSecretKey(exampleSecretKey),
-		ginpaseto.WithTokenLocations(ginpaseto.InHeader, ginpaseto.InQuery),
-		ginpaseto.WithQueryParam("access_token"),
+		ginpaseto.WithTokenLocations(ginpaseto.InHeader, ginpaseto.InQuery.Named("access_token")),
 	)
 	if err != nil {
 		log.Fatal(err)
@@ -458,12 +457,13 @@ func ExampleWithQueryParam() {
 }
 
 // A client written for a "Bearer" scheme everywhere sends
-// ?token=Bearer%20<token>.
-func ExampleWithQueryPrefix() {
+// ?token=Bearer%20<token>: given to New, QueryPrefix applies to every
+// check.
+func ExampleQueryPrefix_authorizer() {
 	auth, err := ginpaseto.New(
 		ginpaseto.WithSecretKey(exampleSecretKey),
 		ginpaseto.WithTokenLocations(ginpaseto.InQuery),
-		ginpaseto.WithQueryPrefix("Bearer"),
+		ginpaseto.QueryPrefix("Bearer"),
 	)
 	if err != nil {
 		log.Fatal(err)
@@ -481,11 +481,10 @@ func ExampleWithQueryPrefix() {
 
 // A JSON body larger than the limit is not searched for a token; the
 // handler still reads all of it.
-func ExampleWithMaxBodySize() {
+func ExampleLocation_MaxBodySize_largeBody() {
 	auth, err := ginpaseto.New(
 		ginpaseto.WithSecretKey(exampleSecretKey),
-		ginpaseto.WithTokenLocations(ginpaseto.InJSON),
-		ginpaseto.WithMaxBodySize(1024),
+		ginpaseto.WithTokenLocations(ginpaseto.InJSON.MaxBodySize(1024)),
 	)
 	if err != nil {
 		log.Fatal(err)
@@ -575,13 +574,13 @@ func ExampleWithRevocableTypes() {
 	// ginpaseto: Revoke: tokens of type "invite" are never looked up in the store, so revoking one would change nothing; list the type in WithRevocableTypes (now ["access" "refresh" "reset"])
 }
 
-// A skipper lets one middleware guard a whole router except the routes
-// that must stay public.
-func ExampleWithSkipper() {
+// Given to New, Skip lets one middleware guard a whole router except the
+// routes that must stay public.
+func ExampleSkip_authorizer() {
 	public := map[string]bool{"/login": true, "/healthz": true}
 	auth, err := ginpaseto.New(
 		ginpaseto.WithSecretKey(exampleSecretKey),
-		ginpaseto.WithSkipper(func(c *gin.Context) bool { return public[c.FullPath()] }),
+		ginpaseto.Skip(func(c *gin.Context) bool { return public[c.FullPath()] }),
 	)
 	if err != nil {
 		log.Fatal(err)
@@ -602,13 +601,13 @@ func ExampleWithSkipper() {
 }
 
 // Browsers hide the status of a refused WebSocket handshake from scripts;
-// with WithWebSocketClose they get a close frame with code 1008 and the
-// reason instead.
-func ExampleWithWebSocketClose() {
+// with CloseWebSocket given to New, every check gives them a close frame
+// with code 1008 and the reason instead.
+func ExampleCloseWebSocket_authorizer() {
 	auth, err := ginpaseto.New(
 		ginpaseto.WithSecretKey(exampleSecretKey),
 		ginpaseto.WithTokenLocations(ginpaseto.InHeader, ginpaseto.InWebSocketProtocol),
-		ginpaseto.WithWebSocketClose(),
+		ginpaseto.CloseWebSocket(),
 	)
 	if err != nil {
 		log.Fatal(err)

@@ -34,22 +34,22 @@ func ExampleQueryPrefix() {
 	// 200 alice
 }
 
-// A route that also accepts a session cookie keeps accepting the
-// Authorization header, which comes first.
-func ExampleAddTokenSource() {
+// A download link carries its token in the path; the route keeps
+// accepting the Authorization header, which comes first.
+func ExampleAddTokenLocations_func() {
 	auth, err := ginpaseto.New(ginpaseto.WithSecretKey(exampleSecretKey))
 	if err != nil {
 		log.Fatal(err)
 	}
+	inPath := ginpaseto.InFunc(func(c *gin.Context) (string, error) { return c.Param("token"), nil })
 	r := gin.New()
-	r.GET("/user", auth.Required(ginpaseto.AddTokenSource(ginpaseto.FromCookie("session"))), func(c *gin.Context) {
+	r.GET("/download/:token", auth.TypeRequired("download", ginpaseto.AddTokenLocations(inPath)), func(c *gin.Context) {
 		c.String(http.StatusOK, ginpaseto.Subject(c))
 	})
-	alice, _ := auth.CreateAccessToken(context.Background(), "alice")
-	bob, _ := auth.CreateAccessToken(context.Background(), "bob")
+	alice, _ := auth.CreateToken(context.Background(), "alice", "download")
+	bob, _ := auth.CreateToken(context.Background(), "bob", "download")
 
-	req := httptest.NewRequest("GET", "/user", nil)
-	req.AddCookie(&http.Cookie{Name: "session", Value: bob})
+	req := httptest.NewRequest("GET", "/download/"+bob, nil)
 	printResponse(r, req)
 	req.Header.Set("Authorization", "Bearer "+alice)
 	printResponse(r, req)
@@ -120,15 +120,15 @@ func ExampleWebSocketProtocol() {
 	// paseto hello alice
 }
 
-// FromWebSocketProtocol is the extractor behind InWebSocketProtocol, for
-// composing with your own.
-func ExampleFromWebSocketProtocol() {
+// InWebSocketProtocol finds the token after the name "paseto" in the
+// offered subprotocols; the name alone, or a token without it, is refused.
+func ExampleInWebSocketProtocol() {
 	auth, err := ginpaseto.New(ginpaseto.WithSecretKey(exampleSecretKey))
 	if err != nil {
 		log.Fatal(err)
 	}
 	r := gin.New()
-	r.GET("/ws", auth.Required(ginpaseto.TokenSource(ginpaseto.FromWebSocketProtocol())), func(c *gin.Context) {
+	r.GET("/ws", auth.Required(ginpaseto.WithTokenLocations(ginpaseto.InWebSocketProtocol)), func(c *gin.Context) {
 		c.String(http.StatusOK, ginpaseto.Subject(c))
 	})
 	tok, _ := auth.CreateAccessToken(context.Background(), "alice")
@@ -144,9 +144,13 @@ func ExampleFromWebSocketProtocol() {
 	// 401 {"detail":"PASETO Authorization Token required"}
 }
 
-// Location names print as the constants are spelled.
+// Locations print as they are spelled in Go, parameters included.
 func ExampleLocation_String() {
 	fmt.Println(ginpaseto.InHeader, ginpaseto.InWebSocketProtocol)
+	fmt.Println(ginpaseto.InHeader.Named("X-Api-Token").Prefix(""))
+	fmt.Println(ginpaseto.InJSON.Named("token").MaxBodySize(1024))
 	// Output:
 	// InHeader InWebSocketProtocol
+	// InHeader.Named("X-Api-Token").Prefix("")
+	// InJSON.Named("token").MaxBodySize(1024)
 }

@@ -2,6 +2,7 @@ package ginpaseto
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -15,103 +16,284 @@ import (
 	"github.com/gin-gonic/gin"
 )
 
-// Location is a place in a request where checks look for a token.
-type Location int
+// Location is a place in a request where checks look for a token, with
+// its parameters: which header, query parameter, JSON key or cookie, and
+// the scheme before the token. The In... values are the locations with
+// their defaults; their methods return a copy with one parameter changed,
+// as in InHeader.Named("X-Api-Token").Prefix(""). Locations are given to
+// WithTokenLocations and AddTokenLocations, at New or per check. A
+// location with an invalid parameter makes the option that takes it fail.
+// Locations are comparable: two with the same kind and parameters are the
+// same location.
+type Location struct {
+	kind      locKind
+	name      string // header, query parameter, JSON key or cookie; "" for the default
+	prefix    string
+	prefixSet bool
+	maxBody   int64        // InJSON; 0 for the default
+	fn        *extractFunc // InFunc; a pointer keeps Location comparable
+	bad       string       // why the location is invalid, reported by the option given it
+}
 
-// Token locations, used with WithTokenLocations, TokenLocations and
-// AddTokenLocations. The default is InHeader alone.
+// locKind is the kind of a Location: where in the request it looks.
+type locKind int
+
 const (
-	// InHeader: a request header, by default "Authorization: Bearer <token>".
-	InHeader Location = iota + 1
-	// InQuery: a query parameter, by default "token", as "?token=<token>"
-	// or, with WithQueryPrefix("Bearer"), "?token=Bearer%20<token>". It is
-	// read in every request of the Authorizers and routes that list it, and
-	// in no other: URLs end up in access logs, proxies and browser history,
-	// so keep it to the few routes that need it, such as a download link.
-	// No request header limits it to WebSocket upgrades, since any client
-	// can send such headers: there is no upgrades-only mode, and so no
-	// longer a WithQueryOnAllRequests option to leave it. For browser
-	// WebSockets prefer InWebSocketProtocol.
-	InQuery
-	// InJSON: a top-level string in a JSON request body, by default
-	// "access_token" ("refresh_token" for RefreshRequired). The body stays
-	// readable by the handler.
-	InJSON
+	locHeader locKind = iota + 1
+	locQuery
+	locJSON
+	locWebSocketProtocol
+	locCookie
+	locFunc
+)
+
+// extractFunc is the function of an InFunc location.
+type extractFunc struct {
+	f func(*gin.Context) (string, error)
+}
+
+// Token locations, used with WithTokenLocations and AddTokenLocations. The
+// default is InHeader alone.
+var (
+	// InHeader: a request header, by default "Authorization: Bearer
+	// <token>" (PASETO_HEADER_NAME and PASETO_HEADER_PREFIX change the
+	// default, see FromEnv); Named sets the header, Prefix the scheme,
+	// matched case-insensitively, "" for a bare token. Exactly one token
+	// must follow the scheme.
+	InHeader = Location{kind: locHeader}
+	// InQuery: a query parameter, by default "token", as "?token=<token>";
+	// Named sets the parameter, Prefix (or QueryPrefix) the scheme, as in
+	// "?token=Bearer%20<token>". It is read in every request of the
+	// Authorizers and routes that list it, and in no other: URLs end up in
+	// access logs, proxies and browser history, so keep it to the few
+	// routes that need it, such as a download link. No request header
+	// limits it to WebSocket upgrades, since any client can send such
+	// headers: there is no upgrades-only mode. For browser WebSockets
+	// prefer InWebSocketProtocol.
+	InQuery = Location{kind: locQuery}
+	// InJSON: a top-level string in a JSON request body (Content-Type
+	// application/json or +json), by default "access_token"
+	// ("refresh_token" for RefreshRequired) holding a bare token; Named
+	// sets the key, Prefix a scheme before the token, MaxBodySize how
+	// much of the body is read (default 64 KiB). A larger or non-JSON
+	// body counts as carrying no token, a key holding anything but a
+	// string as a malformed one. The body stays readable by the handler.
+	InJSON = Location{kind: locJSON}
 	// InWebSocketProtocol: the Sec-WebSocket-Protocol header of a
 	// WebSocket handshake, where a browser script puts the token with
 	// new WebSocket(url, ["paseto", token]): the WebSocketProtocol name,
-	// then the token. The WebSocket library must select WebSocketProtocol
-	// (with coder/websocket, AcceptOptions.Subprotocols), never the token;
-	// see FromWebSocketProtocol.
-	InWebSocketProtocol
+	// then the token. Other subprotocols in the list, before or after the
+	// pair, are the application's; a header that lists WebSocketProtocol
+	// twice, or without a valid subprotocol value after it, is malformed.
+	// The WebSocket library must select WebSocketProtocol (with
+	// coder/websocket, AcceptOptions.Subprotocols), never the token. It
+	// has no parameters.
+	InWebSocketProtocol = Location{kind: locWebSocketProtocol}
 	// InCookie: the access token's cookie ("__Host-access_token" by
 	// default, see WithCookies), or the refresh token's for
-	// RefreshRequired. Browsers send cookies with every request to the
-	// site, whichever page asked for it, so unsafe requests (any method but
-	// GET, HEAD and OPTIONS) authenticated by a cookie must pass two CSRF
-	// checks: they come from the server's own origin or a trusted one (403
-	// "Cross-origin request refused"), and header X-CSRF-Token repeats the
-	// token's csrf claim, which the readable CSRF cookie holds (403
-	// "Missing CSRF Token", "CSRF double submit tokens do not match"). A
-	// WebSocket upgrade authenticated by a cookie must come from such an
-	// origin too. Tokens found anywhere else skip these checks: pages of
-	// other origins cannot make a browser send them.
-	InCookie
+	// RefreshRequired; Named reads another cookie, holding a bare token.
+	// Several cookies of that name are malformed, since a sibling
+	// subdomain or an attacker on plain HTTP can add a second one to
+	// shadow the real one. A check that reads it needs an Authorizer
+	// whose tokens carry the csrf claim: WithCookies, or InCookie among
+	// the locations given to New. Browsers send cookies with every
+	// request to the site, whichever page asked for it, so unsafe
+	// requests (any method but GET, HEAD and OPTIONS) authenticated by a
+	// cookie must pass two CSRF checks: they come from the server's own
+	// origin or a trusted one (403 "Cross-origin request refused"), and
+	// header X-CSRF-Token repeats the token's csrf claim, which the
+	// readable CSRF cookie holds (403 "Missing CSRF Token", "CSRF double
+	// submit tokens do not match"). A WebSocket upgrade authenticated by
+	// a cookie must come from such an origin too; from any other, no
+	// cookie is read at all. Tokens found anywhere else skip these
+	// checks: pages of other origins cannot make a browser send them.
+	InCookie = Location{kind: locCookie}
 )
 
-// locationTable describes each Location: its name, for messages, and the
-// extractor a check builds for it from its resolved configuration. A new
-// location is one constant above and one entry here.
+// InFunc is a location of the application's own: f finds the token in the
+// request, such as in a header of another format. It returns "" and a nil
+// error when the request carries none, and an error when it carries
+// something malformed in the token's place; a *Error is passed to the
+// error handler as is, any other error becomes a 401 with ErrTokenInvalid.
+// An observer sees the token's source as "extractor". InFunc locations
+// have no parameters; each call of InFunc is a location of its own.
+func InFunc(f func(c *gin.Context) (string, error)) Location {
+	l := Location{kind: locFunc, fn: &extractFunc{f}}
+	if f == nil {
+		l.bad = "InFunc: function is nil"
+	}
+	return l
+}
+
+// Named returns the location reading the header, query parameter, JSON
+// key or cookie name instead of the default one. InWebSocketProtocol and
+// InFunc locations have no name.
+func (l Location) Named(name string) Location {
+	switch {
+	case l.bad != "":
+	case l.kind == locHeader && !isToken(name):
+		l.bad = fmt.Sprintf("%s: %q is not a valid header name: use letters, digits and !#$%%&'*+-.^_`|~ only, such as \"Authorization\"", l.with("Named", name), name)
+	case l.kind == locCookie && !isToken(name):
+		l.bad = fmt.Sprintf("%s: %q is not a valid cookie name: use letters, digits and !#$%%&'*+-.^_`|~ only", l.with("Named", name), name)
+	case (l.kind == locQuery || l.kind == locJSON) && name == "":
+		l.bad = l.with("Named", name) + ": the name must not be empty"
+	case l.kind != locHeader && l.kind != locQuery && l.kind != locJSON && l.kind != locCookie:
+		l.bad = l.with("Named", name) + ": " + l.kindName() + " has no name; Named applies to InHeader, InQuery, InJSON and InCookie"
+	}
+	l.name = name
+	return l
+}
+
+// Prefix returns the location expecting "<prefix> <token>", the prefix
+// (a scheme such as "Bearer") matched case-insensitively, or a bare token
+// when prefix is "". It applies to InHeader (default "Bearer"), InQuery
+// and InJSON (default "": a bare token).
+func (l Location) Prefix(prefix string) Location {
+	switch {
+	case l.bad != "":
+	case l.kind != locHeader && l.kind != locQuery && l.kind != locJSON:
+		l.bad = l.with("Prefix", prefix) + ": " + l.kindName() + " has no prefix; Prefix applies to InHeader, InQuery and InJSON"
+	case prefix != "" && !isToken(prefix):
+		l.bad = l.with("Prefix", prefix) + ": " + badPrefix(prefix)
+	}
+	l.prefix, l.prefixSet = prefix, true
+	return l
+}
+
+// MaxBodySize returns the InJSON location reading at most n bytes of the
+// body to find the token; a larger body is left unread and counts as
+// carrying no token. n must be positive; default 64 KiB.
+func (l Location) MaxBodySize(n int64) Location {
+	switch {
+	case l.bad != "":
+	case l.kind != locJSON:
+		l.bad = fmt.Sprintf("%s.MaxBodySize(%d): MaxBodySize applies to InJSON only", l, n)
+	case n <= 0:
+		l.bad = fmt.Sprintf("%s.MaxBodySize(%d): the limit must be positive", l, n)
+	}
+	l.maxBody = n
+	return l
+}
+
+// with spells l with one more method call, for messages.
+func (l Location) with(method, arg string) string {
+	return fmt.Sprintf("%s.%s(%q)", l, method, arg)
+}
+
+// badPrefix says why prefix cannot be a scheme.
+func badPrefix(prefix string) string {
+	return fmt.Sprintf("prefix %q must be a single word such as \"Bearer\" (letters, digits and !#$%%&'*+-.^_`|~ only, no spaces or commas), or empty for bare tokens", prefix)
+}
+
+// kindName is the name of l's kind, such as "InHeader".
+func (l Location) kindName() string {
+	if l.kind <= 0 || int(l.kind) >= len(locationTable) {
+		return "Location{}"
+	}
+	return locationTable[l.kind].name
+}
+
+// String spells the location as Go code, such as
+// InHeader.Named("X-Api-Token").Prefix("").
+func (l Location) String() string {
+	var b strings.Builder
+	b.WriteString(l.kindName())
+	if l.kind == locFunc {
+		b.WriteString("(...)")
+	}
+	if l.name != "" {
+		fmt.Fprintf(&b, ".Named(%q)", l.name)
+	}
+	if l.prefixSet {
+		fmt.Fprintf(&b, ".Prefix(%q)", l.prefix)
+	}
+	if l.maxBody != 0 {
+		fmt.Fprintf(&b, ".MaxBodySize(%d)", l.maxBody)
+	}
+	return b.String()
+}
+
+// locationTable describes each kind of Location: its name, for messages,
+// and the extractor a check builds for it. A new kind is one constant above
+// and one entry here.
 var locationTable = [...]struct {
 	name      string
-	extractor func(a *Authorizer, cc *checkConfig) Extractor
+	extractor func(a *Authorizer, cc *checkConfig, tokenType string, l Location) extractor
 }{
-	InHeader: {"InHeader", func(_ *Authorizer, cc *checkConfig) Extractor {
-		return FromHeader(cc.headerName, cc.headerPrefix)
+	locHeader: {"InHeader", func(_ *Authorizer, cc *checkConfig, _ string, l Location) extractor {
+		return fromHeader(cmp.Or(l.name, cc.headerName), l.prefixOr(cc.headerPrefix))
 	}},
-	InQuery: {"InQuery", func(_ *Authorizer, cc *checkConfig) Extractor {
-		return FromQuery(cc.queryParam, cc.queryPrefix)
+	locQuery: {"InQuery", func(_ *Authorizer, cc *checkConfig, _ string, l Location) extractor {
+		return fromQuery(cmp.Or(l.name, defaultQueryParam), l.prefixOr(cc.queryPrefix))
 	}},
-	InJSON: {"InJSON", func(a *Authorizer, cc *checkConfig) Extractor {
-		return FromJSONBody(cc.jsonKey, a.cfg.jsonPrefix, a.cfg.maxBodySize)
+	locJSON: {"InJSON", func(_ *Authorizer, _ *checkConfig, tokenType string, l Location) extractor {
+		key := defaultJSONAccessKey
+		if tokenType == TypeRefresh {
+			key = defaultJSONRefreshKey
+		}
+		return fromJSONBody(cmp.Or(l.name, key), l.prefixOr(""), cmp.Or(l.maxBody, defaultMaxBodySize))
 	}},
-	InWebSocketProtocol: {"InWebSocketProtocol", func(*Authorizer, *checkConfig) Extractor {
-		return FromWebSocketProtocol()
+	locWebSocketProtocol: {"InWebSocketProtocol", func(*Authorizer, *checkConfig, string, Location) extractor {
+		return fromWebSocketProtocol()
 	}},
-	InCookie: {"InCookie", func(_ *Authorizer, cc *checkConfig) Extractor {
-		return FromCookie(cc.cookieName)
+	locCookie: {"InCookie", func(a *Authorizer, _ *checkConfig, tokenType string, l Location) extractor {
+		name := a.cookies.access.Name
+		if tokenType == TypeRefresh {
+			name = a.cookies.refresh.Name
+		}
+		return fromCookie(cmp.Or(l.name, name))
+	}},
+	locFunc: {"InFunc", func(_ *Authorizer, _ *checkConfig, _ string, l Location) extractor {
+		return l.fn.f
 	}},
 }
 
-func (l Location) valid() bool { return l > 0 && int(l) < len(locationTable) }
-
-// String returns the constant's name, such as "InHeader".
-func (l Location) String() string {
-	if !l.valid() {
-		return fmt.Sprintf("Location(%d)", int(l))
+// prefixOr is the location's prefix, or def when it sets none.
+func (l Location) prefixOr(def string) string {
+	if l.prefixSet {
+		return l.prefix
 	}
-	return locationTable[l].name
+	return def
+}
+
+// extractor builds the function that finds this location's token for a
+// check of tokenType with the resolved defaults cc.
+func (l Location) extractor(a *Authorizer, cc *checkConfig, tokenType string) extractor {
+	return locationTable[l.kind].extractor(a, cc, tokenType, l)
+}
+
+// validLocations reports the first invalid location of an option.
+func validLocations(option string, locs []Location) error {
+	if len(locs) == 0 {
+		return fmt.Errorf("ginpaseto: %s: give at least one location (%s)", option, locationNames())
+	}
+	for _, l := range locs {
+		switch {
+		case l.kind <= 0 || int(l.kind) >= len(locationTable):
+			return fmt.Errorf("ginpaseto: %s: unknown location %s; use one of %s", option, l, locationNames())
+		case l.bad != "":
+			return fmt.Errorf("ginpaseto: %s: %s", option, l.bad)
+		}
+	}
+	return nil
 }
 
 // locationNames lists every location, for configuration errors.
 func locationNames() string {
 	names := make([]string, 0, len(locationTable)-1)
-	for l := Location(1); l.valid(); l++ {
-		names = append(names, l.String())
+	for _, l := range locationTable[1:] {
+		names = append(names, l.name)
 	}
 	return strings.Join(names, ", ")
 }
 
-// Extractor finds a token in a request. It returns "" and a nil error when
-// the request carries none, and an error when it carries something
-// malformed in the token's place; a *Error is passed to the error handler as
-// is, any other error becomes a 401 with ErrTokenInvalid.
-type Extractor func(c *gin.Context) (string, error)
+// extractor finds a token in a request, as InFunc's function does.
+type extractor = func(c *gin.Context) (string, error)
 
-// FromHeader returns an Extractor reading "<prefix> <token>" from the header
-// name; the prefix is matched case-insensitively and exactly one token must
-// follow it. An empty prefix reads a bare token.
-func FromHeader(name, prefix string) Extractor {
+// fromHeader returns an extractor reading "<prefix> <token>" from the
+// header name; the prefix is matched case-insensitively and exactly one
+// token must follow it. An empty prefix reads a bare token.
+func fromHeader(name, prefix string) extractor {
 	key := textproto.CanonicalMIMEHeaderKey(name)
 	bad := badHeaderError(name, prefix)
 	return func(c *gin.Context) (string, error) {
@@ -119,12 +301,11 @@ func FromHeader(name, prefix string) Extractor {
 	}
 }
 
-// FromQuery returns an Extractor reading the query parameter name, in any
+// fromQuery returns an extractor reading the query parameter name, in any
 // request, as "<prefix> <token>" (URL-encoded: "?token=Bearer%20<token>")
 // or, when prefix is empty, as a bare token. The prefix is matched
-// case-insensitively; a parameter given twice is malformed. Prefer headers:
-// URLs end up in logs.
-func FromQuery(name, prefix string) Extractor {
+// case-insensitively; a parameter given twice is malformed.
+func fromQuery(name, prefix string) extractor {
 	bad := badQueryError(name, prefix)
 	return func(c *gin.Context) (string, error) {
 		return singleToken(c.QueryArray(name), prefix, bad)
@@ -172,7 +353,7 @@ func cutScheme(v, prefix string) (string, bool) {
 // with coder/websocket.
 const WebSocketProtocol = "paseto"
 
-// FromWebSocketProtocol returns an Extractor reading a token offered as a
+// fromWebSocketProtocol returns an extractor reading a token offered as a
 // WebSocket subprotocol: the Sec-WebSocket-Protocol header lists
 // WebSocketProtocol and, right after it, the token, as a browser sends
 // them for new WebSocket(url, ["paseto", token]). Other subprotocols in
@@ -181,7 +362,7 @@ const WebSocketProtocol = "paseto"
 // or without a valid subprotocol value after it, is malformed. The token is
 // a substring of the header, bounded like any other by WithMaxTokenSize
 // before anything decodes it.
-func FromWebSocketProtocol() Extractor {
+func fromWebSocketProtocol() extractor {
 	bad := badProtocolError()
 	return func(c *gin.Context) (string, error) {
 		if len(c.Request.Header[protocolHeader]) == 0 {
@@ -241,17 +422,14 @@ func isHTTPToken(s string) bool {
 	return true
 }
 
-// FromJSONBody returns an Extractor reading the top-level string key of a
+// fromJSONBody returns an extractor reading the top-level string key of a
 // JSON request body (Content-Type application/json or +json), as a bare
 // token or, when prefix is not empty, as "<prefix> <token>". It reads at
-// most limit bytes (defaultMaxBodySize when limit is 0 or less); a larger
-// or non-JSON body counts as carrying no token, a key holding anything but
-// such a string as a malformed one. The body is restored, so the handler
-// reads it in full afterwards.
-func FromJSONBody(key, prefix string, limit int64) Extractor {
-	if limit <= 0 {
-		limit = defaultMaxBodySize
-	}
+// most limit (positive) bytes; a larger or non-JSON body counts as
+// carrying no token, a key holding anything but such a string as a
+// malformed one. The body is restored, so the handler reads it in full
+// afterwards.
+func fromJSONBody(key, prefix string, limit int64) extractor {
 	// One byte past the limit tells a body at the limit from a larger one;
 	// at math.MaxInt64 no body can be larger, and limit+1 would overflow
 	// into a negative bound that reads nothing.
@@ -324,7 +502,7 @@ func isWebSocketUpgrade(r *http.Request) bool {
 // firstToken runs the extractors in order and returns the first token
 // found, with the index of the extractor that found it or failed; -1 when
 // none found a token.
-func firstToken(c *gin.Context, lookup []Extractor) (string, int, *Error) {
+func firstToken(c *gin.Context, lookup []extractor) (string, int, *Error) {
 	for i, extract := range lookup {
 		tok, err := extract(c)
 		if err != nil {

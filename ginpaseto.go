@@ -33,7 +33,6 @@ import (
 	"encoding/base64"
 	"errors"
 	"net/http"
-	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -87,10 +86,13 @@ func New(opts ...Option) (*Authorizer, error) {
 	}
 	a := &Authorizer{cfg: cfg, obs: newObserver(cfg.observers)}
 	keys := cfg.keyOrigins()
+	if err := a.checkImplicit(&cfg.check); err != nil {
+		return nil, err
+	}
 	if err := a.loadKeys(); err != nil {
 		return nil, err
 	}
-	jar, err := newCookieJar(cfg.cookies, cfg.cookies != nil || slices.Contains(cfg.locations, InCookie))
+	jar, err := newCookieJar(cfg.cookies, cfg.cookies != nil || cfg.readsCookie())
 	if err != nil {
 		return nil, err
 	}
@@ -423,11 +425,11 @@ func (a *Authorizer) validateClaims(c *Claims) *Error {
 // audience), and returns its claims. Use it to revoke a token the client
 // hands in, or to read one whatever its type; to authenticate with a token
 // string, use CheckToken, which also consults the denylist and checks the
-// type. The ImplicitAssertion and Base64 options apply; ImplicitAssertionFrom,
-// which needs a request, is refused; other check options are ignored. Errors
-// are *Error values.
+// type. The ImplicitAssertion and Base64 options apply, those given to New
+// and those given here; ImplicitAssertionFrom, which needs a request, is
+// refused; other check options are ignored. Errors are *Error values.
 func (a *Authorizer) ParseToken(tok string, opts ...CheckOption) (*Claims, error) {
-	cc, err := parseCheckOptions("ParseToken", opts)
+	cc, err := a.parseCheckOptions("ParseToken", opts)
 	if err != nil {
 		return nil, err
 	}
@@ -439,18 +441,20 @@ func (a *Authorizer) ParseToken(tok string, opts ...CheckOption) (*Claims, error
 }
 
 // parseCheckOptions applies the check options of ParseToken and
-// CheckToken, which have no request.
-func parseCheckOptions(method string, opts []CheckOption) (*checkConfig, error) {
-	var cc checkConfig
+// CheckToken, which have no request, to the Authorizer's defaults.
+func (a *Authorizer) parseCheckOptions(method string, opts []CheckOption) (*checkConfig, error) {
+	cc := a.cfg.check.clone()
 	for _, o := range opts {
 		if o == nil {
 			return nil, errors.New("ginpaseto: " + method + ": nil CheckOption")
 		}
-		o.applyCheck(&cc)
+		if err := o.applyCheck(&cc); err != nil {
+			return nil, err
+		}
 	}
 	if cc.implicitFrom != nil {
 		// Ignoring it would verify the token against no assertion at all.
-		return nil, errors.New("ginpaseto: " + method + ": ImplicitAssertionFrom needs a request; pass the assertion with ImplicitAssertion")
+		return nil, errors.New("ginpaseto: " + method + ": ImplicitAssertionFrom needs a request, whether given to New or here; pass the assertion with ImplicitAssertion")
 	}
 	return &cc, nil
 }
@@ -468,19 +472,19 @@ func (a *Authorizer) parseToken(ctx context.Context, tok string, cc *checkConfig
 // headers, such as the first message on a WebSocket. The ImplicitAssertion
 // and Base64 options apply, as in ParseToken; options about token locations
 // are ignored. Freshness is not checked: read Claims.Fresh. RequireScopes
-// applies; Authorize, whose hook needs a request, is refused. Errors are
-// *Error values, as the middleware would report them. An Observer sees it
-// as a check.
+// applies; Authorize, whose hook needs a request, is refused, also when
+// given to New. Errors are *Error values, as the middleware would report
+// them. An Observer sees it as a check.
 func (a *Authorizer) CheckToken(ctx context.Context, tok, tokenType string, opts ...CheckOption) (*Claims, error) {
 	if tokenType == "" {
 		return nil, errors.New("ginpaseto: CheckToken: token type must not be empty; use ginpaseto.TypeAccess for access tokens")
 	}
-	cc, err := parseCheckOptions("CheckToken", opts)
+	cc, err := a.parseCheckOptions("CheckToken", opts)
 	if err != nil {
 		return nil, err
 	}
 	if len(cc.rules.hooks) > 0 {
-		return nil, errors.New("ginpaseto: CheckToken: Authorize needs a request; call the function yourself on the claims CheckToken returns")
+		return nil, errors.New("ginpaseto: CheckToken: Authorize needs a request, whether given to New or here; call the function yourself on the claims CheckToken returns")
 	}
 	var start time.Duration
 	if a.obs != nil {

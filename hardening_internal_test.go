@@ -221,7 +221,7 @@ func TestNilErrorFromApplicationCode(t *testing.T) {
 	r := gin.New() // no recovery: a panic would fail the request
 	ok := func(c *gin.Context) { c.String(http.StatusOK, "%s", Subject(c)) }
 	r.GET("/assertion", a.Required(ImplicitAssertionFrom(func(*gin.Context) ([]byte, error) { return nil, nilError() })), ok)
-	r.GET("/extractor", a.Required(TokenSource(func(*gin.Context) (string, error) { return tok, nilError() })), ok)
+	r.GET("/extractor", a.Required(WithTokenLocations(InFunc(func(*gin.Context) (string, error) { return tok, nilError() }))), ok)
 	srv := httptest.NewServer(r)
 	t.Cleanup(srv.Close)
 
@@ -246,9 +246,9 @@ func TestErrorWithoutStatusFromApplicationCode(t *testing.T) {
 	a, err := New(WithSecretKey(internalTestKey))
 	require.NoError(t, err)
 	r := gin.New()
-	r.GET("/", a.Required(TokenSource(func(*gin.Context) (string, error) {
+	r.GET("/", a.Required(WithTokenLocations(InFunc(func(*gin.Context) (string, error) {
 		return "", &Error{Message: "No session", Err: ErrTokenMissing}
-	})), func(c *gin.Context) { c.String(http.StatusOK, "reached") })
+	}))), func(c *gin.Context) { c.String(http.StatusOK, "reached") })
 	w := httptest.NewRecorder()
 	r.ServeHTTP(w, httptest.NewRequest(http.MethodGet, "/", nil))
 	assert.Equal(t, http.StatusUnauthorized, w.Code)

@@ -130,11 +130,12 @@ const (
 
 // locationSources names each Location in CheckResult.Source.
 var locationSources = [...]string{
-	InHeader:            "header",
-	InQuery:             "query",
-	InJSON:              "json",
-	InWebSocketProtocol: "websocket_protocol",
-	InCookie:            "cookie",
+	locHeader:            "header",
+	locQuery:             "query",
+	locJSON:              "json",
+	locWebSocketProtocol: "websocket_protocol",
+	locCookie:            "cookie",
+	locFunc:              sourceExtractor,
 }
 
 // storeFailed reports whether a store call failed: an error that is not

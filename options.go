@@ -27,45 +27,35 @@ func (f optionFunc) applyOption(c *config) error { return f(c) }
 // config is everything New reads; New validates it once and turns it into
 // an Authorizer whose request path parses nothing.
 type config struct {
-	version              Version
-	purpose              Purpose
-	purposeSet           bool
-	secretKey            *keySource
-	privateKey           *keySource
-	publicKey            *keySource
-	keys                 []keyDesc // WithKeys; nil when not given
-	keySet               *keySetConfig
-	errorHandler         func(*gin.Context, *Error)
-	accessLifetime       time.Duration
-	refreshLifetime      time.Duration
-	customLifetime       time.Duration
-	leeway               time.Duration
-	issuer               string
-	expectedIssuer       string
-	expectedAudience     string
-	maxTokenSize         int
-	locations            []Location
-	locationsBy          string // the option or variable that set locations; "" for the default
-	headerName           string
-	headerPrefix         string
-	jsonAccessKey        string
-	jsonRefreshKey       string
-	jsonPrefix           string
-	queryParam           string
-	queryPrefix          string
-	maxBodySize          int64
-	store                Store
-	denylist             Denylist
-	revocableTypes       []string
-	skipper              func(*gin.Context) bool
-	webSocketCloseOnFail bool
-	cookies              *CookieConfig // WithCookies; nil: the defaults
-	now                  func() time.Time
-	cacheSize            int // WithVerifiedTokenCache; 0 for none
-	refreshGrace         time.Duration
-	sessionLifetime      time.Duration
-	observers            []Observer
-	creationOnly         []string // the options given that only shape created tokens and sessions
+	version          Version
+	purpose          Purpose
+	purposeSet       bool
+	secretKey        *keySource
+	privateKey       *keySource
+	publicKey        *keySource
+	keys             []keyDesc // WithKeys; nil when not given
+	keySet           *keySetConfig
+	errorHandler     func(*gin.Context, *Error)
+	accessLifetime   time.Duration
+	refreshLifetime  time.Duration
+	customLifetime   time.Duration
+	leeway           time.Duration
+	issuer           string
+	expectedIssuer   string
+	expectedAudience string
+	maxTokenSize     int
+	check            checkConfig   // the defaults of every check: check options given to New
+	tokenDefaults    []TokenOption // shared options given to New, applied first to every created token
+	store            Store
+	denylist         Denylist
+	revocableTypes   []string
+	cookies          *CookieConfig // WithCookies; nil: the defaults
+	now              func() time.Time
+	cacheSize        int // WithVerifiedTokenCache; 0 for none
+	refreshGrace     time.Duration
+	sessionLifetime  time.Duration
+	observers        []Observer
+	creationOnly     []string // the options given that only shape created tokens and sessions
 }
 
 // keySource is a key as given, parsed in New once the version is known.
@@ -102,13 +92,11 @@ func defaultConfig() config {
 		refreshLifetime: defaultRefreshLifetime,
 		customLifetime:  defaultCustomLifetime,
 		maxTokenSize:    defaultMaxTokenSize,
-		locations:       []Location{InHeader},
-		headerName:      defaultHeaderName,
-		headerPrefix:    defaultHeaderPrefix,
-		jsonAccessKey:   defaultJSONAccessKey,
-		jsonRefreshKey:  defaultJSONRefreshKey,
-		queryParam:      defaultQueryParam,
-		maxBodySize:     defaultMaxBodySize,
+		check: checkConfig{
+			locations:    []Location{InHeader},
+			headerName:   defaultHeaderName,
+			headerPrefix: defaultHeaderPrefix,
+		},
 		revocableTypes:  []string{TypeAccess, TypeRefresh},
 		now:             time.Now,
 		refreshGrace:    defaultRefreshGrace,
@@ -383,100 +371,6 @@ func WithMaxTokenSize(n int) Option {
 	})
 }
 
-// WithTokenLocations sets where checks look for a token, in this order;
-// the first location that holds one wins. Default: InHeader alone. InQuery,
-// InJSON and InWebSocketProtocol are read only by the Authorizers that list
-// them here and by the routes that ask for them (TokenLocations,
-// AddTokenLocations).
-func WithTokenLocations(locs ...Location) Option {
-	return optionFunc(func(c *config) error {
-		if err := validLocations("WithTokenLocations", locs); err != nil {
-			return err
-		}
-		c.locations = slices.Clone(locs)
-		c.locationsBy = "WithTokenLocations"
-		return nil
-	})
-}
-
-// WithHeader sets the header that carries tokens and the scheme before
-// them, matched case-insensitively. Default "Authorization" and "Bearer".
-// An empty prefix means the header holds the bare token.
-func WithHeader(name, prefix string) Option {
-	return optionFunc(func(c *config) error {
-		if err := validHeader("WithHeader", name, prefix); err != nil {
-			return err
-		}
-		c.headerName, c.headerPrefix = name, prefix
-		return nil
-	})
-}
-
-// WithJSONKeys sets the JSON body keys that hold access and refresh tokens
-// when InJSON is a token location. Default "access_token" and
-// "refresh_token".
-func WithJSONKeys(access, refresh string) Option {
-	return optionFunc(func(c *config) error {
-		if access == "" || refresh == "" {
-			return errors.New("ginpaseto: WithJSONKeys: keys must not be empty")
-		}
-		c.jsonAccessKey, c.jsonRefreshKey = access, refresh
-		return nil
-	})
-}
-
-// WithJSONPrefix makes InJSON expect "<prefix> <token>" in the JSON body
-// key, as in {"access_token": "Bearer v4.local..."}, matched
-// case-insensitively. Default "": the key holds the bare token.
-func WithJSONPrefix(prefix string) Option {
-	return optionFunc(func(c *config) error {
-		if err := validHeader("WithJSONPrefix", defaultJSONAccessKey, prefix); err != nil {
-			return err
-		}
-		c.jsonPrefix = prefix
-		return nil
-	})
-}
-
-// WithQueryParam sets the query parameter that carries tokens where InQuery
-// is a token location. Default "token".
-func WithQueryParam(name string) Option {
-	return optionFunc(func(c *config) error {
-		if name == "" {
-			return errors.New("ginpaseto: WithQueryParam: name must not be empty")
-		}
-		c.queryParam = name
-		return nil
-	})
-}
-
-// WithQueryPrefix makes InQuery expect "<prefix> <token>" in the query
-// parameter, as in "?token=Bearer%20<token>", matched case-insensitively.
-// Default "": the parameter holds the bare token. The QueryPrefix check
-// option overrides it for one route.
-func WithQueryPrefix(prefix string) Option {
-	return optionFunc(func(c *config) error {
-		if err := validHeader("WithQueryPrefix", defaultQueryParam, prefix); err != nil {
-			return err
-		}
-		c.queryPrefix = prefix
-		return nil
-	})
-}
-
-// WithMaxBodySize bounds how much of a JSON body InJSON reads to find a
-// token. A larger body is left unread and counts as carrying no token.
-// Default 64 KiB.
-func WithMaxBodySize(n int64) Option {
-	return optionFunc(func(c *config) error {
-		if n <= 0 {
-			return fmt.Errorf("ginpaseto: WithMaxBodySize: limit must be positive, got %d", n)
-		}
-		c.maxBodySize = n
-		return nil
-	})
-}
-
 // WithStore sets the Store that records sessions and revocations: the one
 // checks consult, and CreateTokenPair, RotateRefreshToken and the Revoke
 // methods write to. Default: a MemoryStore with its default bounds, which
@@ -528,28 +422,6 @@ func WithRevocableTypes(types ...string) Option {
 	})
 }
 
-// WithSkipper makes every check let through the requests for which skip
-// returns true, unauthenticated. It lets router.Use(auth.Required()) sit on
-// a router that also serves /login. The Skip check option does the same for
-// one check.
-func WithSkipper(skip func(c *gin.Context) bool) Option {
-	return optionFunc(func(c *config) error {
-		if skip == nil {
-			return errors.New("ginpaseto: WithSkipper: skipper is nil")
-		}
-		c.skipper = skip
-		return nil
-	})
-}
-
-// WithWebSocketClose makes every check answer a failed WebSocket upgrade by
-// accepting it and closing at once with code 1008 (policy violation) and
-// the error message as reason, because browsers hide the status of a
-// refused handshake from scripts. Off by default.
-func WithWebSocketClose() Option {
-	return optionFunc(func(c *config) error { c.webSocketCloseOnFail = true; return nil })
-}
-
 // WithClock sets the source of the current time for creating and checking
 // tokens. Default time.Now; tests use it to move time.
 func WithClock(now func() time.Time) Option {
@@ -560,18 +432,6 @@ func WithClock(now func() time.Time) Option {
 		c.now = now
 		return nil
 	})
-}
-
-func validLocations(option string, locs []Location) error {
-	if len(locs) == 0 {
-		return fmt.Errorf("ginpaseto: %s: give at least one location (%s)", option, locationNames())
-	}
-	for _, l := range locs {
-		if !l.valid() {
-			return fmt.Errorf("ginpaseto: %s: unknown location %d; use one of %s", option, int(l), locationNames())
-		}
-	}
-	return nil
 }
 
 func validHeader(option, name, prefix string) error {

@@ -40,16 +40,14 @@ func Scopes(scopes ...string) TokenOption {
 
 // RequireScopes makes the check refuse, with ErrInsufficientScope, a token
 // whose scope claim lacks any of scopes. Several RequireScopes options on
-// one check add up: the token needs every scope named. It runs after the
-// type and freshness checks, before any Authorize hook. It panics at
-// registration on an invalid scope name or an empty list, as Scopes
-// refuses them.
+// one check add up: the token needs every scope named; given to New, the
+// scopes are required by every check, RefreshRequired included, on top of
+// the check's own. It runs after the type and freshness checks, before
+// any Authorize hook. An invalid scope name or an empty list, which Scopes
+// refuses too, makes New fail, or the check panic at registration.
 func RequireScopes(scopes ...string) CheckOption {
 	list, err := scopeList("RequireScopes", scopes)
-	if err != nil {
-		panic(err.Error())
-	}
-	return checkOptionFunc(func(c *checkConfig) {
+	return newCheckOption(err, func(c *checkConfig) {
 		for _, s := range list {
 			if !slices.Contains(c.rules.scopes, s) {
 				c.rules.scopes = append(c.rules.scopes, s)

@@ -137,7 +137,9 @@ func TestScopeClaimFromOtherIssuers(t *testing.T) {
 	})
 }
 
-func TestRequireScopesPanicsAtRegistration(t *testing.T) {
+// TestRequireScopesErrors: invalid scopes make New fail and the check
+// panic at registration.
+func TestRequireScopesErrors(t *testing.T) {
 	tests := []struct {
 		name   string
 		scopes []string
@@ -148,14 +150,18 @@ func TestRequireScopesPanicsAtRegistration(t *testing.T) {
 		{"space", []string{"users:read users:write"}, `ginpaseto: RequireScopes: scope "users:read users:write" has a character`},
 		{"quote", []string{`"admin"`}, `ginpaseto: RequireScopes: scope "\"admin\"" has a character`},
 	}
+	auth := newAuth(t)
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			_, err := ginpaseto.New(ginpaseto.WithSecretKey(testKey), ginpaseto.RequireScopes(tt.scopes...))
+			require.Error(t, err)
+			assert.True(t, strings.HasPrefix(err.Error(), tt.want), "error %q, want prefix %q", err, tt.want)
 			defer func() {
 				msg, _ := recover().(string)
 				assert.True(t, strings.HasPrefix(msg, tt.want), "panic %q, want prefix %q", msg, tt.want)
 			}()
-			ginpaseto.RequireScopes(tt.scopes...)
-			t.Fatal("RequireScopes did not panic")
+			auth.Required(ginpaseto.RequireScopes(tt.scopes...))
+			t.Fatal("the check did not panic")
 		})
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 	"unicode/utf8"
 
@@ -219,7 +220,7 @@ func (a *Authorizer) planPair(ctx context.Context, method, subject string, fresh
 		if typ == TypeRefresh {
 			own = shared.forRefresh
 		}
-		if err := t.apply(append(append([]TokenOption(nil), opts...), own...)); err != nil {
+		if err := t.apply(slices.Concat(a.cfg.tokenDefaults, opts, own)); err != nil {
 			return nil, err
 		}
 		if t.noExpiry {

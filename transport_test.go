@@ -24,8 +24,8 @@ const missing = "PASETO Authorization Token required"
 func TestHeaderConfig(t *testing.T) {
 	auth := newAuth(t)
 	tok := token(t, auth, ginpaseto.TypeAccess)
-	bare := newAuth(t, ginpaseto.WithHeader("X-Token", ""))
-	paseto := newAuth(t, ginpaseto.WithHeader("Authorization", "PASETO"))
+	bare := newAuth(t, ginpaseto.WithTokenLocations(ginpaseto.InHeader.Named("X-Token").Prefix("")))
+	paseto := newAuth(t, ginpaseto.WithTokenLocations(ginpaseto.InHeader.Named("Authorization").Prefix("PASETO")))
 	badBare := detail("Bad X-Token header. Expected value '<PASETO>'")
 	badPaseto := detail("Bad Authorization header. Expected value 'PASETO <PASETO>'")
 	tests := []struct {
@@ -88,8 +88,9 @@ func TestQueryParam(t *testing.T) {
 	auth := newAuth(t)
 	tok := token(t, auth, ginpaseto.TypeAccess)
 	query := newAuth(t, ginpaseto.WithTokenLocations(ginpaseto.InHeader, ginpaseto.InQuery))
-	renamed := newAuth(t, ginpaseto.WithTokenLocations(ginpaseto.InQuery), ginpaseto.WithQueryParam("t"))
-	prefixed := newAuth(t, ginpaseto.WithTokenLocations(ginpaseto.InQuery), ginpaseto.WithQueryPrefix("Bearer"))
+	renamed := newAuth(t, ginpaseto.WithTokenLocations(ginpaseto.InQuery.Named("t")))
+	prefixed := newAuth(t, ginpaseto.WithTokenLocations(ginpaseto.InQuery), ginpaseto.QueryPrefix("Bearer"))
+	located := newAuth(t, ginpaseto.WithTokenLocations(ginpaseto.InQuery.Prefix("Bearer")))
 	badBare := detail("Bad query parameter 'token'. Expected value '<PASETO>'")
 	badBearer := detail("Bad query parameter 'token'. Expected value 'Bearer <PASETO>'")
 	tests := []struct {
@@ -119,6 +120,8 @@ func TestQueryParam(t *testing.T) {
 		{"prefix: bare token", prefixed, "?token=" + tok, nil, 401, badBearer},
 		{"prefix alone", prefixed, "?token=Bearer%20", nil, 401, badBearer},
 		{"prefix: two tokens", prefixed, "?token=Bearer%20" + tok + "%20" + tok, nil, 401, badBearer},
+		{"prefix of the location", located, "?token=Bearer%20" + tok, nil, 200, user("alice")},
+		{"prefix of the location: bare token", located, "?token=" + tok, nil, 401, badBearer},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -127,8 +130,8 @@ func TestQueryParam(t *testing.T) {
 		})
 	}
 
-	_, err := ginpaseto.New(ginpaseto.WithSecretKey(testKey), ginpaseto.WithQueryPrefix("two words"))
-	assert.ErrorContains(t, err, "WithQueryPrefix")
+	_, err := ginpaseto.New(ginpaseto.WithSecretKey(testKey), ginpaseto.QueryPrefix("two words"))
+	assert.ErrorContains(t, err, "QueryPrefix")
 }
 
 func TestWebSocketProtocolToken(t *testing.T) {
@@ -194,7 +197,7 @@ func echoed(subject, body string) string {
 }
 
 func TestJSONBodyPrefix(t *testing.T) {
-	auth := newAuth(t, ginpaseto.WithTokenLocations(ginpaseto.InJSON), ginpaseto.WithJSONPrefix("Bearer"))
+	auth := newAuth(t, ginpaseto.WithTokenLocations(ginpaseto.InJSON.Prefix("Bearer")))
 	r := gin.New()
 	r.POST("/access", auth.Required(), echo)
 	srv := serve(t, r)
@@ -220,12 +223,12 @@ func TestJSONBodyPrefix(t *testing.T) {
 			}
 		})
 	}
-	_, err := ginpaseto.New(ginpaseto.WithSecretKey(testKey), ginpaseto.WithJSONPrefix("two words"))
-	assert.ErrorContains(t, err, "WithJSONPrefix")
+	_, err := ginpaseto.New(ginpaseto.WithSecretKey(testKey), ginpaseto.WithTokenLocations(ginpaseto.InJSON.Prefix("two words")))
+	assert.ErrorContains(t, err, `InJSON.Prefix("two words")`)
 }
 
 func TestJSONBody(t *testing.T) {
-	auth := newAuth(t, ginpaseto.WithTokenLocations(ginpaseto.InHeader, ginpaseto.InJSON), ginpaseto.WithMaxBodySize(1024))
+	auth := newAuth(t, ginpaseto.WithTokenLocations(ginpaseto.InHeader, ginpaseto.InJSON.MaxBodySize(1024)))
 	r := gin.New()
 	r.POST("/access", auth.Required(), echo)
 	r.POST("/optional", auth.Optional(), echo)
@@ -300,7 +303,7 @@ func TestJSONBody(t *testing.T) {
 	})
 
 	t.Run("the largest limit", func(t *testing.T) {
-		auth := newAuth(t, ginpaseto.WithTokenLocations(ginpaseto.InJSON), ginpaseto.WithMaxBodySize(math.MaxInt64))
+		auth := newAuth(t, ginpaseto.WithTokenLocations(ginpaseto.InJSON.MaxBodySize(math.MaxInt64)))
 		r := gin.New()
 		r.POST("/access", auth.Required(), echo)
 		got := do(t, serve(t, r), request{method: http.MethodPost, path: "/access", body: withAccess})
@@ -350,20 +353,22 @@ func TestCheckOverrides(t *testing.T) {
 		return v, nil
 	}
 	r := gin.New()
-	r.Any("/json", auth.Required(ginpaseto.TokenLocations(ginpaseto.InJSON)), whoami)
-	r.Any("/json-key", auth.Required(ginpaseto.TokenLocations(ginpaseto.InJSON), ginpaseto.JSONKey("tok")), whoami)
-	r.Any("/refresh-key", auth.RefreshRequired(ginpaseto.TokenLocations(ginpaseto.InJSON), ginpaseto.JSONKey("rt")), whoami)
-	r.Any("/header", auth.Required(ginpaseto.Header("X-Api-Token", "Token")), whoami)
-	r.Any("/bare", auth.Required(ginpaseto.Header("X-Api-Token", "")), whoami)
-	r.Any("/query", auth.Required(ginpaseto.TokenLocations(ginpaseto.InQuery), ginpaseto.QueryParam("auth")), whoami)
-	r.Any("/query-prefix", auth.Required(ginpaseto.TokenLocations(ginpaseto.InQuery), ginpaseto.QueryPrefix("Token")), whoami)
-	r.Any("/cookie", auth.Required(ginpaseto.TokenSource(cookie)), whoami)
-	r.Any("/cookie-too", auth.Required(ginpaseto.AddTokenSource(cookie)), whoami)
+	r.Any("/json", auth.Required(ginpaseto.WithTokenLocations(ginpaseto.InJSON)), whoami)
+	r.Any("/json-key", auth.Required(ginpaseto.WithTokenLocations(ginpaseto.InJSON.Named("tok"))), whoami)
+	r.Any("/refresh-key", auth.RefreshRequired(ginpaseto.WithTokenLocations(ginpaseto.InJSON.Named("rt"))), whoami)
+	r.Any("/header", auth.Required(ginpaseto.WithTokenLocations(ginpaseto.InHeader.Named("X-Api-Token").Prefix("Token"))), whoami)
+	r.Any("/bare", auth.Required(ginpaseto.WithTokenLocations(ginpaseto.InHeader.Named("X-Api-Token").Prefix(""))), whoami)
+	r.Any("/query", auth.Required(ginpaseto.WithTokenLocations(ginpaseto.InQuery.Named("auth"))), whoami)
+	r.Any("/query-prefix", auth.Required(ginpaseto.WithTokenLocations(ginpaseto.InQuery), ginpaseto.QueryPrefix("Token")), whoami)
+	r.Any("/cookie", auth.Required(ginpaseto.WithTokenLocations(ginpaseto.InFunc(cookie))), whoami)
+	r.Any("/cookie-too", auth.Required(ginpaseto.AddTokenLocations(ginpaseto.InFunc(cookie))), whoami)
 	r.Any("/query-too", auth.Required(ginpaseto.AddTokenLocations(ginpaseto.InQuery, ginpaseto.InHeader)), whoami)
-	r.Any("/json-then-cookie", auth.Required(ginpaseto.AddTokenSource(cookie), ginpaseto.TokenLocations(ginpaseto.InJSON)), whoami)
-	r.Any("/source-error", auth.Required(ginpaseto.TokenSource(func(*gin.Context) (string, error) {
+	r.Any("/json-then-cookie", auth.Required(ginpaseto.WithTokenLocations(ginpaseto.InJSON), ginpaseto.AddTokenLocations(ginpaseto.InFunc(cookie))), whoami)
+	// Options apply in order: locations set after an addition replace it.
+	r.Any("/cookie-then-json", auth.Required(ginpaseto.AddTokenLocations(ginpaseto.InFunc(cookie)), ginpaseto.WithTokenLocations(ginpaseto.InJSON)), whoami)
+	r.Any("/source-error", auth.Required(ginpaseto.WithTokenLocations(ginpaseto.InFunc(func(*gin.Context) (string, error) {
 		return "", io.ErrUnexpectedEOF
-	})), whoami)
+	}))), whoami)
 	r.Any("/skip", auth.Required(ginpaseto.Skip(func(c *gin.Context) bool { return c.Query("public") == "1" })), whoami)
 	r.Any("/default", auth.Required(), whoami)
 	srv := serve(t, r)
@@ -407,6 +412,8 @@ func TestCheckOverrides(t *testing.T) {
 		{"added to overridden locations", request{method: "POST", path: "/json-then-cookie", headers: []string{"Cookie", "session=" + tok}}, 200, user("alice")},
 		{"added to overridden locations: JSON", request{method: "POST", path: "/json-then-cookie", body: `{"access_token":"` + tok + `"}`}, 200, user("alice")},
 		{"added to overridden locations: header dropped", request{path: "/json-then-cookie", headers: bearer}, 401, detail(missing)},
+		{"replaced after an addition", request{method: "POST", path: "/cookie-then-json", headers: []string{"Cookie", "session=" + tok}}, 401, detail(missing)},
+		{"replaced after an addition: JSON", request{method: "POST", path: "/cookie-then-json", body: `{"access_token":"` + tok + `"}`}, 200, user("alice")},
 		{"source error", request{path: "/source-error", headers: bearer}, 401, detail("Invalid PASETO token")},
 		{"skipped", request{path: "/skip?public=1"}, 200, user("")},
 		{"skipped even with a bad token", request{path: "/skip?public=1", token: "v4.local.AAAA"}, 200, user("")},
@@ -421,31 +428,52 @@ func TestCheckOverrides(t *testing.T) {
 	}
 }
 
-func TestCheckOptionPanics(t *testing.T) {
-	tests := map[string]func(){
-		"no locations":      func() { ginpaseto.TokenLocations() },
-		"unknown location":  func() { ginpaseto.TokenLocations(0) },
-		"bad header name":   func() { ginpaseto.Header("X Token", "") },
-		"bad header prefix": func() { ginpaseto.Header("X-Token", "a b") },
-		"empty JSON key":    func() { ginpaseto.JSONKey("") },
-		"empty query param": func() { ginpaseto.QueryParam("") },
-		"nil token source":  func() { ginpaseto.TokenSource(nil) },
-		"nil added source":  func() { ginpaseto.AddTokenSource(nil) },
-		"no added location": func() { ginpaseto.AddTokenLocations() },
-		"unknown added":     func() { ginpaseto.AddTokenLocations(99) },
-		"bad query prefix":  func() { ginpaseto.QueryPrefix("a b") },
-		"nil skipper":       func() { ginpaseto.Skip(nil) },
-		"nil check option":  func() { newAuth(t).Required(nil) },
+// TestCheckOptionErrors: a check option with a bad argument makes New fail
+// and the check panic at registration, never a request.
+func TestCheckOptionErrors(t *testing.T) {
+	tests := map[string]struct {
+		opt  ginpaseto.CheckOption
+		want string
+	}{
+		"no locations":      {ginpaseto.WithTokenLocations(), "WithTokenLocations: give at least one location"},
+		"unknown location":  {ginpaseto.WithTokenLocations(ginpaseto.Location{}), "unknown location"},
+		"bad header name":   {ginpaseto.WithTokenLocations(ginpaseto.InHeader.Named("X Token").Prefix("")), "not a valid header name"},
+		"bad header prefix": {ginpaseto.WithTokenLocations(ginpaseto.InHeader.Named("X-Token").Prefix("a b")), "single word"},
+		"empty JSON key":    {ginpaseto.WithTokenLocations(ginpaseto.InJSON.Named("")), "must not be empty"},
+		"empty query param": {ginpaseto.WithTokenLocations(ginpaseto.InQuery.Named("")), "must not be empty"},
+		"nil token source":  {ginpaseto.WithTokenLocations(ginpaseto.InFunc(nil)), "InFunc: function is nil"},
+		"nil added source":  {ginpaseto.AddTokenLocations(ginpaseto.InFunc(nil)), "InFunc: function is nil"},
+		"no added location": {ginpaseto.AddTokenLocations(), "give at least one location"},
+		"unknown added":     {ginpaseto.AddTokenLocations(ginpaseto.Location{}), "unknown location"},
+		"bad query prefix":  {ginpaseto.QueryPrefix("a b"), "QueryPrefix"},
+		"nil skipper":       {ginpaseto.Skip(nil), "Skip: skipper is nil"},
+		"nil assertion":     {ginpaseto.ImplicitAssertionFrom(nil), "ImplicitAssertionFrom"},
 	}
-	for name, f := range tests {
+	auth := newAuth(t)
+	for name, tt := range tests {
 		t.Run(name, func(t *testing.T) {
-			assert.Panics(t, f)
+			assert.PanicsWithValue(t, "ginpaseto: "+errText(t, tt.opt), func() { auth.Required(tt.opt) })
+			_, err := ginpaseto.New(ginpaseto.WithSecretKey(testKey), tt.opt)
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), tt.want)
 		})
 	}
+	t.Run("nil check option", func(t *testing.T) {
+		assert.Panics(t, func() { auth.Required(nil) })
+	})
+}
+
+// errText is the message of opt's error at New, without the package's
+// prefix, which the panic at registration repeats.
+func errText(t *testing.T, opt ginpaseto.CheckOption) string {
+	t.Helper()
+	_, err := ginpaseto.New(ginpaseto.WithSecretKey(testKey), opt)
+	require.Error(t, err)
+	return strings.TrimPrefix(err.Error(), "ginpaseto: ")
 }
 
 func TestSkipper(t *testing.T) {
-	auth := newAuth(t, ginpaseto.WithSkipper(func(c *gin.Context) bool { return c.FullPath() == "/login" }))
+	auth := newAuth(t, ginpaseto.Skip(func(c *gin.Context) bool { return c.FullPath() == "/login" }))
 	r := gin.New()
 	r.Use(auth.Required())
 	r.POST("/login", func(c *gin.Context) {

@@ -128,7 +128,7 @@ func TestClaimsAsFollowsTheAcceptedToken(t *testing.T) {
 	var before string
 	r := gin.New()
 	r.GET("/p", auth.Required(), func(c *gin.Context) { before = tenant(c) },
-		auth.TypeRequired("step-up", ginpaseto.Header("X-Step-Up", "")),
+		auth.TypeRequired("step-up", ginpaseto.WithTokenLocations(ginpaseto.InHeader.Named("X-Step-Up").Prefix(""))),
 		func(c *gin.Context) { c.String(http.StatusOK, tenant(c)) })
 	got := do(t, serve(t, r), request{token: access, headers: []string{"X-Step-Up", step}})
 	expect(t, got, 200, "from-step-up")

@@ -31,7 +31,7 @@ func (a *Authorizer) validate(keys string) error {
 // cookieLocationListed reports whether the locations were given (by
 // WithTokenLocations or PASETO_TOKEN_LOCATIONS) and list InCookie.
 func (c *config) cookieLocationListed() bool {
-	return c.locationsBy != "" && slices.Contains(c.locations, InCookie)
+	return c.check.locationsBy != "" && slices.Contains(c.check.locations, InCookie)
 }
 
 // addCookieLocation makes the checks of an Authorizer built with
@@ -41,25 +41,25 @@ func (c *config) cookieLocationListed() bool {
 func (a *Authorizer) addCookieLocation() error {
 	c := &a.cfg
 	switch {
-	case c.cookies == nil || slices.Contains(c.locations, InCookie):
+	case c.cookies == nil || slices.Contains(c.check.locations, InCookie):
 		return nil
-	case c.locationsBy == "":
-		c.locations = append(slices.Clone(c.locations), InCookie)
+	case c.check.locationsBy == "":
+		c.check.locations = append(slices.Clone(c.check.locations), InCookie)
 		return nil
 	}
-	names := make([]string, 0, len(c.locations)+1)
-	for _, l := range c.locations {
+	names := make([]string, 0, len(c.check.locations)+1)
+	for _, l := range c.check.locations {
 		names = append(names, l.String())
 	}
 	fix := "WithTokenLocations(" + strings.Join(append(names, "InCookie"), ", ") + ")"
-	if c.locationsBy != "WithTokenLocations" {
+	if c.check.locationsBy != "WithTokenLocations" {
 		short := make([]string, 0, len(names)+1)
 		for _, n := range append(names, "InCookie") {
 			short = append(short, strings.ToLower(strings.TrimPrefix(n, "In")))
 		}
-		fix = c.locationsBy + "=" + strings.Join(short, ",")
+		fix = c.check.locationsBy + "=" + strings.Join(short, ",")
 	}
-	return fmt.Errorf("ginpaseto: New: WithCookies sets the session cookies at login, but no check reads them: %s lists %s without InCookie; add it: %s", c.locationsBy, strings.Join(names, ", "), fix)
+	return fmt.Errorf("ginpaseto: New: WithCookies sets the session cookies at login, but no check reads them: %s lists %s without InCookie; add it: %s", c.check.locationsBy, strings.Join(names, ", "), fix)
 }
 
 // createsWith records that the option or variable name only shapes the

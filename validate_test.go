@@ -122,7 +122,7 @@ func TestRefreshRouteOutsideRefreshPath(t *testing.T) {
 	})
 	t.Run("a check reading no cookie says nothing of it", func(t *testing.T) {
 		r := gin.New()
-		r.POST("/api/refresh", auth.RefreshRequired(ginpaseto.TokenLocations(ginpaseto.InHeader)), auth.RefreshHandler())
+		r.POST("/api/refresh", auth.RefreshRequired(ginpaseto.WithTokenLocations(ginpaseto.InHeader)), auth.RefreshHandler())
 		expect(t, do(t, serve(t, r), request{method: "POST", path: "/api/refresh"}), 401, detail("PASETO Authorization Token required"))
 		assert.Equal(t, ginpaseto.ErrTokenMissing, failed.last(t).Err)
 	})

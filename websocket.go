@@ -105,7 +105,7 @@ func closeSubprotocol(r *http.Request) string {
 // sequence.
 func closeFrame(code uint16, reason string) []byte {
 	// Clients fail the connection on a reason that is not UTF-8, and a
-	// message can come from a custom Extractor.
+	// message can come from an InFunc location.
 	reason = strings.ToValidUTF8(reason, "\uFFFD")
 	if len(reason) > wsMaxReason {
 		cut := wsMaxReason

@@ -103,11 +103,11 @@ func requireCloseGoroutinesGone(t *testing.T) {
 	}, 10*time.Second, 10*time.Millisecond, "a goroutine of closeWebSocket is still running")
 }
 
-// errorSource makes a check fail with message, as a custom Extractor may.
+// errorSource makes a check fail with message, as an InFunc location may.
 func errorSource(message string) ginpaseto.CheckOption {
-	return ginpaseto.TokenSource(func(*gin.Context) (string, error) {
+	return ginpaseto.WithTokenLocations(ginpaseto.InFunc(func(*gin.Context) (string, error) {
 		return "", &ginpaseto.Error{Status: http.StatusUnauthorized, Message: message, Err: ginpaseto.ErrTokenInvalid}
-	})
+	}))
 }
 
 func TestWebSocketCloseReason(t *testing.T) {
@@ -184,8 +184,8 @@ func TestWebSocketCloseFallsBackToResponse(t *testing.T) {
 	}
 }
 
-func TestWithWebSocketClose(t *testing.T) {
-	auth := newAuth(t, ginpaseto.WithWebSocketClose(),
+func TestCloseWebSocketAtNew(t *testing.T) {
+	auth := newAuth(t, ginpaseto.CloseWebSocket(),
 		ginpaseto.WithTokenLocations(ginpaseto.InHeader, ginpaseto.InWebSocketProtocol))
 	access := token(t, auth, ginpaseto.TypeAccess)
 	tests := []struct {
@@ -251,8 +251,8 @@ func TestWebSocketTokenLocations(t *testing.T) {
 		{"default: query refused", auth.Required(), inQuery, nil, nil, false},
 		{"default: subprotocol refused", auth.Required(), nil, nil, []string{ginpaseto.WebSocketProtocol, access}, false},
 		{"query listed", withQuery.Required(), inQuery, nil, nil, true},
-		{"query listed, renamed", withQuery.Required(ginpaseto.QueryParam("access")), url.Values{"access": {access}}, nil, nil, true},
-		{"query listed, old name", withQuery.Required(ginpaseto.QueryParam("access")), inQuery, nil, nil, false},
+		{"query listed, renamed", withQuery.Required(ginpaseto.WithTokenLocations(ginpaseto.InHeader, ginpaseto.InQuery.Named("access"))), url.Values{"access": {access}}, nil, nil, true},
+		{"query listed, old name", withQuery.Required(ginpaseto.WithTokenLocations(ginpaseto.InHeader, ginpaseto.InQuery.Named("access"))), inQuery, nil, nil, false},
 		{"subprotocol listed", withProtocol.Required(), nil, nil, []string{ginpaseto.WebSocketProtocol, access}, true},
 		{"subprotocol listed, header", withProtocol.Required(), nil, bearer, nil, true},
 		{"subprotocol added on the route", auth.Required(ginpaseto.AddTokenLocations(ginpaseto.InWebSocketProtocol)),
@@ -427,7 +427,7 @@ func TestWebSocketCloseOnTheWire(t *testing.T) {
 // is refused alike, and the tokens the page supplies itself still work.
 func TestWebSocketCrossOriginLooksTheSame(t *testing.T) {
 	clk := newClock()
-	auth := cookieAuth(t, ginpaseto.CookieConfig{}, ginpaseto.WithWebSocketClose(), ginpaseto.WithClock(clk.Now),
+	auth := cookieAuth(t, ginpaseto.CookieConfig{}, ginpaseto.CloseWebSocket(), ginpaseto.WithClock(clk.Now),
 		ginpaseto.WithTokenLocations(ginpaseto.InWebSocketProtocol, ginpaseto.InCookie))
 	ctx := context.Background()
 	expired, err := auth.CreateAccessToken(ctx, "alice", ginpaseto.ExpiresIn(time.Minute))

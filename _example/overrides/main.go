@@ -82,8 +82,8 @@ func newRouter(auth *ginpaseto.Authorizer) *gin.Engine {
 	// The dashboard is for the browser: the cookie alone. The profile
 	// serves the browser and API clients alike: the Authorization header,
 	// then the cookie.
-	r.GET("/dashboard", auth.Required(ginpaseto.TokenSource(sessionCookie)), whoami)
-	r.GET("/profile", auth.Required(ginpaseto.AddTokenSource(sessionCookie)), whoami)
+	r.GET("/dashboard", auth.Required(ginpaseto.WithTokenLocations(ginpaseto.InFunc(sessionCookie))), whoami)
+	r.GET("/profile", auth.Required(ginpaseto.AddTokenLocations(ginpaseto.InFunc(sessionCookie))), whoami)
 
 	// An API key is a token of its own type: it passes only where "api" is
 	// required, and an access token does not pass there.
@@ -94,7 +94,7 @@ func newRouter(auth *ginpaseto.Authorizer) *gin.Engine {
 		}
 		c.JSON(http.StatusCreated, gin.H{"api_key": key})
 	})
-	r.GET("/machine/jobs", auth.TypeRequired("api", ginpaseto.Header("X-API-Key", "")), whoami)
+	r.GET("/machine/jobs", auth.TypeRequired("api", ginpaseto.WithTokenLocations(ginpaseto.InHeader.Named("X-API-Key").Prefix(""))), whoami)
 
 	// A link cannot carry a header, so it carries a token that is good
 	// for one thing, downloads, and for a few minutes only.
@@ -106,7 +106,7 @@ func newRouter(auth *ginpaseto.Authorizer) *gin.Engine {
 		c.JSON(http.StatusOK, gin.H{"url": "/reports/download?t=" + url.QueryEscape(token)})
 	})
 	r.GET("/reports/download",
-		auth.TypeRequired("download", ginpaseto.TokenLocations(ginpaseto.InQuery), ginpaseto.QueryParam("t")),
+		auth.TypeRequired("download", ginpaseto.WithTokenLocations(ginpaseto.InQuery.Named("t"))),
 		func(c *gin.Context) { c.String(http.StatusOK, "report for %s\n", ginpaseto.Subject(c)) })
 
 	// Load balancers probe /ops/health without credentials.
