@@ -12,6 +12,8 @@ import (
 	"github.com/gin-gonic/gin"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/ginpaseto/ginpaseto/internal/storelimits"
 )
 
 // TestFillAttack replays an attack on the store: one account rotates its
@@ -77,7 +79,7 @@ func TestFillAttack(t *testing.T) {
 		})
 	}
 	attack.Go(func() { // ten times as many logins as the session cap
-		for range 10 * defaultSessionsPerSubject {
+		for range 10 * storelimits.SessionsPerSubject {
 			if _, err := a.CreateTokenPair(ctx, "mallory"); !assert.NoError(t, err) {
 				return
 			}
@@ -125,7 +127,7 @@ func TestFillAttack(t *testing.T) {
 	t.Logf("%d rounds of the other user's login, refresh and logout during the attack", rounds)
 
 	c := store.counts()
-	assert.LessOrEqual(t, c.sessions, defaultSessionsPerSubject, "mallory's sessions are capped, alice's ended")
+	assert.LessOrEqual(t, c.sessions, storelimits.SessionsPerSubject, "mallory's sessions are capped, alice's ended")
 	assert.Zero(t, c.revoked, "rotations add no entries")
 	assert.Equal(t, c.sessions, c.scheduled, "one expiry per live entry")
 	assert.Equal(t, c.sessions, c.indexed)

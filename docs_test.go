@@ -136,12 +136,11 @@ func headingAnchors(t *testing.T, file string) []string {
 // of the root package, in a table whose header's first cell names an
 // option ("option", "token option", "check option", ...).
 var optionPages = map[string]string{
-	"Option":            "docs/options.md",
-	"CheckOption":       "docs/options.md",
-	"TokenOption":       "docs/tokens.md",
-	"SharedOption":      "docs/tokens.md",
-	"HandlerOption":     "docs/revocation-and-sessions.md",
-	"MemoryStoreOption": "docs/revocation-and-sessions.md",
+	"Option":        "docs/options.md",
+	"CheckOption":   "docs/options.md",
+	"TokenOption":   "docs/tokens.md",
+	"SharedOption":  "docs/tokens.md",
+	"HandlerOption": "docs/revocation-and-sessions.md",
 }
 
 // optionTablePages are the pages whose option tables may name only option

@@ -433,10 +433,7 @@ func (unreachableStore) CreateSession(context.Context, ginpaseto.Session) error 
 // One store shared by two Authorizers of one process, with tighter bounds
 // than the defaults.
 func ExampleWithStore() {
-	store, err := ginpaseto.NewMemoryStore(ginpaseto.SessionsPerSubject(10))
-	if err != nil {
-		log.Fatal(err)
-	}
+	store := &ginpaseto.MemoryStore{SessionsPerSubject: 10}
 	web, err := ginpaseto.New(ginpaseto.WithSecretKey(exampleSecretKey), ginpaseto.WithStore(store))
 	if err != nil {
 		log.Fatal(err)
@@ -455,20 +452,21 @@ func ExampleWithStore() {
 	// Token has been revoked
 }
 
-func ExampleNewMemoryStore() {
-	store, err := ginpaseto.NewMemoryStore(ginpaseto.SessionsPerSubject(0))
-	fmt.Println(store, err)
+// A bound that allows nothing is a mistake that New reports.
+func ExampleMemoryStore_badBound() {
+	_, err := ginpaseto.New(
+		ginpaseto.WithSecretKey(exampleSecretKey),
+		ginpaseto.WithStore(&ginpaseto.MemoryStore{SessionsPerSubject: -1}),
+	)
+	fmt.Println(err)
 	// Output:
-	// <nil> ginpaseto: SessionsPerSubject: 0 allows no session at all; use at least 1 (default 100)
+	// ginpaseto: MemoryStore.SessionsPerSubject is -1; use at least 1, or 0 for the default 100
 }
 
 // A subject's oldest session ends when one more would exceed the bound,
 // so one account can only ever hold its own share of the store.
-func ExampleSessionsPerSubject() {
-	store, err := ginpaseto.NewMemoryStore(ginpaseto.SessionsPerSubject(2))
-	if err != nil {
-		log.Fatal(err)
-	}
+func ExampleMemoryStore_sessionsPerSubject() {
+	store := &ginpaseto.MemoryStore{SessionsPerSubject: 2}
 	auth, err := ginpaseto.New(ginpaseto.WithSecretKey(exampleSecretKey), ginpaseto.WithStore(store))
 	if err != nil {
 		log.Fatal(err)
@@ -491,11 +489,8 @@ func ExampleSessionsPerSubject() {
 
 // Beyond its bound of single-token revocations, a subject is revoked as a
 // whole: no revocation is ever forgotten.
-func ExampleRevocationsPerSubject() {
-	store, err := ginpaseto.NewMemoryStore(ginpaseto.RevocationsPerSubject(2))
-	if err != nil {
-		log.Fatal(err)
-	}
+func ExampleMemoryStore_revocationsPerSubject() {
+	store := &ginpaseto.MemoryStore{RevocationsPerSubject: 2}
 	auth, err := ginpaseto.New(ginpaseto.WithSecretKey(exampleSecretKey), ginpaseto.WithStore(store))
 	if err != nil {
 		log.Fatal(err)
@@ -519,13 +514,10 @@ func ExampleRevocationsPerSubject() {
 // the store offline, such as a script ending a user's sessions, can call
 // them directly.
 func ExampleMemoryStore() {
-	store, err := ginpaseto.NewMemoryStore()
-	if err != nil {
-		log.Fatal(err)
-	}
+	var store ginpaseto.MemoryStore // the zero value is ready to use
 	ctx := context.Background()
 	expires := time.Now().Add(time.Hour)
-	err = store.CreateSession(ctx, ginpaseto.Session{ID: "s1", Subject: "alice", RefreshJTI: "r1", Expires: expires})
+	err := store.CreateSession(ctx, ginpaseto.Session{ID: "s1", Subject: "alice", RefreshJTI: "r1", Expires: expires})
 	fmt.Println(err)
 	_, err = store.RotateSession(ctx, "r1", ginpaseto.Session{ID: "s1", Subject: "alice", RefreshJTI: "r2", Expires: expires}, 0)
 	fmt.Println(err)
@@ -541,7 +533,7 @@ func ExampleMemoryStore() {
 }
 
 func ExampleMemoryStore_IsRevoked() {
-	store, _ := ginpaseto.NewMemoryStore()
+	store := &ginpaseto.MemoryStore{}
 	ctx := context.Background()
 	token := &ginpaseto.Claims{Subject: "alice", JTI: "t1", Expiration: time.Now().Add(time.Hour)}
 	before, _ := store.IsRevoked(ctx, token)
@@ -554,7 +546,7 @@ func ExampleMemoryStore_IsRevoked() {
 }
 
 func ExampleMemoryStore_Revoke() {
-	store, _ := ginpaseto.NewMemoryStore()
+	store := &ginpaseto.MemoryStore{}
 	ctx := context.Background()
 	token := &ginpaseto.Claims{Subject: "alice", JTI: "t1", Expiration: time.Now().Add(time.Hour)}
 	fmt.Println(store.Revoke(ctx, token))
@@ -566,7 +558,7 @@ func ExampleMemoryStore_Revoke() {
 }
 
 func ExampleMemoryStore_CreateSession() {
-	store, _ := ginpaseto.NewMemoryStore()
+	store := &ginpaseto.MemoryStore{}
 	ctx := context.Background()
 	err := store.CreateSession(ctx, ginpaseto.Session{ID: "s1", Subject: "alice", RefreshJTI: "r1", Expires: time.Now().Add(time.Hour)})
 	live, _ := store.IsRevoked(ctx, &ginpaseto.Claims{Subject: "alice", SessionID: "s1"})
@@ -576,7 +568,7 @@ func ExampleMemoryStore_CreateSession() {
 }
 
 func ExampleMemoryStore_RotateSession() {
-	store, _ := ginpaseto.NewMemoryStore()
+	store := &ginpaseto.MemoryStore{}
 	ctx := context.Background()
 	next := ginpaseto.Session{ID: "s1", Subject: "alice", RefreshJTI: "r2", Expires: time.Now().Add(time.Hour)}
 	_, err := store.RotateSession(ctx, "r1", next, 30*time.Second)
@@ -586,7 +578,7 @@ func ExampleMemoryStore_RotateSession() {
 }
 
 func ExampleMemoryStore_RevokeSession() {
-	store, _ := ginpaseto.NewMemoryStore()
+	store := &ginpaseto.MemoryStore{}
 	ctx := context.Background()
 	store.CreateSession(ctx, ginpaseto.Session{ID: "s1", Subject: "alice", RefreshJTI: "r1", Expires: time.Now().Add(time.Hour)})
 	fmt.Println(store.RevokeSession(ctx, "s1"), store.RevokeSession(ctx, "s1"))
@@ -598,7 +590,7 @@ func ExampleMemoryStore_RevokeSession() {
 }
 
 func ExampleMemoryStore_RevokeSubject() {
-	store, _ := ginpaseto.NewMemoryStore()
+	store := &ginpaseto.MemoryStore{}
 	ctx := context.Background()
 	cutoff := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
 	store.RevokeSubject(ctx, "alice", cutoff, cutoff.Add(30*24*time.Hour))
@@ -622,7 +614,7 @@ func (s loggingStore) RevokeSession(ctx context.Context, sessionID string) error
 }
 
 func ExampleStore() {
-	memory, _ := ginpaseto.NewMemoryStore()
+	memory := &ginpaseto.MemoryStore{}
 	auth, err := ginpaseto.New(ginpaseto.WithSecretKey(exampleSecretKey), ginpaseto.WithStore(loggingStore{memory}))
 	if err != nil {
 		log.Fatal(err)
@@ -641,19 +633,8 @@ func ExampleSession() {
 		RefreshJTI: "c0b6f1d2-6a2e-4c3b-8f4e-1d2c3b4a5f6e",
 		Expires:    time.Date(2026, 3, 31, 12, 0, 0, 0, time.UTC),
 	}
-	store, _ := ginpaseto.NewMemoryStore()
+	store := &ginpaseto.MemoryStore{}
 	fmt.Println(store.CreateSession(context.Background(), s))
-	// Output:
-	// <nil>
-}
-
-func ExampleMemoryStoreOption() {
-	opts := []ginpaseto.MemoryStoreOption{
-		ginpaseto.SessionsPerSubject(20),
-		ginpaseto.RevocationsPerSubject(200),
-	}
-	_, err := ginpaseto.NewMemoryStore(opts...)
-	fmt.Println(err)
 	// Output:
 	// <nil>
 }

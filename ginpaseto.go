@@ -105,9 +105,12 @@ func New(opts ...Option) (*Authorizer, error) {
 	if a.cfg.store == nil {
 		// The default store keeps time with the Authorizer, so that an
 		// entry lasts exactly as long as what it guards.
-		m, _ := NewMemoryStore() // the defaults are valid
-		m.now = a.cfg.now
-		a.cfg.store = m
+		a.cfg.store = &MemoryStore{now: a.cfg.now}
+	}
+	if m, ok := a.cfg.store.(*MemoryStore); ok {
+		if err := m.ready(); err != nil {
+			return nil, err
+		}
 	}
 	if a.obs != nil {
 		a.cfg.store = observeStore(a.cfg.store, a.obs)

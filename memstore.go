@@ -10,12 +10,8 @@ import (
 	"slices"
 	"sync"
 	"time"
-)
 
-// Default bounds of a MemoryStore, per subject.
-const (
-	defaultSessionsPerSubject    = 100
-	defaultRevocationsPerSubject = 1000
+	"github.com/ginpaseto/ginpaseto/internal/storelimits"
 )
 
 // storeShards is the number of independently locked parts of a
@@ -40,15 +36,35 @@ const expiredPerWrite = 4
 // hash of the subject, so that one subject's traffic cannot make the
 // others fail or wait long.
 //
+// The zero value is an empty store with the default bounds, ready to use:
+// WithStore(&ginpaseto.MemoryStore{}), or &ginpaseto.MemoryStore{SessionsPerSubject: 10}
+// for other bounds. Set the fields before the store is first used; later
+// changes are ignored. A MemoryStore must not be copied.
+//
 // It suits a single process; several processes serving the same tokens
 // need a shared Store such as the redisstore module's.
 type MemoryStore struct {
+	// SessionsPerSubject is how many live sessions one subject may have;
+	// starting one more ends the subject's oldest session. 0 means the
+	// default, 100; a negative value makes New refuse the store, and every
+	// method of a store used without New fail.
+	SessionsPerSubject int
+	// RevocationsPerSubject is how many single-token revocations (Revoke)
+	// the store keeps for one subject. One more revokes every token and
+	// session of the subject issued so far, as RevokeSubject does, since
+	// forgetting a revocation would make a revoked token valid again. 0
+	// means the default, 1000; a negative value is refused as for
+	// SessionsPerSubject.
+	RevocationsPerSubject int
+
+	once                  sync.Once
+	err                   error // a bound that makes no sense
 	seed                  maphash.Seed
 	subjects              [storeShards]subjectShard
 	index                 [storeShards]sessionIndex
 	sessionsPerSubject    int
 	revocationsPerSubject int
-	now                   func() time.Time
+	now                   func() time.Time // nil until ready: time.Now
 	watchers              watchers
 }
 
@@ -60,58 +76,35 @@ type watchers struct {
 	bySubject map[string]map[uint64]func()
 }
 
-// MemoryStoreOption configures a MemoryStore.
-type MemoryStoreOption func(*MemoryStore) error
-
-// SessionsPerSubject sets how many live sessions one subject may have in
-// a MemoryStore; starting one more ends the subject's oldest session.
-// Default 100.
-func SessionsPerSubject(n int) MemoryStoreOption {
-	return func(m *MemoryStore) error {
-		if n < 1 {
-			return fmt.Errorf("ginpaseto: SessionsPerSubject: %d allows no session at all; use at least 1 (default %d)", n, defaultSessionsPerSubject)
+// ready sets the store up on its first use, from its fields, and reports
+// a bound that makes no sense.
+func (m *MemoryStore) ready() error {
+	m.once.Do(func() {
+		m.sessionsPerSubject, m.err = storeBound("SessionsPerSubject", m.SessionsPerSubject, storelimits.SessionsPerSubject)
+		if m.err == nil {
+			m.revocationsPerSubject, m.err = storeBound("RevocationsPerSubject", m.RevocationsPerSubject, storelimits.RevocationsPerSubject)
 		}
-		m.sessionsPerSubject = n
-		return nil
-	}
+		m.seed = maphash.MakeSeed()
+		if m.now == nil {
+			m.now = time.Now
+		}
+		for i := range m.subjects {
+			m.subjects[i].subjects = make(map[string]*subjectState)
+			m.index[i].subjects = make(map[string]string)
+		}
+	})
+	return m.err
 }
 
-// RevocationsPerSubject sets how many single-token revocations (Revoke)
-// a MemoryStore keeps for one subject. One more revokes every token and
-// session of the subject issued so far, as RevokeSubject does, since
-// forgetting a revocation would make a revoked token valid again. Default
-// 1000.
-func RevocationsPerSubject(n int) MemoryStoreOption {
-	return func(m *MemoryStore) error {
-		if n < 1 {
-			return fmt.Errorf("ginpaseto: RevocationsPerSubject: %d allows no revocation at all; use at least 1 (default %d)", n, defaultRevocationsPerSubject)
-		}
-		m.revocationsPerSubject = n
-		return nil
+// storeBound resolves a MemoryStore bound: 0 is the default.
+func storeBound(field string, n, def int) (int, error) {
+	switch {
+	case n == 0:
+		return def, nil
+	case n < 0:
+		return 0, fmt.Errorf("ginpaseto: MemoryStore.%s is %d; use at least 1, or 0 for the default %d", field, n, def)
 	}
-}
-
-// NewMemoryStore returns an empty MemoryStore.
-func NewMemoryStore(opts ...MemoryStoreOption) (*MemoryStore, error) {
-	m := &MemoryStore{
-		seed:                  maphash.MakeSeed(),
-		sessionsPerSubject:    defaultSessionsPerSubject,
-		revocationsPerSubject: defaultRevocationsPerSubject,
-		now:                   time.Now,
-	}
-	for _, o := range opts {
-		if o == nil {
-			return nil, errors.New("ginpaseto: NewMemoryStore: nil option")
-		}
-		if err := o(m); err != nil {
-			return nil, err
-		}
-	}
-	for i := range m.subjects {
-		m.subjects[i].subjects = make(map[string]*subjectState)
-		m.index[i].subjects = make(map[string]string)
-	}
-	return m, nil
+	return n, nil
 }
 
 // subjectShard holds the state of the subjects that hash to it.
@@ -226,6 +219,9 @@ func (m *MemoryStore) indexOf(sessionID string) *sessionIndex {
 
 // IsRevoked reports whether the token must be refused: see Store.
 func (m *MemoryStore) IsRevoked(_ context.Context, claims *Claims) (bool, error) {
+	if err := m.ready(); err != nil {
+		return false, err
+	}
 	sh := m.shard(claims.Subject)
 	sh.mu.RLock()
 	defer sh.mu.RUnlock()
@@ -252,6 +248,9 @@ func refused(st *subjectState, claims *Claims) bool {
 
 // Revoke records the revocation of one token: see Store.
 func (m *MemoryStore) Revoke(_ context.Context, claims *Claims) error {
+	if err := m.ready(); err != nil {
+		return err
+	}
 	if claims.JTI == "" {
 		return errors.New("ginpaseto: MemoryStore.Revoke: the token has no jti")
 	}
@@ -307,6 +306,9 @@ func (m *MemoryStore) overflow(sh *subjectShard, st *subjectState, now time.Time
 // CreateSession records a new live session, unless the subject's cutoff
 // is at or after s.Started: see Store.
 func (m *MemoryStore) CreateSession(_ context.Context, s Session) error {
+	if err := m.ready(); err != nil {
+		return err
+	}
 	if s.ID == "" || s.Subject == "" || s.RefreshJTI == "" {
 		return errors.New("ginpaseto: MemoryStore.CreateSession: a session needs an ID, a subject and a refresh jti")
 	}
@@ -340,6 +342,9 @@ func (m *MemoryStore) CreateSession(_ context.Context, s Session) error {
 // RotateSession moves a session forward by one refresh, or recognises a
 // replay within grace: see Store.
 func (m *MemoryStore) RotateSession(_ context.Context, usedJTI string, next Session, grace time.Duration) (Session, error) {
+	if err := m.ready(); err != nil {
+		return Session{}, err
+	}
 	sh := m.shard(next.Subject)
 	sh.mu.Lock()
 	defer sh.mu.Unlock()
@@ -379,6 +384,9 @@ func (m *MemoryStore) RotateSession(_ context.Context, usedJTI string, next Sess
 // Sessions returns the subject's live sessions, the oldest first: see
 // Store.
 func (m *MemoryStore) Sessions(_ context.Context, subject string) ([]Session, error) {
+	if err := m.ready(); err != nil {
+		return nil, err
+	}
 	sh := m.shard(subject)
 	sh.mu.RLock()
 	defer sh.mu.RUnlock()
@@ -436,6 +444,9 @@ func (m *MemoryStore) changed(subject string) {
 
 // RevokeSession ends a session: see Store.
 func (m *MemoryStore) RevokeSession(_ context.Context, sessionID string) error {
+	if err := m.ready(); err != nil {
+		return err
+	}
 	ix := m.indexOf(sessionID)
 	ix.mu.RLock()
 	subject, ok := ix.subjects[sessionID]
@@ -458,6 +469,9 @@ func (m *MemoryStore) RevokeSession(_ context.Context, sessionID string) error {
 // RevokeSubject ends a subject's sessions and refuses its earlier tokens:
 // see Store.
 func (m *MemoryStore) RevokeSubject(_ context.Context, subject string, cutoff, until time.Time) error {
+	if err := m.ready(); err != nil {
+		return err
+	}
 	sh := m.shard(subject)
 	sh.mu.Lock()
 	defer sh.mu.Unlock()

@@ -37,13 +37,7 @@ func newFakeTime() *fakeTime {
 
 const internalKey = "707172737475767778797a7b7c7d7e7f808182838485868788898a8b8c8d8e8f"
 
-func memoryStoreAt(t *testing.T, clk *fakeTime, opts ...MemoryStoreOption) *MemoryStore {
-	t.Helper()
-	m, err := NewMemoryStore(opts...)
-	require.NoError(t, err)
-	m.now = clk.now
-	return m
-}
+func memoryStoreAt(clk *fakeTime) *MemoryStore { return &MemoryStore{now: clk.now} }
 
 // storeCounts is everything a MemoryStore holds.
 type storeCounts struct{ subjects, sessions, revoked, cutoffs, scheduled, indexed int }
@@ -84,7 +78,7 @@ func TestMemoryStoreExpiry(t *testing.T) {
 	ctx := context.Background()
 	clk := newFakeTime()
 	start := clk.now()
-	m := memoryStoreAt(t, clk)
+	m := memoryStoreAt(clk)
 	require.NoError(t, m.Revoke(ctx, &Claims{Subject: "alice", JTI: "short", Expiration: start.Add(time.Minute)}))
 	require.NoError(t, m.Revoke(ctx, &Claims{Subject: "alice", JTI: "long", Expiration: start.Add(time.Hour)}))
 	require.NoError(t, m.CreateSession(ctx, Session{ID: "s1", Subject: "bob", RefreshJTI: "r1", Expires: start.Add(2 * time.Minute)}))
@@ -141,7 +135,7 @@ func (m *MemoryStore) heldToken(subject, jti string) bool {
 func TestMemoryStoreSessionCap(t *testing.T) {
 	ctx := context.Background()
 	clk := newFakeTime()
-	m := memoryStoreAt(t, clk, SessionsPerSubject(3))
+	m := &MemoryStore{SessionsPerSubject: 3, now: clk.now}
 	exp := clk.now().Add(time.Hour)
 	require.NoError(t, m.CreateSession(ctx, Session{ID: "bob-1", Subject: "bob", RefreshJTI: "r", Expires: exp}))
 	for i := range 10 {
@@ -163,7 +157,7 @@ func TestMemoryStoreRevocationBound(t *testing.T) {
 	ctx := context.Background()
 	clk := newFakeTime()
 	start := clk.now()
-	m := memoryStoreAt(t, clk, RevocationsPerSubject(5))
+	m := &MemoryStore{RevocationsPerSubject: 5, now: clk.now}
 	require.NoError(t, m.CreateSession(ctx, Session{ID: "s", Subject: "alice", RefreshJTI: "r", Expires: start.Add(time.Hour)}))
 	var tokens []Claims
 	for i := range 6 {
@@ -188,7 +182,7 @@ func TestMemoryStoreRevocationBound(t *testing.T) {
 	assert.Equal(t, storeCounts{}, m.counts())
 
 	// A token without expiry makes it last for good.
-	m = memoryStoreAt(t, clk, RevocationsPerSubject(1))
+	m = &MemoryStore{RevocationsPerSubject: 1, now: clk.now}
 	require.NoError(t, m.Revoke(ctx, &Claims{Subject: "alice", JTI: "forever", IssuedAt: start}))
 	require.NoError(t, m.Revoke(ctx, &Claims{Subject: "alice", JTI: "b", IssuedAt: start, Expiration: start.Add(time.Hour)}))
 	clk.advance(100 * 365 * 24 * time.Hour)
@@ -202,7 +196,7 @@ func TestMemoryStoreRevokeOnce(t *testing.T) {
 	ctx := context.Background()
 	clk := newFakeTime()
 	start := clk.now()
-	m := memoryStoreAt(t, clk)
+	m := memoryStoreAt(clk)
 	long := Claims{Subject: "alice", JTI: "long", Expiration: start.Add(time.Hour)}
 	require.NoError(t, m.Revoke(ctx, &long))
 	shorter := long
@@ -216,11 +210,44 @@ func TestMemoryStoreRevokeOnce(t *testing.T) {
 	assert.Equal(t, 1, m.counts().revoked, "nothing kept for the refused revocations")
 }
 
-// TestMemoryStoreOptions: a bound that allows nothing is refused.
-func TestMemoryStoreOptions(t *testing.T) {
-	for _, o := range []MemoryStoreOption{SessionsPerSubject(0), RevocationsPerSubject(-1), nil} {
-		_, err := NewMemoryStore(o)
-		assert.Error(t, err)
+// TestMemoryStoreBounds: the zero value has the default bounds; a
+// negative bound fails New, and every method of a store used without New.
+func TestMemoryStoreBounds(t *testing.T) {
+	var zero MemoryStore
+	require.NoError(t, zero.ready())
+	assert.Equal(t, 100, zero.sessionsPerSubject)
+	assert.Equal(t, 1000, zero.revocationsPerSubject)
+
+	set := &MemoryStore{SessionsPerSubject: 3, RevocationsPerSubject: 5}
+	require.NoError(t, set.ready())
+	assert.Equal(t, 3, set.sessionsPerSubject)
+	assert.Equal(t, 5, set.revocationsPerSubject)
+	set.SessionsPerSubject = 7 // after the first use: ignored
+	require.NoError(t, set.ready())
+	assert.Equal(t, 3, set.sessionsPerSubject)
+
+	for _, tc := range []struct {
+		m    *MemoryStore
+		want string
+	}{
+		{&MemoryStore{SessionsPerSubject: -1}, "ginpaseto: MemoryStore.SessionsPerSubject is -1; use at least 1, or 0 for the default 100"},
+		{&MemoryStore{RevocationsPerSubject: -2}, "ginpaseto: MemoryStore.RevocationsPerSubject is -2; use at least 1, or 0 for the default 1000"},
+	} {
+		_, err := New(WithSecretKey(internalKey), WithStore(tc.m))
+		require.EqualError(t, err, tc.want)
+
+		ctx := context.Background()
+		claims := &Claims{Subject: "alice", JTI: "j"}
+		_, err = tc.m.IsRevoked(ctx, claims)
+		assert.EqualError(t, err, tc.want)
+		assert.EqualError(t, tc.m.Revoke(ctx, claims), tc.want)
+		assert.EqualError(t, tc.m.CreateSession(ctx, Session{ID: "s", Subject: "alice", RefreshJTI: "r"}), tc.want)
+		_, err = tc.m.RotateSession(ctx, "r", Session{ID: "s", Subject: "alice", RefreshJTI: "r2"}, 0)
+		assert.EqualError(t, err, tc.want)
+		_, err = tc.m.Sessions(ctx, "alice")
+		assert.EqualError(t, err, tc.want)
+		assert.EqualError(t, tc.m.RevokeSession(ctx, "s"), tc.want)
+		assert.EqualError(t, tc.m.RevokeSubject(ctx, "alice", time.Now(), time.Time{}), tc.want)
 	}
 }
 
@@ -229,7 +256,7 @@ func TestMemoryStoreOptions(t *testing.T) {
 func TestRevokeCoversLeeway(t *testing.T) {
 	ctx := context.Background()
 	clk := newFakeTime()
-	m := memoryStoreAt(t, clk)
+	m := memoryStoreAt(clk)
 	a, err := New(WithSecretKey(internalKey), WithLeeway(30*time.Second), WithClock(clk.now), WithStore(m))
 	require.NoError(t, err)
 	tok, err := a.CreateAccessToken(ctx, "alice")

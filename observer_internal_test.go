@@ -26,8 +26,7 @@ func TestObservedStoreKeepsCapabilities(t *testing.T) {
 	_, ok = a.cfg.store.(observedNotifier)
 	assert.True(t, ok, "and it is observed")
 
-	m, err := NewMemoryStore()
-	require.NoError(t, err)
+	m := &MemoryStore{}
 	a, err = New(WithSecretKey(key), WithObserver(observe.Nop{}), WithStore(plainStore{m}))
 	require.NoError(t, err)
 	_, ok = a.cfg.store.(Notifier)

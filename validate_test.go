@@ -333,7 +333,7 @@ func TestVerifyOnlyRefusesSessionOptions(t *testing.T) {
 		{"refresh grace variable", []ginpaseto.Option{ginpaseto.FromEnv()}, []string{"PASETO_PUBLIC_KEY", pubHex, "PASETO_REFRESH_GRACE", "10s"}, []string{
 			"PASETO_REFRESH_GRACE only applies"}},
 
-		{"what a verifier uses", []ginpaseto.Option{verifier, ginpaseto.WithStore(memoryStore(t)), ginpaseto.WithAccessLifetime(time.Minute),
+		{"what a verifier uses", []ginpaseto.Option{verifier, ginpaseto.WithStore(&ginpaseto.MemoryStore{}), ginpaseto.WithAccessLifetime(time.Minute),
 			ginpaseto.WithRefreshLifetime(time.Hour), ginpaseto.WithExpectedIssuer("auth.example"), ginpaseto.WithLeeway(time.Second)}, nil, nil},
 		{"a verifier reading the cookies of another service", []ginpaseto.Option{verifier, ginpaseto.WithTokenLocations(ginpaseto.InHeader, ginpaseto.InCookie),
 			ginpaseto.WithCookies(ginpaseto.CookieConfig{CSRFHeader: "X-XSRF-Token"})}, nil, nil},
@@ -358,11 +358,4 @@ func TestVerifyOnlyRefusesSessionOptions(t *testing.T) {
 			assert.NotContains(t, err.Error(), pubHex)
 		})
 	}
-}
-
-func memoryStore(t *testing.T) *ginpaseto.MemoryStore {
-	t.Helper()
-	m, err := ginpaseto.NewMemoryStore()
-	require.NoError(t, err)
-	return m
 }

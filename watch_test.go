@@ -203,8 +203,7 @@ func TestWatchSharesOneRegistrationPerSubject(t *testing.T) {
 
 func testWatchRegistrations(t *testing.T, opts ...ginpaseto.Option) {
 	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
-	mem, err := ginpaseto.NewMemoryStore()
-	require.NoError(t, err)
+	mem := &ginpaseto.MemoryStore{}
 	store := &countingStore{MemoryStore: mem}
 	auth := newAuth(t, append(opts, ginpaseto.WithStore(store))...)
 	var cancels []context.CancelFunc
@@ -244,8 +243,7 @@ func (s *quietStore) IsRevoked(ctx context.Context, c *ginpaseto.Claims) (bool, 
 }
 
 func newQuietStore(t *testing.T) *quietStore {
-	mem, err := ginpaseto.NewMemoryStore()
-	require.NoError(t, err)
+	mem := &ginpaseto.MemoryStore{}
 	return &quietStore{mem: mem, Store: mem}
 }
 

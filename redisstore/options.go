@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"time"
+
+	"github.com/ginpaseto/ginpaseto/internal/storelimits"
 )
 
 // Defaults of a Store.
@@ -15,12 +17,6 @@ const (
 	// DefaultCacheTTL is how long a revocation status may stay in the
 	// client-side cache when Redis pushes no invalidation.
 	DefaultCacheTTL = time.Minute
-	// DefaultSessionsPerSubject is how many live sessions one subject may
-	// have, as in the in-memory store.
-	DefaultSessionsPerSubject = 100
-	// DefaultRevocationsPerSubject is how many single-token revocations
-	// are kept for one subject, as in the in-memory store.
-	DefaultRevocationsPerSubject = 1000
 )
 
 // maxKeyPrefix bounds the prefix: it is part of every key, in every
@@ -52,8 +48,8 @@ func defaultConfig() config {
 		prefix:                DefaultKeyPrefix,
 		timeout:               DefaultTimeout,
 		cacheTTL:              DefaultCacheTTL,
-		sessionsPerSubject:    DefaultSessionsPerSubject,
-		revocationsPerSubject: DefaultRevocationsPerSubject,
+		sessionsPerSubject:    storelimits.SessionsPerSubject,
+		revocationsPerSubject: storelimits.RevocationsPerSubject,
 	}
 }
 
@@ -131,11 +127,11 @@ func NoCache() Option {
 // starting one more ends the subject's oldest session, after dropping the
 // ones that expired. It bounds the state one account can make
 // the store keep, and the work of revoking it. From 1 to 10 000; default
-// DefaultSessionsPerSubject.
+// 100, as ginpaseto.MemoryStore's SessionsPerSubject.
 func SessionsPerSubject(n int) Option {
 	return func(c *config) error {
 		if n < 1 || n > maxSessionsPerSubject {
-			return fmt.Errorf("redisstore: SessionsPerSubject %d: use 1 to %d (default %d)", n, maxSessionsPerSubject, DefaultSessionsPerSubject)
+			return fmt.Errorf("redisstore: SessionsPerSubject %d: use 1 to %d (default %d)", n, maxSessionsPerSubject, storelimits.SessionsPerSubject)
 		}
 		c.sessionsPerSubject = n
 		return nil
@@ -146,11 +142,11 @@ func SessionsPerSubject(n int) Option {
 // the store keeps for one subject. One more revokes the whole subject
 // instead, as RevokeSubject does, since forgetting a revocation would make
 // a revoked token valid again. From 1 to 100 000; default
-// DefaultRevocationsPerSubject.
+// 1000, as ginpaseto.MemoryStore's RevocationsPerSubject.
 func RevocationsPerSubject(n int) Option {
 	return func(c *config) error {
 		if n < 1 || n > maxRevocationsPerSubject {
-			return fmt.Errorf("redisstore: RevocationsPerSubject %d: use 1 to %d (default %d)", n, maxRevocationsPerSubject, DefaultRevocationsPerSubject)
+			return fmt.Errorf("redisstore: RevocationsPerSubject %d: use 1 to %d (default %d)", n, maxRevocationsPerSubject, storelimits.RevocationsPerSubject)
 		}
 		c.revocationsPerSubject = n
 		return nil

@@ -12,12 +12,8 @@ import (
 // checks too.
 func ExampleRun() {
 	testConformance := func(t *testing.T) {
-		storetest.Run(t, func(t *testing.T) ginpaseto.Store {
-			store, err := ginpaseto.NewMemoryStore(ginpaseto.SessionsPerSubject(3))
-			if err != nil {
-				t.Fatal(err)
-			}
-			return store
+		storetest.Run(t, func(*testing.T) ginpaseto.Store {
+			return &ginpaseto.MemoryStore{SessionsPerSubject: 3}
 		}, storetest.SessionsPerSubject(3))
 	}
 	_ = testConformance // func TestConformance(t *testing.T) { ... } in a _test.go file
