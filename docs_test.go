@@ -406,3 +406,16 @@ func TestDocsPageScript(t *testing.T) {
 	require.NoError(t, err)
 	assert.Contains(t, string(page), script+"\n", "_example/cookies/page.html must run the script of docs/browser.md verbatim")
 }
+
+// TestReadmeSessionProgram checks that the session program the front page
+// shows is the one _example/sessions/minimal builds, whose test runs it.
+func TestReadmeSessionProgram(t *testing.T) {
+	readme, err := os.ReadFile("README.md")
+	require.NoError(t, err)
+	program, err := os.ReadFile(filepath.Join("_example", "sessions", "minimal", "main.go"))
+	require.NoError(t, err)
+	_, code, ok := strings.Cut(string(program), "\npackage main\n")
+	require.True(t, ok)
+	assert.Contains(t, string(readme), "```go\npackage main\n"+code+"```\n",
+		"README.md must show _example/sessions/minimal/main.go from its package clause on, verbatim")
+}
