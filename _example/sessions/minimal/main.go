@@ -31,9 +31,8 @@ func main() {
 		log.Fatal(err)
 	}
 	auth, err := ginpaseto.New(
-		ginpaseto.FromEnv(),        // PASETO_SECRET_KEY, and lifetimes, refresh grace... if set
-		ginpaseto.WithStore(store), // sessions shared by every replica
-		ginpaseto.WithTokenLocations(ginpaseto.InHeader, ginpaseto.InCookie),
+		ginpaseto.FromEnv(),                             // PASETO_SECRET_KEY, and lifetimes, refresh grace... if set
+		ginpaseto.WithStore(store),                      // sessions shared by every replica
 		ginpaseto.WithCookies(ginpaseto.CookieConfig{}), // HttpOnly, Secure, SameSite cookies; CSRF checks
 	)
 	if err != nil {
