@@ -280,7 +280,7 @@ func (a *Authorizer) newCheck(mode checkMode, tokenType string, opts []CheckOpti
 
 // checkImplicit refuses an implicit assertion with v2, which has none.
 func (a *Authorizer) checkImplicit(cc *checkConfig) error {
-	if (len(cc.implicit) > 0 || cc.implicitFrom != nil) && a.cfg.version == V2 {
+	if (len(cc.implicit) > 0 || cc.implicitFrom != nil) && a.cfg.version == versionV2 {
 		return errors.New("ginpaseto: ImplicitAssertion: v2 tokens do not support implicit assertions; use v4")
 	}
 	return nil

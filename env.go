@@ -77,9 +77,9 @@ var envVars = []envVar{
 		case "v4", "4":
 			c.version = V4
 		case "v3", "3":
-			c.version = V3
+			c.version = versionV3
 		case "v2", "2":
-			c.version = V2
+			c.version = versionV2
 		default:
 			return fmt.Errorf("ginpaseto: %s: %q is not a PASETO version; use v4 (the default), v3 or v2", name, s)
 		}

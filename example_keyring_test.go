@@ -16,6 +16,7 @@ import (
 
 	"github.com/ginpaseto/ginpaseto"
 	"github.com/ginpaseto/ginpaseto/keyring"
+	"github.com/ginpaseto/ginpaseto/legacy"
 )
 
 // exampleNextKey is a second v4.local key, the one a rotation moves to.
@@ -182,7 +183,7 @@ func ExampleKeyring_KIDs() {
 }
 
 func ExampleKeyring_Version() {
-	auth, err := ginpaseto.New(ginpaseto.WithVersion(ginpaseto.V3), ginpaseto.WithKeys(keyring.SecretKey(exampleSecretKey)))
+	auth, err := ginpaseto.New(ginpaseto.WithVersion(legacy.V3), ginpaseto.WithKeys(keyring.SecretKey(exampleSecretKey)))
 	if err != nil {
 		log.Fatal(err)
 	}

@@ -14,6 +14,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/ginpaseto/ginpaseto"
+	"github.com/ginpaseto/ginpaseto/legacy"
 )
 
 // Options are values: a program can assemble them from its configuration
@@ -115,12 +116,12 @@ func ExampleWithPurpose() {
 	// v4.public.
 }
 
-// V3 and V2 exist to exchange tokens with systems that use them; prefer
-// the default, V4, otherwise.
+// legacy.V3 and legacy.V2 exist to exchange tokens with systems that use
+// them; prefer the default, V4, otherwise.
 func ExampleWithVersion() {
 	auth, err := ginpaseto.New(
 		ginpaseto.WithSecretKey(exampleSecretKey),
-		ginpaseto.WithVersion(ginpaseto.V3),
+		ginpaseto.WithVersion(legacy.V3),
 	)
 	if err != nil {
 		log.Fatal(err)

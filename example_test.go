@@ -14,6 +14,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/ginpaseto/ginpaseto"
+	"github.com/ginpaseto/ginpaseto/legacy"
 )
 
 // The keys of the examples. Never use them outside examples: generate your
@@ -986,7 +987,7 @@ func ExamplePurpose() {
 // V4 is the default; an Authorizer accepts only the version it was built
 // for.
 func ExampleVersion() {
-	v3, err := ginpaseto.New(ginpaseto.WithSecretKey(exampleSecretKey), ginpaseto.WithVersion(ginpaseto.V3))
+	v3, err := ginpaseto.New(ginpaseto.WithSecretKey(exampleSecretKey), ginpaseto.WithVersion(legacy.V3))
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -1002,7 +1003,7 @@ func ExampleVersion() {
 }
 
 func ExampleVersion_String() {
-	fmt.Println(ginpaseto.V4, ginpaseto.V3, ginpaseto.V2)
+	fmt.Println(ginpaseto.V4, legacy.V3, legacy.V2)
 	// Output:
 	// v4 v3 v2
 }

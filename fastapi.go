@@ -35,7 +35,7 @@ const (
 // exactly as fastapi-paseto (through pyseto) uses it, so that tokens the
 // Python service issued verify here and tokens created here verify there.
 // It works for v4 (the default: 32 to 64 bytes of text) and v3 (with
-// WithVersion(ginpaseto.V3); 32 bytes of text or more).
+// WithVersion(legacy.V3); 32 bytes of text or more).
 //
 // The text must read as random characters, as made by `openssl rand -hex
 // 32` or Python's secrets.token_urlsafe(32); text that reads as a
@@ -68,10 +68,10 @@ func fastAPIKey(v Version, text string) ([]byte, error) {
 	maxLen := maxFastAPIV4KeyText
 	switch v {
 	case V4:
-	case V3:
+	case versionV3:
 		maxLen = maxFastAPIV3KeyText
 	default:
-		return nil, fail("fastapi-paseto keys are used for v4 and v3 tokens, not %s; remove WithVersion or use ginpaseto.V3", v)
+		return nil, fail("fastapi-paseto keys are used for v4 and v3 tokens, not %s; remove WithVersion or use legacy.V3", v)
 	}
 	switch n := len(text); {
 	case n == 0:

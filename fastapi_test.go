@@ -120,7 +120,7 @@ func TestFastAPIPasetoKeyRefusals(t *testing.T) {
 		{"65 bytes for v4", hex32 + "a", V4, "at most 64"},
 		{"a sentence", "this is the secret key of our production service", V4, "too weak"},
 		{"words without capitals", "correct-horse-battery-staple-correct-horse-battery-staple-0123", V4, "too weak"},
-		{"a repeated run", "Q3v7Yb1Jk0mX9Zr2Q3v7Yb1Jk0mX9Zr2Q3v7Yb1Jk0mX9Zr2", V3, "too weak"},
+		{"a repeated run", "Q3v7Yb1Jk0mX9Zr2Q3v7Yb1Jk0mX9Zr2Q3v7Yb1Jk0mX9Zr2", versionV3, "too weak"},
 		{"hex of one byte value", strings.Repeat("ab", 32), V4, "too weak"},
 		{"hex said twice", hex32[:20] + hex32[40:] + hex32[:20], V4, "too weak"},
 		{"CamelCase words", "MyCompanyPasetoSecretKeyForProd2024", V4, "too weak"},
@@ -129,12 +129,12 @@ func TestFastAPIPasetoKeyRefusals(t *testing.T) {
 		{"words and a version", "Kubernetes-Secret-Paseto-Key-v4-Prod", V4, "too weak"},
 		{"keyboard rows", "qwertyuiopasdfghjklzxcvbnmQWERTYUIOP", V4, "too weak"},
 		{"a pangram", "TheQuickBrownFoxJumpsOverTheLazyDog123", V4, "too weak"},
-		{"a placeholder sentence", "PleaseReplaceThisWithARealSecretKey!!", V3, "too weak"},
+		{"a placeholder sentence", "PleaseReplaceThisWithARealSecretKey!!", versionV3, "too weak"},
 		{"seasons and years", "Summer2024!Winter2025!Spring2026!Autumn", V4, "too weak"},
 		{"keyboard rows backwards", "POIUYTREWQLKJHGFDSAMNBVCXZpoiuytrewq", V4, "too weak"},
 		{"keyboard rows and digits", "1234567890qwertyuiopASDFGHJKLzxcvbnm", V4, "too weak"},
 		{"a line break", hex32[:40] + "\n", V4, "line break"},
-		{"v2", hex32, V2, "v4 and v3"},
+		{"v2", hex32, versionV2, "v4 and v3"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := New(WithFastAPIPasetoKey(tc.text), WithVersion(tc.v))

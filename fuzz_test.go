@@ -225,8 +225,8 @@ func FuzzVerifyLegacy(f *testing.F) {
 		access  []string
 		refresh string
 	}{
-		{[]Option{WithVersion(V3), WithPrivateKey(fuzzV3SecretKey)}, []string{fuzzV3Local, fuzzV3Public}, fuzzV3Refresh},
-		{[]Option{WithVersion(V2), WithPrivateKey(fuzzSeed)}, []string{fuzzV2Local, fuzzV2Public}, fuzzV2Refresh},
+		{[]Option{WithVersion(versionV3), WithPrivateKey(fuzzV3SecretKey)}, []string{fuzzV3Local, fuzzV3Public}, fuzzV3Refresh},
+		{[]Option{WithVersion(versionV2), WithPrivateKey(fuzzSeed)}, []string{fuzzV2Local, fuzzV2Public}, fuzzV2Refresh},
 	} {
 		a, err := New(append(tc.opts, WithSecretKey(fuzzLocalKey), clock, WithTokenLocations(InHeader, InQuery))...)
 		require.NoError(f, err)

@@ -77,7 +77,7 @@ func TestSmallOrderPublicKeysRefused(t *testing.T) {
 				require.ErrorContains(t, err, "small order", name)
 				assertNoLeak(t, err.Error(), tc.hex)
 			}
-			_, err = parsePublicKey(V2, tc.hex)
+			_, err = parsePublicKey(versionV2, tc.hex)
 			require.ErrorContains(t, err, "small order", "v2")
 			_, err = New(WithPublicKey(tc.hex))
 			require.ErrorContains(t, err, "WithPublicKey")
@@ -114,9 +114,9 @@ func TestPlaceholderSecretKeysRefused(t *testing.T) {
 		{"seed repeated hex digits", []Option{WithPrivateKey(pattern)}},
 		{"zero-seed key as hex", []Option{WithPrivateKey(hex.EncodeToString(zeroSeedKey))}},
 		{"zero-seed key as PASERK", []Option{WithPrivateKey(encodePaserk("k4.secret", zeroSeedKey))}},
-		{"P-384 scalar 1", []Option{WithVersion(V3), WithPrivateKey(scalarOne)}},
+		{"P-384 scalar 1", []Option{WithVersion(versionV3), WithPrivateKey(scalarOne)}},
 		{"zero-seed key as PEM", []Option{WithPrivateKey(pkcs8PEM(t, zeroSeedKey))}},
-		{"P-384 scalar 1 as PEM", []Option{WithVersion(V3), WithPrivateKey(pkcs8PEM(t, p384One))}},
+		{"P-384 scalar 1 as PEM", []Option{WithVersion(versionV3), WithPrivateKey(pkcs8PEM(t, p384One))}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -15,6 +15,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/ginpaseto/ginpaseto"
+	"github.com/ginpaseto/ginpaseto/legacy"
 )
 
 // interopKeys is one key set of one version, held both as go-paseto keys
@@ -59,7 +60,7 @@ func newInteropKeys(t *testing.T) []interopKeys {
 		},
 		{
 			name: "v3.local", local: true,
-			opts: []ginpaseto.Option{ginpaseto.WithVersion(ginpaseto.V3), ginpaseto.WithSecretKey(v3l.ExportHex())},
+			opts: []ginpaseto.Option{ginpaseto.WithVersion(legacy.V3), ginpaseto.WithSecretKey(v3l.ExportHex())},
 			seal: func(tok paseto.Token, i []byte) string { return tok.V3Encrypt(v3l, i) },
 			parse: func(p paseto.Parser, tok string, i []byte) (*paseto.Token, error) {
 				return p.ParseV3Local(v3l, tok, i)
@@ -67,7 +68,7 @@ func newInteropKeys(t *testing.T) []interopKeys {
 		},
 		{
 			name: "v3.public",
-			opts: []ginpaseto.Option{ginpaseto.WithVersion(ginpaseto.V3), ginpaseto.WithPrivateKey(v3s.ExportHex()), ginpaseto.WithPublicKey(v3p.ExportHex())},
+			opts: []ginpaseto.Option{ginpaseto.WithVersion(legacy.V3), ginpaseto.WithPrivateKey(v3s.ExportHex()), ginpaseto.WithPublicKey(v3p.ExportHex())},
 			seal: func(tok paseto.Token, i []byte) string { return tok.V3Sign(v3s, i) },
 			parse: func(p paseto.Parser, tok string, i []byte) (*paseto.Token, error) {
 				return p.ParseV3Public(v3p, tok, i)
@@ -75,7 +76,7 @@ func newInteropKeys(t *testing.T) []interopKeys {
 		},
 		{
 			name: "v2.local", local: true, v2: true,
-			opts: []ginpaseto.Option{ginpaseto.WithVersion(ginpaseto.V2), ginpaseto.WithSecretKey(v2l.ExportHex())},
+			opts: []ginpaseto.Option{ginpaseto.WithVersion(legacy.V2), ginpaseto.WithSecretKey(v2l.ExportHex())},
 			seal: func(tok paseto.Token, _ []byte) string { return tok.V2Encrypt(v2l) },
 			parse: func(p paseto.Parser, tok string, _ []byte) (*paseto.Token, error) {
 				return p.ParseV2Local(v2l, tok)
@@ -83,7 +84,7 @@ func newInteropKeys(t *testing.T) []interopKeys {
 		},
 		{
 			name: "v2.public", v2: true,
-			opts: []ginpaseto.Option{ginpaseto.WithVersion(ginpaseto.V2), ginpaseto.WithPrivateKey(v2s.ExportHex()), ginpaseto.WithPublicKey(v2p.ExportHex())},
+			opts: []ginpaseto.Option{ginpaseto.WithVersion(legacy.V2), ginpaseto.WithPrivateKey(v2s.ExportHex()), ginpaseto.WithPublicKey(v2p.ExportHex())},
 			seal: func(tok paseto.Token, _ []byte) string { return tok.V2Sign(v2s) },
 			parse: func(p paseto.Parser, tok string, _ []byte) (*paseto.Token, error) {
 				return p.ParseV2Public(v2p, tok)

@@ -60,7 +60,7 @@ func TestTimezoneSpellingAccepted(t *testing.T) {
 		{"v4.public, signed by go-paseto", []Option{WithPublicKey(v4s.Public().ExportHex())}, func(t *testing.T) string {
 			return foreign(t).V4Sign(v4s, nil)
 		}},
-		{"v3.local, sealed by go-paseto", []Option{WithVersion(V3), WithSecretKey(timezoneKey)}, func(t *testing.T) string {
+		{"v3.local, sealed by go-paseto", []Option{WithVersion(versionV3), WithSecretKey(timezoneKey)}, func(t *testing.T) string {
 			return foreign(t).V3Encrypt(v3l, nil)
 		}},
 	} {

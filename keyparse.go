@@ -97,7 +97,7 @@ func checkKeyVersion(option string, v Version) error {
 	if v.valid() {
 		return nil
 	}
-	return keyError(option, "unsupported PASETO version %d; use WithVersion with ginpaseto.V2, V3 or V4", int(v))
+	return keyError(option, "unsupported PASETO version %d; use WithVersion with ginpaseto.V4, or legacy.V3 or legacy.V2", int(v))
 }
 
 // parseSymmetricKey parses a 32-byte local key for version v.
@@ -186,7 +186,7 @@ func parseSigningKey(v Version, s string) (crypto.Signer, error) {
 			return nil, keyError(option, "the %s key is base64 text that reads as words, not the encoding of random bytes (a password is not a key); %s",
 				paserkHeader(v, paserkSecret), signingHint(v))
 		}
-		if v == V3 {
+		if v == versionV3 {
 			return p384PrivateKey(b)
 		}
 		if len(b) != ed25519.PrivateKeySize {
@@ -200,7 +200,7 @@ func parseSigningKey(v Version, s string) (crypto.Signer, error) {
 		return nil, keyError(option, "the key is not PEM, hex or a PASERK key; %s", signingHint(v))
 	}
 	switch {
-	case v == V3:
+	case v == versionV3:
 		return p384PrivateKey(b)
 	case len(b) == ed25519.SeedSize:
 		if _, err := randomLooking(option, b, signingHint(v)); err != nil {
@@ -244,7 +244,7 @@ func parsePublicKey(v Version, s string) (crypto.PublicKey, error) {
 			return nil, keyError(option, "the key is not PEM, hex or a PASERK key; %s", publicHint(v))
 		}
 	}
-	if v == V3 {
+	if v == versionV3 {
 		if isPaserk && len(b) != p384CompressedSize {
 			// PASERK defines k3.public as the compressed point only.
 			return nil, keyError(option, "the k3.public key holds %d bytes, not a 49-byte compressed P-384 point; %s", len(b), publicHint(v))
@@ -336,7 +336,7 @@ func unwrapPathError(err error) error {
 
 // signingHint says what a private key for v looks like and how to make one.
 func signingHint(v Version) string {
-	if v == V3 {
+	if v == versionV3 {
 		return "a v3.public private key must be a P-384 key as PEM, 96 hex characters, or a PASERK k3.secret key; " + genP384
 	}
 	return fmt.Sprintf("a %s.public private key must be an Ed25519 key as PKCS#8 PEM, hex, or a PASERK %s key; %s",
@@ -345,7 +345,7 @@ func signingHint(v Version) string {
 
 // publicHint says what a public key for v looks like and how to derive it.
 func publicHint(v Version) string {
-	if v == V3 {
+	if v == versionV3 {
 		return "a v3.public public key must be a P-384 key as PEM, hex of the compressed point (98 hex characters), or a PASERK k3.public key; " + genPublic
 	}
 	return fmt.Sprintf("a %s.public public key must be an Ed25519 key as PEM, 64 hex characters, or a PASERK %s key; %s",
@@ -384,8 +384,8 @@ func paserkPayload(option string, v Version, want, s string) (data []byte, ok bo
 		if !Version(gotVersion).valid() {
 			return nil, true, keyError(option, "got a %s key but ginpaseto does not support %s tokens; supply a %s key", got, Version(gotVersion), wantHeader)
 		}
-		return nil, true, keyError(option, "got a %s key but the authorizer uses %s tokens; add WithVersion(ginpaseto.V%d) or supply a %s key",
-			got, v, int(gotVersion), wantHeader)
+		return nil, true, keyError(option, "got a %s key but the authorizer uses %s tokens; add WithVersion(%s) or supply a %s key",
+			got, v, Version(gotVersion).goName(), wantHeader)
 	}
 	p, err := paserk.Parse(s)
 	if err != nil {
@@ -520,8 +520,8 @@ func signingKeyFromPEM(v Version, block *pem.Block) (crypto.Signer, error) {
 	}
 	switch k := key.(type) {
 	case ed25519.PrivateKey:
-		if v == V3 {
-			return nil, keyError(option, "got an Ed25519 key but v3 tokens use P-384; remove WithVersion(ginpaseto.V3) to use v4, or supply a P-384 key; %s", genP384)
+		if v == versionV3 {
+			return nil, keyError(option, "got an Ed25519 key but v3 tokens use P-384; remove WithVersion(legacy.V3) to use v4, or supply a P-384 key; %s", genP384)
 		}
 		if _, err := randomLooking(option, k.Seed(), genEd25519); err != nil {
 			return nil, err
@@ -555,8 +555,8 @@ func publicKeyFromPEM(v Version, block *pem.Block) (crypto.PublicKey, error) {
 	}
 	switch k := key.(type) {
 	case ed25519.PublicKey:
-		if v == V3 {
-			return nil, keyError(option, "got an Ed25519 key but v3 tokens use P-384; remove WithVersion(ginpaseto.V3) to use v4, or supply a P-384 key")
+		if v == versionV3 {
+			return nil, keyError(option, "got an Ed25519 key but v3 tokens use P-384; remove WithVersion(legacy.V3) to use v4, or supply a P-384 key")
 		}
 		return checkEd25519Public(k)
 	case *ecdsa.PublicKey:
@@ -577,9 +577,9 @@ func keyTypeName(key any) string {
 
 // checkP384 accepts an ECDSA curve only where v uses ECDSA, and only P-384.
 func checkP384(option string, v Version, curve elliptic.Curve, hint string) error {
-	if v != V3 {
+	if v != versionV3 {
 		if curve == elliptic.P384() {
-			return keyError(option, "got a P-384 key but %s tokens use Ed25519; add WithVersion(ginpaseto.V3) or supply an Ed25519 key", v)
+			return keyError(option, "got a P-384 key but %s tokens use Ed25519; add WithVersion(legacy.V3) or supply an Ed25519 key", v)
 		}
 		return keyError(option, "got an ECDSA key but %s tokens use Ed25519; supply an Ed25519 key", v)
 	}
@@ -694,7 +694,7 @@ func checkEd25519Public(k ed25519.PublicKey) (ed25519.PublicKey, error) {
 // 1..N-1.
 func p384PrivateKey(b []byte) (*ecdsa.PrivateKey, error) {
 	if len(b) != p384ScalarSize {
-		return nil, keyError(optPrivateKey, "got %d bytes, not a 48-byte P-384 private key; %s", len(b), signingHint(V3))
+		return nil, keyError(optPrivateKey, "got %d bytes, not a 48-byte P-384 private key; %s", len(b), signingHint(versionV3))
 	}
 	key, err := ecdsa.ParseRawPrivateKey(elliptic.P384(), b)
 	if err != nil {
@@ -721,7 +721,7 @@ func p384PublicKey(b []byte) (*ecdsa.PublicKey, error) {
 		return nil, keyError(optPublicKey, "got 48 bytes, the size of a P-384 private key, not of a public key: "+
 			"this is probably the private key, which must stay with the token issuer; pass it to WithPrivateKey, and give WithPublicKey its public key; %s", genPublic)
 	default:
-		return nil, keyError(optPublicKey, "got %d bytes, not a 49-byte compressed or 97-byte uncompressed P-384 public key; %s", len(b), publicHint(V3))
+		return nil, keyError(optPublicKey, "got %d bytes, not a 49-byte compressed or 97-byte uncompressed P-384 public key; %s", len(b), publicHint(versionV3))
 	}
 	key, err := ecdsa.ParseUncompressedPublicKey(elliptic.P384(), b)
 	if err != nil {

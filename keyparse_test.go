@@ -123,7 +123,7 @@ func TestParseSymmetricKeyFormats(t *testing.T) {
 	require.Contains(t, base64.StdEncoding.EncodeToString(key), "+/")
 	require.Contains(t, base64.URLEncoding.EncodeToString(key), "-_")
 
-	for _, v := range []Version{V2, V3, V4} {
+	for _, v := range []Version{versionV2, versionV3, V4} {
 		inputs := map[string]string{
 			"paserk":            encodePaserk(fmt.Sprintf("k%d.local", v), key),
 			"hex":               hex.EncodeToString(key),
@@ -147,7 +147,7 @@ func TestParseSymmetricKeyFormats(t *testing.T) {
 func TestParseSigningKeyFormatsEd25519(t *testing.T) {
 	pub, priv, err := ed25519.GenerateKey(rand.Reader)
 	require.NoError(t, err)
-	for _, v := range []Version{V2, V4} {
+	for _, v := range []Version{versionV2, V4} {
 		inputs := map[string]string{
 			"pkcs8 pem":       pkcs8PEM(t, priv),
 			"pem crlf":        strings.ReplaceAll(pkcs8PEM(t, priv), "\n", "\r\n"),
@@ -187,7 +187,7 @@ func TestParseSigningKeyFormatsP384(t *testing.T) {
 	}
 	for name, in := range inputs {
 		t.Run(name, func(t *testing.T) {
-			got, err := parseSigningKey(V3, in)
+			got, err := parseSigningKey(versionV3, in)
 			require.NoError(t, err)
 			require.IsType(t, &ecdsa.PrivateKey{}, got)
 			assert.True(t, priv.Equal(got), "parsed key differs")
@@ -199,7 +199,7 @@ func TestParseSigningKeyFormatsP384(t *testing.T) {
 func TestParsePublicKeyFormats(t *testing.T) {
 	edPub, _, err := ed25519.GenerateKey(rand.Reader)
 	require.NoError(t, err)
-	for _, v := range []Version{V2, V4} {
+	for _, v := range []Version{versionV2, V4} {
 		inputs := map[string]string{
 			"pkix pem": pkixPEM(t, edPub),
 			"hex":      hex.EncodeToString(edPub),
@@ -228,7 +228,7 @@ func TestParsePublicKeyFormats(t *testing.T) {
 	}
 	for name, in := range inputs {
 		t.Run("v3/"+name, func(t *testing.T) {
-			got, err := parsePublicKey(V3, in)
+			got, err := parsePublicKey(versionV3, in)
 			require.NoError(t, err)
 			require.IsType(t, &ecdsa.PublicKey{}, got)
 			assert.True(t, ecPriv.PublicKey.Equal(got), "parsed key differs")
@@ -294,7 +294,7 @@ func parseKeyBytes(t *testing.T, v Version, typ, s string) ([]byte, error) {
 }
 
 func TestPaserkVectors(t *testing.T) {
-	for _, v := range []Version{V2, V3, V4} {
+	for _, v := range []Version{versionV2, versionV3, V4} {
 		for _, typ := range []string{paserkLocal, paserkSecret, paserkPublic} {
 			file := fmt.Sprintf("k%d.%s.json", v, typ)
 			for _, tc := range readPaserkVectors(t, file) {
@@ -352,8 +352,8 @@ func TestPaserkVectors(t *testing.T) {
 func placeholderVector(v Version, typ string, key []byte) bool {
 	switch {
 	case typ == paserkPublic:
-		return v != V3 && bytes.Equal(key, make([]byte, ed25519.PublicKeySize))
-	case typ == paserkSecret && v == V3:
+		return v != versionV3 && bytes.Equal(key, make([]byte, ed25519.PublicKeySize))
+	case typ == paserkSecret && v == versionV3:
 		return new(big.Int).SetBytes(key).Cmp(big.NewInt(1)) == 0
 	}
 	return bytes.Equal(key[:32], make([]byte, 32))
@@ -368,7 +368,7 @@ func checkVectorPublicKey(t *testing.T, v Version, tc paserkVector) {
 	signer, err := parseSigningKey(v, *tc.Paserk)
 	require.NoError(t, err)
 	in := *tc.PublicKey
-	if v == V3 {
+	if v == versionV3 {
 		pemText, err := hex.DecodeString(in)
 		require.NoError(t, err)
 		in = string(pemText)
@@ -382,7 +382,7 @@ func checkVectorPublicKey(t *testing.T, v Version, tc paserkVector) {
 // key-ID PASERKs of the official vectors to every parser: none is a key.
 func TestPaserkNonKeyVectors(t *testing.T) {
 	types := []string{"lid", "pid", "sid", "local-wrap.pie", "secret-wrap.pie", "local-pw", "secret-pw", "seal"}
-	for _, v := range []Version{V2, V3, V4} {
+	for _, v := range []Version{versionV2, versionV3, V4} {
 		for _, typ := range types {
 			file := fmt.Sprintf("k%d.%s.json", v, typ)
 			for _, tc := range readPaserkVectors(t, file) {
@@ -472,8 +472,8 @@ func TestKeyRejections(t *testing.T) {
 		{"local hex 63 characters", local, optSecretKey, V4, hex.EncodeToString(key32)[:63], "got 63 hex characters, 64 expected"},
 		{"local hex 65 characters", local, optSecretKey, V4, hex.EncodeToString(key32) + "A", "got 65 hex characters, 64 expected"},
 		{"local base64 16 bytes", local, optSecretKey, V4, base64.StdEncoding.EncodeToString(key32[:16]), "openssl rand -hex 32"},
-		{"local k3 to v4", local, optSecretKey, V4, encodePaserk("k3.local", key32), "got a k3.local key but the authorizer uses v4 tokens; add WithVersion(ginpaseto.V3) or supply a k4.local key"},
-		{"local k4 to v2", local, optSecretKey, V2, encodePaserk("k4.local", key32), "WithVersion(ginpaseto.V4)"},
+		{"local k3 to v4", local, optSecretKey, V4, encodePaserk("k3.local", key32), "got a k3.local key but the authorizer uses v4 tokens; add WithVersion(legacy.V3) or supply a k4.local key"},
+		{"local k4 to v2", local, optSecretKey, versionV2, encodePaserk("k4.local", key32), "WithVersion(ginpaseto.V4)"},
 		{"local k1", local, optSecretKey, V4, encodePaserk("k1.local", key32), "does not support v1"},
 		{"local secret paserk", local, optSecretKey, V4, encodePaserk("k4.secret", edPriv), "WithPrivateKey"},
 		{"local public paserk", local, optSecretKey, V4, encodePaserk("k4.public", key32), "WithPublicKey"},
@@ -492,7 +492,7 @@ func TestKeyRejections(t *testing.T) {
 		{"signing hex 33 bytes", signing, optPrivateKey, V4, hexOf(33), "33 bytes"},
 		{"signing public paserk", signing, optPrivateKey, V4, encodePaserk("k4.public", edPub), "pass it to WithPublicKey"},
 		{"signing local paserk", signing, optPrivateKey, V4, encodePaserk("k4.local", key32), "pass it to WithSecretKey"},
-		{"signing k2 secret to v4", signing, optPrivateKey, V4, encodePaserk("k2.secret", edPriv), "WithVersion(ginpaseto.V2)"},
+		{"signing k2 secret to v4", signing, optPrivateKey, V4, encodePaserk("k2.secret", edPriv), "WithVersion(legacy.V2)"},
 		{"signing secret-wrap", signing, optPrivateKey, V4, "k4.secret-wrap.pie." + base64.RawURLEncoding.EncodeToString(make([]byte, 120)), "wrapped"},
 		{"signing sid", signing, optPrivateKey, V4, encodePaserk("k4.sid", make([]byte, 33)), "key ID"},
 		{"signing public pem", signing, optPrivateKey, V4, pkixPEM(t, edPub), "WithPublicKey"},
@@ -505,14 +505,14 @@ func TestKeyRejections(t *testing.T) {
 		{"signing mismatched hex", signing, optPrivateKey, V4, hex.EncodeToString(mismatched), "does not match"},
 		{"signing mismatched paserk", signing, optPrivateKey, V4, encodePaserk("k4.secret", mismatched), "does not match"},
 		{"signing paserk seed only", signing, optPrivateKey, V4, encodePaserk("k4.secret", edPriv.Seed()), "not 64"},
-		{"signing p384 pem to v4", signing, optPrivateKey, V4, pkcs8PEM(t, p384), "WithVersion(ginpaseto.V3)"},
-		{"signing ed25519 pem to v3", signing, optPrivateKey, V3, pkcs8PEM(t, edPriv), "P-384"},
-		{"signing p256 pem to v3", signing, optPrivateKey, V3, pkcs8PEM(t, p256), "P-256"},
-		{"signing v3 scalar zero", signing, optPrivateKey, V3, strings.Repeat("00", 48), "out of range"},
-		{"signing v3 scalar order", signing, optPrivateKey, V3, hex.EncodeToString(order), "out of range"},
-		{"signing v3 paserk scalar zero", signing, optPrivateKey, V3, encodePaserk("k3.secret", make([]byte, 48)), "out of range"},
-		{"signing v3 hex 32 bytes", signing, optPrivateKey, V3, hex.EncodeToString(key32), "32 bytes"},
-		{"signing v3 ed25519 paserk", signing, optPrivateKey, V3, encodePaserk("k4.secret", edPriv), "WithVersion(ginpaseto.V4)"},
+		{"signing p384 pem to v4", signing, optPrivateKey, V4, pkcs8PEM(t, p384), "WithVersion(legacy.V3)"},
+		{"signing ed25519 pem to v3", signing, optPrivateKey, versionV3, pkcs8PEM(t, edPriv), "P-384"},
+		{"signing p256 pem to v3", signing, optPrivateKey, versionV3, pkcs8PEM(t, p256), "P-256"},
+		{"signing v3 scalar zero", signing, optPrivateKey, versionV3, strings.Repeat("00", 48), "out of range"},
+		{"signing v3 scalar order", signing, optPrivateKey, versionV3, hex.EncodeToString(order), "out of range"},
+		{"signing v3 paserk scalar zero", signing, optPrivateKey, versionV3, encodePaserk("k3.secret", make([]byte, 48)), "out of range"},
+		{"signing v3 hex 32 bytes", signing, optPrivateKey, versionV3, hex.EncodeToString(key32), "32 bytes"},
+		{"signing v3 ed25519 paserk", signing, optPrivateKey, versionV3, encodePaserk("k4.secret", edPriv), "WithVersion(ginpaseto.V4)"},
 
 		{"public empty", public, optPublicKey, V4, "", "openssl pkey"},
 		{"public hex 31 bytes", public, optPublicKey, V4, hexOf(31), "31 bytes"},
@@ -520,21 +520,21 @@ func TestKeyRejections(t *testing.T) {
 		{"public secret paserk", public, optPublicKey, V4, encodePaserk("k4.secret", edPriv), "pass it to WithPrivateKey"},
 		{"public hex of a private key", public, optPublicKey, V4, hex.EncodeToString(edPriv), "probably the private key"},
 		{"public paserk holding a private key", public, optPublicKey, V4, encodePaserk("k4.public", edPriv), "probably the private key"},
-		{"public v3 hex of a private scalar", public, optPublicKey, V3, hex.EncodeToString(p384.D.FillBytes(make([]byte, p384ScalarSize))), "probably the private key"},
-		{"public k3 to v4", public, optPublicKey, V4, encodePaserk("k3.public", make([]byte, 49)), "add WithVersion(ginpaseto.V3)"},
+		{"public v3 hex of a private scalar", public, optPublicKey, versionV3, hex.EncodeToString(p384.D.FillBytes(make([]byte, p384ScalarSize))), "probably the private key"},
+		{"public k3 to v4", public, optPublicKey, V4, encodePaserk("k3.public", make([]byte, 49)), "add WithVersion(legacy.V3)"},
 		{"public pid", public, optPublicKey, V4, encodePaserk("k4.pid", make([]byte, 33)), "key ID"},
 		{"public private pem", public, optPublicKey, V4, pkcs8PEM(t, edPriv), "WithPrivateKey"},
 		{"public rsa pem", public, optPublicKey, V4, pkixPEM(t, &rsaKey.PublicKey), "is RSA"},
-		{"public p384 pem to v4", public, optPublicKey, V4, pkixPEM(t, &p384.PublicKey), "WithVersion(ginpaseto.V3)"},
-		{"public ed25519 pem to v3", public, optPublicKey, V3, pkixPEM(t, edPub), "P-384"},
-		{"public p256 pem to v3", public, optPublicKey, V3, pkixPEM(t, &p256.PublicKey), "P-256"},
-		{"public v3 compressed off curve", public, optPublicKey, V3, hex.EncodeToString(notOnCurveP384(t)), "compressed P-384 point"},
-		{"public v3 paserk off curve", public, optPublicKey, V3, encodePaserk("k3.public", notOnCurveP384(t)), "compressed P-384 point"},
-		{"public v3 uncompressed off curve", public, optPublicKey, V3, hex.EncodeToString(offCurve), "uncompressed P-384 point"},
-		{"public v3 x beyond p", public, optPublicKey, V3, "02" + strings.Repeat("ff", 48), "compressed P-384 point"},
-		{"public v3 bad prefix", public, optPublicKey, V3, "04" + strings.Repeat("ab", 48), "compressed P-384 point"},
-		{"public v3 paserk uncompressed", public, optPublicKey, V3, encodePaserk("k3.public", uncompressed), "97 bytes"},
-		{"public v3 ed25519 hex", public, optPublicKey, V3, hex.EncodeToString(edPub), "32 bytes"},
+		{"public p384 pem to v4", public, optPublicKey, V4, pkixPEM(t, &p384.PublicKey), "WithVersion(legacy.V3)"},
+		{"public ed25519 pem to v3", public, optPublicKey, versionV3, pkixPEM(t, edPub), "P-384"},
+		{"public p256 pem to v3", public, optPublicKey, versionV3, pkixPEM(t, &p256.PublicKey), "P-256"},
+		{"public v3 compressed off curve", public, optPublicKey, versionV3, hex.EncodeToString(notOnCurveP384(t)), "compressed P-384 point"},
+		{"public v3 paserk off curve", public, optPublicKey, versionV3, encodePaserk("k3.public", notOnCurveP384(t)), "compressed P-384 point"},
+		{"public v3 uncompressed off curve", public, optPublicKey, versionV3, hex.EncodeToString(offCurve), "uncompressed P-384 point"},
+		{"public v3 x beyond p", public, optPublicKey, versionV3, "02" + strings.Repeat("ff", 48), "compressed P-384 point"},
+		{"public v3 bad prefix", public, optPublicKey, versionV3, "04" + strings.Repeat("ab", 48), "compressed P-384 point"},
+		{"public v3 paserk uncompressed", public, optPublicKey, versionV3, encodePaserk("k3.public", uncompressed), "97 bytes"},
+		{"public v3 ed25519 hex", public, optPublicKey, versionV3, hex.EncodeToString(edPub), "32 bytes"},
 		{"public bad version", public, optPublicKey, Version(5), hex.EncodeToString(edPub), "unsupported PASETO version"},
 	}
 	for _, tc := range tests {
@@ -621,7 +621,7 @@ func TestPEMKeyAsSecretKey(t *testing.T) {
 		want string
 	}{
 		{"Ed25519 private key", V4, pkcs8PEM(t, priv), "this is a private key: use PASETO_PRIVATE_KEY / WithPrivateKey"},
-		{"P-384 private key", V3, pkcs8PEM(t, p384), "this is a private key: use PASETO_PRIVATE_KEY / WithPrivateKey"},
+		{"P-384 private key", versionV3, pkcs8PEM(t, p384), "this is a private key: use PASETO_PRIVATE_KEY / WithPrivateKey"},
 		{"Ed25519 public key", V4, pkixPEM(t, pub), "this is a public key: use PASETO_PUBLIC_KEY / WithPublicKey"},
 		{"another PEM block", V4, "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n", "the key is PEM, which local keys never are"},
 	}

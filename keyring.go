@@ -198,7 +198,7 @@ func (r *Keyring) addLocal(key []byte, active, acceptNoKID bool) error {
 	if r.version == V4 {
 		l := newV4Local(key)
 		rk.sealer, rk.opener = l, l
-	} else if r.version == V3 && len(key) != symmetricKeySize {
+	} else if r.version == versionV3 && len(key) != symmetricKeySize {
 		// A fastapi-paseto text key, which go-paseto cannot take.
 		l := v3TextLocal{hide(key)}
 		rk.sealer, rk.opener = l, l

@@ -27,6 +27,7 @@ import (
 
 	"github.com/ginpaseto/ginpaseto"
 	"github.com/ginpaseto/ginpaseto/keyring"
+	"github.com/ginpaseto/ginpaseto/legacy"
 )
 
 // footerOf returns the decoded footer of tok.
@@ -298,7 +299,7 @@ func TestWithKeysErrors(t *testing.T) {
 	}{
 		"keys and key":    {[]ginpaseto.Option{ginpaseto.WithKeys(keys...), ginpaseto.WithSecretKey(b)}, "more than one way"},
 		"keys and set":    {[]ginpaseto.Option{ginpaseto.WithKeys(keys...), ginpaseto.WithKeySet(keyring.KeySet{URL: "https://auth.example.com/keys"})}, "more than one way"},
-		"other version":   {[]ginpaseto.Option{ginpaseto.WithKeys(keyring.SecretKey("k4.local.cHFyc3R1dnd4eXp7fH1-f4CBgoOEhYaHiImKi4yNjo8")), ginpaseto.WithVersion(ginpaseto.V3)}, "WithKeys: key 1, keyring.SecretKey(redacted): got a k4.local key but the authorizer uses v3 tokens"},
+		"other version":   {[]ginpaseto.Option{ginpaseto.WithKeys(keyring.SecretKey("k4.local.cHFyc3R1dnd4eXp7fH1-f4CBgoOEhYaHiImKi4yNjo8")), ginpaseto.WithVersion(legacy.V3)}, "WithKeys: key 1, keyring.SecretKey(redacted): got a k4.local key but the authorizer uses v3 tokens"},
 		"wrong purpose":   {[]ginpaseto.Option{ginpaseto.WithKeys(keys...), ginpaseto.WithPurpose(ginpaseto.Public)}, "needs WithPrivateKey"},
 		"zero in a later": {[]ginpaseto.Option{ginpaseto.WithKeys(keys...), ginpaseto.WithKeys()}, "WithKeys: no key"},
 	} {
@@ -525,7 +526,7 @@ func TestKeyringVersions(t *testing.T) {
 	for _, tc := range []struct {
 		v       ginpaseto.Version
 		private string
-	}{{ginpaseto.V3, p384Private}, {ginpaseto.V2, edPrivate}} {
+	}{{legacy.V3, p384Private}, {legacy.V2, edPrivate}} {
 		t.Run(tc.v.String(), func(t *testing.T) {
 			oldKey, newKey := randomKey(t), randomKey(t)
 			auth := newAuthWith(t, ginpaseto.WithVersion(tc.v), ginpaseto.WithKeys(keyring.SecretKey(newKey), keyring.SecretKey(oldKey).Retired(), keyring.PrivateKey(tc.private)))

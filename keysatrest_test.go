@@ -177,21 +177,21 @@ func TestKeysAtRestV2(t *testing.T) {
 	require.NoError(t, err)
 	sealerPaserk, err := paserk.Encode(paserk.V2, paserk.Secret, sealer)
 	require.NoError(t, err)
-	a, err := New(WithKeys(keyring.SecretKey(sealed).Sealed(sealerPaserk).AcceptWithoutKID()), WithVersion(V2))
+	a, err := New(WithKeys(keyring.SecretKey(sealed).Sealed(sealerPaserk).AcceptWithoutKID()), WithVersion(versionV2))
 	require.NoError(t, err)
-	plain, err := New(WithSecretKey(hex.EncodeToString(local)), WithVersion(V2))
+	plain, err := New(WithSecretKey(hex.EncodeToString(local)), WithVersion(versionV2))
 	require.NoError(t, err)
 	sameKey(t, a, plain)
 
 	wk := randomKey(t)
 	wrapped, err := paserk.Wrap(paserk.V2, paserk.Local, local, wk)
 	require.NoError(t, err)
-	a, err = New(WithKeys(keyring.SecretKey(wrapped).Wrapped(hex.EncodeToString(wk)).AcceptWithoutKID()), WithVersion(V2))
+	a, err = New(WithKeys(keyring.SecretKey(wrapped).Wrapped(hex.EncodeToString(wk)).AcceptWithoutKID()), WithVersion(versionV2))
 	require.NoError(t, err)
 	sameKey(t, a, plain)
 	_, err = New(WithKeys(keyring.SecretKey(wrapped).Wrapped(hex.EncodeToString(wk)).AcceptWithoutKID()))
 	require.Error(t, err, "a k2 key for a v4 Authorizer")
-	assert.Contains(t, err.Error(), "WithVersion(ginpaseto.V2)")
+	assert.Contains(t, err.Error(), "WithVersion(legacy.V2)")
 }
 
 // TestKeysAtRestInKeyrings: keys stored encrypted in files are read by

@@ -19,6 +19,7 @@ import (
 
 	"github.com/ginpaseto/ginpaseto"
 	"github.com/ginpaseto/ginpaseto/keyring"
+	"github.com/ginpaseto/ginpaseto/legacy"
 )
 
 // signingService is a signer whose key set is served over real HTTP, with
@@ -305,7 +306,7 @@ func publicPASERK(t testing.TB, pemKey string) string {
 
 func publicPASERKv3(t testing.TB, pemKey string) string {
 	t.Helper()
-	auth := newAuthWith(t, ginpaseto.WithVersion(ginpaseto.V3), ginpaseto.WithKeys(keyring.PublicKey(pemKey)))
+	auth := newAuthWith(t, ginpaseto.WithVersion(legacy.V3), ginpaseto.WithKeys(keyring.PublicKey(pemKey)))
 	r := gin.New()
 	r.GET("/k", auth.KeySetHandler(0))
 	rec := httptest.NewRecorder()

@@ -104,13 +104,13 @@ func (k v2Verifier) open(tok string, _, _, implicit []byte) ([]byte, error) {
 // legacySealer and legacyOpener build the go-paseto adapters from parsed keys.
 func legacySealer(v Version, p Purpose, local []byte, signing any) (sealer, error) {
 	switch {
-	case v == V3 && p == Local:
+	case v == versionV3 && p == Local:
 		k, err := paseto.V3SymmetricKeyFromBytes(local)
 		return v3Local{hide(k)}, err
-	case v == V3 && p == Public:
+	case v == versionV3 && p == Public:
 		k, err := paseto.NewV3AsymmetricSecretKeyFromEcdsa(*signing.(*ecdsa.PrivateKey))
 		return v3Signer{hide(k)}, err
-	case v == V2 && p == Local:
+	case v == versionV2 && p == Local:
 		k, err := paseto.V2SymmetricKeyFromBytes(local)
 		return v2Local{hide(k)}, err
 	default:
@@ -121,13 +121,13 @@ func legacySealer(v Version, p Purpose, local []byte, signing any) (sealer, erro
 
 func legacyOpener(v Version, p Purpose, local []byte, public any) (opener, error) {
 	switch {
-	case v == V3 && p == Local:
+	case v == versionV3 && p == Local:
 		k, err := paseto.V3SymmetricKeyFromBytes(local)
 		return v3Local{hide(k)}, err
-	case v == V3 && p == Public:
+	case v == versionV3 && p == Public:
 		k, err := paseto.NewV3AsymmetricPublicKeyFromEcdsa(*public.(*ecdsa.PublicKey))
 		return v3Verifier{hide(k)}, err
-	case v == V2 && p == Local:
+	case v == versionV2 && p == Local:
 		k, err := paseto.V2SymmetricKeyFromBytes(local)
 		return v2Local{hide(k)}, err
 	default:

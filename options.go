@@ -165,13 +165,13 @@ func WithKeys(keys ...keyring.Key) Option {
 }
 
 // WithVersion selects the PASETO version of the Authorizer's keys and
-// tokens. Default V4; V3 and V2 exist for interoperability with systems
-// that use them. Tokens of any other version are rejected before any
-// cryptography runs.
+// tokens. Default V4; legacy.V3 and legacy.V2 exist for interoperability
+// with systems that use them. Tokens of any other version are rejected
+// before any cryptography runs.
 func WithVersion(v Version) Option {
 	return optionFunc(func(c *config) error {
 		if !v.valid() {
-			return fmt.Errorf("ginpaseto: WithVersion: unknown version %d; use ginpaseto.V4 (or V3, V2)", int(v))
+			return fmt.Errorf("ginpaseto: WithVersion: unknown version %d; use ginpaseto.V4 (or legacy.V3, legacy.V2)", int(v))
 		}
 		c.version = v
 		return nil

@@ -22,6 +22,7 @@ import (
 
 	"github.com/ginpaseto/ginpaseto"
 	"github.com/ginpaseto/ginpaseto/keyring"
+	"github.com/ginpaseto/ginpaseto/legacy"
 )
 
 // otherKey is a second v4.local key, unrelated to testKey.
@@ -126,7 +127,7 @@ func TestNewErrors(t *testing.T) {
 		{"no required scope", []ginpaseto.Option{key, ginpaseto.RequireScopes()}, "RequireScopes: no scope given", ""},
 		{"nil Authorize hook", []ginpaseto.Option{key, ginpaseto.Authorize(nil)}, "Authorize: function is nil", ""},
 		{"nil assertion function", []ginpaseto.Option{key, ginpaseto.ImplicitAssertionFrom(nil)}, "ImplicitAssertionFrom: function is nil", ""},
-		{"implicit assertion with v2", []ginpaseto.Option{key, ginpaseto.WithVersion(ginpaseto.V2), ginpaseto.ImplicitAssertion([]byte("tenant"))}, "v2 tokens do not support implicit assertions", ""},
+		{"implicit assertion with v2", []ginpaseto.Option{key, ginpaseto.WithVersion(legacy.V2), ginpaseto.ImplicitAssertion([]byte("tenant"))}, "v2 tokens do not support implicit assertions", ""},
 		{"nil clock", []ginpaseto.Option{key, ginpaseto.WithClock(nil)}, "WithClock", ""},
 		{"empty expected issuer", []ginpaseto.Option{key, ginpaseto.WithExpectedIssuer("")}, "WithExpectedIssuer", ""},
 		{"empty expected audience", []ginpaseto.Option{key, ginpaseto.WithExpectedAudience("")}, "WithExpectedAudience", ""},
@@ -242,11 +243,11 @@ func TestVersions(t *testing.T) {
 		{"v4 local", ginpaseto.V4, []ginpaseto.Option{ginpaseto.WithSecretKey(testKey)}, nil, "v4.local.", true},
 		{"v4 public", ginpaseto.V4, []ginpaseto.Option{ginpaseto.WithPrivateKey(edPriv)},
 			[]ginpaseto.Option{ginpaseto.WithPublicKey(edPub)}, "v4.public.", true},
-		{"v3 local", ginpaseto.V3, []ginpaseto.Option{ginpaseto.WithSecretKey(randomKey(t))}, nil, "v3.local.", true},
-		{"v3 public", ginpaseto.V3, []ginpaseto.Option{ginpaseto.WithPrivateKey(p384Priv)},
+		{"v3 local", legacy.V3, []ginpaseto.Option{ginpaseto.WithSecretKey(randomKey(t))}, nil, "v3.local.", true},
+		{"v3 public", legacy.V3, []ginpaseto.Option{ginpaseto.WithPrivateKey(p384Priv)},
 			[]ginpaseto.Option{ginpaseto.WithPublicKey(p384Pub)}, "v3.public.", true},
-		{"v2 local", ginpaseto.V2, []ginpaseto.Option{ginpaseto.WithSecretKey(randomKey(t))}, nil, "v2.local.", false},
-		{"v2 public", ginpaseto.V2, []ginpaseto.Option{ginpaseto.WithPrivateKey(edPriv)},
+		{"v2 local", legacy.V2, []ginpaseto.Option{ginpaseto.WithSecretKey(randomKey(t))}, nil, "v2.local.", false},
+		{"v2 public", legacy.V2, []ginpaseto.Option{ginpaseto.WithPrivateKey(edPriv)},
 			[]ginpaseto.Option{ginpaseto.WithPublicKey(edPub)}, "v2.public.", false},
 	}
 	for _, tt := range tests {
@@ -300,11 +301,11 @@ func TestVersionPurposeNotAccepted(t *testing.T) {
 	v4Local := newAuth(t)
 	v4Public, err := ginpaseto.New(ginpaseto.WithPrivateKey(edPriv))
 	require.NoError(t, err)
-	v3Local, err := ginpaseto.New(ginpaseto.WithVersion(ginpaseto.V3), ginpaseto.WithSecretKey(testKey))
+	v3Local, err := ginpaseto.New(ginpaseto.WithVersion(legacy.V3), ginpaseto.WithSecretKey(testKey))
 	require.NoError(t, err)
-	v3Public, err := ginpaseto.New(ginpaseto.WithVersion(ginpaseto.V3), ginpaseto.WithPrivateKey(p384Priv))
+	v3Public, err := ginpaseto.New(ginpaseto.WithVersion(legacy.V3), ginpaseto.WithPrivateKey(p384Priv))
 	require.NoError(t, err)
-	v2Local, err := ginpaseto.New(ginpaseto.WithVersion(ginpaseto.V2), ginpaseto.WithSecretKey(testKey))
+	v2Local, err := ginpaseto.New(ginpaseto.WithVersion(legacy.V2), ginpaseto.WithSecretKey(testKey))
 	require.NoError(t, err)
 
 	tests := []struct {

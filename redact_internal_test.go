@@ -122,7 +122,7 @@ func TestPrintingHidesKeys(t *testing.T) {
 		{"v4 verify-only", []Option{WithPublicKey(edPubHex)}, [][]string{
 			keyEncodings(edPub, encodePaserk("k4.public", edPub)),
 		}},
-		{"v3 local and public", []Option{WithVersion(V3), WithSecretKey(localHex), WithPrivateKey(p384Hex)}, [][]string{
+		{"v3 local and public", []Option{WithVersion(versionV3), WithSecretKey(localHex), WithPrivateKey(p384Hex)}, [][]string{
 			keyEncodings(localKey, encodePaserk("k3.local", localKey)),
 			keyEncodings(p384Scalar, encodePaserk("k3.secret", p384Scalar)),
 			{p384.D.String(), p384.D.Text(16)},
@@ -137,7 +137,7 @@ func TestPrintingHidesKeys(t *testing.T) {
 			keyEncodings(wrapping, encodePaserk("k4.local", wrapping)),
 			{wrappedEd},
 		}},
-		{"v2 local and public", []Option{WithVersion(V2), WithSecretKey(localHex), WithPrivateKey(edHex)}, [][]string{
+		{"v2 local and public", []Option{WithVersion(versionV2), WithSecretKey(localHex), WithPrivateKey(edHex)}, [][]string{
 			keyEncodings(localKey, encodePaserk("k2.local", localKey)),
 			keyEncodings(edPriv, encodePaserk("k2.secret", edPriv)),
 		}},

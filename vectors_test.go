@@ -39,7 +39,7 @@ func (tv tokenVector) local() bool { return tv.Key != "" }
 // ignored, and ginpaseto refuses them for v2 instead of ignoring them, so
 // v2 vectors are verified without.
 func (tv tokenVector) implicitFor(v Version) []byte {
-	if v == V2 {
+	if v == versionV2 {
 		return nil
 	}
 	return []byte(tv.Implicit)
@@ -61,7 +61,7 @@ func readTokenVectors(t *testing.T, v Version) []tokenVector {
 // and v4 ones in 2022.
 func vectorClock(v Version) func() time.Time {
 	at := time.Date(2021, 1, 1, 0, 0, 0, 0, time.UTC)
-	if v == V2 {
+	if v == versionV2 {
 		at = time.Date(2018, 1, 1, 0, 0, 0, 0, time.UTC)
 	}
 	return func() time.Time { return at }
@@ -100,8 +100,8 @@ func vectorKeyOptions(tv tokenVector) map[string]Option {
 func TestTokenVectors(t *testing.T) {
 	// Fewer vectors than this means the files were truncated or their
 	// layout changed, and the test would pass without testing much.
-	minimum := map[Version]int{V2: 15, V3: 17, V4: 17}
-	for _, v := range []Version{V2, V3, V4} {
+	minimum := map[Version]int{versionV2: 15, versionV3: 17, V4: 17}
+	for _, v := range []Version{versionV2, versionV3, V4} {
 		t.Run(v.String(), func(t *testing.T) {
 			vectors := readTokenVectors(t, v)
 			ran := 0
@@ -137,7 +137,7 @@ func checkVectorVerifies(t *testing.T, a *Authorizer, v Version, tv tokenVector)
 	assert.JSONEq(t, *tv.Payload, string(claims.payload))
 	assert.Equal(t, tv.Footer, claims.Footer)
 	wantExp, err := time.Parse(time.RFC3339, "2022-01-01T00:00:00Z")
-	if v == V2 {
+	if v == versionV2 {
 		wantExp, err = time.Parse(time.RFC3339, "2019-01-01T00:00:00Z")
 	}
 	require.NoError(t, err)
@@ -149,11 +149,11 @@ func checkVectorVerifies(t *testing.T, a *Authorizer, v Version, tv tokenVector)
 	require.NotNil(t, verr)
 	assert.ErrorIs(t, verr, ErrTokenExpired)
 
-	if v == V2 && tv.Implicit != "" {
+	if v == versionV2 && tv.Implicit != "" {
 		_, verr = a.verify(t.Context(), tv.Token, []byte(tv.Implicit), false)
 		assert.NotNil(t, verr, "v2 token accepted with an implicit assertion")
 	}
-	if v != V2 && tv.Implicit != "" {
+	if v != versionV2 && tv.Implicit != "" {
 		a.cfg.now = vectorClock(v)
 		_, verr = a.verify(t.Context(), tv.Token, nil, false)
 		assert.NotNil(t, verr, "token accepted without its implicit assertion")
@@ -211,12 +211,12 @@ func TestTokenVectorsSealV4(t *testing.T) {
 // key-sorted form go-paseto writes.
 func TestTokenVectorsSealV2Public(t *testing.T) {
 	n := 0
-	for _, tv := range readTokenVectors(t, V2) {
+	for _, tv := range readTokenVectors(t, versionV2) {
 		if tv.ExpectFail || tv.local() {
 			continue
 		}
 		t.Run(tv.Name, func(t *testing.T) {
-			a, err := New(WithVersion(V2), WithPrivateKey(tv.SecretKey))
+			a, err := New(WithVersion(versionV2), WithPrivateKey(tv.SecretKey))
 			require.NoError(t, err)
 			got, err := a.Keys().active[Public].sealer.seal([]byte(*tv.Payload), []byte(tv.Footer), nil)
 			require.NoError(t, err)
@@ -232,7 +232,7 @@ func TestTokenVectorsSealV2Public(t *testing.T) {
 // Authorizer that holds only the verification key: v2, v3 and the
 // randomized constructions cannot be compared byte for byte.
 func TestTokenVectorsRoundTrip(t *testing.T) {
-	for _, v := range []Version{V2, V3, V4} {
+	for _, v := range []Version{versionV2, versionV3, V4} {
 		n := 0
 		for _, tv := range readTokenVectors(t, v) {
 			if tv.ExpectFail {

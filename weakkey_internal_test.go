@@ -40,8 +40,8 @@ func TestPassphrasesRefused(t *testing.T) {
 		{"PASERK of a passphrase", []Option{WithSecretKey(encodePaserk("k4.local", text("Correct Horse Battery Staple 123")))}, "printable text"},
 		{"UTF-8 passphrase as hex", []Option{WithSecretKey(hex.EncodeToString(text("Mein Schlüssel für Prod 2026!!")))}, "printable text"},
 		{"Ed25519 seed of a passphrase", []Option{WithPrivateKey(hex.EncodeToString(text("Correct Horse Battery Staple 123")))}, "printable text"},
-		{"P-384 scalar of a passphrase", []Option{WithVersion(V3), WithPrivateKey(hex.EncodeToString(text("Correct Horse Battery Staple 123 and some more 4")))}, "printable text"},
-		{"k3.secret of words", []Option{WithVersion(V3), WithPrivateKey("k3.secret.ThisIsTheSecretSigningKeyOfTheOrdersServiceInProductionDoNotShar")}, "reads as words"},
+		{"P-384 scalar of a passphrase", []Option{WithVersion(versionV3), WithPrivateKey(hex.EncodeToString(text("Correct Horse Battery Staple 123 and some more 4")))}, "printable text"},
+		{"k3.secret of words", []Option{WithVersion(versionV3), WithPrivateKey("k3.secret.ThisIsTheSecretSigningKeyOfTheOrdersServiceInProductionDoNotShar")}, "reads as words"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -119,10 +119,10 @@ func keyForms(t testing.TB) []keyForm {
 		{"Ed25519 key hex", 32, signing(V4, func(b []byte) string { return hex.EncodeToString(seedKey(b)) })},
 		{"Ed25519 k4.secret", 32, signing(V4, func(b []byte) string { return encodePaserk("k4.secret", seedKey(b)) })},
 		{"Ed25519 PKCS#8 PEM", 32, signing(V4, func(b []byte) string { return pkcs8(ed25519.NewKeyFromSeed(b)) })},
-		{"P-384 scalar hex", 48, signing(V3, hex.EncodeToString)},
-		{"P-384 k3.secret", 48, signing(V3, func(b []byte) string { return encodePaserk("k3.secret", b) })},
-		{"P-384 PKCS#8 PEM", 48, signing(V3, func(b []byte) string { return pkcs8(p384(b)) })},
-		{"P-384 SEC 1 PEM", 48, signing(V3, func(b []byte) string { return sec1(p384(b)) })},
+		{"P-384 scalar hex", 48, signing(versionV3, hex.EncodeToString)},
+		{"P-384 k3.secret", 48, signing(versionV3, func(b []byte) string { return encodePaserk("k3.secret", b) })},
+		{"P-384 PKCS#8 PEM", 48, signing(versionV3, func(b []byte) string { return pkcs8(p384(b)) })},
+		{"P-384 SEC 1 PEM", 48, signing(versionV3, func(b []byte) string { return sec1(p384(b)) })},
 	}
 }
 
