@@ -26,6 +26,12 @@
 // message} with 401, 403 when authorization or a CSRF check refuses a
 // genuine token, or 503 when the revocation status cannot be read;
 // WithErrorHandler replaces that response.
+//
+// Vocabularies of their own live in sub-packages: keyring (keys as
+// values, for WithKeys and SetKeys, and the key set of WithKeySet),
+// observe (what an Observer receives, and SecurityLogger), accesslog
+// (Gin access logs without tokens) and legacy (PASETO v3 and v2, for
+// interoperability only).
 package ginpaseto
 
 import (
