@@ -8,7 +8,9 @@ type claimsKey struct{}
 
 // GetClaims returns the claims of the token a check accepted for this
 // request, and false when none was (no check ran, or Optional let an
-// anonymous request through).
+// anonymous request through). Besides the subject and the other claims,
+// they carry the token's jti (Claims.JTI, the ID to revoke it by) and its
+// footer as sent (Claims.Footer; Claims.DecodeFooter decodes JSON).
 func GetClaims(c *gin.Context) (*Claims, bool) {
 	v, ok := c.Get(claimsKey{})
 	if !ok {
@@ -23,25 +25,6 @@ func GetClaims(c *gin.Context) (*Claims, bool) {
 func Subject(c *gin.Context) string {
 	if claims, ok := GetClaims(c); ok {
 		return claims.Subject
-	}
-	return ""
-}
-
-// GetJTI returns the jti claim of the accepted token, the ID to revoke it
-// by, or "" when no token was accepted.
-func GetJTI(c *gin.Context) string {
-	if claims, ok := GetClaims(c); ok {
-		return claims.JTI
-	}
-	return ""
-}
-
-// GetFooter returns the footer of the accepted token as sent, or "" when it
-// has none or no token was accepted. Claims.DecodeFooter decodes a JSON
-// footer.
-func GetFooter(c *gin.Context) string {
-	if claims, ok := GetClaims(c); ok {
-		return claims.Footer
 	}
 	return ""
 }

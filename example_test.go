@@ -496,14 +496,15 @@ func ExampleGetClaims() {
 
 // The jti claim identifies one token, for instance in audit logs or to
 // revoke it later.
-func ExampleGetJTI() {
+func ExampleGetClaims_jti() {
 	auth, err := ginpaseto.New(ginpaseto.WithSecretKey(exampleSecretKey))
 	if err != nil {
 		log.Fatal(err)
 	}
 	r := gin.New()
 	r.GET("/user", auth.Required(), func(c *gin.Context) {
-		jti := ginpaseto.GetJTI(c)
+		claims, _ := ginpaseto.GetClaims(c)
+		jti := claims.JTI
 		c.String(http.StatusOK, "a %d-character UUID", len(jti))
 	})
 	tok, _ := auth.CreateAccessToken(context.Background(), "alice")
@@ -514,14 +515,15 @@ func ExampleGetJTI() {
 
 // The footer travels in the clear, authenticated with the token: it suits
 // routing data such as the ID of the key that made the token.
-func ExampleGetFooter() {
+func ExampleGetClaims_footer() {
 	auth, err := ginpaseto.New(ginpaseto.WithSecretKey(exampleSecretKey))
 	if err != nil {
 		log.Fatal(err)
 	}
 	r := gin.New()
 	r.GET("/user", auth.Required(), func(c *gin.Context) {
-		c.String(http.StatusOK, ginpaseto.GetFooter(c))
+		claims, _ := ginpaseto.GetClaims(c)
+		c.String(http.StatusOK, claims.Footer) // as sent; DecodeFooter decodes JSON
 	})
 	tok, _ := auth.CreateAccessToken(context.Background(), "alice",
 		ginpaseto.Footer(map[string]string{"kid": "2026-03"}))

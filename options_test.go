@@ -262,7 +262,8 @@ func TestVersions(t *testing.T) {
 			}
 			r := routes(check)
 			r.GET("/footer", check.Required(), func(c *gin.Context) {
-				c.JSON(200, gin.H{"footer": ginpaseto.GetFooter(c), "user": ginpaseto.Subject(c)})
+				claims, _ := ginpaseto.GetClaims(c)
+				c.JSON(200, gin.H{"footer": claims.Footer, "user": claims.Subject})
 			})
 			if tt.implicit {
 				r.GET("/implicit", check.Required(ginpaseto.ImplicitAssertion([]byte("tenant-7"))), whoami)
