@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/gin-gonic/gin"
 )
@@ -69,11 +70,18 @@ type checkConfig struct {
 	headerPrefix string // the InHeader that sets no prefix (PASETO_HEADER_PREFIX)
 	queryPrefix  string // the InQuery that sets no prefix (QueryPrefix)
 	implicit     []byte
-	implicitFrom func(*gin.Context) ([]byte, error)
+	implicitFrom *assertionFunc
 	base64       bool
 	skip         func(*gin.Context) bool
 	wsClose      bool
 	rules        rules // RequireScopes, Authorize
+}
+
+// assertionFunc is the function of an ImplicitAssertionFrom option; its
+// address tells two checks given the same option from checks given two
+// options.
+type assertionFunc struct {
+	f func(*gin.Context) ([]byte, error)
 }
 
 // clone returns a copy of cc whose lists grow without changing cc's.
@@ -209,7 +217,8 @@ func ImplicitAssertionFrom(assertion func(c *gin.Context) ([]byte, error)) Check
 	if assertion == nil {
 		err = errors.New("ginpaseto: ImplicitAssertionFrom: function is nil")
 	}
-	return newCheckOption(err, func(c *checkConfig) { c.implicitFrom, c.implicit = assertion, nil })
+	from := &assertionFunc{assertion}
+	return newCheckOption(err, func(c *checkConfig) { c.implicitFrom, c.implicit = from, nil })
 }
 
 // Base64 wraps created tokens in standard base64, and makes checks expect
@@ -233,17 +242,23 @@ const (
 // check is one compiled check: everything the middleware needs per
 // request, resolved once.
 type check struct {
+	owner          *Authorizer
 	mode           checkMode
 	tokenType      string
 	lookup         []extractor
 	sources        []string // where each extractor of lookup looks, for the observer
 	implicit       []byte
-	implicitFrom   func(*gin.Context) ([]byte, error)
+	implicitFrom   *assertionFunc
 	base64         bool
 	skip           func(*gin.Context) bool
 	webSocketClose bool
 	readsCookie    bool // InCookie is one of its locations
 	rules          compiledRules
+	// lookupKey is equal for two checks that find the same token in a
+	// request and verify it the same way: the same locations with the same
+	// parameters, in the same order, the same implicit assertion (or the
+	// same ImplicitAssertionFrom option) and the same wrapping.
+	lookupKey string
 }
 
 // newCheck resolves the Authorizer's defaults and the check options into
@@ -264,6 +279,7 @@ func (a *Authorizer) newCheck(mode checkMode, tokenType string, opts []CheckOpti
 	}
 	a.mustHaveCookies(&cc)
 	ch := &check{
+		owner:          a,
 		mode:           mode,
 		tokenType:      tokenType,
 		implicit:       cc.implicit,
@@ -274,7 +290,7 @@ func (a *Authorizer) newCheck(mode checkMode, tokenType string, opts []CheckOpti
 		readsCookie:    cc.readsCookie(),
 		rules:          cc.rules.compile(),
 	}
-	ch.lookup, ch.sources = a.compileLookup(&cc, tokenType)
+	ch.lookup, ch.sources, ch.lookupKey = a.compileLookup(&cc, tokenType)
 	return ch
 }
 
@@ -287,18 +303,23 @@ func (a *Authorizer) checkImplicit(cc *checkConfig) error {
 }
 
 // compileLookup turns the check's locations into extractors, in lookup
-// order, each location once. It also names where each extractor looks.
-func (a *Authorizer) compileLookup(cc *checkConfig, tokenType string) ([]extractor, []string) {
+// order, each location once. It also names where each extractor looks, and
+// returns the check's lookupKey.
+func (a *Authorizer) compileLookup(cc *checkConfig, tokenType string) ([]extractor, []string, string) {
 	var lookup []extractor
 	var sources []string
+	var key strings.Builder
 	for i, l := range cc.locations {
 		if slices.Contains(cc.locations[:i], l) {
 			continue
 		}
-		lookup = append(lookup, l.extractor(a, cc, tokenType))
+		l = l.resolve(a, cc, tokenType)
+		lookup = append(lookup, l.extractor())
 		sources = append(sources, locationSources[l.kind])
+		l.writeKey(&key)
 	}
-	return lookup, sources
+	fmt.Fprintf(&key, "base64=%t implicit=%d:%s from=%p", cc.base64, len(cc.implicit), cc.implicit, cc.implicitFrom)
+	return lookup, sources, key.String()
 }
 
 func combineSkippers(a, b func(*gin.Context) bool) func(*gin.Context) bool {

@@ -2,10 +2,13 @@ package ginpaseto_test
 
 import (
 	"context"
+	"errors"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/gin-gonic/gin"
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/ginpaseto/ginpaseto"
@@ -175,4 +178,123 @@ func routes(auth *ginpaseto.Authorizer) *gin.Engine {
 func TestTypeRequiredEmptyPanics(t *testing.T) {
 	auth := newAuth(t)
 	require.Panics(t, func() { auth.TypeRequired("") })
+}
+
+// lookupCounter is a MemoryStore that counts its IsRevoked calls.
+type lookupCounter struct {
+	ginpaseto.Store
+	isRevoked atomic.Int64
+}
+
+func (s *lookupCounter) IsRevoked(ctx context.Context, c *ginpaseto.Claims) (bool, error) {
+	s.isRevoked.Add(1)
+	return s.Store.IsRevoked(ctx, c)
+}
+
+func newLookupCounter() *lookupCounter {
+	return &lookupCounter{Store: &ginpaseto.MemoryStore{}}
+}
+
+// TestNestedChecksVerifyOnce: a route inside a group that runs Required
+// requires scopes or runs an Authorize hook on the token the group's
+// check accepted: one store lookup per request, and the route's own
+// refusals still apply.
+func TestNestedChecksVerifyOnce(t *testing.T) {
+	store := newLookupCounter()
+	rec := &recorder{}
+	auth := newAuth(t, ginpaseto.WithStore(store), ginpaseto.WithObserver(rec))
+	other := newAuth(t, ginpaseto.WithStore(store))
+	var hookSaw []string
+	r := gin.New()
+	g := r.Group("/admin", auth.Required())
+	g.GET("/scoped", auth.Required(ginpaseto.RequireScopes("admin")), whoami)
+	g.GET("/hooked", auth.Required(ginpaseto.Authorize(func(c *gin.Context, claims *ginpaseto.Claims) error {
+		got, _ := ginpaseto.GetClaims(c)
+		hookSaw = append(hookSaw, claims.Subject+"/"+got.Subject)
+		if claims.Subject != "alice" {
+			return errors.New("not alice")
+		}
+		return nil
+	})), whoami)
+	g.GET("/query", auth.Required(ginpaseto.WithTokenLocations(ginpaseto.InHeader, ginpaseto.InQuery)), whoami)
+	g.GET("/other", other.Required(), whoami)
+	g.GET("/fresh", auth.FreshRequired(), whoami)
+	g.GET("/refresh", auth.RefreshRequired(), whoami)
+	g.GET("/optional", auth.Optional(), whoami)
+	srv := serve(t, r)
+
+	admin := token(t, auth, ginpaseto.TypeAccess, ginpaseto.Scopes("admin"))
+	plain := token(t, auth, ginpaseto.TypeAccess)
+	fresh := token(t, auth, ginpaseto.TypeAccess, ginpaseto.Fresh())
+	bob, err := auth.CreateAccessToken(t.Context(), "bob")
+	require.NoError(t, err)
+	tests := []struct {
+		name    string
+		path    string
+		token   string
+		status  int
+		body    string
+		lookups int64 // IsRevoked calls
+		sources []string
+	}{
+		{"scope held", "/admin/scoped", admin, 200, user("alice"), 1, []string{"header", "previous_check"}},
+		{"scope lacking", "/admin/scoped", plain, 403, detail("Insufficient scope"), 1, []string{"header", "previous_check"}},
+		{"hook allows", "/admin/hooked", plain, 200, user("alice"), 1, []string{"header", "previous_check"}},
+		{"hook refuses", "/admin/hooked", bob, 403, detail("Forbidden"), 1, []string{"header", "previous_check"}},
+		{"Optional inside Required", "/admin/optional", plain, 200, user("alice"), 1, []string{"header", "previous_check"}},
+		{"FreshRequired refuses a token that is not fresh", "/admin/fresh", plain, 401, detail("PASETO access token is not fresh"), 1, []string{"header", "previous_check"}},
+		{"FreshRequired lets a fresh token through", "/admin/fresh", fresh, 200, user("alice"), 1, []string{"header", "previous_check"}},
+		{"RefreshRequired refuses the access token", "/admin/refresh", plain, 401, detail("Refresh token required but access provided"), 1, []string{"header", "previous_check"}},
+		{"other locations verify again", "/admin/query", plain, 200, user("alice"), 2, []string{"header", "header"}},
+		{"another Authorizer verifies again", "/admin/other", plain, 200, user("alice"), 2, []string{"header"}},
+		{"no token: the group refuses", "/admin/scoped", "", 401, detail(missing), 0, []string{""}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			store.isRevoked.Store(0)
+			rec.take()
+			hookSaw = nil
+			expect(t, do(t, srv, request{path: tt.path, token: tt.token}), tt.status, tt.body)
+			assert.Equal(t, tt.lookups, store.isRevoked.Load(), "IsRevoked calls")
+			var sources []string
+			for _, r := range results(rec.take()) {
+				sources = append(sources, r.Source)
+			}
+			assert.Equal(t, tt.sources, sources)
+		})
+	}
+	store.isRevoked.Store(0)
+	expect(t, do(t, srv, request{path: "/admin/hooked", token: plain}), 200, user("alice"))
+	assert.Equal(t, []string{"alice/alice"}, hookSaw, "the hook sees the accepted claims, also through GetClaims")
+}
+
+// TestNestedCheckAfterRevocation: the reuse lasts one request; the next
+// request asks the store again and finds the token revoked.
+func TestNestedCheckAfterRevocation(t *testing.T) {
+	auth := newAuth(t)
+	r := gin.New()
+	g := r.Group("/admin", auth.Required())
+	g.GET("/scoped", auth.Required(ginpaseto.RequireScopes("admin")), whoami)
+	srv := serve(t, r)
+	admin := token(t, auth, ginpaseto.TypeAccess, ginpaseto.Scopes("admin"))
+
+	expect(t, do(t, srv, request{path: "/admin/scoped", token: admin}), 200, user("alice"))
+	revoke(t, auth, admin)
+	expect(t, do(t, srv, request{path: "/admin/scoped", token: admin}), 401, detail("Token has been revoked"))
+}
+
+// TestNestedCheckOtherAssertion: a nested check that binds the token to
+// another implicit assertion, or unwraps base64, verifies again.
+func TestNestedCheckOtherAssertion(t *testing.T) {
+	auth := newAuth(t)
+	tenant := ginpaseto.ImplicitAssertion([]byte("tenant:acme"))
+	r := gin.New()
+	g := r.Group("/t", auth.Required(tenant))
+	g.GET("/same", auth.Required(tenant), whoami)
+	g.GET("/other", auth.Required(ginpaseto.ImplicitAssertion([]byte("tenant:globex"))), whoami)
+	srv := serve(t, r)
+	tok := token(t, auth, ginpaseto.TypeAccess, tenant)
+
+	expect(t, do(t, srv, request{path: "/t/same", token: tok}), 200, user("alice"))
+	expect(t, do(t, srv, request{path: "/t/other", token: tok}), 401, detail("Invalid PASETO token"))
 }

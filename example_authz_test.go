@@ -11,7 +11,55 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/ginpaseto/ginpaseto"
+	"github.com/ginpaseto/ginpaseto/observe"
 )
+
+// storeLookups is an Observer that counts the checks' store look-ups and
+// the sources of their tokens.
+type storeLookups struct {
+	observe.Nop
+	isRevoked int
+	sources   []string
+}
+
+func (o *storeLookups) StoreCall(_ context.Context, call observe.StoreCall) {
+	if call.Operation == observe.StoreIsRevoked {
+		o.isRevoked++
+	}
+}
+
+func (o *storeLookups) EndCheck(_ context.Context, r observe.CheckResult) {
+	o.sources = append(o.sources, r.Source)
+}
+
+// Routes inside a group that runs Required add their own requirements;
+// their checks reuse the token the group's check accepted, so each request
+// is verified, and looked up in the store, once.
+func ExampleRequireScopes_group() {
+	lookups := &storeLookups{}
+	auth, err := ginpaseto.New(ginpaseto.WithSecretKey(exampleSecretKey), ginpaseto.WithObserver(lookups))
+	if err != nil {
+		log.Fatal(err)
+	}
+	r := gin.New()
+	admin := r.Group("/admin", auth.Required())
+	admin.GET("/users", auth.Required(ginpaseto.RequireScopes("users:read")), func(c *gin.Context) {
+		c.String(http.StatusOK, "users, for %s", ginpaseto.Subject(c))
+	})
+	reader, _ := auth.CreateAccessToken(context.Background(), "alice", ginpaseto.Scopes("users:read"))
+	other, _ := auth.CreateAccessToken(context.Background(), "bob")
+
+	for _, tok := range []string{reader, other} {
+		*lookups = storeLookups{}
+		printResponse(r, bearerRequest("GET", "/admin/users", tok))
+		fmt.Println("store look-ups:", lookups.isRevoked, "sources:", lookups.sources)
+	}
+	// Output:
+	// 200 users, for alice
+	// store look-ups: 1 sources: [header previous_check]
+	// 403 {"detail":"Insufficient scope"}
+	// store look-ups: 1 sources: [header previous_check]
+}
 
 // A token carries the scopes granted at login in claim scope.
 func ExampleScopes() {

@@ -213,53 +213,89 @@ func (l Location) String() string {
 	return b.String()
 }
 
-// locationTable describes each kind of Location: its name, for messages,
-// and the extractor a check builds for it. A new kind is one constant above
-// and one entry here.
+// locationTable describes each kind of Location: its name, for messages;
+// how a check fills in the parameters a location leaves to it; and the
+// extractor of a location whose parameters are all set. A new kind is one
+// constant above and one entry here.
 var locationTable = [...]struct {
 	name      string
-	extractor func(a *Authorizer, cc *checkConfig, tokenType string, l Location) extractor
+	resolve   func(a *Authorizer, cc *checkConfig, tokenType string, l Location) Location
+	extractor func(l Location) extractor
 }{
-	locHeader: {"InHeader", func(_ *Authorizer, cc *checkConfig, _ string, l Location) extractor {
-		return fromHeader(cmp.Or(l.name, cc.headerName), l.prefixOr(cc.headerPrefix))
-	}},
-	locQuery: {"InQuery", func(_ *Authorizer, cc *checkConfig, _ string, l Location) extractor {
-		return fromQuery(cmp.Or(l.name, defaultQueryParam), l.prefixOr(cc.queryPrefix))
-	}},
-	locJSON: {"InJSON", func(_ *Authorizer, _ *checkConfig, tokenType string, l Location) extractor {
-		key := defaultJSONAccessKey
-		if tokenType == TypeRefresh {
-			key = defaultJSONRefreshKey
-		}
-		return fromJSONBody(cmp.Or(l.name, key), l.prefixOr(""), cmp.Or(l.maxBody, defaultMaxBodySize))
-	}},
-	locWebSocketProtocol: {"InWebSocketProtocol", func(*Authorizer, *checkConfig, string, Location) extractor {
-		return fromWebSocketProtocol()
-	}},
-	locCookie: {"InCookie", func(a *Authorizer, _ *checkConfig, tokenType string, l Location) extractor {
-		name := a.cookies.access.Name
-		if tokenType == TypeRefresh {
-			name = a.cookies.refresh.Name
-		}
-		return fromCookie(cmp.Or(l.name, name))
-	}},
-	locFunc: {"InFunc", func(_ *Authorizer, _ *checkConfig, _ string, l Location) extractor {
-		return l.fn.f
-	}},
+	locHeader: {
+		"InHeader",
+		func(_ *Authorizer, cc *checkConfig, _ string, l Location) Location {
+			return l.orDefaults(cc.headerName, cc.headerPrefix)
+		},
+		func(l Location) extractor { return fromHeader(l.name, l.prefix) },
+	},
+	locQuery: {
+		"InQuery",
+		func(_ *Authorizer, cc *checkConfig, _ string, l Location) Location {
+			return l.orDefaults(defaultQueryParam, cc.queryPrefix)
+		},
+		func(l Location) extractor { return fromQuery(l.name, l.prefix) },
+	},
+	locJSON: {
+		"InJSON",
+		func(_ *Authorizer, _ *checkConfig, tokenType string, l Location) Location {
+			key := defaultJSONAccessKey
+			if tokenType == TypeRefresh {
+				key = defaultJSONRefreshKey
+			}
+			l.maxBody = cmp.Or(l.maxBody, defaultMaxBodySize)
+			return l.orDefaults(key, "")
+		},
+		func(l Location) extractor { return fromJSONBody(l.name, l.prefix, l.maxBody) },
+	},
+	locWebSocketProtocol: {
+		"InWebSocketProtocol",
+		func(_ *Authorizer, _ *checkConfig, _ string, l Location) Location { return l },
+		func(Location) extractor { return fromWebSocketProtocol() },
+	},
+	locCookie: {
+		"InCookie",
+		func(a *Authorizer, _ *checkConfig, tokenType string, l Location) Location {
+			name := a.cookies.access.Name
+			if tokenType == TypeRefresh {
+				name = a.cookies.refresh.Name
+			}
+			return l.orDefaults(name, "")
+		},
+		func(l Location) extractor { return fromCookie(l.name) },
+	},
+	locFunc: {
+		"InFunc",
+		func(_ *Authorizer, _ *checkConfig, _ string, l Location) Location { return l },
+		func(l Location) extractor { return l.fn.f },
+	},
 }
 
-// prefixOr is the location's prefix, or def when it sets none.
-func (l Location) prefixOr(def string) string {
-	if l.prefixSet {
-		return l.prefix
+// orDefaults returns l with name and prefix where it sets none.
+func (l Location) orDefaults(name, prefix string) Location {
+	l.name = cmp.Or(l.name, name)
+	if !l.prefixSet {
+		l.prefix, l.prefixSet = prefix, true
 	}
-	return def
+	return l
 }
 
-// extractor builds the function that finds this location's token for a
-// check of tokenType with the resolved defaults cc.
-func (l Location) extractor(a *Authorizer, cc *checkConfig, tokenType string) extractor {
-	return locationTable[l.kind].extractor(a, cc, tokenType, l)
+// resolve fills in the parameters l leaves to a check of tokenType with
+// the resolved defaults cc.
+func (l Location) resolve(a *Authorizer, cc *checkConfig, tokenType string) Location {
+	return locationTable[l.kind].resolve(a, cc, tokenType, l)
+}
+
+// extractor builds the function that finds the token of a resolved
+// location.
+func (l Location) extractor() extractor {
+	return locationTable[l.kind].extractor(l)
+}
+
+// writeKey writes what tells the resolved location l from any other, for
+// a check's lookupKey.
+func (l Location) writeKey(b *strings.Builder) {
+	fmt.Fprintf(b, "%d %d:%s %d:%s %d %p;", l.kind, len(l.name), l.name, len(l.prefix), l.prefix, l.maxBody, l.fn)
 }
 
 // validLocations reports the first invalid location of an option.

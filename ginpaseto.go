@@ -137,7 +137,11 @@ func New(opts ...Option) (*Authorizer, error) {
 }
 
 // Required returns middleware that lets a request through only with a
-// valid access token.
+// valid access token. Inside a group whose check of the same Authorizer
+// already accepted the token, found the same way, a check runs only what
+// it adds (the type, freshness, RequireScopes, Authorize), on the claims
+// that check accepted: the token is verified, and looked up in the store,
+// once per request. This holds for every check method.
 func (a *Authorizer) Required(opts ...CheckOption) gin.HandlerFunc {
 	return a.middleware(a.newCheck(checkRequired, TypeAccess, opts))
 }
@@ -211,6 +215,9 @@ type verdict struct {
 
 // runCheck runs the steps of a check on the request.
 func (a *Authorizer) runCheck(ctx context.Context, c *gin.Context, ch *check) verdict {
+	if claims := a.acceptedBefore(c, ch); claims != nil {
+		return recheck(c, ch, claims)
+	}
 	crossOrigin := a.refuseCookiesOfUpgrade(c)
 	claims, src, err := a.identify(ctx, c, ch)
 	if err == errMissing && crossOrigin && ch.readsCookie && ch.mode != checkOptional {
@@ -233,10 +240,47 @@ func (a *Authorizer) runCheck(ctx context.Context, c *gin.Context, ch *check) ve
 		return verdict{err: err, source: src}
 	}
 	c.Set(claimsKey{}, claims)
+	c.Set(acceptedKey{}, ch) // a pointer: no allocation
 	if err := ch.rules.runHooks(c, claims); err != nil {
 		return verdict{err: err, source: src}
 	}
 	return verdict{source: src}
+}
+
+// acceptedKey holds, in the gin.Context, the check that accepted the
+// claims of claimsKey: a *check.
+type acceptedKey struct{}
+
+// acceptedBefore returns the claims an earlier check of this Authorizer
+// accepted in this request, when ch would find the same token the same
+// way (the same lookupKey): a route inside a group that runs Required.
+// nil when there are none, and ch runs in full.
+func (a *Authorizer) acceptedBefore(c *gin.Context, ch *check) *Claims {
+	v, ok := c.Get(acceptedKey{})
+	if !ok {
+		return nil
+	}
+	if prev := v.(*check); prev.owner != a || prev.lookupKey != ch.lookupKey {
+		return nil
+	}
+	claims, _ := GetClaims(c)
+	return claims
+}
+
+// recheck runs on claims an earlier check accepted what ch adds to it:
+// the type, freshness, the scopes and the Authorize hooks, without
+// verifying the token or asking the store again. The earlier check read
+// the same locations, verified the token with the same keys, assertion
+// and wrapping, passed the CSRF checks and asked the store about it, in
+// this request.
+func recheck(c *gin.Context, ch *check, claims *Claims) verdict {
+	if err := ch.accepts(claims); err != nil {
+		return verdict{err: err, source: sourcePreviousCheck}
+	}
+	if err := ch.rules.runHooks(c, claims); err != nil {
+		return verdict{err: err, source: sourcePreviousCheck}
+	}
+	return verdict{source: sourcePreviousCheck}
 }
 
 // endCheck reports what a check decided to the observer.
@@ -268,7 +312,7 @@ func (a *Authorizer) identify(ctx context.Context, c *gin.Context, ch *check) (*
 	implicit := ch.implicit
 	if ch.implicitFrom != nil {
 		var assertErr error
-		if implicit, assertErr = ch.implicitFrom(c); assertErr != nil {
+		if implicit, assertErr = ch.implicitFrom.f(c); assertErr != nil {
 			return nil, src, asError(assertErr, errInvalid)
 		}
 	}
@@ -282,6 +326,12 @@ func (a *Authorizer) authorize(ctx context.Context, ch *check, claims *Claims) *
 	if err := a.checkRevoked(ctx, claims); err != nil {
 		return err
 	}
+	return ch.accepts(claims)
+}
+
+// accepts decides whether ch lets an unrevoked token pass: the type,
+// freshness and the scopes.
+func (ch *check) accepts(claims *Claims) *Error {
 	if claims.Type != ch.tokenType {
 		return wrongTypeError(ch.tokenType, claims.Type)
 	}

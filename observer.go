@@ -124,8 +124,9 @@ func outcomeOf(err *Error, anonymous bool) observe.Outcome {
 
 // Where a check found its token, in CheckResult.Source.
 const (
-	sourceNone      = ""
-	sourceExtractor = "extractor"
+	sourceNone          = ""
+	sourceExtractor     = "extractor"
+	sourcePreviousCheck = "previous_check" // an earlier check of the request found and verified it
 )
 
 // locationSources names each Location in CheckResult.Source.

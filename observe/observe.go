@@ -84,8 +84,10 @@ type CheckResult struct {
 	Reason    Reason  // ReasonAllowed, or why the check refused
 	// Source is where the token was found: "header", "query", "json",
 	// "websocket_protocol", "cookie", "extractor" (a source of the
-	// application's own), or "" when none was (or the token was handed to
-	// CheckToken).
+	// application's own), "previous_check" (an earlier check of the
+	// request accepted it, and this one ran only what it adds: the type,
+	// freshness, scopes and hooks), or "" when none was (or the token was
+	// handed to CheckToken).
 	Source   string
 	Duration time.Duration // from StartCheck to the decision
 }

@@ -36,7 +36,7 @@ func ed25519Key() (ed25519.PublicKey, string, error) {
 var allowed = map[attribute.Key][]string{
 	"ginpaseto.outcome":         {"allowed", "refused", "unavailable", "anonymous"},
 	"ginpaseto.token.type":      {"access", "refresh"},
-	"ginpaseto.token.source":    {"none", "header", "query", "json", "websocket_protocol", "cookie", "extractor"},
+	"ginpaseto.token.source":    {"none", "header", "query", "json", "websocket_protocol", "cookie", "extractor", "previous_check"},
 	"ginpaseto.store.operation": {"is_revoked", "revoke", "create_session", "rotate_session", "revoke_session", "revoke_subject", "sessions", "denylist"},
 	"ginpaseto.result":          {"ok", "refused", "error", "success", "failure"},
 	"ginpaseto.cache.hit":       {"true", "false"},

@@ -390,7 +390,7 @@ var (
 	events = []observe.SessionEventKind{observe.SessionStarted, observe.SessionRotated, observe.SessionReplayed,
 		observe.SessionReuseDetected, observe.SessionEnded, observe.SubjectRevoked}
 	keySources   = []observe.KeysSource{observe.KeysFromSetKeys, observe.KeysFromKeySet}
-	sources      = []string{"", "header", "query", "json", "websocket_protocol", "cookie", "extractor"}
+	sources      = []string{"", "header", "query", "json", "websocket_protocol", "cookie", "extractor", "previous_check"}
 	storeResults = [...]string{"ok", "refused", "error"}
 	fetchResults = []string{"success", "failure"}
 
