@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/binary"
-	"errors"
 	"fmt"
 	"io"
 	"log"
@@ -321,33 +320,40 @@ func ExampleBase64() {
 	// 200 alice
 }
 
-// A function of your own reads tokens from anywhere in the request, such
-// as a cookie that an older login page sets.
-func ExampleInFunc_cookie() {
+// A function of your own reads tokens in a format no location knows, such
+// as the Authorization value of an older client, Token token="<token>". An
+// error it returns is a 401 for a malformed credential.
+func ExampleInFunc_header() {
 	auth, err := ginpaseto.New(ginpaseto.WithSecretKey(exampleSecretKey))
 	if err != nil {
 		log.Fatal(err)
 	}
-	fromCookie := func(c *gin.Context) (string, error) {
-		tok, err := c.Cookie("session")
-		if errors.Is(err, http.ErrNoCookie) {
+	legacy := func(c *gin.Context) (string, error) {
+		v := c.GetHeader("Authorization")
+		if v == "" {
 			return "", nil // no token: the check answers "token required"
 		}
-		return tok, err
+		tok, ok := strings.CutPrefix(v, `Token token="`)
+		if tok, ok = strings.CutSuffix(tok, `"`); !ok || tok == "" {
+			return "", &ginpaseto.Error{Status: http.StatusUnauthorized, Message: `Expected 'Token token="<PASETO>"'`, Err: ginpaseto.ErrTokenInvalid}
+		}
+		return tok, nil
 	}
 
 	r := gin.New()
-	r.GET("/user", auth.Required(ginpaseto.WithTokenLocations(ginpaseto.InFunc(fromCookie))), func(c *gin.Context) {
+	r.GET("/user", auth.Required(ginpaseto.WithTokenLocations(ginpaseto.InFunc(legacy))), func(c *gin.Context) {
 		c.String(http.StatusOK, ginpaseto.Subject(c))
 	})
 	tok, _ := auth.CreateAccessToken(context.Background(), "alice")
 
 	req := httptest.NewRequest("GET", "/user", nil)
-	req.AddCookie(&http.Cookie{Name: "session", Value: tok})
+	req.Header.Set("Authorization", `Token token="`+tok+`"`)
 	printResponse(r, req)
+	printResponse(r, bearerRequest("GET", "/user", tok))
 	printResponse(r, httptest.NewRequest("GET", "/user", nil))
 	// Output:
 	// 200 alice
+	// 401 {"detail":"Expected 'Token token=\"<PASETO>\"'"}
 	// 401 {"detail":"PASETO Authorization Token required"}
 }
 

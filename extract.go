@@ -116,7 +116,9 @@ var (
 // something malformed in the token's place; a *Error is passed to the
 // error handler as is, any other error becomes a 401 with ErrTokenInvalid.
 // An observer sees the token's source as "extractor". InFunc locations
-// have no parameters; each call of InFunc is a location of its own.
+// have no parameters; each call of InFunc is a location of its own. A token
+// f reads from a cookie gets no CSRF checks: read cookies with
+// InCookie.Named, which applies them.
 func InFunc(f func(c *gin.Context) (string, error)) Location {
 	l := Location{kind: locFunc, fn: &extractFunc{f}}
 	if f == nil {

@@ -119,7 +119,9 @@ func newRouter(auth *ginpaseto.Authorizer) *gin.Engine {
 }
 
 // sessionCookie finds the token in the session cookie. No cookie means no
-// token, which the check reports as missing.
+// token, which the check reports as missing. A cookie read this way gets
+// no CSRF checks, which is why only GET routes read it; for routes that
+// change state, use InCookie with WithCookies (see _example/cookies).
 func sessionCookie(c *gin.Context) (string, error) {
 	token, _ := c.Cookie("session")
 	return token, nil
