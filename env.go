@@ -50,6 +50,7 @@ func FromEnv() Option {
 		if err := unknownEnvVars(os.Environ()); err != nil {
 			return err
 		}
+		c.fromEnv = true
 		for _, v := range envVars {
 			if err := v.read(c, v.name); err != nil {
 				return err
@@ -90,7 +91,7 @@ var envVars = []envVar{
 		if !p.valid() {
 			return fmt.Errorf("ginpaseto: %s: %q is not a purpose; use local or public", name, s)
 		}
-		c.purpose, c.purposeSet = p, true
+		c.purpose, c.purposeSet, c.purposeBy = p, true, name
 		return nil
 	})},
 	{"PASETO_ACCESS_LIFETIME", envLifetime(func(c *config) *time.Duration { return &c.accessLifetime })},
@@ -167,6 +168,44 @@ var envVars = []envVar{
 
 // envPrefix starts every variable FromEnv reads.
 const envPrefix = "PASETO_"
+
+// envSpelling rewrites the advice of a key error, written for the options,
+// for a key FromEnv read: the variables to set instead of the options to
+// pass.
+var envSpelling = strings.NewReplacer(
+	"add WithVersion(ginpaseto.V2)", "set PASETO_VERSION=v2",
+	"add WithVersion(ginpaseto.V3)", "set PASETO_VERSION=v3",
+	"add WithVersion(ginpaseto.V4)", "set PASETO_VERSION=v4",
+	"remove WithVersion(ginpaseto.V3)", "unset PASETO_VERSION",
+	"use WithVersion with ginpaseto.V2, V3 or V4", "set PASETO_VERSION to v4, v3 or v2",
+	"PASETO_PRIVATE_KEY / WithPrivateKey, which take", "PASETO_PRIVATE_KEY, which takes",
+	"PASETO_PUBLIC_KEY / WithPublicKey, which take", "PASETO_PUBLIC_KEY, which takes",
+	"PASETO_PRIVATE_KEY / WithPrivateKey", "PASETO_PRIVATE_KEY",
+	"PASETO_PUBLIC_KEY / WithPublicKey", "PASETO_PUBLIC_KEY",
+	"PASETO_SECRET_KEY / WithSecretKey", "PASETO_SECRET_KEY",
+	"pass it to WithPrivateKey", "set it as PASETO_PRIVATE_KEY",
+	"pass it to WithPublicKey", "set it as PASETO_PUBLIC_KEY",
+	"pass it to WithSecretKey", "set it as PASETO_SECRET_KEY",
+	"WithPrivateKey", "PASETO_PRIVATE_KEY",
+	"WithPublicKey", "PASETO_PUBLIC_KEY",
+	"WithSecretKey", "PASETO_SECRET_KEY",
+	"WithVersion", "PASETO_VERSION",
+)
+
+// purposeName says where the purpose of created tokens was set, for
+// messages: "PASETO_PURPOSE=local", "WithPurpose(ginpaseto.Public)", or
+// the default.
+func (c *config) purposeName() string {
+	switch {
+	case c.purposeBy == "PASETO_PURPOSE":
+		return "PASETO_PURPOSE=" + string(c.purpose)
+	case c.purposeSet && c.purpose == Public:
+		return "WithPurpose(ginpaseto.Public)"
+	case c.purposeSet:
+		return "WithPurpose(ginpaseto.Local)"
+	}
+	return "the default"
+}
 
 // envKnown lists every variable FromEnv reads: the names of envVars, and
 // the _FILE variants of the keys.

@@ -4,7 +4,9 @@ import (
 	"context"
 	"crypto/ed25519"
 	"crypto/rand"
+	"crypto/x509"
 	"encoding/hex"
+	"encoding/pem"
 	"fmt"
 	"net/http"
 	"os"
@@ -289,7 +291,7 @@ func TestFromEnvErrors(t *testing.T) {
 		{"missing key file", []string{"PASETO_SECRET_KEY_FILE", missing}, []string{"ginpaseto: PASETO_SECRET_KEY_FILE: ", "cannot read key file", "no such file"}, ""},
 		{"empty key file variable", []string{"PASETO_SECRET_KEY_FILE", ""}, []string{"PASETO_SECRET_KEY_FILE", "path of the key file"}, ""},
 		{"key and key file", []string{"PASETO_SECRET_KEY", testKey, "PASETO_SECRET_KEY_FILE", missing}, []string{"PASETO_SECRET_KEY and PASETO_SECRET_KEY_FILE are both set"}, testKey},
-		{"bad private key", []string{"PASETO_PRIVATE_KEY", "k4.public.AAAA"}, []string{"ginpaseto: PASETO_PRIVATE_KEY: ", "WithPublicKey"}, ""},
+		{"bad private key", []string{"PASETO_PRIVATE_KEY", "k4.public.AAAA"}, []string{"ginpaseto: PASETO_PRIVATE_KEY: ", "set it as PASETO_PUBLIC_KEY; PASETO_PRIVATE_KEY takes a k4.secret key"}, ""},
 		{"private key given as public", []string{"PASETO_PUBLIC_KEY", hex.EncodeToString(ed25519.NewKeyFromSeed(make32(t)))}, []string{"ginpaseto: PASETO_PUBLIC_KEY: ", "probably the private key"}, ""},
 		{"private and public keys both set twice", []string{"PASETO_PUBLIC_KEY", testKey, "PASETO_PUBLIC_KEY_FILE", missing}, []string{"both set"}, testKey},
 		{"version", []string{"PASETO_SECRET_KEY", testKey, "PASETO_VERSION", "v5"}, []string{"ginpaseto: PASETO_VERSION: ", "v4", "v3", "v2"}, ""},
@@ -316,6 +318,16 @@ func TestFromEnvErrors(t *testing.T) {
 		{"empty location list", []string{"PASETO_SECRET_KEY", testKey, "PASETO_TOKEN_LOCATIONS", ""}, []string{"ginpaseto: PASETO_TOKEN_LOCATIONS: "}, ""},
 		{"header name", []string{"PASETO_SECRET_KEY", testKey, "PASETO_HEADER_NAME", "X Token"}, []string{"ginpaseto: PASETO_HEADER_NAME: ", "not a valid header name"}, ""},
 		{"header prefix", []string{"PASETO_SECRET_KEY", testKey, "PASETO_HEADER_PREFIX", "two words"}, []string{"ginpaseto: PASETO_HEADER_PREFIX: ", "single word"}, ""},
+		{"no key", nil, []string{"ginpaseto: New: no key configured, and FromEnv found no key variable; set PASETO_SECRET_KEY (or PASETO_SECRET_KEY_FILE) for local tokens (generate one with: openssl rand -hex 32), or PASETO_PRIVATE_KEY / PASETO_PUBLIC_KEY for public tokens"}, ""},
+		{"local purpose, private key", []string{"PASETO_PURPOSE", "local", "PASETO_PRIVATE_KEY", envPrivateHex}, []string{
+			"ginpaseto: New: the Authorizer creates local tokens (PASETO_PURPOSE=local), so it needs a secret key: set PASETO_SECRET_KEY (generate one with: openssl rand -hex 32), or PASETO_PURPOSE=public to create public tokens with PASETO_PRIVATE_KEY"}, envPrivateHex},
+		{"public purpose, secret key", []string{"PASETO_PURPOSE", "public", "PASETO_SECRET_KEY", testKey}, []string{
+			"ginpaseto: New: the Authorizer creates public tokens (PASETO_PURPOSE=public), so it needs PASETO_PRIVATE_KEY to create them, or PASETO_PUBLIC_KEY to verify them; or unset PASETO_PURPOSE to create local tokens with PASETO_SECRET_KEY"}, testKey},
+		{"keys of two pairs", []string{"PASETO_PRIVATE_KEY", envPrivateHex, "PASETO_PUBLIC_KEY_FILE", writeFile(t, "other.pub", envOtherPublicHex)}, []string{
+			"ginpaseto: New: PASETO_PUBLIC_KEY_FILE is not the public half of PASETO_PRIVATE_KEY; pass the matching pair, or only the private key"}, envPrivateHex},
+		{"a key of another version", []string{"PASETO_SECRET_KEY", "k3.local.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"}, []string{
+			"ginpaseto: PASETO_SECRET_KEY: got a k3.local key but the authorizer uses v4 tokens; set PASETO_VERSION=v3 or supply a k4.local key"}, ""},
+		{"an Ed25519 key for v3", []string{"PASETO_VERSION", "v3", "PASETO_PRIVATE_KEY", envPrivatePEM}, []string{"ginpaseto: PASETO_PRIVATE_KEY: got an Ed25519 key but v3 tokens use P-384; unset PASETO_VERSION to use v4"}, envPrivatePEM},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -329,9 +341,28 @@ func TestFromEnvErrors(t *testing.T) {
 			if tt.secret != "" {
 				assert.NotContains(t, err.Error(), tt.secret)
 			}
+			assert.NotContains(t, err.Error(), "With", "the variables to set, not the options")
 		})
 	}
 }
+
+// A private key for TestFromEnvErrors, as hex and PEM, and the public
+// half of another.
+var envPrivateHex, envPrivatePEM, envOtherPublicHex = func() (string, string, string) {
+	_, priv, err := ed25519.GenerateKey(rand.Reader)
+	if err != nil {
+		panic(err)
+	}
+	der, err := x509.MarshalPKCS8PrivateKey(priv)
+	if err != nil {
+		panic(err)
+	}
+	other, _, err := ed25519.GenerateKey(rand.Reader)
+	if err != nil {
+		panic(err)
+	}
+	return hex.EncodeToString(priv.Seed()), string(pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der})), hex.EncodeToString(other)
+}()
 
 // TestFromEnvUnknownVariable: a PASETO_ variable that FromEnv does not
 // read, most likely misspelt, fails New with its name and the nearest

@@ -91,7 +91,7 @@ func New(opts ...Option) (*Authorizer, error) {
 		}
 	}
 	a := &Authorizer{cfg: cfg, obs: newObserver(cfg.observers)}
-	keys := cfg.keyOrigins()
+	a.cfg.keyNames = cfg.keyOrigins()
 	if err := a.checkImplicit(&cfg.check); err != nil {
 		return nil, err
 	}
@@ -125,7 +125,7 @@ func New(opts ...Option) (*Authorizer, error) {
 		}
 	}
 	// The configuration as a whole, before anything starts.
-	if err := a.validate(keys); err != nil {
+	if err := a.validate(); err != nil {
 		return nil, err
 	}
 	if a.cfg.keySet != nil {

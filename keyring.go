@@ -360,6 +360,9 @@ func (a *Authorizer) loadKeys() error {
 		}
 	}
 	switch {
+	case sources == 0 && cfg.fromEnv:
+		return errors.New("ginpaseto: New: no key configured, and FromEnv found no key variable; set PASETO_SECRET_KEY (or PASETO_SECRET_KEY_FILE) for local tokens " +
+			"(generate one with: openssl rand -hex 32), or PASETO_PRIVATE_KEY / PASETO_PUBLIC_KEY for public tokens")
 	case sources == 0:
 		return errors.New("ginpaseto: New: no key configured; pass WithSecretKey for local tokens " +
 			"(generate one with: openssl rand -hex 32) or WithPrivateKey / WithPublicKey for public tokens")
@@ -437,7 +440,8 @@ func (a *Authorizer) singleKeyRing() (*Keyring, error) {
 			return nil, cfg.privateKey.relabel(err)
 		}
 		if public != nil && !publicKeysEqual(public, signer.Public()) {
-			return nil, errors.New("ginpaseto: New: WithPublicKey is not the public half of WithPrivateKey; pass the matching pair, or only the private key")
+			return nil, fmt.Errorf("ginpaseto: New: %s is not the public half of %s; pass the matching pair, or only the private key",
+				cfg.publicKey.name(optPublicKey), cfg.privateKey.name(optPrivateKey))
 		}
 		if err := r.addSigner(signer, true, true); err != nil {
 			return nil, fmt.Errorf("ginpaseto: %w", err)
@@ -467,7 +471,12 @@ func (a *Authorizer) checkPurpose(ring *Keyring, atNew bool) error {
 			return nil
 		}
 	}
+	fromEnv := atNew && strings.HasPrefix(a.cfg.keyNames, envPrefix)
 	switch {
+	case a.cfg.purpose == Local && !hasLocal && fromEnv:
+		return fmt.Errorf("ginpaseto: New: the Authorizer creates local tokens (%s), so it needs a secret key: set PASETO_SECRET_KEY (generate one with: openssl rand -hex 32), or PASETO_PURPOSE=public to create public tokens with %s", a.cfg.purposeName(), a.cfg.keyNames)
+	case a.cfg.purpose == Public && !hasPublic && fromEnv:
+		return fmt.Errorf("ginpaseto: New: the Authorizer creates public tokens (%s), so it needs PASETO_PRIVATE_KEY to create them, or PASETO_PUBLIC_KEY to verify them; or unset PASETO_PURPOSE to create local tokens with %s", a.cfg.purposeName(), a.cfg.keyNames)
 	case a.cfg.purpose == Local && !hasLocal:
 		return fmt.Errorf("ginpaseto: %s: the Authorizer creates local tokens, so it needs a secret key (WithSecretKey, or SecretKey in its keyring; generate one with: openssl rand -hex 32)", where)
 	case a.cfg.purpose == Public && !hasPublic:
@@ -548,7 +557,20 @@ func (s *keySource) relabel(err error) error {
 	if s.origin == "" {
 		return err
 	}
+	var ke *keyConfigError
+	if errors.As(err, &ke) {
+		return &keyConfigError{option: s.origin, msg: envSpelling.Replace(ke.msg), err: ke.err}
+	}
 	return labelKeyError(s.origin, err)
+}
+
+// name is the option or variable that gave the key: option, or the
+// environment variable FromEnv read it from.
+func (s *keySource) name(option string) string {
+	if s.origin != "" {
+		return s.origin
+	}
+	return option
 }
 
 // labelKeyError names label as where the key of err was given, in place

@@ -30,6 +30,9 @@ type config struct {
 	version          Version
 	purpose          Purpose
 	purposeSet       bool
+	purposeBy        string // "PASETO_PURPOSE" when FromEnv set the purpose
+	fromEnv          bool   // FromEnv was applied
+	keyNames         string // what gave the keys, set by New for its messages (keyOrigins)
 	secretKey        *keySource
 	privateKey       *keySource
 	publicKey        *keySource
@@ -187,7 +190,7 @@ func WithPurpose(p Purpose) Option {
 		if !p.valid() {
 			return fmt.Errorf("ginpaseto: WithPurpose: unknown purpose %q; use ginpaseto.Local or ginpaseto.Public", string(p))
 		}
-		c.purpose, c.purposeSet = p, true
+		c.purpose, c.purposeSet, c.purposeBy = p, true, ""
 		return nil
 	})
 }

@@ -19,10 +19,9 @@ import (
 // no token. The client is told no more than before.
 
 // validate checks the configuration as a whole, once the keys are
-// loaded: the mistakes no single option can see. keys names the options
-// (or variables) that gave the keys, for the messages.
-func (a *Authorizer) validate(keys string) error {
-	if err := a.checkVerifyOnly(keys); err != nil {
+// loaded: the mistakes no single option can see.
+func (a *Authorizer) validate() error {
+	if err := a.checkVerifyOnly(a.cfg.keyNames); err != nil {
 		return err
 	}
 	return a.addCookieLocation()
@@ -81,10 +80,15 @@ func creationOnlyFix(name string) string {
 			expected = "PASETO_EXPECTED_ISSUER"
 		}
 		return "to require an issuer of the tokens this Authorizer checks, use " + expected + " instead"
-	case "WithRefreshGrace", "PASETO_REFRESH_GRACE":
-		return "drop it: the Authorizer that rotates the refresh tokens applies the grace"
 	}
-	return "drop it: the Authorizer that starts the sessions sets their lifetime"
+	drop := "drop it"
+	if strings.HasPrefix(name, envPrefix) {
+		drop = "unset it"
+	}
+	if name == "WithRefreshGrace" || name == "PASETO_REFRESH_GRACE" {
+		return drop + ": the Authorizer that rotates the refresh tokens applies the grace"
+	}
+	return drop + ": the Authorizer that starts the sessions sets their lifetime"
 }
 
 // keyOrigins names what gave the Authorizer its keys, for the messages of
@@ -120,18 +124,20 @@ func (c *config) keyOrigins() string {
 // at every login. A shared store stays allowed: a verifier checks
 // revocations in it, and the token lifetimes, which RevokeSubject reads.
 func (a *Authorizer) checkVerifyOnly(keys string) error {
-	var only string
-	switch ring := a.keys.Load(); {
+	if ring := a.keys.Load(); a.cfg.keySet == nil && ring != nil && len(ring.active) > 0 {
+		return nil // a key creates tokens
+	}
+	only := "only verifies tokens, with " + keys + " alone"
+	switch {
 	case a.cfg.keySet != nil:
 		only = "takes its keys from a key set (WithKeySet), which only verify tokens"
-	case ring != nil && len(ring.active) == 0 && keys == "WithKeys":
+	case keys == "WithKeys":
 		only = "has no active key in WithKeys (public keys, or retired keys only), so it only verifies tokens"
-	case ring != nil && len(ring.active) == 0:
-		only = "only verifies tokens, with " + keys + " alone"
-	default:
-		return nil
 	}
 	fix := "give it a key that creates tokens (WithPrivateKey, or WithSecretKey for local tokens)"
+	if strings.HasPrefix(keys, envPrefix) {
+		fix = "give it a key that creates tokens (PASETO_PRIVATE_KEY, or PASETO_SECRET_KEY for local tokens)"
+	}
 	if a.cfg.cookies != nil && !a.cfg.cookieLocationListed() {
 		return fmt.Errorf("ginpaseto: New: WithCookies sets up browser sessions, whose cookies an Authorizer sets at login with tokens it creates, and this Authorizer %s: %s; or, to read the cookies another service sets, list the cookie location: WithTokenLocations(InHeader, InCookie)", only, fix)
 	}

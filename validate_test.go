@@ -327,7 +327,7 @@ func TestVerifyOnlyRefusesSessionOptions(t *testing.T) {
 		{"a key set", []ginpaseto.Option{ginpaseto.WithKeySet(keyring.KeySet{URL: "https://auth.example.com/.well-known/paseto-keys"}), ginpaseto.WithCookies(ginpaseto.CookieConfig{})}, nil, []string{
 			"WithCookies sets up browser sessions", "takes its keys from a key set (WithKeySet), which only verify tokens"}},
 		{"variables", []ginpaseto.Option{ginpaseto.FromEnv()}, []string{"PASETO_PUBLIC_KEY", pubHex, "PASETO_SESSION_LIFETIME", "1h"}, []string{
-			"ginpaseto: New: PASETO_SESSION_LIFETIME only applies to the tokens and sessions an Authorizer creates, and this Authorizer only verifies tokens, with PASETO_PUBLIC_KEY alone"}},
+			"ginpaseto: New: PASETO_SESSION_LIFETIME only applies to the tokens and sessions an Authorizer creates, and this Authorizer only verifies tokens, with PASETO_PUBLIC_KEY alone: give it a key that creates tokens (PASETO_PRIVATE_KEY, or PASETO_SECRET_KEY for local tokens); or unset it: the Authorizer that starts the sessions sets their lifetime"}},
 		{"issuer variable", []ginpaseto.Option{ginpaseto.FromEnv()}, []string{"PASETO_PUBLIC_KEY", pubHex, "PASETO_ISSUER", "auth.example"}, []string{
 			"PASETO_ISSUER only applies", "use PASETO_EXPECTED_ISSUER instead"}},
 		{"refresh grace variable", []ginpaseto.Option{ginpaseto.FromEnv()}, []string{"PASETO_PUBLIC_KEY", pubHex, "PASETO_REFRESH_GRACE", "10s"}, []string{
