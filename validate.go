@@ -30,7 +30,7 @@ func (a *Authorizer) validate() error {
 // cookieLocationListed reports whether the locations were given (by
 // WithTokenLocations or PASETO_TOKEN_LOCATIONS) and list InCookie.
 func (c *config) cookieLocationListed() bool {
-	return c.check.locationsBy != "" && slices.Contains(c.check.locations, InCookie)
+	return c.check.locationsBy != "" && c.check.readsCookie()
 }
 
 // addCookieLocation makes the checks of an Authorizer built with
@@ -40,7 +40,7 @@ func (c *config) cookieLocationListed() bool {
 func (a *Authorizer) addCookieLocation() error {
 	c := &a.cfg
 	switch {
-	case c.cookies == nil || slices.Contains(c.check.locations, InCookie):
+	case c.cookies == nil || c.check.readsCookie():
 		return nil
 	case c.check.locationsBy == "":
 		c.check.locations = append(slices.Clone(c.check.locations), InCookie)

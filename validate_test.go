@@ -359,3 +359,16 @@ func TestVerifyOnlyRefusesSessionOptions(t *testing.T) {
 		})
 	}
 }
+
+// TestWithCookiesNamedCookieLocation: a cookie location with a name of its
+// own is a cookie location.
+func TestWithCookiesNamedCookieLocation(t *testing.T) {
+	_, err := ginpaseto.New(ginpaseto.WithSecretKey(testKey), ginpaseto.WithCookies(ginpaseto.CookieConfig{}),
+		ginpaseto.WithTokenLocations(ginpaseto.InHeader, ginpaseto.InCookie.Named("session")))
+	require.NoError(t, err)
+	pub, _, err := ed25519.GenerateKey(rand.Reader)
+	require.NoError(t, err)
+	_, err = ginpaseto.New(ginpaseto.WithPublicKey(hex.EncodeToString(pub)), ginpaseto.WithCookies(ginpaseto.CookieConfig{}),
+		ginpaseto.WithTokenLocations(ginpaseto.InCookie.Named("session")))
+	require.NoError(t, err, "a verifier reading the cookie another service sets")
+}
