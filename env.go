@@ -173,11 +173,11 @@ const envPrefix = "PASETO_"
 // for a key FromEnv read: the variables to set instead of the options to
 // pass.
 var envSpelling = strings.NewReplacer(
-	"add WithVersion(ginpaseto.V2)", "set PASETO_VERSION=v2",
-	"add WithVersion(ginpaseto.V3)", "set PASETO_VERSION=v3",
+	"add WithVersion(legacy.V2)", "set PASETO_VERSION=v2",
+	"add WithVersion(legacy.V3)", "set PASETO_VERSION=v3",
 	"add WithVersion(ginpaseto.V4)", "set PASETO_VERSION=v4",
-	"remove WithVersion(ginpaseto.V3)", "unset PASETO_VERSION",
-	"use WithVersion with ginpaseto.V2, V3 or V4", "set PASETO_VERSION to v4, v3 or v2",
+	"remove WithVersion(legacy.V3)", "unset PASETO_VERSION",
+	"use WithVersion with ginpaseto.V4, or legacy.V3 or legacy.V2", "set PASETO_VERSION to v4, v3 or v2",
 	"PASETO_PRIVATE_KEY / WithPrivateKey, which take", "PASETO_PRIVATE_KEY, which takes",
 	"PASETO_PUBLIC_KEY / WithPublicKey, which take", "PASETO_PUBLIC_KEY, which takes",
 	"PASETO_PRIVATE_KEY / WithPrivateKey", "PASETO_PRIVATE_KEY",

@@ -327,6 +327,8 @@ func TestFromEnvErrors(t *testing.T) {
 			"ginpaseto: New: PASETO_PUBLIC_KEY_FILE is not the public half of PASETO_PRIVATE_KEY; pass the matching pair, or only the private key"}, envPrivateHex},
 		{"a key of another version", []string{"PASETO_SECRET_KEY", "k3.local.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"}, []string{
 			"ginpaseto: PASETO_SECRET_KEY: got a k3.local key but the authorizer uses v4 tokens; set PASETO_VERSION=v3 or supply a k4.local key"}, ""},
+		{"a v4 key for v3", []string{"PASETO_VERSION", "v3", "PASETO_SECRET_KEY", "k4.local.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"}, []string{
+			"ginpaseto: PASETO_SECRET_KEY: got a k4.local key but the authorizer uses v3 tokens; set PASETO_VERSION=v4 or supply a k3.local key"}, ""},
 		{"an Ed25519 key for v3", []string{"PASETO_VERSION", "v3", "PASETO_PRIVATE_KEY", envPrivatePEM}, []string{"ginpaseto: PASETO_PRIVATE_KEY: got an Ed25519 key but v3 tokens use P-384; unset PASETO_VERSION to use v4"}, envPrivatePEM},
 	}
 	for _, tt := range tests {
