@@ -354,7 +354,7 @@ func envDuration(name, s string) (time.Duration, error) {
 }
 
 // parseLocations reads a comma-separated list of token locations, each
-// named as its constant with or without the "In" ("InHeader", "header"),
+// named as its In… variable with or without the "In" ("InHeader", "header"),
 // in any letter case.
 func parseLocations(name, s string) ([]Location, error) {
 	var locs []Location
