@@ -63,10 +63,10 @@ func envOptions() []ginpaseto.Option {
 }
 
 // newAuthorizer builds the Authorizer of the example: tokens in the
-// Authorization header or in the session cookies, the header first.
+// Authorization header or in the session cookies, the header first, which
+// WithCookies alone asks for.
 func newAuthorizer(opts ...ginpaseto.Option) (*ginpaseto.Authorizer, error) {
 	return ginpaseto.New(append([]ginpaseto.Option{
-		ginpaseto.WithTokenLocations(ginpaseto.InHeader, ginpaseto.InCookie),
 		ginpaseto.WithCookies(ginpaseto.CookieConfig{}), // the secure defaults
 	}, opts...)...)
 }
