@@ -49,7 +49,7 @@ type tokenConfig struct {
 	// For token pairs: whether a lifetime option was given, and the
 	// options of one token of the pair.
 	lifetimeSet bool
-	pairOnly    bool // AccessTokenOptions or RefreshTokenOptions was given
+	pairOnly    bool // ForToken was given
 	forAccess   []TokenOption
 	forRefresh  []TokenOption
 }
@@ -232,7 +232,7 @@ func (a *Authorizer) tokenConfig(ctx context.Context, subject, tokenType string,
 		return nil, errors.New("ginpaseto: Fresh applies to access tokens only")
 	}
 	if t.pairOnly {
-		return nil, errors.New("ginpaseto: AccessTokenOptions and RefreshTokenOptions apply to token pairs only; pass their options directly")
+		return nil, errors.New("ginpaseto: ForToken applies to token pairs only; pass its options directly")
 	}
 	if t.metadataSet {
 		return nil, errors.New("ginpaseto: SessionMetadata applies to the start of a session only (CreateTokenPair, StartSession)")

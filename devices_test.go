@@ -82,7 +82,7 @@ func TestSessionMetadata(t *testing.T) {
 		opt := ginpaseto.SessionMetadata(map[string]string{"device": "phone"})
 		_, err := auth.CreateAccessToken(ctx, "test", opt)
 		assert.ErrorContains(t, err, "start of a session")
-		_, err = auth.CreateTokenPair(ctx, "test", ginpaseto.AccessTokenOptions(opt))
+		_, err = auth.CreateTokenPair(ctx, "test", ginpaseto.ForToken(ginpaseto.TypeAccess, opt))
 		assert.ErrorContains(t, err, "belongs to the session")
 		refresh, err := auth.CheckToken(ctx, pair.RefreshToken, ginpaseto.TypeRefresh)
 		require.NoError(t, err)

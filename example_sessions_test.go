@@ -183,14 +183,14 @@ func ExampleAuthorizer_RevokeSubject() {
 
 // A login without "remember me" gets a refresh token of a day; the role
 // goes in the access token only.
-func ExampleRefreshTokenOptions() {
+func ExampleForToken() {
 	auth, err := ginpaseto.New(ginpaseto.WithSecretKey(exampleSecretKey))
 	if err != nil {
 		log.Fatal(err)
 	}
 	pair, err := auth.CreateTokenPair(context.Background(), "alice",
-		ginpaseto.RefreshTokenOptions(ginpaseto.ExpiresIn(24*time.Hour)),
-		ginpaseto.AccessTokenOptions(ginpaseto.ExtraClaims(map[string]any{"role": "admin"})),
+		ginpaseto.ForToken(ginpaseto.TypeRefresh, ginpaseto.ExpiresIn(24*time.Hour)),
+		ginpaseto.ForToken(ginpaseto.TypeAccess, ginpaseto.ExtraClaims(map[string]any{"role": "admin"})),
 	)
 	if err != nil {
 		log.Fatal(err)
@@ -206,16 +206,18 @@ func ExampleRefreshTokenOptions() {
 	// Output:
 	// 23h45m0s
 	// ginpaseto: claim not present: "role"
-	// ginpaseto: CreateTokenPair: a lifetime option would apply to both tokens; wrap it in AccessTokenOptions or RefreshTokenOptions
+	// ginpaseto: CreateTokenPair: a lifetime option would apply to both tokens; wrap it in ForToken(TypeAccess, ...) or ForToken(TypeRefresh, ...)
 }
 
-func ExampleAccessTokenOptions() {
+// An access token shorter-lived than the Authorizer's default, for this
+// login only.
+func ExampleForToken_accessLifetime() {
 	auth, err := ginpaseto.New(ginpaseto.WithSecretKey(exampleSecretKey))
 	if err != nil {
 		log.Fatal(err)
 	}
 	pair, err := auth.CreateTokenPair(context.Background(), "alice",
-		ginpaseto.AccessTokenOptions(ginpaseto.ExpiresIn(5*time.Minute)),
+		ginpaseto.ForToken(ginpaseto.TypeAccess, ginpaseto.ExpiresIn(5*time.Minute)),
 	)
 	if err != nil {
 		log.Fatal(err)
@@ -257,7 +259,7 @@ func ExamplePairOptions() {
 		if !ok {
 			return nil, &ginpaseto.Error{Status: http.StatusUnauthorized, Message: "Unknown user", Err: ginpaseto.ErrTokenRevoked}
 		}
-		return []ginpaseto.TokenOption{ginpaseto.AccessTokenOptions(ginpaseto.ExtraClaims(map[string]any{"role": role}))}, nil
+		return []ginpaseto.TokenOption{ginpaseto.ForToken(ginpaseto.TypeAccess, ginpaseto.ExtraClaims(map[string]any{"role": role}))}, nil
 	})
 	r := gin.New()
 	r.POST("/login", func(c *gin.Context) { auth.StartSession(c, c.Query("user"), withRole) })

@@ -180,7 +180,7 @@ func TestObserverSeesEveryRefusal(t *testing.T) {
 	parsed, err := auth.ParseToken(revoked)
 	require.NoError(t, err)
 	require.NoError(t, auth.Revoke(context.Background(), parsed))
-	pair, err := auth.CreateTokenPair(context.Background(), "alice", ginpaseto.AccessTokenOptions(ginpaseto.Audience("api")))
+	pair, err := auth.CreateTokenPair(context.Background(), "alice", ginpaseto.ForToken(ginpaseto.TypeAccess, ginpaseto.Audience("api")))
 	require.NoError(t, err)
 	s.token(pair.AccessToken)
 	s.token(pair.RefreshToken)

@@ -33,18 +33,26 @@ type TokenPair struct {
 	CSRFToken string `json:"-"`
 }
 
-// AccessTokenOptions applies opts to the access token of a pair only, as
-// a lifetime for it or claims the refresh token does not need. Options
-// given to CreateTokenPair or RotateRefreshToken directly apply to both
-// tokens.
-func AccessTokenOptions(opts ...TokenOption) TokenOption {
-	return tokenOptionFunc(func(t *tokenConfig) { t.forAccess, t.pairOnly = append(t.forAccess, opts...), true })
-}
-
-// RefreshTokenOptions applies opts to the refresh token of a pair only, as
-// a shorter lifetime for a login without "remember me".
-func RefreshTokenOptions(opts ...TokenOption) TokenOption {
-	return tokenOptionFunc(func(t *tokenConfig) { t.forRefresh, t.pairOnly = append(t.forRefresh, opts...), true })
+// ForToken applies opts to one token of a pair only, tokenType being
+// TypeAccess or TypeRefresh: a lifetime for the access token, claims the
+// refresh token does not need, or a shorter refresh lifetime for a login
+// without "remember me" (ForToken(TypeRefresh, ExpiresIn(12*time.Hour))).
+// Options given to CreateTokenPair, RotateRefreshToken or PairOptions
+// directly apply to both tokens. It is for pairs only: creating a single
+// token with it, or naming another type, is an error. There is no default:
+// without it, both tokens get the options given directly.
+func ForToken(tokenType string, opts ...TokenOption) TokenOption {
+	return tokenOptionFunc(func(t *tokenConfig) {
+		t.pairOnly = true
+		switch tokenType {
+		case TypeAccess:
+			t.forAccess = append(t.forAccess, opts...)
+		case TypeRefresh:
+			t.forRefresh = append(t.forRefresh, opts...)
+		default:
+			t.fail(fmt.Errorf("ginpaseto: ForToken(%q): a pair has an access token and a refresh token; use TypeAccess or TypeRefresh", tokenType))
+		}
+	})
 }
 
 // CreateTokenPair starts a session for subject, whose credentials the
@@ -52,7 +60,7 @@ func RefreshTokenOptions(opts ...TokenOption) TokenOption {
 // carrying the same new random session ID (claim sid), and records the
 // session in the store. opts apply to both tokens (claims, footer,
 // issuer...), except the lifetime options, which must be given per token
-// with AccessTokenOptions or RefreshTokenOptions; NoExpiry is refused,
+// with ForToken(TypeAccess, ...) or ForToken(TypeRefresh, ...); NoExpiry is refused,
 // since a session must end. No token of the session expires after its
 // absolute end (WithSessionLifetime). The store may end the subject's
 // oldest session to make room (see MemoryStore), and refuses the session
@@ -195,7 +203,7 @@ func (a *Authorizer) planPair(ctx context.Context, method, subject string, fresh
 		return nil, err
 	}
 	if shared.lifetimeSet {
-		return nil, fmt.Errorf("ginpaseto: %s: a lifetime option would apply to both tokens; wrap it in AccessTokenOptions or RefreshTokenOptions", method)
+		return nil, fmt.Errorf("ginpaseto: %s: a lifetime option would apply to both tokens; wrap it in ForToken(TypeAccess, ...) or ForToken(TypeRefresh, ...)", method)
 	}
 	if shared.fresh {
 		return nil, fmt.Errorf("ginpaseto: %s: Fresh does not apply to pairs: CreateTokenPair's access token is always fresh, RotateRefreshToken's never", method)

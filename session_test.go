@@ -74,7 +74,7 @@ func TestCreateTokenPair(t *testing.T) {
 	clk := newClock()
 	auth := newAuth(t, ginpaseto.WithClock(clk.Now))
 	pair, err := auth.CreateTokenPair(context.Background(), "alice", ginpaseto.ExtraClaims(map[string]any{"role": "admin"}),
-		ginpaseto.RefreshTokenOptions(ginpaseto.ExpiresIn(time.Hour)))
+		ginpaseto.ForToken(ginpaseto.TypeRefresh, ginpaseto.ExpiresIn(time.Hour)))
 	require.NoError(t, err)
 	access, err := auth.CheckToken(context.Background(), pair.AccessToken, ginpaseto.TypeAccess)
 	require.NoError(t, err)
@@ -115,12 +115,13 @@ func TestCreateTokenPairErrors(t *testing.T) {
 		want    string
 	}{
 		{"empty subject", "", nil, "subject"},
-		{"lifetime for both", "alice", []ginpaseto.TokenOption{ginpaseto.ExpiresIn(time.Hour)}, "AccessTokenOptions or RefreshTokenOptions"},
-		{"no expiry", "alice", []ginpaseto.TokenOption{ginpaseto.RefreshTokenOptions(ginpaseto.NoExpiry())}, "a session must end"},
+		{"lifetime for both", "alice", []ginpaseto.TokenOption{ginpaseto.ExpiresIn(time.Hour)}, "ForToken(TypeAccess, ...) or ForToken(TypeRefresh, ...)"},
+		{"ForToken of another type", "alice", []ginpaseto.TokenOption{ginpaseto.ForToken("invite", ginpaseto.ExpiresIn(time.Hour))}, `ForToken("invite"): a pair has an access token and a refresh token; use TypeAccess or TypeRefresh`},
+		{"no expiry", "alice", []ginpaseto.TokenOption{ginpaseto.ForToken(ginpaseto.TypeRefresh, ginpaseto.NoExpiry())}, "a session must end"},
 		{"fresh", "alice", []ginpaseto.TokenOption{ginpaseto.Fresh()}, "Fresh"},
-		{"fresh for access", "alice", []ginpaseto.TokenOption{ginpaseto.AccessTokenOptions(ginpaseto.Fresh())}, "Fresh"},
+		{"fresh for access", "alice", []ginpaseto.TokenOption{ginpaseto.ForToken(ginpaseto.TypeAccess, ginpaseto.Fresh())}, "Fresh"},
 		{"nil option", "alice", []ginpaseto.TokenOption{nil}, "nil TokenOption"},
-		{"bad option", "alice", []ginpaseto.TokenOption{ginpaseto.AccessTokenOptions(ginpaseto.ExpiresIn(-1))}, "positive"},
+		{"bad option", "alice", []ginpaseto.TokenOption{ginpaseto.ForToken(ginpaseto.TypeAccess, ginpaseto.ExpiresIn(-1))}, "positive"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -128,7 +129,7 @@ func TestCreateTokenPairErrors(t *testing.T) {
 			assert.ErrorContains(t, err, tt.want)
 		})
 	}
-	_, err := auth.CreateAccessToken(context.Background(), "alice", ginpaseto.AccessTokenOptions())
+	_, err := auth.CreateAccessToken(context.Background(), "alice", ginpaseto.ForToken(ginpaseto.TypeAccess))
 	assert.ErrorContains(t, err, "token pairs only")
 
 	t.Run("nil context", func(t *testing.T) {
@@ -337,7 +338,7 @@ func TestPairOptions(t *testing.T) {
 		if !ok {
 			return nil, &ginpaseto.Error{Status: http.StatusUnauthorized, Message: "Unknown user", Err: ginpaseto.ErrTokenRevoked}
 		}
-		return []ginpaseto.TokenOption{ginpaseto.AccessTokenOptions(ginpaseto.ExtraClaims(map[string]any{"role": role}))}, nil
+		return []ginpaseto.TokenOption{ginpaseto.ForToken(ginpaseto.TypeAccess, ginpaseto.ExtraClaims(map[string]any{"role": role}))}, nil
 	})
 	srv := serve(t, sessionRoutes(auth, opts))
 	pair := loginAs(t, srv, "alice")

@@ -63,7 +63,7 @@ func (a *app) pairOptions() ginpaseto.HandlerOption {
 		if scopes := roleScopes[u.role]; len(scopes) > 0 {
 			access = append(access, ginpaseto.Scopes(scopes...))
 		}
-		return []ginpaseto.TokenOption{ginpaseto.AccessTokenOptions(access...)}, nil
+		return []ginpaseto.TokenOption{ginpaseto.ForToken(ginpaseto.TypeAccess, access...)}, nil
 	})
 }
 
