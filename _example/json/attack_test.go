@@ -39,15 +39,12 @@ const slack = time.Minute
 const attackers = 2000
 
 // serveJSONExample runs the example's router behind its real server
-// configuration, with attackTimeouts, on a loopback port.
+// configuration, with attackTimeouts, on a loopback port. Its access log
+// goes where gin.DefaultWriter does.
 func serveJSONExample(t *testing.T) string {
 	t.Helper()
 	auth, err := newAuthorizer(exampletest.SecretKey)
 	require.NoError(t, err)
-	// Thousands of access log lines say nothing here.
-	out := gin.DefaultWriter
-	gin.DefaultWriter = io.Discard
-	t.Cleanup(func() { gin.DefaultWriter = out })
 	srv := exampleapp.NewServer("", newRouter(auth), attackTimeouts)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	require.NoError(t, err)
@@ -174,12 +171,19 @@ func normalClient(t *testing.T, addr string) {
 // bodies to the JSON-transport route sent a byte every half second, which the
 // token lookup would wait for, and request headers begun and never
 // finished. The server must close every one within its timeout, and a
-// client that sends its requests in full must be served meanwhile.
+// client that sends its requests in full must be served meanwhile. Each
+// attack has a server of its own, and they run at once: most of their
+// time is spent waiting for the server's timeouts.
 func TestSlowClientsAreCutOff(t *testing.T) {
 	if testing.Short() {
 		t.Skip("holds thousands of connections for a few seconds")
 	}
-	addr := serveJSONExample(t)
+	// Thousands of access log lines say nothing here. The servers'
+	// loggers take the writer when they are made, in the subtests, which
+	// end before this is restored.
+	out := gin.DefaultWriter
+	gin.DefaultWriter = io.Discard
+	t.Cleanup(func() { gin.DefaultWriter = out })
 	attacks := []struct {
 		name    string
 		start   string
@@ -191,6 +195,8 @@ func TestSlowClientsAreCutOff(t *testing.T) {
 	}
 	for _, a := range attacks {
 		t.Run(a.name, func(t *testing.T) {
+			t.Parallel()
+			addr := serveJSONExample(t)
 			connected, stop := make(chan struct{}), make(chan struct{})
 			wait := attack(t, addr, attackers, a.start, a.trickle, connected, stop)
 			select {
@@ -214,6 +220,8 @@ func TestSlowClientsAreCutOff(t *testing.T) {
 	}
 
 	t.Run("idle keep-alive", func(t *testing.T) {
+		t.Parallel()
+		addr := serveJSONExample(t)
 		conn, err := net.Dial("tcp", addr)
 		require.NoError(t, err)
 		defer conn.Close()
