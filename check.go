@@ -253,7 +253,10 @@ type check struct {
 	skip           func(*gin.Context) bool
 	webSocketClose bool
 	readsCookie    bool // InCookie is one of its locations
-	rules          compiledRules
+	// readsSessionCookie: InCookie itself is, which reads the session
+	// cookie of WithCookies, not a cookie named by the location.
+	readsSessionCookie bool
+	rules              compiledRules
 	// lookupKey is equal for two checks that find the same token in a
 	// request and verify it the same way: the same locations with the same
 	// parameters, in the same order, the same implicit assertion (or the
@@ -279,16 +282,17 @@ func (a *Authorizer) newCheck(mode checkMode, tokenType string, opts []CheckOpti
 	}
 	a.mustHaveCookies(&cc)
 	ch := &check{
-		owner:          a,
-		mode:           mode,
-		tokenType:      tokenType,
-		implicit:       cc.implicit,
-		implicitFrom:   cc.implicitFrom,
-		base64:         cc.base64,
-		skip:           cc.skip,
-		webSocketClose: cc.wsClose,
-		readsCookie:    cc.readsCookie(),
-		rules:          cc.rules.compile(),
+		owner:              a,
+		mode:               mode,
+		tokenType:          tokenType,
+		implicit:           cc.implicit,
+		implicitFrom:       cc.implicitFrom,
+		base64:             cc.base64,
+		skip:               cc.skip,
+		webSocketClose:     cc.wsClose,
+		readsCookie:        cc.readsCookie(),
+		readsSessionCookie: slices.Contains(cc.locations, InCookie),
+		rules:              cc.rules.compile(),
 	}
 	ch.lookup, ch.sources, ch.lookupKey = a.compileLookup(&cc, tokenType)
 	return ch

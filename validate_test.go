@@ -126,6 +126,12 @@ func TestRefreshRouteOutsideRefreshPath(t *testing.T) {
 		expect(t, do(t, serve(t, r), request{method: "POST", path: "/api/refresh"}), 401, detail("PASETO Authorization Token required"))
 		assert.Equal(t, ginpaseto.ErrTokenMissing, failed.last(t).Err)
 	})
+	t.Run("a cookie of another name says nothing of the refresh path", func(t *testing.T) {
+		r := gin.New()
+		r.POST("/api/refresh", auth.RefreshRequired(ginpaseto.WithTokenLocations(ginpaseto.InCookie.Named("rt"))), auth.RefreshHandler())
+		expect(t, first2(newBrowserClient(t, r).send("POST", "/api/refresh")), 401, detail("PASETO Authorization Token required"))
+		assert.Equal(t, ginpaseto.ErrTokenMissing, failed.last(t).Err)
+	})
 	t.Run("once per Authorizer", func(t *testing.T) {
 		other := cookieAuth(t, ginpaseto.CookieConfig{RefreshPath: "/auth/refresh", LogoutPath: "/auth/logout"}, ginpaseto.WithErrorHandler(failed.handler))
 		r := gin.New()
