@@ -91,9 +91,9 @@ func creationOnlyFix(name string) string {
 	return drop + ": the Authorizer that starts the sessions sets their lifetime"
 }
 
-// keyOrigins names what gave the Authorizer its keys, for the messages of
-// validate: the single-key options or the variables FromEnv read them
-// from, the keyring, or the key set.
+// keyOrigins names what gave the Authorizer its keys, for the messages
+// about them: the single-key options or the variables FromEnv read them
+// from, WithKeys, or WithKeySet.
 func (c *config) keyOrigins() string {
 	switch {
 	case c.keySet != nil:
