@@ -170,7 +170,7 @@ type sessionView struct {
 // "id", "started", "refreshed", "expires" (RFC 3339 UTC), "ends" (the
 // absolute end, when there is one), "current" (true for the session of the
 // request) and "metadata" (SessionMetadata, when any). No token or refresh
-// jti is ever part of it. The ID is what LogoutHandler(SessionParam(...))
+// jti is ever part of it. The ID is what EndSessionHandler
 // takes to end one of them.
 func (a *Authorizer) SessionsHandler() gin.HandlerFunc {
 	return func(c *gin.Context) {
@@ -215,28 +215,33 @@ func Others() HandlerOption {
 	return handlerOptionFunc(func(h *handlerConfig) { h.others = true })
 }
 
-// SessionParam makes LogoutHandler end the session whose ID is the route
-// parameter name (r.DELETE("/sessions/:id", auth.Required(),
-// auth.LogoutHandler(auth.SessionParam("id")))), if it is one of the
-// caller's live sessions: the ID of another user's session, or of none,
-// answers 404 "Session not found", the same answer, so that guessing
-// tells nothing. Ending the session of the request itself is a logout. It
-// panics if name is empty.
-func SessionParam(name string) HandlerOption {
-	if name == "" {
-		panic("ginpaseto: SessionParam: name is empty")
+// EndSessionHandler returns the handler of a route that ends one of the
+// caller's sessions, the one whose ID is the route parameter param, as a
+// "sign out this device" button on the list SessionsHandler gives:
+//
+//	r.DELETE("/sessions/:id", auth.Required(), auth.EndSessionHandler("id"))
+//
+// It answers 204 when the ID is one of the caller's live sessions, and 404
+// "Session not found" for the ID of another user's session or of none, the
+// same answer, so that guessing tells nothing. Ending the session of the
+// request itself is a logout, cookies cleared as LogoutHandler does. It
+// checks the request as LogoutHandler does (see there). It panics if param
+// is empty.
+func (a *Authorizer) EndSessionHandler(param string) gin.HandlerFunc {
+	if param == "" {
+		panic("ginpaseto: EndSessionHandler: param is empty")
 	}
-	return handlerOptionFunc(func(h *handlerConfig) { h.sessionParam = name })
+	return a.logoutHandler(&handlerConfig{sessionParam: param})
 }
 
-// maxSessionID bounds the session ID that SessionParam reads from a URL:
+// maxSessionID bounds the session ID that EndSessionHandler reads from a URL:
 // the Authorizer's IDs have 36 characters.
 const maxSessionID = 64
 
 const msgSessionNotFound = "Session not found"
 
-// ErrSessionNotFound: the session ID that LogoutHandler(SessionParam(...))
-// was given is not one of the caller's live sessions (404 "Session not
+// ErrSessionNotFound: the session ID in the URL of EndSessionHandler's
+// route is not one of the caller's live sessions (404 "Session not
 // found"), whether it is another user's, ended, or never existed.
 var ErrSessionNotFound = errors.New("ginpaseto: no live session of the caller has this ID")
 

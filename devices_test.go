@@ -105,7 +105,7 @@ func TestSessionsArguments(t *testing.T) {
 	//nolint:staticcheck // a nil context is what the check is about
 	_, err = auth.Sessions(nil, "test")
 	assert.ErrorContains(t, err, "ctx is nil")
-	assert.Panics(t, func() { ginpaseto.SessionParam("") })
+	assert.Panics(t, func() { auth.EndSessionHandler("") })
 }
 
 // devicesServer serves the device routes: POST /login/:user, GET /sessions,
@@ -119,7 +119,7 @@ func devicesServer(t *testing.T, auth *ginpaseto.Authorizer) *httptest.Server {
 		}))
 	})
 	r.GET("/sessions", auth.Required(), auth.SessionsHandler())
-	r.DELETE("/sessions/:id", auth.Required(), auth.LogoutHandler(ginpaseto.SessionParam("id")))
+	r.DELETE("/sessions/:id", auth.Required(), auth.EndSessionHandler("id"))
 	r.POST("/logout-others", auth.Required(), auth.LogoutHandler(ginpaseto.Others()))
 	r.GET("/p", auth.Required(), func(c *gin.Context) { c.JSON(http.StatusOK, gin.H{"user": ginpaseto.Subject(c)}) })
 	srv := httptest.NewServer(r)
@@ -293,7 +293,7 @@ func TestSessionsTokenWithoutSubject(t *testing.T) {
 	r.GET("/sessions", auth.Required(), auth.SessionsHandler())
 	r.POST("/logout-all", auth.LogoutHandler(ginpaseto.Everywhere()))
 	r.POST("/logout-others", auth.LogoutHandler(ginpaseto.Others()))
-	r.DELETE("/sessions/:id", auth.Required(), auth.LogoutHandler(ginpaseto.SessionParam("id")))
+	r.DELETE("/sessions/:id", auth.Required(), auth.EndSessionHandler("id"))
 	srv := serve(t, r)
 	key, err := hex.DecodeString(testKey)
 	require.NoError(t, err)

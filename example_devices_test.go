@@ -69,7 +69,7 @@ func devicesRouter(auth *ginpaseto.Authorizer) *gin.Engine {
 		}))
 	})
 	r.GET("/sessions", auth.Required(), auth.SessionsHandler())
-	r.DELETE("/sessions/:id", auth.Required(), auth.LogoutHandler(ginpaseto.SessionParam("id")))
+	r.DELETE("/sessions/:id", auth.Required(), auth.EndSessionHandler("id"))
 	r.POST("/logout-others", auth.Required(), auth.LogoutHandler(ginpaseto.Others()))
 	return r
 }
@@ -111,7 +111,7 @@ func ExampleAuthorizer_SessionsHandler() {
 }
 
 // Ending one of the caller's sessions by its ID, from the list.
-func ExampleSessionParam() {
+func ExampleAuthorizer_EndSessionHandler() {
 	auth, err := ginpaseto.New(ginpaseto.WithSecretKey(exampleSecretKey))
 	if err != nil {
 		log.Fatal(err)
@@ -176,7 +176,7 @@ func ExampleAuthorizer_Watch() {
 	}
 	<-watched.Done()
 	fmt.Println(context.Cause(watched))
-	fmt.Println(ginpaseto.WebSocketCloseStatus(context.Cause(watched)))
+	fmt.Println(auth.WebSocketCloseStatus(context.Cause(watched)))
 	// Output:
 	// Token has been revoked
 	// 1008 Token has been revoked
@@ -188,12 +188,16 @@ func ExampleAuthorizer_Watch() {
 //	watched, stop := auth.Watch(c.Request.Context(), claims)
 //	defer stop()
 //	<-watched.Done()
-//	code, reason := ginpaseto.WebSocketCloseStatus(context.Cause(watched))
+//	code, reason := auth.WebSocketCloseStatus(context.Cause(watched))
 //	conn.Close(websocket.StatusCode(code), reason)
-func ExampleWebSocketCloseStatus() {
+func ExampleAuthorizer_WebSocketCloseStatus() {
+	auth, err := ginpaseto.New(ginpaseto.WithSecretKey(exampleSecretKey))
+	if err != nil {
+		log.Fatal(err)
+	}
 	expired := &ginpaseto.Error{Status: http.StatusUnauthorized, Message: "Token has expired", Err: ginpaseto.ErrTokenExpired}
-	fmt.Println(ginpaseto.WebSocketCloseStatus(expired))
-	fmt.Println(ginpaseto.WebSocketCloseStatus(context.Canceled))
+	fmt.Println(auth.WebSocketCloseStatus(expired))
+	fmt.Println(auth.WebSocketCloseStatus(context.Canceled))
 	// Output:
 	// 1008 Token has expired
 	// 1000

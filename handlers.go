@@ -26,7 +26,7 @@ type handlerConfig struct {
 	pairOptions  func(c *gin.Context, subject string) ([]TokenOption, error)
 	cookies      bool   // SessionCookies
 	others       bool   // Others
-	sessionParam string // SessionParam
+	sessionParam string // EndSessionHandler
 	everywhere   bool   // Everywhere
 }
 
@@ -124,8 +124,8 @@ func (a *Authorizer) RefreshHandler(opts ...HandlerOption) gin.HandlerFunc {
 // LogoutHandler returns the handler of the logout route. It ends the
 // session of the request (RevokeSession), so that its access and refresh
 // tokens stop working, or with Everywhere every session of the caller
-// (RevokeSubject), with Others every other session of the caller, with
-// SessionParam the one the URL names, and answers 204. A token created
+// (RevokeSubject), with Others every other session of the caller, and
+// answers 204 (EndSessionHandler ends the one a URL names). A token created
 // outside a session is revoked alone (Revoke).
 //
 // Logging out must work whatever became of the access token, so the
@@ -149,7 +149,11 @@ func (a *Authorizer) RefreshHandler(opts ...HandlerOption) gin.HandlerFunc {
 // leaves them. Requests without these cookies, such as a JSON client's,
 // get no Set-Cookie.
 func (a *Authorizer) LogoutHandler(opts ...HandlerOption) gin.HandlerFunc {
-	h := newHandlerConfig(opts)
+	return a.logoutHandler(newHandlerConfig(opts))
+}
+
+// logoutHandler is LogoutHandler's, and EndSessionHandler's, handler.
+func (a *Authorizer) logoutHandler(h *handlerConfig) gin.HandlerFunc {
 	access := a.newCheck(checkRequired, TypeAccess, nil)
 	refresh := a.newCheck(checkRequired, TypeRefresh, nil)
 	return func(c *gin.Context) {

@@ -620,7 +620,7 @@ func TestObserverEndedSessionsNameTheSubject(t *testing.T) {
 	auth := newAuth(t, ginpaseto.WithObserver(rec))
 	r := gin.New()
 	r.POST("/logout-others", auth.Required(), auth.LogoutHandler(ginpaseto.Others()))
-	r.DELETE("/sessions/:id", auth.Required(), auth.LogoutHandler(ginpaseto.SessionParam("id")))
+	r.DELETE("/sessions/:id", auth.Required(), auth.EndSessionHandler("id"))
 	srv := serve(t, r)
 	var pairs []*ginpaseto.TokenPair
 	for range 4 {

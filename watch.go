@@ -24,7 +24,7 @@ const watchCheckTimeout = 10 * time.Second
 // being valid, with the reason as its cause (context.Cause), an *Error:
 //
 //   - 401 "Token has been revoked": the token's session ended (logout,
-//     LogoutHandler with Everywhere, Others or SessionParam, RevokeSession,
+//     LogoutHandler with Everywhere or Others, EndSessionHandler, RevokeSession,
 //     RevokeSubject, a refresh token's reuse, the oldest session pushed out
 //     by a new one) or the token was revoked (Revoke), through this
 //     process or, with a shared store, any other;
@@ -259,13 +259,14 @@ func (h *watchHub) poller(stop <-chan struct{}) {
 	}
 }
 
-// WebSocketCloseStatus returns the close code and reason with which a WebSocket
-// ends because of err, the cause of a Watch context (context.Cause): 1008,
-// policy violation, and the *Error's message ("Token has been revoked",
-// "Token has expired"), cut to fit a close frame, as a refused handshake
-// closes with CloseWebSocket; 1000 and no reason for anything else, such
-// as the connection's own end.
-func WebSocketCloseStatus(err error) (code int, reason string) {
+// WebSocketCloseStatus returns the close code and reason with which a
+// WebSocket ends because of err, as Abort answers an HTTP request: for the
+// cause of a Watch context (context.Cause) or any *Error, 1008, policy
+// violation, and the *Error's message ("Token has been revoked", "Token
+// has expired"), cut to fit a close frame, as a refused handshake closes
+// with CloseWebSocket; 1000 and no reason for anything else, such as the
+// connection's own end, or nil.
+func (a *Authorizer) WebSocketCloseStatus(err error) (code int, reason string) {
 	var e *Error
 	if !errors.As(err, &e) || e == nil {
 		return 1000, ""

@@ -168,7 +168,7 @@ func TestWatchStops(t *testing.T) {
 	defer cancel()
 	cancelParent()
 	assert.ErrorIs(t, ended(t, w), context.Canceled, "the parent's end is no refusal")
-	code, reason := ginpaseto.WebSocketCloseStatus(context.Cause(w))
+	code, reason := auth.WebSocketCloseStatus(context.Cause(w))
 	assert.Equal(t, 1000, code)
 	assert.Empty(t, reason)
 
@@ -268,7 +268,7 @@ func TestWatchPollsAStoreWithoutNotify(t *testing.T) {
 		err := ended(t, wo)
 		requireCause(t, err, http.StatusServiceUnavailable, "Token revocation status unavailable", ginpaseto.ErrRevocationUnavailable)
 		assert.NotContains(t, err.Error(), "v4.")
-		code, reason := ginpaseto.WebSocketCloseStatus(err)
+		code, reason := auth.WebSocketCloseStatus(err)
 		assert.Equal(t, 1008, code)
 		assert.Equal(t, "Token revocation status unavailable", reason)
 	})
@@ -293,21 +293,22 @@ func TestWatchPollsTheDenylist(t *testing.T) {
 }
 
 func TestWebSocketCloseStatus(t *testing.T) {
-	code, reason := ginpaseto.WebSocketCloseStatus(&ginpaseto.Error{Status: 401, Message: "Token has been revoked"})
+	auth := newAuth(t)
+	code, reason := auth.WebSocketCloseStatus(&ginpaseto.Error{Status: 401, Message: "Token has been revoked"})
 	assert.Equal(t, 1008, code)
 	assert.Equal(t, "Token has been revoked", reason)
 
 	long := strings.Repeat("é", 100) // 200 bytes
-	code, reason = ginpaseto.WebSocketCloseStatus(&ginpaseto.Error{Status: 401, Message: long})
+	code, reason = auth.WebSocketCloseStatus(&ginpaseto.Error{Status: 401, Message: long})
 	assert.Equal(t, 1008, code)
 	assert.LessOrEqual(t, len(reason), 123, "a close frame holds 125 bytes, 2 for the code")
 	assert.True(t, strings.HasPrefix(long, reason))
 
-	code, reason = ginpaseto.WebSocketCloseStatus(nil)
+	code, reason = auth.WebSocketCloseStatus(nil)
 	assert.Equal(t, 1000, code)
 	assert.Empty(t, reason)
 	var nilErr *ginpaseto.Error
-	code, _ = ginpaseto.WebSocketCloseStatus(nilErr)
+	code, _ = auth.WebSocketCloseStatus(nilErr)
 	assert.Equal(t, 1000, code)
 }
 

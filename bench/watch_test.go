@@ -65,7 +65,7 @@ func benchmarkSockets(b *testing.B, watched bool) {
 		defer stop()
 		select {
 		case <-w.Done():
-			code, reason := ginpaseto.WebSocketCloseStatus(context.Cause(w))
+			code, reason := auth.WebSocketCloseStatus(context.Cause(w))
 			conn.Close(websocket.StatusCode(code), reason)
 		case <-gone.Done():
 		}

@@ -62,7 +62,7 @@ func addDevices(r *gin.Engine, auth *ginpaseto.Authorizer) {
 		c.Data(http.StatusOK, "text/html; charset=utf-8", []byte(page))
 	})
 	r.GET("/sessions", auth.Required(), auth.SessionsHandler())
-	r.DELETE("/sessions/:id", auth.Required(), auth.LogoutHandler(ginpaseto.SessionParam("id")))
+	r.DELETE("/sessions/:id", auth.Required(), auth.EndSessionHandler("id"))
 	r.POST("/logout-others", auth.Required(), auth.LogoutHandler(ginpaseto.Others()))
 	// The header, as on every route, and the subprotocol, as browsers can.
 	r.GET("/ws", auth.Required(ginpaseto.AddTokenLocations(ginpaseto.InWebSocketProtocol), ginpaseto.CloseWebSocket()), socket(auth))
@@ -91,7 +91,7 @@ func socket(auth *ginpaseto.Authorizer) gin.HandlerFunc {
 		}
 		select {
 		case <-watched.Done():
-			code, reason := ginpaseto.WebSocketCloseStatus(context.Cause(watched))
+			code, reason := auth.WebSocketCloseStatus(context.Cause(watched))
 			_ = conn.Close(websocket.StatusCode(code), reason)
 		case <-gone.Done():
 		}

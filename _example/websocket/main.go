@@ -109,7 +109,7 @@ func echo(auth *ginpaseto.Authorizer) gin.HandlerFunc {
 		}()
 		select {
 		case <-watched.Done():
-			code, reason := ginpaseto.WebSocketCloseStatus(context.Cause(watched))
+			code, reason := auth.WebSocketCloseStatus(context.Cause(watched))
 			_ = conn.Close(websocket.StatusCode(code), reason)
 		case <-done:
 		}
