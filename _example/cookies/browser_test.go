@@ -39,10 +39,10 @@ async function forge(target) {
   await fetch(target + "/notes", {method: "POST", mode: "no-cors", credentials: "include"});
   return "sent";
 }
-// forgeWithHeader copies the CSRF cookie, which this page can read since
+// forgeWithCSRFHeader copies the CSRF cookie, which this page can read since
 // cookies ignore ports, into the header: that needs a CORS preflight,
 // which the application does not answer, so the POST is never sent.
-async function forgeWithHeader(target, cookieName, header) {
+async function forgeWithCSRFHeader(target, cookieName, header) {
   const value = document.cookie.split("; ").find((c) => c.startsWith(cookieName + "="))?.slice(cookieName.length + 1) || "";
   try {
     await fetch(target + "/notes", {method: "POST", credentials: "include", headers: {[header]: value}});
@@ -261,7 +261,7 @@ func TestBrowser(t *testing.T) {
 			ReadCookie bool `json:"readCookie"`
 		}
 		args, _ := json.Marshal([]string{srv.URL, auth.CSRFCookieName(), auth.CSRFHeaderName()})
-		got, err := chromedp.Run(otherTab, chromedp.Evaluate[forged]("forgeWithHeader(..."+string(args)+")", chromedp.EvalAwaitPromise))
+		got, err := chromedp.Run(otherTab, chromedp.Evaluate[forged]("forgeWithCSRFHeader(..."+string(args)+")", chromedp.EvalAwaitPromise))
 		require.NoError(t, err)
 		// The page of the other port reads the CSRF cookie, but cannot
 		// send it: the browser asks first (OPTIONS) and gets no CORS
