@@ -56,7 +56,7 @@ func TestVerifiedTokenCacheAgrees(t *testing.T) {
 	common := func(ring []keyring.Key, extra ...ginpaseto.Option) []ginpaseto.Option {
 		return append([]ginpaseto.Option{
 			ginpaseto.WithKeys(ring...), ginpaseto.WithClock(clk.Now), ginpaseto.WithStore(store),
-			ginpaseto.WithLeeway(5 * time.Second), ginpaseto.WithAccessLifetime(5 * time.Minute),
+			ginpaseto.WithLeeway(5 * time.Second), ginpaseto.WithLifetime(ginpaseto.TypeAccess, 5*time.Minute),
 			ginpaseto.WithExpectedIssuer("https://issuer.example"),
 		}, extra...)
 	}

@@ -179,20 +179,21 @@ func AsPurpose(p Purpose) TokenOption {
 }
 
 // CreateAccessToken creates an access token for subject, valid for the
-// access lifetime (15 minutes by default).
+// access lifetime (WithLifetime(TypeAccess, d); 15 minutes by default).
 func (a *Authorizer) CreateAccessToken(ctx context.Context, subject string, opts ...TokenOption) (string, error) {
 	return a.CreateToken(ctx, subject, TypeAccess, opts...)
 }
 
 // CreateRefreshToken creates a refresh token for subject, valid for the
-// refresh lifetime (30 days by default).
+// refresh lifetime (WithLifetime(TypeRefresh, d); 30 days by default).
 func (a *Authorizer) CreateRefreshToken(ctx context.Context, subject string, opts ...TokenOption) (string, error) {
 	return a.CreateToken(ctx, subject, TypeRefresh, opts...)
 }
 
 // CreateToken creates a token of any type for subject; neither may be
-// empty. Types other than access and refresh live for the custom lifetime
-// (30 days by default) and are required with TypeRequired. ctx may be the
+// empty. Types other than access and refresh live for their lifetime
+// (WithLifetime(tokenType, d); 30 days by default) and are required with
+// TypeRequired. ctx may be the
 // *gin.Context; a done context stops the creation.
 func (a *Authorizer) CreateToken(ctx context.Context, subject, tokenType string, opts ...TokenOption) (string, error) {
 	t, err := a.tokenConfig(ctx, subject, tokenType, opts)
@@ -306,6 +307,9 @@ func (a *Authorizer) lifetime(tokenType string) time.Duration {
 		return a.cfg.accessLifetime
 	case TypeRefresh:
 		return a.cfg.refreshLifetime
+	}
+	if d, ok := a.cfg.customLifetimes[tokenType]; ok {
+		return d
 	}
 	return a.cfg.customLifetime
 }

@@ -36,7 +36,7 @@ import (
 // variables it read, and variables that are set override the options given
 // before it:
 //
-//	New(WithAccessLifetime(time.Hour), FromEnv(), WithIssuer("auth"))
+//	New(WithLifetime(TypeAccess, time.Hour), FromEnv(), WithIssuer("auth"))
 //
 // keeps an hour unless PASETO_ACCESS_LIFETIME is set, and always stamps
 // iss "auth".

@@ -248,7 +248,7 @@ func TestFromEnvOrder(t *testing.T) {
 		return claims.Expiration.Sub(claims.IssuedAt)
 	}
 	key := ginpaseto.WithSecretKey(testKey)
-	hour := ginpaseto.WithAccessLifetime(time.Hour)
+	hour := ginpaseto.WithLifetime(ginpaseto.TypeAccess, time.Hour)
 
 	t.Run("unset variables change nothing", func(t *testing.T) {
 		clearEnv(t)

@@ -164,10 +164,10 @@ func ExampleWithErrorHandler() {
 	// 401 {"error":"session_expired","message":"Token has expired"}
 }
 
-func ExampleWithAccessLifetime() {
+func ExampleWithLifetime() {
 	auth, err := ginpaseto.New(
 		ginpaseto.WithSecretKey(exampleSecretKey),
-		ginpaseto.WithAccessLifetime(5*time.Minute),
+		ginpaseto.WithLifetime(ginpaseto.TypeAccess, 5*time.Minute),
 	)
 	if err != nil {
 		log.Fatal(err)
@@ -179,10 +179,11 @@ func ExampleWithAccessLifetime() {
 	// 5m0s
 }
 
-func ExampleWithRefreshLifetime() {
+// A refresh token of a week: a session ends after a week without use.
+func ExampleWithLifetime_refresh() {
 	auth, err := ginpaseto.New(
 		ginpaseto.WithSecretKey(exampleSecretKey),
-		ginpaseto.WithRefreshLifetime(7*24*time.Hour),
+		ginpaseto.WithLifetime(ginpaseto.TypeRefresh, 7*24*time.Hour),
 	)
 	if err != nil {
 		log.Fatal(err)
@@ -194,10 +195,11 @@ func ExampleWithRefreshLifetime() {
 	// 168h0m0s
 }
 
-func ExampleWithCustomLifetime() {
+// A custom type gets a lifetime of its own; the others keep theirs.
+func ExampleWithLifetime_custom() {
 	auth, err := ginpaseto.New(
 		ginpaseto.WithSecretKey(exampleSecretKey),
-		ginpaseto.WithCustomLifetime(time.Hour),
+		ginpaseto.WithLifetime("password-reset", time.Hour),
 	)
 	if err != nil {
 		log.Fatal(err)

@@ -39,7 +39,7 @@ func logoutRoutes(auth *ginpaseto.Authorizer) *gin.Engine {
 // clears the cookies. The client honours Path and Max-Age as a browser
 // does, and the access token lives two seconds.
 func TestIdleLogout(t *testing.T) {
-	auth := cookieAuth(t, ginpaseto.CookieConfig{}, ginpaseto.WithAccessLifetime(2*time.Second)) // iat counts whole seconds: at least one left
+	auth := cookieAuth(t, ginpaseto.CookieConfig{}, ginpaseto.WithLifetime(ginpaseto.TypeAccess, 2*time.Second)) // iat counts whole seconds: at least one left
 	b := newBrowserClient(t, logoutRoutes(auth))
 
 	login, _ := b.send("POST", "/login")

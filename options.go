@@ -41,7 +41,8 @@ type config struct {
 	errorHandler     func(*gin.Context, *Error)
 	accessLifetime   time.Duration
 	refreshLifetime  time.Duration
-	customLifetime   time.Duration
+	customLifetime   time.Duration            // types WithLifetime does not name
+	customLifetimes  map[string]time.Duration // WithLifetime, by custom type
 	leeway           time.Duration
 	issuer           string
 	expectedIssuer   string
@@ -219,16 +220,34 @@ func lifetimeOption(name string, d time.Duration, field func(*config) *time.Dura
 	})
 }
 
-// WithAccessLifetime sets how long access tokens live; it must be
-// positive. Default 15 minutes.
-func WithAccessLifetime(d time.Duration) Option {
-	return lifetimeOption("WithAccessLifetime", d, func(c *config) *time.Duration { return &c.accessLifetime })
-}
-
-// WithRefreshLifetime sets how long refresh tokens live; it must be
-// positive. Default 30 days.
-func WithRefreshLifetime(d time.Duration) Option {
-	return lifetimeOption("WithRefreshLifetime", d, func(c *config) *time.Duration { return &c.refreshLifetime })
+// WithLifetime sets how long the tokens of tokenType live; d must be
+// positive. Defaults: 15 minutes for TypeAccess, 30 days for TypeRefresh
+// (a session's idle timeout: see WithSessionLifetime for its absolute
+// end), and 30 days for each custom type (CreateToken's tokenType), which
+// PASETO_CUSTOM_LIFETIME changes for every custom type WithLifetime does
+// not name. Give it once per type; a later one for the same type wins.
+// The ExpiresIn and ExpiresAt token options override it for one token.
+func WithLifetime(tokenType string, d time.Duration) Option {
+	switch tokenType {
+	case TypeAccess:
+		return lifetimeOption("WithLifetime(TypeAccess)", d, func(c *config) *time.Duration { return &c.accessLifetime })
+	case TypeRefresh:
+		return lifetimeOption("WithLifetime(TypeRefresh)", d, func(c *config) *time.Duration { return &c.refreshLifetime })
+	case "":
+		return optionFunc(func(*config) error {
+			return errors.New("ginpaseto: WithLifetime: the token type is empty; use TypeAccess, TypeRefresh or the custom type given to CreateToken")
+		})
+	}
+	return optionFunc(func(c *config) error {
+		if d <= 0 {
+			return fmt.Errorf("ginpaseto: WithLifetime(%q): lifetime must be positive, got %v; for a token that never expires, pass the NoExpiry() token option when creating it", tokenType, d)
+		}
+		if c.customLifetimes == nil {
+			c.customLifetimes = make(map[string]time.Duration)
+		}
+		c.customLifetimes[tokenType] = d
+		return nil
+	})
 }
 
 // defaultRefreshGrace and defaultSessionLifetime are documented on
@@ -272,7 +291,7 @@ func WithRefreshGrace(d time.Duration) Option {
 // WithSessionLifetime sets the absolute lifetime of a session: it ends d
 // after CreateTokenPair started it, however often its refresh token is
 // rotated, and no token of it expires later. The refresh lifetime
-// (WithRefreshLifetime) is the idle timeout: a session whose client stops
+// (WithLifetime(TypeRefresh, d)) is the idle timeout: a session whose client stops
 // refreshing ends when its refresh token expires. Default 30 days, the
 // longest interval between re-authentications that common verification
 // standards allow for a "remember me" login; shorten it for sensitive
@@ -291,12 +310,6 @@ func sessionLifetimeOption(name string, d time.Duration) Option {
 		c.createsWith(name)
 		return nil
 	})
-}
-
-// WithCustomLifetime sets how long tokens of custom types live; it must be
-// positive. Default 30 days.
-func WithCustomLifetime(d time.Duration) Option {
-	return lifetimeOption("WithCustomLifetime", d, func(c *config) *time.Duration { return &c.customLifetime })
 }
 
 // WithLeeway allows for clock skew between the servers that create and

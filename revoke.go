@@ -91,7 +91,7 @@ func (a *Authorizer) endSession(ctx context.Context, subject, sessionID string) 
 // second later.
 //
 // The store remembers the cutoff for the longest lifetime the Authorizer
-// gives (WithAccessLifetime, WithRefreshLifetime, WithCustomLifetime) plus
+// gives (WithLifetime, for every type) plus
 // the leeway. Tokens created with NoExpiry, or with ExpiresIn or ExpiresAt
 // beyond that, outlive it: revoke those by ID with Revoke. A store failure
 // gives an *Error, 503 "Session store unavailable" (ErrStoreUnavailable),
@@ -104,12 +104,22 @@ func (a *Authorizer) RevokeSubject(ctx context.Context, subject string) error {
 		return err
 	}
 	cutoff := a.cfg.now()
-	until := cutoff.Add(max(a.cfg.accessLifetime, a.cfg.refreshLifetime, a.cfg.customLifetime) + a.cfg.leeway)
+	until := cutoff.Add(a.longestLifetime() + a.cfg.leeway)
 	if err := a.cfg.store.RevokeSubject(requestContext(ctx), subject, cutoff, until); err != nil {
 		return storeError(err)
 	}
 	a.sessionEvent(ctx, observe.SubjectRevoked, subject, "")
 	return nil
+}
+
+// longestLifetime is the longest lifetime the Authorizer gives a token of
+// any type.
+func (a *Authorizer) longestLifetime() time.Duration {
+	longest := max(a.cfg.accessLifetime, a.cfg.refreshLifetime, a.cfg.customLifetime)
+	for _, d := range a.cfg.customLifetimes {
+		longest = max(longest, d)
+	}
+	return longest
 }
 
 // sessionsChecked reports an error when checks would not look up access or

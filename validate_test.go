@@ -339,8 +339,8 @@ func TestVerifyOnlyRefusesSessionOptions(t *testing.T) {
 		{"refresh grace variable", []ginpaseto.Option{ginpaseto.FromEnv()}, []string{"PASETO_PUBLIC_KEY", pubHex, "PASETO_REFRESH_GRACE", "10s"}, []string{
 			"PASETO_REFRESH_GRACE only applies"}},
 
-		{"what a verifier uses", []ginpaseto.Option{verifier, ginpaseto.WithStore(&ginpaseto.MemoryStore{}), ginpaseto.WithAccessLifetime(time.Minute),
-			ginpaseto.WithRefreshLifetime(time.Hour), ginpaseto.WithExpectedIssuer("auth.example"), ginpaseto.WithLeeway(time.Second)}, nil, nil},
+		{"what a verifier uses", []ginpaseto.Option{verifier, ginpaseto.WithStore(&ginpaseto.MemoryStore{}), ginpaseto.WithLifetime(ginpaseto.TypeAccess, time.Minute),
+			ginpaseto.WithLifetime(ginpaseto.TypeRefresh, time.Hour), ginpaseto.WithExpectedIssuer("auth.example"), ginpaseto.WithLeeway(time.Second)}, nil, nil},
 		{"a verifier reading the cookies of another service", []ginpaseto.Option{verifier, ginpaseto.WithTokenLocations(ginpaseto.InHeader, ginpaseto.InCookie),
 			ginpaseto.WithCookies(ginpaseto.CookieConfig{CSRFHeader: "X-XSRF-Token"})}, nil, nil},
 		{"a private key", []ginpaseto.Option{ginpaseto.WithPrivateKey(privHex), ginpaseto.WithCookies(ginpaseto.CookieConfig{}), ginpaseto.WithRefreshGrace(0),

@@ -44,7 +44,7 @@ func testAuthorizer(t *testing.T, b backend) {
 	_, _ = rand.Read(key)
 	clk := &clock{now: time.Now().AddDate(-2, 0, 0)}
 	auth, err := ginpaseto.New(ginpaseto.WithSecretKey(hex.EncodeToString(key)), ginpaseto.WithStore(s), ginpaseto.WithClock(clk.Now),
-		ginpaseto.WithAccessLifetime(time.Minute), ginpaseto.WithRefreshLifetime(10*time.Minute),
+		ginpaseto.WithLifetime(ginpaseto.TypeAccess, time.Minute), ginpaseto.WithLifetime(ginpaseto.TypeRefresh, 10*time.Minute),
 		ginpaseto.WithSessionLifetime(time.Hour), ginpaseto.WithRefreshGrace(30*time.Second))
 	require.NoError(t, err)
 

@@ -204,7 +204,7 @@ func ids(list []listedSession) []string {
 // TestSocketExpires: a socket opened with an access token closes when the
 // token expires, at its exp.
 func TestSocketExpires(t *testing.T) {
-	auth, err := ginpaseto.New(ginpaseto.WithSecretKey(exampletest.SecretKey), ginpaseto.WithAccessLifetime(time.Second))
+	auth, err := ginpaseto.New(ginpaseto.WithSecretKey(exampletest.SecretKey), ginpaseto.WithLifetime(ginpaseto.TypeAccess, time.Second))
 	require.NoError(t, err)
 	srv := exampletest.Serve(t, newRouter(auth))
 	p := loginUser(t, srv, "test", "test")

@@ -181,7 +181,7 @@ func TestLoginAndPage(t *testing.T) {
 // TestSocketClosesAtExpiry: an open socket is closed with 1008 and "Token
 // has expired" once the token it was opened with expires.
 func TestSocketClosesAtExpiry(t *testing.T) {
-	auth, err := ginpaseto.New(ginpaseto.WithSecretKey(exampletest.SecretKey), ginpaseto.WithAccessLifetime(time.Second))
+	auth, err := ginpaseto.New(ginpaseto.WithSecretKey(exampletest.SecretKey), ginpaseto.WithLifetime(ginpaseto.TypeAccess, time.Second))
 	require.NoError(t, err)
 	srv := exampletest.Serve(t, newRouter(auth))
 	token := login(t, srv)
