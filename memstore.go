@@ -163,13 +163,24 @@ type entry struct {
 
 // sessionData is what a session entry holds besides its ID and end.
 type sessionData struct {
-	refreshJTI string    // the refresh jti usable next
-	previous   string    // the refresh jti the last rotation consumed
-	started    time.Time // CreateSession's Session.Started
-	refreshed  time.Time // the last rotation's Session.Refreshed
-	ends       time.Time // the absolute end; zero for none
+	refreshJTI string     // the refresh jti usable next
+	consumed   []consumed // the refresh jtis recent rotations consumed, the oldest first
+	started    time.Time  // CreateSession's Session.Started
+	refreshed  time.Time  // the last rotation's Session.Refreshed
+	ends       time.Time  // the absolute end; zero for none
 	metadata   map[string]string
 }
+
+// consumed is a refresh jti a rotation consumed, and that rotation's
+// Session.Refreshed.
+type consumed struct {
+	jti string
+	at  time.Time
+}
+
+// maxConsumed bounds the consumed refresh jtis a session remembers for the
+// refresh grace: see Store.RotateSession.
+const maxConsumed = 8
 
 // snapshot returns the session of entry e as a Store returns it.
 func (e *entry) snapshot() Session {
@@ -370,15 +381,48 @@ func (m *MemoryStore) RotateSession(_ context.Context, usedJTI string, next Sess
 	d := e.session
 	switch {
 	case d.refreshJTI == usedJTI:
-		d.previous, d.refreshJTI, d.refreshed = usedJTI, next.RefreshJTI, next.Refreshed
+		d.remember(usedJTI, next.Refreshed, grace)
+		d.refreshJTI, d.refreshed = next.RefreshJTI, next.Refreshed
 		sh.reschedule(e, capAt(next.Expires, d.ends))
-	case grace > 0 && d.previous == usedJTI && next.Refreshed.Before(d.refreshed.Add(grace)):
+	case grace > 0 && d.replays(usedJTI, next.Refreshed, grace):
 		// A replay within the grace: the client gets the usable token.
 	default:
 		m.endSession(sh, e)
 		return Session{}, fmt.Errorf("%w: the session was ended", ErrRefreshTokenReused)
 	}
 	return e.snapshot(), nil
+}
+
+// remember records that a rotation at `at` consumed jti, forgetting the
+// consumed jtis whose grace has passed by then, and all of them for a
+// grace of zero, and keeping at most maxConsumed.
+func (d *sessionData) remember(jti string, at time.Time, grace time.Duration) {
+	if grace <= 0 {
+		d.consumed = nil
+		return
+	}
+	kept := d.consumed[:0]
+	for _, c := range d.consumed {
+		if at.Before(c.at.Add(grace)) {
+			kept = append(kept, c)
+		}
+	}
+	kept = append(kept, consumed{jti: jti, at: at})
+	if n := len(kept) - maxConsumed; n > 0 {
+		kept = append(kept[:0], kept[n:]...)
+	}
+	d.consumed = kept
+}
+
+// replays reports whether jti is a refresh jti a rotation consumed less
+// than grace before at.
+func (d *sessionData) replays(jti string, at time.Time, grace time.Duration) bool {
+	for _, c := range d.consumed {
+		if c.jti == jti && at.Before(c.at.Add(grace)) {
+			return true
+		}
+	}
+	return false
 }
 
 // Sessions returns the subject's live sessions, the oldest first: see

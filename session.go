@@ -104,8 +104,9 @@ func (a *Authorizer) CreateTokenPair(ctx context.Context, subject string, opts .
 // rotations with one token exactly one moves the session forward. Within
 // the refresh grace (WithRefreshGrace) after that rotation, presenting the
 // consumed token again (another browser tab, a retried request) answers a
-// pair that works in the same session, carrying the refresh token that the
-// rotation issued. Any other use of an already-used refresh token of a
+// pair that works in the same session, carrying the session's usable
+// refresh token, also after later rotations (tabs refreshing one after the
+// other); see Store.RotateSession for the bound. Any other use of an already-used refresh token of a
 // live session means that the client replayed it or someone else holds a
 // copy: RotateRefreshToken then revokes the whole session, so that the
 // newest tokens of both stop working, and returns an *Error (401 "Refresh
@@ -143,9 +144,9 @@ func (a *Authorizer) RotateRefreshToken(ctx context.Context, refresh *Claims, op
 	}
 	plan.limit(now, got.Ends)
 	if got.RefreshJTI != next.RefreshJTI {
-		// A replay within the grace: the client gets the refresh token
-		// that the rotation issued, expiring no later than it does, so the
-		// session moves forward once whichever tab uses it next.
+		// A replay within the grace: the client gets the session's usable
+		// refresh token, expiring no later than it does, so the session
+		// moves forward once whichever tab uses it next.
 		plan.refresh.jti = got.RefreshJTI
 		if !got.Expires.IsZero() {
 			plan.refresh.notAfter = earliest(plan.refresh.notAfter, got.Expires.Add(-a.cfg.leeway))

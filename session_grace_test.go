@@ -77,9 +77,14 @@ func TestRefreshGrace(t *testing.T) {
 	again := pairFrom(t, refreshWith(t, srv, pairs[n-1].RefreshToken))
 	expect(t, userWith(t, srv, again.AccessToken), 200, user("alice"))
 
-	t.Run("an older token is a reuse, even within the grace", func(t *testing.T) {
+	t.Run("a token whose own grace has passed is a reuse, within a later one's", func(t *testing.T) {
+		// The login's token and the next were consumed now; one more
+		// rotation 20 s later, then 31 s after the first two.
+		clk.Advance(20 * time.Second)
+		last := pairFrom(t, refreshWith(t, srv, next.RefreshToken))
+		clk.Advance(11 * time.Second)
 		expect(t, refreshWith(t, srv, login.RefreshToken), 401, detail("Refresh token reuse detected"))
-		for _, tok := range []string{next.AccessToken, again.AccessToken, pairs[0].AccessToken} {
+		for _, tok := range []string{next.AccessToken, again.AccessToken, last.AccessToken, pairs[0].AccessToken} {
 			expect(t, userWith(t, srv, tok), 401, detail("Token has been revoked"))
 		}
 		assert.Empty(t, sessions(), "the session ended")
@@ -99,6 +104,55 @@ func TestRefreshGrace(t *testing.T) {
 		expect(t, refreshWith(t, srv, second.RefreshToken), 401, detail("Token has been revoked"))
 		assert.Empty(t, sessions())
 	})
+}
+
+// TestRefreshGraceStaggered: tabs sharing one cookie jar that refresh one
+// after the other. Tab A presents T0 (rotation 1: T1 usable); tab B reads
+// the new cookie and presents T1 (rotation 2: T2 usable); tab C had sent
+// T0, and its request arrives only then. Every tab stays logged in, with
+// the one usable token; a token whose own grace has passed is a reuse.
+func TestRefreshGraceStaggered(t *testing.T) {
+	ctx := context.Background()
+	clk := newClock()
+	auth := newAuth(t, ginpaseto.WithClock(clk.Now)) // the default grace, 30 s
+	srv := serveSessions(t, auth)
+	login := loginAs(t, srv, "alice")
+	refreshJTI := func(p ginpaseto.TokenPair) string {
+		t.Helper()
+		claims, err := auth.CheckToken(ctx, p.RefreshToken, ginpaseto.TypeRefresh)
+		require.NoError(t, err)
+		return claims.JTI
+	}
+
+	clk.Advance(time.Second)
+	tabA := pairFrom(t, refreshWith(t, srv, login.RefreshToken)) // T0 consumed
+	clk.Advance(time.Second)
+	tabB := pairFrom(t, refreshWith(t, srv, tabA.RefreshToken)) // T1 consumed
+	clk.Advance(time.Second)
+	tabC := pairFrom(t, refreshWith(t, srv, login.RefreshToken)) // T0 again, two rotations later
+	assert.Equal(t, refreshJTI(tabB), refreshJTI(tabC), "the late tab gets the usable refresh token")
+	for _, p := range []ginpaseto.TokenPair{tabA, tabB, tabC} {
+		expect(t, userWith(t, srv, p.AccessToken), 200, user("alice"))
+	}
+	list, err := auth.Sessions(ctx, "alice")
+	require.NoError(t, err)
+	require.Len(t, list, 1)
+	assert.Equal(t, refreshJTI(tabB), list[0].RefreshJTI, "the session moved forward twice, not three times")
+
+	// The session goes on from the usable token. The grace of each token
+	// runs from the rotation that consumed it: 29 s after T1 was consumed
+	// it is a replay still; 31 s after T0 was, T0 is a reuse.
+	clk.Advance(20 * time.Second)
+	next := pairFrom(t, refreshWith(t, srv, tabC.RefreshToken))
+	clk.Advance(8 * time.Second)
+	replayed := pairFrom(t, refreshWith(t, srv, tabA.RefreshToken))
+	assert.Equal(t, refreshJTI(next), refreshJTI(replayed), "T1, within its grace")
+	clk.Advance(time.Second)
+	expect(t, refreshWith(t, srv, login.RefreshToken), 401, detail("Refresh token reuse detected"))
+	expect(t, userWith(t, srv, next.AccessToken), 401, detail("Token has been revoked"))
+	list, err = auth.Sessions(ctx, "alice")
+	require.NoError(t, err)
+	assert.Empty(t, list, "the session ended")
 }
 
 // TestRefreshGraceStrict: WithRefreshGrace(0) makes any second use a

@@ -63,20 +63,26 @@ type Store interface {
 	//   - usedJTI is the session's usable refresh token: next.RefreshJTI
 	//     replaces it, Refreshed becomes next.Refreshed, Expires becomes
 	//     next.Expires (never later than the session's Ends), and usedJTI
-	//     is remembered as the session's previous refresh token.
-	//   - usedJTI is the previous refresh token and next.Refreshed is less
-	//     than grace after the rotation that consumed it: a replay within
-	//     the grace (two tabs, a retried request). Nothing changes; the
-	//     returned session's RefreshJTI is the usable one, not
-	//     next.RefreshJTI, and the caller gives the client a refresh token
-	//     with that jti, so that the session moves forward once.
-	//   - any other usedJTI of a live session (used a second time, after
-	//     the grace or older): it ends the session and returns an error
+	//     is remembered as consumed at next.Refreshed.
+	//   - usedJTI is a refresh token of the session that one of its last 8
+	//     rotations consumed, and next.Refreshed is less than grace after
+	//     that rotation's Refreshed: a replay within the grace (tabs
+	//     refreshing at once or one after the other, a retried request).
+	//     Nothing changes; the returned session's RefreshJTI is the usable
+	//     one, not next.RefreshJTI, and the caller gives the client a
+	//     refresh token with that jti, so that the session moves forward
+	//     once per usable token.
+	//   - any other usedJTI of a live session (used a second time, grace
+	//     or more after the rotation that consumed it, or consumed by an
+	//     older rotation): it ends the session and returns an error
 	//     wrapping ErrRefreshTokenReused.
 	//   - a session that is not live, or a used token that was revoked:
 	//     an error wrapping ErrTokenRevoked.
 	//
-	// A grace of zero makes every second use a reuse.
+	// A rotation forgets the consumed tokens whose grace has passed at its
+	// next.Refreshed, and keeps at most the 8 latest, so the state stays
+	// bounded. A grace of zero remembers none and makes every second use a
+	// reuse.
 	RotateSession(ctx context.Context, usedJTI string, next Session, grace time.Duration) (Session, error)
 
 	// RevokeSession ends a session: its access and refresh tokens are

@@ -206,9 +206,9 @@ type SessionEventKind string
 const (
 	SessionStarted SessionEventKind = "started" // CreateTokenPair, StartSession
 	SessionRotated SessionEventKind = "rotated" // RotateRefreshToken moved the session forward
-	// SessionReplayed: the refresh token that the last rotation consumed
-	// came back within the refresh grace, and was answered with the
-	// session's current pair.
+	// SessionReplayed: a refresh token that a rotation of the session
+	// consumed came back within the refresh grace of that rotation, and
+	// was answered with the session's current pair.
 	SessionReplayed SessionEventKind = "replayed"
 	// SessionReuseDetected: a refresh token was used a second time, and
 	// the session was ended. With a shared store, exactly one process

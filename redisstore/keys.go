@@ -151,7 +151,8 @@ func parseTime(s string) (time.Time, error) {
 // exists. Times are in the store's format.
 type sessionValue struct {
 	RefreshJTI string            `json:"r"`           // the refresh jti usable next
-	Previous   string            `json:"p,omitempty"` // the refresh jti the last rotation consumed
+	Consumed   []string          `json:"c,omitempty"` // the refresh jtis recent rotations consumed and when, in turn: jti, time, jti, time…
+	Previous   string            `json:"p,omitempty"` // before Consumed: the refresh jti the last rotation consumed (at Refreshed)
 	Started    string            `json:"s,omitempty"`
 	Refreshed  string            `json:"f,omitempty"`
 	Expires    string            `json:"e,omitempty"`

@@ -188,9 +188,13 @@ const (
 )
 
 // rotateScript moves a live session forward when the used refresh token
-// is its usable one; recognises a replay of the previous one within the
-// grace; or else ends the session. The session's value is JSON (see
-// sessionValue), decoded and encoded with Redis's cjson.
+// is its usable one; recognises a replay of a token one of its last 8
+// rotations consumed, within the grace of that rotation; or else ends the
+// session. The session's value is JSON (see sessionValue), decoded and
+// encoded with Redis's cjson. The consumed tokens are the list c, of jti
+// and the time it was consumed in turn; a value written before that list
+// existed holds the one token the last rotation consumed, p, consumed at
+// f, and is read as a list of that one.
 //
 //	KEYS: session, sessions set, the used refresh token's revocation
 //	ARGV: used jti, next jti, refreshed (a time), replays after (a time; '' for no grace), expires (a time; '' none), session ID, channel, tag
@@ -206,6 +210,21 @@ local function finish(code)
   redis.call('ZREM', KEYS[2], ARGV[6])
   return {code}
 end
+local consumed = {}
+if type(s.c) == 'table' then
+  for i = 1, #s.c - 1, 2 do
+    if type(s.c[i]) == 'string' and type(s.c[i + 1]) == 'string' then
+      consumed[#consumed + 1] = s.c[i]
+      consumed[#consumed + 1] = s.c[i + 1]
+    end
+  end
+elseif type(s.p) == 'string' and type(s.f) == 'string' then
+  consumed = {s.p, s.f}
+end
+-- within reports whether a token consumed at time t is within the grace.
+local function within(t)
+  return ARGV[4] ~= '' and split(t) ~= nil and after(t, ARGV[4])
+end
 if s.r == ARGV[1] then
   local expires = ARGV[5]
   if split(s.n) and (expires == '' or after(expires, s.n)) then expires = s.n end
@@ -214,15 +233,33 @@ if s.r == ARGV[1] then
     ttl = ms_between(ARGV[3], expires)
     if ttl <= 0 then return finish(-3) end
   end
-  s.p, s.r, s.f, s.e = ARGV[1], ARGV[2], ARGV[3], expires
+  local kept = {}
+  if ARGV[4] ~= '' then
+    for i = 1, #consumed, 2 do
+      if within(consumed[i + 1]) then
+        kept[#kept + 1] = consumed[i]
+        kept[#kept + 1] = consumed[i + 1]
+      end
+    end
+    kept[#kept + 1] = ARGV[1]
+    kept[#kept + 1] = ARGV[3]
+    while #kept > 16 do
+      table.remove(kept, 1)
+      table.remove(kept, 1)
+    end
+  end
+  if #kept == 0 then kept = nil end
+  s.c, s.p, s.r, s.f, s.e = kept, nil, ARGV[2], ARGV[3], expires
   local value = cjson.encode(s)
   set(KEYS[1], value, ttl)
   local pttl = redis.call('PTTL', KEYS[2])
   keep(KEYS[2], pttl, ttl)
   return {1, value}
 end
-if s.p == ARGV[1] and ARGV[4] ~= '' and split(s.f) and after(s.f, ARGV[4]) then
-  return {2, raw}
+for i = 1, #consumed, 2 do
+  if consumed[i] == ARGV[1] and within(consumed[i + 1]) then
+    return {2, raw}
+  end
 end
 return finish(-1)
 `)

@@ -166,12 +166,14 @@ func testRotation(t *testing.T, b backend) {
 		name  string
 		after time.Duration // from the rotation that consumed the token
 		grace time.Duration
-		older bool // a token two rotations old
+		older bool // a token the rotation before the last consumed
 	}{
 		{"after the grace", 31 * time.Second, 30 * time.Second, false},
 		{"at the grace", 30 * time.Second, 30 * time.Second, false},
 		{"with no grace", 0, 0, false},
-		{"an older token within the grace", time.Second, 30 * time.Second, true},
+		// Consumed by the first of two rotations a second apart: its own
+		// grace has passed, though the second rotation's has not.
+		{"an older token at its grace", 29 * time.Second, 30 * time.Second, true},
 	} {
 		se := session("alice")
 		require.NoError(t, s.CreateSession(ctx, se))
@@ -551,4 +553,60 @@ func testNotifyClosedClient(t *testing.T, b backend) {
 	notified(t, calls, "the client was closed")
 	_, err = s.IsRevoked(context.Background(), token("alice", ""))
 	assert.Error(t, err)
+}
+
+// testRotationOfOldValue: a session whose value was written before the
+// store remembered several consumed refresh tokens (the one the last
+// rotation consumed, p, at its time, f) keeps its grace, and its next
+// rotations remember the tokens consumed since alongside.
+func testRotationOfOldValue(t *testing.T, b backend) {
+	ctx := context.Background()
+	client := b.client(t)
+	s, prefix := store(t, client)
+	start := time.Date(2001, 2, 3, 4, 5, 6, 789, time.UTC)
+	const grace = 30 * time.Second
+	oldValue := func(se ginpaseto.Session, consumed string, at time.Time) {
+		t.Helper()
+		require.NoError(t, s.CreateSession(ctx, se))
+		sum := sha256.Sum256([]byte(se.Subject))
+		key := prefix + "{" + hex.EncodeToString(sum[:8]) + "}s:" + se.ID
+		value := `{"r":"` + se.RefreshJTI + `","p":"` + consumed + `","s":"` + strconv.FormatInt(start.Unix(), 10) + `.000000789",` +
+			`"f":"` + strconv.FormatInt(at.Unix(), 10) + `.000000789","e":"` + strconv.FormatInt(start.Add(time.Hour).Unix(), 10) + `.000000789"}`
+		require.NoError(t, client.Do(ctx, client.B().Set().Key(key).Value(value).ExSeconds(3600).Build()).Error())
+	}
+	rotate := func(se ginpaseto.Session, used string, at time.Time) (ginpaseto.Session, ginpaseto.Session, error) {
+		next := se
+		next.RefreshJTI, next.Refreshed, next.Expires = newID(), at, start.Add(time.Hour)
+		got, err := s.RotateSession(ctx, used, next, grace)
+		return next, got, err
+	}
+
+	// T0 consumed at start+1m, in the old value; T1 usable.
+	se := ginpaseto.Session{ID: newID(), Subject: "alice", RefreshJTI: newID(), Started: start, Refreshed: start, Expires: start.Add(time.Hour)}
+	t0, at := newID(), start.Add(time.Minute)
+	oldValue(se, t0, at)
+	_, got, err := rotate(se, t0, at.Add(time.Second))
+	require.NoError(t, err, "the token an old value holds as consumed, within its grace")
+	assert.Equal(t, se.RefreshJTI, got.RefreshJTI)
+
+	// The usable token rotates; T0 and T1 are both replays then.
+	second, _, err := rotate(se, se.RefreshJTI, at.Add(2*time.Second))
+	require.NoError(t, err)
+	for _, used := range []string{t0, se.RefreshJTI} {
+		_, got, err := rotate(se, used, at.Add(3*time.Second))
+		require.NoError(t, err, "a consumed token within its grace, after the value was rewritten")
+		assert.Equal(t, second.RefreshJTI, got.RefreshJTI)
+	}
+	// T0's grace runs from its own rotation.
+	_, _, err = rotate(se, t0, at.Add(grace))
+	require.ErrorIs(t, err, ginpaseto.ErrRefreshTokenReused)
+	assert.True(t, revoked(t, s, token("alice", se.ID)))
+
+	// After the grace, the old value's token is a reuse.
+	se = ginpaseto.Session{ID: newID(), Subject: "alice", RefreshJTI: newID(), Started: start, Refreshed: start, Expires: start.Add(time.Hour)}
+	t0 = newID()
+	oldValue(se, t0, at)
+	_, _, err = rotate(se, t0, at.Add(grace))
+	require.ErrorIs(t, err, ginpaseto.ErrRefreshTokenReused)
+	assert.True(t, revoked(t, s, token("alice", se.ID)))
 }

@@ -132,6 +132,7 @@ func TestStore(t *testing.T) {
 			t.Run("cutoff at start", func(t *testing.T) { testCutoffAtStart(t, b) })
 			t.Run("cutoff in seconds", func(t *testing.T) { testCutoffInSeconds(t, b) })
 			t.Run("rotation", func(t *testing.T) { testRotation(t, b) })
+			t.Run("rotation of an old value", func(t *testing.T) { testRotationOfOldValue(t, b) })
 			t.Run("caller's clock", func(t *testing.T) { testCallerClock(t, b) })
 			t.Run("authorizer", func(t *testing.T) { testAuthorizer(t, b) })
 			t.Run("round trips", func(t *testing.T) { testRoundTrips(t, b) })

@@ -71,6 +71,7 @@ func Run(t *testing.T, newStore func(t *testing.T) ginpaseto.Store, opts ...Opti
 		{"Sessions", testSessions},
 		{"Rotation", testRotation},
 		{"GraceReplay", testGraceReplay},
+		{"StaggeredReplay", testStaggeredReplay},
 		{"Reuse", testReuse},
 		{"ConcurrentRotation", testConcurrentRotation},
 		{"Cutoff", testCutoff},
@@ -260,10 +261,81 @@ func testGraceReplay(t *testing.T, s *suite) {
 	require.NoError(t, err)
 	assert.Equal(t, second.RefreshJTI, f.list(sub)[0].RefreshJTI)
 
-	// The first token is now older than the previous one: reuse.
-	_, _, err = f.rotate(sess, at.Add(grace/2), grace)
-	require.ErrorIs(t, err, ginpaseto.ErrRefreshTokenReused, "a token two rotations old")
+	// The first token, once its own grace has passed: reuse, though the
+	// token the second rotation consumed is still within its grace.
+	_, _, err = f.rotate(sess, at.Add(grace), grace)
+	require.ErrorIs(t, err, ginpaseto.ErrRefreshTokenReused, "a token consumed a grace ago")
 	assert.Empty(t, f.list(sub), "reuse ends the session")
+}
+
+// testStaggeredReplay: tabs that refresh one after the other. Each refresh
+// token a rotation consumed is a replay within the grace of that rotation,
+// not only the one the latest rotation consumed.
+func testStaggeredReplay(t *testing.T, s *suite) {
+	const grace = 30 * time.Second
+	f := s.start(t)
+	sub := subject()
+	sess := f.create(sub)
+	at := sess.Started.Add(time.Minute)
+	first, _, err := f.rotate(sess, at, grace) // T0 consumed, T1 usable
+	require.NoError(t, err)
+	second, _, err := f.rotate(first, at.Add(time.Second), grace) // T1 consumed, T2 usable
+	require.NoError(t, err)
+
+	for _, used := range []ginpaseto.Session{sess, first} {
+		replay, got, err := f.rotate(used, at.Add(2*time.Second), grace)
+		require.NoError(t, err, "a token an earlier rotation consumed, within its grace, is a replay")
+		assert.Equal(t, second.RefreshJTI, got.RefreshJTI, "the replay gets the usable refresh token")
+		assert.NotEqual(t, replay.RefreshJTI, got.RefreshJTI)
+		assert.True(t, got.Refreshed.Equal(at.Add(time.Second)), "a replay does not move the session: Refreshed %v", got.Refreshed)
+		assert.False(t, f.revoked(access(sess, time.Now())), "the session is live")
+		listed := f.list(sub)
+		require.Len(t, listed, 1)
+		assert.Equal(t, second.RefreshJTI, listed[0].RefreshJTI, "the session did not move")
+	}
+
+	// The grace of each token runs from the rotation that consumed it: T0's
+	// has passed at at+grace, while T1's has not.
+	_, _, err = f.rotate(sess, at.Add(grace), grace)
+	require.ErrorIs(t, err, ginpaseto.ErrRefreshTokenReused, "a token consumed a grace ago")
+	assert.True(t, f.revoked(access(sess, time.Now())), "reuse ends the session")
+	assert.Empty(t, f.list(sub))
+
+	t.Run("the last 8 consumed tokens", func(t *testing.T) {
+		f := s.start(t)
+		sub := subject()
+		tokens := []ginpaseto.Session{f.create(sub)}
+		at := tokens[0].Started.Add(time.Minute)
+		for i := range 9 {
+			next, _, err := f.rotate(tokens[i], at.Add(time.Duration(i)*time.Second), grace)
+			require.NoError(t, err)
+			tokens = append(tokens, next)
+		}
+		usable := tokens[9].RefreshJTI
+		later := at.Add(10 * time.Second)
+		for i := 1; i <= 8; i++ {
+			_, got, err := f.rotate(tokens[i], later, grace)
+			require.NoError(t, err, "the token consumed by rotation %d of 9 is a replay", i+1)
+			assert.Equal(t, usable, got.RefreshJTI)
+		}
+		_, _, err := f.rotate(tokens[0], later, grace)
+		require.ErrorIs(t, err, ginpaseto.ErrRefreshTokenReused, "the token consumed 9 rotations ago is forgotten: a reuse")
+		assert.Empty(t, f.list(sub))
+	})
+
+	t.Run("strict", func(t *testing.T) {
+		f := s.start(t)
+		sub := subject()
+		sess := f.create(sub)
+		at := sess.Started.Add(time.Minute)
+		first, _, err := f.rotate(sess, at, 0)
+		require.NoError(t, err)
+		_, _, err = f.rotate(first, at.Add(time.Second), 0)
+		require.NoError(t, err)
+		_, _, err = f.rotate(sess, at.Add(2*time.Second), 0)
+		require.ErrorIs(t, err, ginpaseto.ErrRefreshTokenReused, "a grace of zero: every consumed token is a reuse")
+		assert.Empty(t, f.list(sub))
+	})
 }
 
 func testReuse(t *testing.T, s *suite) {

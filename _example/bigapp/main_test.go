@@ -5,7 +5,9 @@ import (
 	"maps"
 	"net"
 	"net/http"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/ginpaseto/ginpaseto"
 	"github.com/ginpaseto/ginpaseto/_example/exampletest"
@@ -19,9 +21,9 @@ const (
 	reused  = `{"detail":"Refresh token reuse detected"}`
 )
 
-func start(t *testing.T) *exampletest.Server {
+func start(t *testing.T, opts ...ginpaseto.Option) *exampletest.Server {
 	t.Helper()
-	auth, err := ginpaseto.New(ginpaseto.WithSecretKey(exampletest.SecretKey))
+	auth, err := ginpaseto.New(append([]ginpaseto.Option{ginpaseto.WithSecretKey(exampletest.SecretKey)}, opts...)...)
 	require.NoError(t, err)
 	return exampletest.Serve(t, newRouter(&app{auth: auth, users: demoUsers}))
 }
@@ -131,7 +133,8 @@ func TestBadLogin(t *testing.T) {
 }
 
 func TestSession(t *testing.T) {
-	srv := start(t)
+	var ahead atomic.Int64 // how far the service's clock runs ahead of the machine's
+	srv := start(t, ginpaseto.WithClock(func() time.Time { return time.Now().Add(time.Duration(ahead.Load())) }))
 	first := login(t, srv, "alice")
 	bob := login(t, srv, "bob")
 
@@ -148,9 +151,10 @@ func TestSession(t *testing.T) {
 	res = call(t, srv, http.MethodPost, "/auth/refresh", replayed.refresh, nil, http.StatusOK, "")
 	third := session{res.Field(t, "access_token"), res.Field(t, "refresh_token")}
 
-	// A spent refresh token older than the last rotation is theft or a
-	// replay: the whole session ends, the newest tokens with it. Bob's
-	// session goes on.
+	// A spent refresh token after the grace of the rotation that consumed
+	// it is theft or a replay: the whole session ends, the newest tokens
+	// with it. Bob's session goes on.
+	ahead.Store(int64(time.Minute))
 	call(t, srv, http.MethodPost, "/auth/refresh", first.refresh, nil, http.StatusUnauthorized, reused)
 	call(t, srv, http.MethodGet, "/api/v1/me", third.access, nil, http.StatusUnauthorized, revoked)
 	call(t, srv, http.MethodPost, "/auth/refresh", third.refresh, nil, http.StatusUnauthorized, revoked)

@@ -11,6 +11,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -55,13 +56,15 @@ func (c client) pair(path, token, body string) ginpaseto.TokenPair {
 }
 
 // TestMetricsAfterASession scripts a session over real HTTP (a login, two
-// refreshes, the reuse of the first refresh token, an expired token, a
-// login and its logout), then scrapes /metrics and finds the series each
+// refreshes, the reuse of the first refresh token after the refresh grace,
+// an expired token, a login and its logout), then scrapes /metrics and finds the series each
 // step produced, and one security record for the reuse and one for the
 // logout. Neither the metrics nor the log hold a token.
 func TestMetricsAfterASession(t *testing.T) {
 	var logs bytes.Buffer
-	r, auth, err := newService(slog.New(slog.NewJSONHandler(&logs, nil)), ginpaseto.WithSecretKey(exampletest.SecretKey))
+	var ahead atomic.Int64 // how far the service's clock runs ahead of the machine's
+	clock := func() time.Time { return time.Now().Add(time.Duration(ahead.Load())) }
+	r, auth, err := newService(slog.New(slog.NewJSONHandler(&logs, nil)), ginpaseto.WithSecretKey(exampletest.SecretKey), ginpaseto.WithClock(clock))
 	require.NoError(t, err)
 	srv := httptest.NewServer(r)
 	t.Cleanup(srv.Close)
@@ -71,6 +74,7 @@ func TestMetricsAfterASession(t *testing.T) {
 	first := c.pair("/login", "", login)
 	second := c.pair("/refresh", first.RefreshToken, "")
 	third := c.pair("/refresh", second.RefreshToken, "")
+	ahead.Store(int64(time.Minute)) // past the refresh grace of both rotations
 	status, body := c.send("POST", "/refresh", first.RefreshToken, "")
 	assert.Equal(t, http.StatusUnauthorized, status)
 	assert.JSONEq(t, `{"detail":"Refresh token reuse detected"}`, body)

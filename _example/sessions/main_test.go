@@ -2,7 +2,9 @@ package main
 
 import (
 	"net/http"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -27,22 +29,32 @@ const (
 // store and with the Redis store.
 func TestSessions(t *testing.T) { withEachStore(t, flows) }
 
+// clock is the Authorizer's clock in the tests: the machine's, or ahead
+// of it by as much as a test advanced it.
+type clock struct{ ahead atomic.Int64 }
+
+func (c *clock) Now() time.Time          { return time.Now().Add(time.Duration(c.ahead.Load())) }
+func (c *clock) advance(d time.Duration) { c.ahead.Add(int64(d)) }
+
 // withEachStore runs test against the example's routes served over real
-// HTTP, with the in-memory store and with the Redis store.
-func withEachStore(t *testing.T, test func(*testing.T, *exampletest.Server)) {
+// HTTP, with the in-memory store and with the Redis store, each with an
+// Authorizer on a clock of its own.
+func withEachStore(t *testing.T, test func(*testing.T, *exampletest.Server, *clock)) {
 	t.Run("memory", func(t *testing.T) {
-		auth, err := ginpaseto.New(ginpaseto.WithSecretKey(exampletest.SecretKey))
+		clk := &clock{}
+		auth, err := ginpaseto.New(ginpaseto.WithSecretKey(exampletest.SecretKey), ginpaseto.WithClock(clk.Now))
 		require.NoError(t, err)
-		test(t, exampletest.Serve(t, newRouter(auth)))
+		test(t, exampletest.Serve(t, newRouter(auth)), clk)
 	})
 	t.Run("redis", func(t *testing.T) {
 		srv := redistest.Start(t)
 		store, err := redisStore("redis://" + srv.Addr + "/0")
 		require.NoError(t, err)
 		t.Cleanup(store.Close)
-		auth, err := ginpaseto.New(ginpaseto.WithSecretKey(exampletest.SecretKey), ginpaseto.WithStore(store))
+		clk := &clock{}
+		auth, err := ginpaseto.New(ginpaseto.WithSecretKey(exampletest.SecretKey), ginpaseto.WithStore(store), ginpaseto.WithClock(clk.Now))
 		require.NoError(t, err)
-		test(t, exampletest.Serve(t, newRouter(auth)))
+		test(t, exampletest.Serve(t, newRouter(auth)), clk)
 	})
 }
 
@@ -62,17 +74,20 @@ func refresh(t *testing.T, srv *exampletest.Server, refreshToken string) pair {
 	return pair{resp.Field(t, "access_token"), resp.Field(t, "refresh_token")}
 }
 
-func flows(t *testing.T, srv *exampletest.Server) {
+func flows(t *testing.T, srv *exampletest.Server, clk *clock) {
 	t.Run("refresh, a replay within the grace, then reuse", func(t *testing.T) {
 		first := login(t, srv)
 		second := refresh(t, srv, first.refresh)
 		replayed := refresh(t, srv, first.refresh) // another tab, a retry: within the grace
 		third := refresh(t, srv, replayed.refresh)
+		late := refresh(t, srv, first.refresh) // a tab that sent the first token before: within its grace still
+		clk.advance(time.Minute)               // past the grace of both rotations
 		srv.Check([]exampletest.Case{
 			{Name: "first access token", Path: "/user", Token: first.access, Status: http.StatusOK, Want: userTest},
 			{Name: "refreshed access token", Path: "/user", Token: second.access, Status: http.StatusOK, Want: userTest},
 			{Name: "the replay's access token", Path: "/user", Token: replayed.access, Status: http.StatusOK, Want: userTest},
-			{Name: "first refresh token again, older than the last rotation", Method: http.MethodPost, Path: "/refresh", Token: first.refresh,
+			{Name: "the late tab's access token", Path: "/user", Token: late.access, Status: http.StatusOK, Want: userTest},
+			{Name: "first refresh token again, after the grace", Method: http.MethodPost, Path: "/refresh", Token: first.refresh,
 				Status: http.StatusUnauthorized, Want: reused},
 			{Name: "the reuse ended the session", Path: "/user", Token: third.access, Status: http.StatusUnauthorized, Want: revoked},
 			{Name: "its newest refresh token too", Method: http.MethodPost, Path: "/refresh", Token: third.refresh,
