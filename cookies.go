@@ -205,6 +205,13 @@ func newCookieJar(cfg *CookieConfig, enabled bool) (*cookieJar, error) {
 	return j, nil
 }
 
+// refreshSentTo reports whether a browser sends the refresh cookie with a
+// request for path: under RefreshPath, or under LogoutPath when that has
+// a cookie of its own.
+func (j *cookieJar) refreshSentTo(path string) bool {
+	return pathMatch(path, j.refresh.Path) || (j.logout.Name != "" && pathMatch(path, j.logout.Path))
+}
+
 // pathMatch reports whether a browser sends a cookie of cookiePath with a
 // request for path (RFC 6265, section 5.1.4).
 func pathMatch(path, cookiePath string) bool {

@@ -161,7 +161,7 @@ type cookieHints struct {
 // loopback. Otherwise it returns errMissing itself.
 func (a *Authorizer) explainMissingCookie(c *gin.Context, ch *check) *Error {
 	r := c.Request
-	if ch.tokenType == TypeRefresh && ch.readsSessionCookie && !pathMatch(r.URL.Path, a.cookies.refresh.Path) {
+	if ch.tokenType == TypeRefresh && ch.readsSessionCookie && !a.cookies.refreshSentTo(r.URL.Path) {
 		why := fmt.Sprintf("the refresh cookie %s is sent to %s only (CookieConfig.RefreshPath), and this route is %s: register the refresh route under %s, or set RefreshPath to this route's path",
 			a.cookies.refresh.Name, a.cookies.refresh.Path, r.URL.Path, a.cookies.refresh.Path)
 		a.hints.refreshPath.Do(func() {

@@ -120,6 +120,12 @@ func TestRefreshRouteOutsideRefreshPath(t *testing.T) {
 		expect(t, first2(plain.send("POST", "/refresh")), 401, detail("PASETO Authorization Token required"))
 		assert.Equal(t, ginpaseto.ErrTokenMissing, failed.last(t).Err)
 	})
+	t.Run("the logout route receives the refresh cookie too", func(t *testing.T) {
+		r := gin.New()
+		r.POST("/logout", auth.LogoutHandler())
+		expect(t, first2(newBrowserClient(t, r).send("POST", "/logout")), 401, detail("PASETO Authorization Token required"))
+		assert.Equal(t, ginpaseto.ErrTokenMissing, failed.last(t).Err, "a logout without cookies is no token, not a misplaced route")
+	})
 	t.Run("a check reading no cookie says nothing of it", func(t *testing.T) {
 		r := gin.New()
 		r.POST("/api/refresh", auth.RefreshRequired(ginpaseto.WithTokenLocations(ginpaseto.InHeader)), auth.RefreshHandler())

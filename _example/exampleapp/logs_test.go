@@ -124,9 +124,9 @@ func buildExamples(t *testing.T) map[string]string {
 		dir := filepath.Dir(m)
 		name := strings.TrimPrefix(filepath.ToSlash(dir), "../")
 		bins[name] = filepath.Join(bin, filepath.Base(dir))
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			cmd := exampletest.GoBuild("-ldflags=-s -w", "-o", out, ".")
-			cmd.Dir = dir
+		if mod, pkg := moduleOf(dir); mod != "" {
+			cmd := exampletest.GoBuild("-ldflags=-s -w", "-o", out, pkg)
+			cmd.Dir = mod
 			b, err := cmd.CombinedOutput()
 			require.NoError(t, err, "go build in %s: %s", dir, b)
 			continue
@@ -136,6 +136,23 @@ func buildExamples(t *testing.T) map[string]string {
 	b, err := exampletest.GoBuild(args...).CombinedOutput()
 	require.NoError(t, err, "go build: %s", b)
 	return bins
+}
+
+// moduleOf returns the directory of the module of its own that holds the
+// example program in dir (dir itself, or its parent for the programs of
+// such a module, as _example/sessions/minimal), and the program's package
+// relative to it; or "" when dir belongs to this module.
+func moduleOf(dir string) (mod, pkg string) {
+	if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+		return dir, "."
+	}
+	parent := filepath.Dir(dir)
+	if parent != ".." {
+		if _, err := os.Stat(filepath.Join(parent, "go.mod")); err == nil {
+			return parent, "./" + filepath.Base(dir)
+		}
+	}
+	return "", ""
 }
 
 // tokenParts are the pieces of tok a log must not hold: the token, its

@@ -18,6 +18,7 @@ import (
 	"github.com/redis/rueidis"
 
 	"github.com/ginpaseto/ginpaseto"
+	"github.com/ginpaseto/ginpaseto/accesslog"
 	"github.com/ginpaseto/ginpaseto/redisstore"
 )
 
@@ -39,7 +40,10 @@ func main() {
 		log.Fatal(err) // a missing or weak key, options that contradict each other: said here
 	}
 
-	r := gin.Default()
+	gin.SetMode(gin.ReleaseMode)
+	r := gin.New()
+	r.Use(gin.LoggerWithFormatter(accesslog.Formatter()), gin.Recovery()) // an access log without tokens
+	_ = r.SetTrustedProxies(nil)                                          // behind a proxy, name it here
 	r.POST("/login", auth.RefuseCrossOrigin(), func(c *gin.Context) {
 		var u struct{ Username, Password string }
 		if c.ShouldBindJSON(&u) != nil || u.Username != "test" || u.Password != "test" { // your user store
