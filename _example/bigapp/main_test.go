@@ -5,7 +5,6 @@ import (
 	"maps"
 	"net"
 	"net/http"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -133,8 +132,8 @@ func TestBadLogin(t *testing.T) {
 }
 
 func TestSession(t *testing.T) {
-	var ahead atomic.Int64 // how far the service's clock runs ahead of the machine's
-	srv := start(t, ginpaseto.WithClock(func() time.Time { return time.Now().Add(time.Duration(ahead.Load())) }))
+	var clock exampletest.Clock
+	srv := start(t, ginpaseto.WithClock(clock.Now))
 	first := login(t, srv, "alice")
 	bob := login(t, srv, "bob")
 
@@ -154,7 +153,7 @@ func TestSession(t *testing.T) {
 	// A spent refresh token after the grace of the rotation that consumed
 	// it is theft or a replay: the whole session ends, the newest tokens
 	// with it. Bob's session goes on.
-	ahead.Store(int64(time.Minute))
+	clock.Advance(time.Minute)
 	call(t, srv, http.MethodPost, "/auth/refresh", first.refresh, nil, http.StatusUnauthorized, reused)
 	call(t, srv, http.MethodGet, "/api/v1/me", third.access, nil, http.StatusUnauthorized, revoked)
 	call(t, srv, http.MethodPost, "/auth/refresh", third.refresh, nil, http.StatusUnauthorized, revoked)

@@ -12,7 +12,6 @@ import (
 	"sort"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -142,9 +141,8 @@ type result struct {
 // TestBrowser drives the example's page in headless Chromium, as a user
 // and as a page of another origin would.
 func TestBrowser(t *testing.T) {
-	var elapsed atomic.Int64 // how far the server's clock is ahead of the real one
-	clock := func() time.Time { return time.Now().Add(time.Duration(elapsed.Load())) }
-	auth, err := newAuthorizer(ginpaseto.WithSecretKey(exampletest.SecretKey), ginpaseto.WithClock(clock))
+	var clock exampletest.Clock
+	auth, err := newAuthorizer(ginpaseto.WithSecretKey(exampletest.SecretKey), ginpaseto.WithClock(clock.Now))
 	require.NoError(t, err)
 	app := &recorder{h: newRouter(auth)}
 	srv := httptest.NewServer(app)
@@ -306,7 +304,7 @@ func TestBrowser(t *testing.T) {
 			{"GET", "/user", result{200, `{"user":"test"}`}},
 			{"POST", "/notes", result{201, `{"note":3,"user":"test"}`}},
 		} {
-			elapsed.Add(int64(16 * time.Minute))
+			clock.Advance(16 * time.Minute)
 			before := cookies(t)
 			refreshes := len(app.requests(http.MethodPost, "/refresh"))
 			requests := len(app.requests(route.method, route.path))

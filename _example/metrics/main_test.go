@@ -11,7 +11,6 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -62,9 +61,8 @@ func (c client) pair(path, token, body string) ginpaseto.TokenPair {
 // logout. Neither the metrics nor the log hold a token.
 func TestMetricsAfterASession(t *testing.T) {
 	var logs bytes.Buffer
-	var ahead atomic.Int64 // how far the service's clock runs ahead of the machine's
-	clock := func() time.Time { return time.Now().Add(time.Duration(ahead.Load())) }
-	r, auth, err := newService(slog.New(slog.NewJSONHandler(&logs, nil)), ginpaseto.WithSecretKey(exampletest.SecretKey), ginpaseto.WithClock(clock))
+	var clock exampletest.Clock
+	r, auth, err := newService(slog.New(slog.NewJSONHandler(&logs, nil)), ginpaseto.WithSecretKey(exampletest.SecretKey), ginpaseto.WithClock(clock.Now))
 	require.NoError(t, err)
 	srv := httptest.NewServer(r)
 	t.Cleanup(srv.Close)
@@ -74,7 +72,7 @@ func TestMetricsAfterASession(t *testing.T) {
 	first := c.pair("/login", "", login)
 	second := c.pair("/refresh", first.RefreshToken, "")
 	third := c.pair("/refresh", second.RefreshToken, "")
-	ahead.Store(int64(time.Minute)) // past the refresh grace of both rotations
+	clock.Advance(time.Minute) // past the refresh grace of both rotations
 	status, body := c.send("POST", "/refresh", first.RefreshToken, "")
 	assert.Equal(t, http.StatusUnauthorized, status)
 	assert.JSONEq(t, `{"detail":"Refresh token reuse detected"}`, body)

@@ -125,7 +125,7 @@ func stillOpen(t *testing.T, s *testSocket) {
 	require.NoError(t, s.conn.Ping(ctx), "the socket is open")
 }
 
-func devices(t *testing.T, srv *exampletest.Server, _ *clock) {
+func devices(t *testing.T, srv *exampletest.Server, _ *exampletest.Clock) {
 	phone := loginUser(t, srv, "test", "test")
 	laptop := loginUser(t, srv, "test", "test")
 	alice := loginUser(t, srv, "alice", "alice-password")

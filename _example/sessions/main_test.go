@@ -2,7 +2,6 @@ package main
 
 import (
 	"net/http"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -29,19 +28,12 @@ const (
 // store and with the Redis store.
 func TestSessions(t *testing.T) { withEachStore(t, flows) }
 
-// clock is the Authorizer's clock in the tests: the machine's, or ahead
-// of it by as much as a test advanced it.
-type clock struct{ ahead atomic.Int64 }
-
-func (c *clock) Now() time.Time          { return time.Now().Add(time.Duration(c.ahead.Load())) }
-func (c *clock) advance(d time.Duration) { c.ahead.Add(int64(d)) }
-
 // withEachStore runs test against the example's routes served over real
 // HTTP, with the in-memory store and with the Redis store, each with an
 // Authorizer on a clock of its own.
-func withEachStore(t *testing.T, test func(*testing.T, *exampletest.Server, *clock)) {
+func withEachStore(t *testing.T, test func(*testing.T, *exampletest.Server, *exampletest.Clock)) {
 	t.Run("memory", func(t *testing.T) {
-		clk := &clock{}
+		clk := &exampletest.Clock{}
 		auth, err := ginpaseto.New(ginpaseto.WithSecretKey(exampletest.SecretKey), ginpaseto.WithClock(clk.Now))
 		require.NoError(t, err)
 		test(t, exampletest.Serve(t, newRouter(auth)), clk)
@@ -51,7 +43,7 @@ func withEachStore(t *testing.T, test func(*testing.T, *exampletest.Server, *clo
 		store, err := redisStore("redis://" + srv.Addr + "/0")
 		require.NoError(t, err)
 		t.Cleanup(store.Close)
-		clk := &clock{}
+		clk := &exampletest.Clock{}
 		auth, err := ginpaseto.New(ginpaseto.WithSecretKey(exampletest.SecretKey), ginpaseto.WithStore(store), ginpaseto.WithClock(clk.Now))
 		require.NoError(t, err)
 		test(t, exampletest.Serve(t, newRouter(auth)), clk)
@@ -74,14 +66,14 @@ func refresh(t *testing.T, srv *exampletest.Server, refreshToken string) pair {
 	return pair{resp.Field(t, "access_token"), resp.Field(t, "refresh_token")}
 }
 
-func flows(t *testing.T, srv *exampletest.Server, clk *clock) {
+func flows(t *testing.T, srv *exampletest.Server, clk *exampletest.Clock) {
 	t.Run("refresh, a replay within the grace, then reuse", func(t *testing.T) {
 		first := login(t, srv)
 		second := refresh(t, srv, first.refresh)
 		replayed := refresh(t, srv, first.refresh) // another tab, a retry: within the grace
 		third := refresh(t, srv, replayed.refresh)
 		late := refresh(t, srv, first.refresh) // a tab that sent the first token before: within its grace still
-		clk.advance(time.Minute)               // past the grace of both rotations
+		clk.Advance(time.Minute)               // past the grace of both rotations
 		srv.Check([]exampletest.Case{
 			{Name: "first access token", Path: "/user", Token: first.access, Status: http.StatusOK, Want: userTest},
 			{Name: "refreshed access token", Path: "/user", Token: second.access, Status: http.StatusOK, Want: userTest},

@@ -140,7 +140,7 @@ func (c teeConn) CloseWrite() error {
 // close-1008 answer hands it the reason. The server selects "paseto" in
 // both answers, never the token.
 func TestWebSocketCloseInBrowser(t *testing.T) {
-	clk := &probeClock{now: time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)}
+	clk := &exampletest.Clock{}
 	auth, err := ginpaseto.New(ginpaseto.WithSecretKey(exampletest.SecretKey), ginpaseto.WithClock(clk.Now))
 	require.NoError(t, err)
 	expired := probeToken(t, auth)
@@ -215,27 +215,6 @@ func TestWebSocketCloseInBrowser(t *testing.T) {
 		assert.NotContains(t, answers, tok)
 	}
 	requireCloseGoroutinesGone(t)
-}
-
-// probeClock is a settable time source for WithClock, safe to read from
-// server goroutines.
-type probeClock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-// Now returns the clock's time.
-func (c *probeClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-// Advance moves the clock forward by d.
-func (c *probeClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
 }
 
 // probeToken is an access token for alice from auth.
