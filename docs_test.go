@@ -235,21 +235,31 @@ func optionTableRows(t *testing.T, page string) []string {
 	return rows
 }
 
+// sourceFiles parses the Go files of one directory, tests left out.
+func sourceFiles(t *testing.T, dir string) []*ast.File {
+	t.Helper()
+	paths, err := filepath.Glob(filepath.Join(dir, "*.go"))
+	require.NoError(t, err)
+	var files []*ast.File
+	fset := gotoken.NewFileSet()
+	for _, path := range paths {
+		if strings.HasSuffix(path, "_test.go") {
+			continue
+		}
+		f, err := parser.ParseFile(fset, path, nil, parser.SkipObjectResolution)
+		require.NoError(t, err)
+		files = append(files, f)
+	}
+	return files
+}
+
 // optionConstructors parses the root package and returns its exported
 // functions that return an option type (a type whose name ends in
 // "Option"), by name, with that type.
 func optionConstructors(t *testing.T) map[string]string {
 	t.Helper()
-	files, err := filepath.Glob("*.go")
-	require.NoError(t, err)
 	found := map[string]string{}
-	fset := gotoken.NewFileSet()
-	for _, file := range files {
-		if strings.HasSuffix(file, "_test.go") {
-			continue
-		}
-		f, err := parser.ParseFile(fset, file, nil, parser.SkipObjectResolution)
-		require.NoError(t, err)
+	for _, f := range sourceFiles(t, ".") {
 		if f.Name.Name != "ginpaseto" {
 			continue
 		}
@@ -343,16 +353,8 @@ func TestDocsNamesExist(t *testing.T) {
 // methods and interface methods, to all.
 func exportedNames(t *testing.T, dir string, all map[string]bool) map[string]bool {
 	t.Helper()
-	files, err := filepath.Glob(filepath.Join(dir, "*.go"))
-	require.NoError(t, err)
 	names := map[string]bool{}
-	fset := gotoken.NewFileSet()
-	for _, file := range files {
-		if strings.HasSuffix(file, "_test.go") {
-			continue
-		}
-		f, err := parser.ParseFile(fset, file, nil, parser.SkipObjectResolution)
-		require.NoError(t, err)
+	for _, f := range sourceFiles(t, dir) {
 		for _, decl := range f.Decls {
 			switch decl := decl.(type) {
 			case *ast.FuncDecl:
