@@ -2,12 +2,8 @@ package main
 
 import (
 	"context"
-	"net"
 	"net/http"
-	"os"
 	"os/exec"
-	"path/filepath"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -52,31 +48,31 @@ func transcript(t *testing.T, srv *exampletest.Server) {
 	})
 }
 
-// TestProgram builds the example and runs it as a user would, without and
-// then with a (weak) PASETO_SECRET_KEY.
+// TestProgram runs the example as a user would, without and then with a
+// (weak) PASETO_SECRET_KEY.
 func TestProgram(t *testing.T) {
 	if testing.Short() {
-		t.Skip("skipped with -short: this test builds the program with go build and runs it")
+		t.Skip("skipped with -short: this test runs the program as a process")
 	}
-	bin := filepath.Join(t.TempDir(), "basic")
-	out, err := exampletest.GoBuild("-o", bin, ".").CombinedOutput()
-	require.NoError(t, err, "go build: %s", out)
 
 	t.Run("ephemeral key", func(t *testing.T) {
-		port := freePort(t)
-		p := start(t, bin, "PORT="+port)
+		port := exampletest.FreePort(t)
+		p := exampletest.Start(t, exampletest.Program(t, "PORT="+port))
 		transcript(t, exampletest.At(t, "http://127.0.0.1:"+port))
-		stderr := p.stop()
+		p.Stop()
+		stderr := p.Stderr()
 		lines := strings.Split(strings.TrimSpace(stderr), "\n")
-		require.Len(t, lines, 1, "stderr: %s", stderr)
+		require.Len(t, lines, 2, "stderr: %s", stderr)
 		assert.Contains(t, lines[0], "ephemeral key")
+		assert.Contains(t, lines[1], "shutting down", "stopped as a service manager does, with SIGTERM")
 	})
 
 	t.Run("weak key", func(t *testing.T) {
 		ctx, cancel := context.WithTimeout(t.Context(), hangGuard)
 		defer cancel()
-		cmd := exec.CommandContext(ctx, bin)
-		cmd.Env = environ("PORT="+freePort(t), "PASETO_SECRET_KEY=secret")
+		program := exampletest.Program(t, "PORT="+exampletest.FreePort(t), "PASETO_SECRET_KEY=secret")
+		cmd := exec.CommandContext(ctx, program.Path)
+		cmd.Env = program.Env
 		out, err := cmd.CombinedOutput()
 		var exit *exec.ExitError
 		require.ErrorAs(t, err, &exit, "output: %s", out)
@@ -85,75 +81,10 @@ func TestProgram(t *testing.T) {
 	})
 }
 
-// process is the example program running in the background.
-type process struct {
-	cmd    *exec.Cmd
-	exited chan struct{}
-	stderr *strings.Builder
-}
+func TestMain(m *testing.M) { exampletest.Main(m, main) }
 
-// start runs bin with env (which sets PORT) and returns once it accepts
-// connections on that port.
-func start(t *testing.T, bin string, env ...string) *process {
-	t.Helper()
-	p := &process{cmd: exec.Command(bin), exited: make(chan struct{}), stderr: new(strings.Builder)}
-	p.cmd.Env = environ(env...)
-	p.cmd.Stderr = p.stderr
-	require.NoError(t, p.cmd.Start())
-	go func() {
-		p.cmd.Wait()
-		close(p.exited)
-	}()
-	t.Cleanup(func() { p.stop() })
-
-	var port string
-	for _, kv := range env {
-		if v, ok := strings.CutPrefix(kv, "PORT="); ok {
-			port = v
-		}
-	}
-	deadline := time.After(hangGuard)
-	for {
-		conn, err := net.Dial("tcp", "127.0.0.1:"+port)
-		if err == nil {
-			conn.Close()
-			return p
-		}
-		select {
-		case <-p.exited:
-			t.Fatalf("program exited before listening: %s", p.stderr)
-		case <-deadline:
-			t.Fatalf("program not listening on port %s: %s", port, p.stop())
-		case <-time.After(10 * time.Millisecond):
-		}
-	}
-}
-
-// stop kills the program, waits for it and returns what it wrote to stderr.
-// It may be called more than once.
-func (p *process) stop() string {
-	p.cmd.Process.Kill() // fails harmlessly once the program has exited
-	<-p.exited
-	return p.stderr.String()
-}
-
-// environ returns the test's environment without the variables the
-// program reads, plus env.
-func environ(env ...string) []string {
-	var out []string
-	for _, kv := range os.Environ() {
-		if !strings.HasPrefix(kv, "PASETO_SECRET_KEY=") && !strings.HasPrefix(kv, "PORT=") {
-			out = append(out, kv)
-		}
-	}
-	return append(out, env...)
-}
-
-// freePort returns a loopback port that was free a moment ago.
-func freePort(t *testing.T) string {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	require.NoError(t, err)
-	defer l.Close()
-	return strconv.Itoa(l.Addr().(*net.TCPAddr).Port)
+// TestLogsHoldNoToken runs the program as a service would and sends it
+// tokens every way a client might: none reaches its output.
+func TestLogsHoldNoToken(t *testing.T) {
+	exampletest.LogsHoldNoToken(t, exampletest.Program(t))
 }

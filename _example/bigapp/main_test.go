@@ -211,3 +211,11 @@ func TestGracefulShutdown(t *testing.T) {
 	_, err = net.Dial("tcp", ln.Addr().String())
 	assert.Error(t, err, "still accepting connections after shutdown")
 }
+
+func TestMain(m *testing.M) { exampletest.Main(m, main) }
+
+// TestLogsHoldNoToken runs the program as a service would and sends it
+// tokens every way a client might: none reaches its output.
+func TestLogsHoldNoToken(t *testing.T) {
+	exampletest.LogsHoldNoToken(t, exampletest.Program(t))
+}

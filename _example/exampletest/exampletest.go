@@ -9,6 +9,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"strconv"
 	"testing"
 
@@ -20,7 +21,13 @@ import (
 // SecretKey is a fixed v4.local key for tests. Never use it elsewhere.
 const SecretKey = "707172737475767778797a7b7c7d7e7f808182838485868788898a8b8c8d8e8f"
 
-func init() { gin.SetMode(gin.TestMode) }
+// Gin runs in test mode in the tests; a program that Program started keeps
+// the mode that Gin and the program itself chose.
+func init() {
+	if os.Getenv(programVariable) == "" {
+		gin.SetMode(gin.TestMode)
+	}
+}
 
 // Server is an example's router behind a real HTTP listener.
 type Server struct {

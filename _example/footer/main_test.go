@@ -73,3 +73,11 @@ func withFooter(tok, footer string) string {
 	parts := strings.Split(tok, ".")
 	return strings.Join(append(parts[:3], base64.RawURLEncoding.EncodeToString([]byte(footer))), ".")
 }
+
+func TestMain(m *testing.M) { exampletest.Main(m, main) }
+
+// TestLogsHoldNoToken runs the program as a service would and sends it
+// tokens every way a client might: none reaches its output.
+func TestLogsHoldNoToken(t *testing.T) {
+	exampletest.LogsHoldNoToken(t, exampletest.Program(t))
+}

@@ -35,3 +35,11 @@ func TestFreshness(t *testing.T) {
 			Status: http.StatusUnauthorized, Want: `{"detail":"PASETO Authorization Token required"}`},
 	})
 }
+
+func TestMain(m *testing.M) { exampletest.Main(m, main) }
+
+// TestLogsHoldNoToken runs the program as a service would and sends it
+// tokens every way a client might: none reaches its output.
+func TestLogsHoldNoToken(t *testing.T) {
+	exampletest.LogsHoldNoToken(t, exampletest.Program(t))
+}

@@ -66,3 +66,11 @@ func TestIssuerAndAudience(t *testing.T) {
 		assert.EqualError(t, err, "Token audience is not accepted")
 	})
 }
+
+func TestMain(m *testing.M) { exampletest.Main(m, main) }
+
+// TestLogsHoldNoToken runs the program as a service would and sends it
+// tokens every way a client might: none reaches its output.
+func TestLogsHoldNoToken(t *testing.T) {
+	exampletest.LogsHoldNoToken(t, exampletest.Program(t))
+}

@@ -101,3 +101,11 @@ func TestOrderNeedsItsFields(t *testing.T) {
 	assert.Equal(t, http.StatusBadRequest, res.Status)
 	assert.JSONEq(t, `{"detail":"An order needs an item and a quantity of at least 1"}`, res.Body)
 }
+
+func TestMain(m *testing.M) { exampletest.Main(m, main) }
+
+// TestLogsHoldNoToken runs the program as a service would and sends it
+// tokens every way a client might: none reaches its output.
+func TestLogsHoldNoToken(t *testing.T) {
+	exampletest.LogsHoldNoToken(t, exampletest.Program(t))
+}

@@ -6,13 +6,12 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -44,6 +43,50 @@ func (s *service) keySet(t *testing.T) keySet {
 	return set
 }
 
+// built holds the two programs, built once for the tests that run them.
+var built struct {
+	once sync.Once
+	dir  string
+	err  error
+	out  []byte
+}
+
+// programs builds the signer and the API, once, and returns the directory
+// that holds them.
+func programs(t *testing.T) string {
+	t.Helper()
+	built.once.Do(func() {
+		built.dir, built.err = os.MkdirTemp("", "keyset-programs")
+		if built.err == nil {
+			built.out, built.err = exampletest.GoBuild("-o", built.dir+string(filepath.Separator), "./signer", "./api").CombinedOutput()
+		}
+	})
+	require.NoError(t, built.err, "go build: %s", built.out)
+	return built.dir
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if built.dir != "" {
+		os.RemoveAll(built.dir)
+	}
+	os.Exit(code)
+}
+
+// TestLogsHoldNoToken runs each program as a service would and sends it
+// tokens every way a client might: none reaches its output.
+func TestLogsHoldNoToken(t *testing.T) {
+	if testing.Short() {
+		t.Skip("skipped with -short: this test builds both programs with go build and runs them")
+	}
+	dir := programs(t)
+	for _, name := range []string{"api", "signer"} {
+		t.Run(name, func(t *testing.T) {
+			exampletest.LogsHoldNoToken(t, exec.Command(filepath.Join(dir, name)))
+		})
+	}
+}
+
 // TestRotationAcrossServices builds both programs, runs them as separate
 // processes, rotates the signing key with SIGHUP and shows the API
 // accepting the new key's tokens, and still the old key's, without a
@@ -52,12 +95,10 @@ func TestRotationAcrossServices(t *testing.T) {
 	if testing.Short() {
 		t.Skip("skipped with -short: this test builds both programs with go build and runs them")
 	}
-	dir := t.TempDir()
-	out, err := exampletest.GoBuild("-o", dir+string(filepath.Separator), "./signer", "./api").CombinedOutput()
-	require.NoError(t, err, "go build: %s", out)
+	dir := programs(t)
 
 	// The API starts first: until the signer is up it answers 503.
-	signerPort, apiPort := freePort(t), freePort(t)
+	signerPort, apiPort := exampletest.FreePort(t), exampletest.FreePort(t)
 	keySetURL := "http://127.0.0.1:" + signerPort + "/.well-known/paseto-keys"
 	api := start(t, filepath.Join(dir, "api"), "PORT="+apiPort, "KEYSET_URL="+keySetURL)
 	login := exampletest.Case{Name: "before the signer", Path: "/user", Token: "v4.public.e30",
@@ -100,8 +141,8 @@ func TestRotationAcrossServices(t *testing.T) {
 	})
 	assert.Equal(t, apiPID, api.cmd.Process.Pid, "the API was not restarted")
 	select {
-	case <-api.exited:
-		t.Fatalf("the API exited: %s", api.stop())
+	case <-api.Exited():
+		t.Fatalf("the API exited: %s", api.Stop())
 	default:
 	}
 
@@ -115,7 +156,7 @@ func TestRotationAcrossServices(t *testing.T) {
 		return len(set.Keys) == 3 && set.Keys[2].KID == rotated.Keys[0].KID
 	}, hangGuard, 5*time.Millisecond)
 
-	logs := signer.stop() + api.stop()
+	logs := signer.Stop() + api.Stop()
 	for _, tok := range []string{oldToken, newToken} {
 		assert.NotContains(t, logs, tok[len("v4.public."):len("v4.public.")+20], "no token in the logs")
 	}
@@ -152,84 +193,24 @@ func newSeed(t *testing.T) string {
 
 // service is one of the programs running in the background.
 type service struct {
-	cmd    *exec.Cmd
-	srv    *exampletest.Server
-	exited chan struct{}
-	logs   *strings.Builder
+	*exampletest.Process
+	cmd *exec.Cmd
+	srv *exampletest.Server
 }
 
 // start runs bin with env (which sets PORT) and returns once it accepts
 // connections on that port.
 func start(t *testing.T, bin string, env ...string) *service {
 	t.Helper()
-	s := &service{cmd: exec.Command(bin), exited: make(chan struct{}), logs: new(strings.Builder)}
-	s.cmd.Env = append(environ(), env...)
-	s.cmd.Stdout, s.cmd.Stderr = s.logs, s.logs
-	require.NoError(t, s.cmd.Start())
-	go func() {
-		s.cmd.Wait()
-		close(s.exited)
-	}()
-	t.Cleanup(func() { s.stop() })
-	var port string
+	s := &service{cmd: exec.Command(bin)}
+	s.cmd.Env = exampletest.Environ(env...)
+	s.Process = exampletest.Start(t, s.cmd)
 	for _, kv := range env {
-		if v, ok := strings.CutPrefix(kv, "PORT="); ok {
-			port = v
+		if port, ok := strings.CutPrefix(kv, "PORT="); ok {
+			s.srv = exampletest.At(t, "http://127.0.0.1:"+port)
 		}
 	}
-	s.srv = exampletest.At(t, "http://127.0.0.1:"+port)
-	deadline := time.After(hangGuard)
-	for {
-		conn, err := net.Dial("tcp", "127.0.0.1:"+port)
-		if err == nil {
-			conn.Close()
-			return s
-		}
-		select {
-		case <-s.exited:
-			t.Fatalf("%s exited before listening: %s", bin, s.logs)
-		case <-deadline:
-			t.Fatalf("%s not listening on port %s: %s", bin, port, s.stop())
-		case <-time.After(10 * time.Millisecond):
-		}
-	}
-}
-
-// stop ends the program as a service manager would, with SIGTERM, and
-// returns its output. It may be called more than once.
-func (s *service) stop() string {
-	s.cmd.Process.Signal(syscall.SIGTERM) // fails harmlessly once the program has exited
-	select {
-	case <-s.exited:
-	case <-time.After(hangGuard):
-		s.cmd.Process.Kill()
-		<-s.exited
-	}
-	return s.logs.String()
-}
-
-// environ is the test's environment without the variables the programs
-// read.
-func environ() []string {
-	var out []string
-	for _, kv := range os.Environ() {
-		name, _, _ := strings.Cut(kv, "=")
-		switch name {
-		case "PORT", "KEYSET_URL", "PASETO_PRIVATE_KEY":
-			continue
-		}
-		out = append(out, kv)
-	}
-	return out
-}
-
-// freePort returns a loopback port that was free a moment ago.
-func freePort(t *testing.T) string {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	require.NoError(t, err)
-	defer l.Close()
-	return strconv.Itoa(l.Addr().(*net.TCPAddr).Port)
+	return s
 }
 
 func jsonDecode(s string, v any) error { return json.Unmarshal([]byte(s), v) }

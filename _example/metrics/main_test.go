@@ -148,3 +148,11 @@ func sample(t *testing.T, exposition, name string, labels ...string) float64 {
 	}
 	return sum
 }
+
+func TestMain(m *testing.M) { exampletest.Main(m, main) }
+
+// TestLogsHoldNoToken runs the program as a service would and sends it
+// tokens every way a client might: none reaches its output.
+func TestLogsHoldNoToken(t *testing.T) {
+	exampletest.LogsHoldNoToken(t, exampletest.Program(t))
+}

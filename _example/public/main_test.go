@@ -89,3 +89,11 @@ func TestKeyPairUsesConfiguredKeys(t *testing.T) {
 	assert.Equal(t, priv, gotPriv)
 	assert.Equal(t, pub, gotPub)
 }
+
+func TestMain(m *testing.M) { exampletest.Main(m, main) }
+
+// TestLogsHoldNoToken runs the program as a service would and sends it
+// tokens every way a client might: none reaches its output.
+func TestLogsHoldNoToken(t *testing.T) {
+	exampletest.LogsHoldNoToken(t, exampletest.Program(t), "PORT", "API_PORT")
+}

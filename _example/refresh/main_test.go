@@ -49,3 +49,11 @@ func TestRefresh(t *testing.T) {
 	again := srv.Call(http.MethodPost, "/refresh", nil, exampletest.Bearer(refresh)...)
 	assert.Equal(t, http.StatusOK, again.Status, "a refresh token serves until it expires: %s", again.Body)
 }
+
+func TestMain(m *testing.M) { exampletest.Main(m, main) }
+
+// TestLogsHoldNoToken runs the program as a service would and sends it
+// tokens every way a client might: none reaches its output.
+func TestLogsHoldNoToken(t *testing.T) {
+	exampletest.LogsHoldNoToken(t, exampletest.Program(t))
+}

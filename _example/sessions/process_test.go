@@ -2,14 +2,8 @@ package main
 
 import (
 	"io"
-	"net"
 	"net/http"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"slices"
-	"strconv"
-	"strings"
 	"testing"
 	"time"
 
@@ -37,14 +31,13 @@ const unavailable = `{"detail":"Token revocation status unavailable"}`
 // replicas of a service, and checks that what one does the other sees.
 func TestInstances(t *testing.T) {
 	if testing.Short() {
-		t.Skip("skipped with -short: this test builds the program with go build and runs it twice")
+		t.Skip("skipped with -short: this test runs the program twice")
 	}
 	redis := redistest.Start(t)
-	bin := build(t)
 	// Strict rotation: a refresh token used again through the other
 	// instance is a reuse at once, not a replay within the grace.
 	env := []string{"REDIS_URL=redis://" + redis.Addr + "/0", "PASETO_SECRET_KEY=" + exampletest.SecretKey, "PASETO_REFRESH_GRACE=0s"}
-	a, b := start(t, bin, env...), start(t, bin, env...)
+	a, b := start(t, env...), start(t, env...)
 
 	t.Run("logout through one, refused by the other", func(t *testing.T) {
 		var delays []time.Duration
@@ -135,66 +128,24 @@ func TestInstances(t *testing.T) {
 	})
 }
 
-// build compiles the example into the test's temporary directory,
-// without the race detector even when the test has it: the program must
-// answer 64 concurrent refreshes within the store's 250 ms bound on each
-// Redis call, which a race-instrumented build on a busy machine misses.
-func build(t *testing.T) string {
-	t.Helper()
-	bin := filepath.Join(t.TempDir(), "sessions")
-	out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput()
-	require.NoError(t, err, "go build: %s", out)
-	return bin
-}
-
-// instance is the example program running in the background.
+// instance is the example program running in the background: the test
+// binary started again as the program (exampletest.Main), so built with
+// the test's own flags, the race detector included.
 type instance struct {
-	srv    *exampletest.Server
-	cmd    *exec.Cmd
-	exited chan struct{}
-	stderr *strings.Builder
+	srv *exampletest.Server
 }
 
 // client bounds every request, so that a hanging program fails the test
 // instead of stopping it.
 var client = &http.Client{Timeout: hangGuard}
 
-// start runs bin on a free port with env and returns once it accepts
-// connections.
-func start(t *testing.T, bin string, env ...string) *instance {
+// start runs the program on a free port with env and returns once it
+// accepts connections.
+func start(t *testing.T, env ...string) *instance {
 	t.Helper()
-	port := freePort(t)
-	inst := &instance{srv: exampletest.At(t, "http://127.0.0.1:"+port), cmd: exec.Command(bin),
-		exited: make(chan struct{}), stderr: new(strings.Builder)}
-	inst.cmd.Env = append(environ(), append(env, "PORT="+port, "GIN_MODE=release")...)
-	inst.cmd.Stderr = inst.stderr
-	require.NoError(t, inst.cmd.Start())
-	go func() {
-		_ = inst.cmd.Wait()
-		close(inst.exited)
-	}()
-	t.Cleanup(func() {
-		_ = inst.cmd.Process.Kill()
-		<-inst.exited
-		if t.Failed() {
-			t.Logf("instance on port %s wrote:\n%s", port, inst.stderr)
-		}
-	})
-	deadline := time.After(hangGuard)
-	for {
-		conn, err := net.Dial("tcp", "127.0.0.1:"+port)
-		if err == nil {
-			conn.Close()
-			return inst
-		}
-		select {
-		case <-inst.exited:
-			t.Fatalf("program exited before listening: %s", inst.stderr)
-		case <-deadline:
-			t.Fatalf("program not listening on port %s: %s", port, inst.stderr)
-		case <-time.After(10 * time.Millisecond):
-		}
-	}
+	port := exampletest.FreePort(t)
+	exampletest.Start(t, exampletest.Program(t, append(env, "PORT="+port, "GIN_MODE=release")...))
+	return &instance{srv: exampletest.At(t, "http://127.0.0.1:"+port)}
 }
 
 // get and post send a request with a Bearer token and return the answer.
@@ -217,26 +168,4 @@ func (inst *instance) do(t *testing.T, method, path, token string) exampletest.R
 	body, err := io.ReadAll(resp.Body)
 	require.NoError(t, err)
 	return exampletest.Response{Status: resp.StatusCode, Header: resp.Header, Body: string(body)}
-}
-
-// environ returns the test's environment without the variables the
-// program reads.
-func environ() []string {
-	var out []string
-	for _, kv := range os.Environ() {
-		name, _, _ := strings.Cut(kv, "=")
-		if !strings.HasPrefix(name, "PASETO_") && name != "PORT" && name != "REDIS_URL" && name != "GIN_MODE" {
-			out = append(out, kv)
-		}
-	}
-	return out
-}
-
-// freePort returns a loopback port that was free a moment ago.
-func freePort(t *testing.T) string {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	require.NoError(t, err)
-	defer l.Close()
-	return strconv.Itoa(l.Addr().(*net.TCPAddr).Port)
 }

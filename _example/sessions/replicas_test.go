@@ -21,13 +21,12 @@ import (
 // close frame is logged, not asserted: it depends on the machine.
 func TestSocketsAcrossInstances(t *testing.T) {
 	if testing.Short() {
-		t.Skip("skipped with -short: this test builds the program with go build and runs it twice")
+		t.Skip("skipped with -short: this test runs the program twice")
 	}
 	const rounds = 20
 	redis := redistest.Start(t)
-	bin := build(t)
 	env := []string{"REDIS_URL=redis://" + redis.Addr + "/0", "PASETO_SECRET_KEY=" + exampletest.SecretKey}
-	a, b := start(t, bin, env...), start(t, bin, env...)
+	a, b := start(t, env...), start(t, env...)
 
 	// Bystanders: another session of the same user, and another user, each
 	// with a socket on a, which must stay open throughout.

@@ -17,7 +17,7 @@ import (
 // Redis, then, once Redis is up, serves logins without a restart.
 func TestStartBeforeRedis(t *testing.T) {
 	srv := redistest.Unstarted(t)
-	inst := start(t, build(t), "REDIS_URL=redis://"+srv.Addr+"/0", "PASETO_SECRET_KEY="+exampletest.SecretKey)
+	inst := start(t, "REDIS_URL=redis://"+srv.Addr+"/0", "PASETO_SECRET_KEY="+exampletest.SecretKey)
 	login := func() exampletest.Response {
 		return inst.srv.Call(http.MethodPost, "/login", map[string]string{"username": "test", "password": "test"})
 	}

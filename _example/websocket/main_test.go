@@ -225,3 +225,11 @@ func TestSocketClosesOnRevoke(t *testing.T) {
 	assert.Equal(t, websocket.StatusPolicyViolation, ce.Code)
 	assert.Equal(t, "Token has been revoked", ce.Reason)
 }
+
+func TestMain(m *testing.M) { exampletest.Main(m, main) }
+
+// TestLogsHoldNoToken runs the program as a service would and sends it
+// tokens every way a client might: none reaches its output.
+func TestLogsHoldNoToken(t *testing.T) {
+	exampletest.LogsHoldNoToken(t, exampletest.Program(t))
+}

@@ -41,10 +41,29 @@ type result struct {
 
 func (r result) line() string { return strings.TrimSpace(r.stdout) }
 
+// runCommand, in a process's environment, makes the test binary run the
+// command instead of the tests.
+const runCommand = "GINPASETO_TEST_RUN_COMMAND"
+
+// TestMain runs the tests or, in a process that a test started with
+// runCommand set, the command itself: the test binary holds main already,
+// built with the test's own flags, so the tests run the real command as a
+// process without building it again.
+func TestMain(m *testing.M) {
+	if os.Getenv(runCommand) != "" {
+		main()
+		os.Exit(0)
+	}
+	os.Exit(m.Run())
+}
+
 // run runs the binary with args, stdin as its standard input.
 func (tl tool) run(stdin string, args ...string) result {
 	tl.t.Helper()
 	cmd := exec.Command(tl.bin, args...)
+	// A race-detector build waits a second at exit for late reports; the
+	// command's goroutines are all done by then.
+	cmd.Env = append(os.Environ(), runCommand+"=1", "GORACE="+strings.TrimSpace(os.Getenv("GORACE")+" atexit_sleep_ms=0"))
 	cmd.Stdin = strings.NewReader(stdin)
 	var out, errOut bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errOut
@@ -105,20 +124,12 @@ var (
 	publicPASERK = regexp.MustCompile(`^k4\.public\.[A-Za-z0-9_-]{43}$`)
 )
 
-// TestBinary builds the command into a temporary directory and drives it
-// as scripts and operators do.
+// TestBinary runs the command as scripts and operators do: as a process
+// of its own, with arguments, standard input, output and exit status.
 func TestBinary(t *testing.T) {
 	dir := t.TempDir()
-	bin := filepath.Join(dir, "ginpaseto")
-	// With the race detector when the test has it, so that the build
-	// reuses the packages the test's build compiled.
-	args := []string{"build"}
-	if raceEnabled {
-		args = append(args, "-race")
-	}
-	build := exec.Command("go", append(args, "-o", bin, ".")...)
-	out, err := build.CombinedOutput()
-	require.NoError(t, err, "go build: %s", out)
+	bin, err := os.Executable() // the test binary, which runs main (TestMain)
+	require.NoError(t, err)
 	tl := tool{t: t, bin: bin, dir: dir}
 
 	local := tl.ok("", "keygen", "local").line()

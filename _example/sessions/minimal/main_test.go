@@ -3,14 +3,9 @@ package main
 import (
 	"encoding/json"
 	"io"
-	"net"
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
-	"os"
-	"os/exec"
-	"path/filepath"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -26,20 +21,17 @@ import (
 // milliseconds.
 const hangGuard = 30 * time.Second
 
-// TestProgram builds the program and runs it twice on one Redis, as two
+// TestProgram runs the program twice on one Redis, as two
 // replicas, with the configuration in the environment as FromEnv reads
 // it. A browser's session then goes through both: login, the user, a
 // refresh, a logout, each answered by one replica and seen by the other.
 func TestProgram(t *testing.T) {
 	if testing.Short() {
-		t.Skip("skipped with -short: this test builds the program with go build and runs it twice")
+		t.Skip("skipped with -short: this test runs the program twice")
 	}
 	redis := redistest.Start(t)
-	bin := filepath.Join(t.TempDir(), "minimal")
-	out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput()
-	require.NoError(t, err, "go build: %s", out)
 	env := []string{"REDIS_URL=redis://" + redis.Addr + "/0", "PASETO_SECRET_KEY=" + exampletest.SecretKey, "PASETO_ACCESS_LIFETIME=5m"}
-	a, b := start(t, bin, env...), start(t, bin, env...)
+	a, b := start(t, env...), start(t, env...)
 	user := newBrowser(t)
 
 	assert.Equal(t, answer{401, `{"detail":"Bad username or password"}`}, user.send(a, "POST", "/login", `{"username":"test","password":"nope"}`))
@@ -146,50 +138,19 @@ func (b *browser) send(inst *instance, method, path, body string, noCSRF ...stri
 // instance is the program running in the background.
 type instance struct{ url string }
 
-// start runs bin on a free port with env, the PASETO_ variables of the
-// test's own environment left out, and returns once it accepts
-// connections.
-func start(t *testing.T, bin string, env ...string) *instance {
+// start runs the program (the test binary, see exampletest.Main) on a
+// free port with env, and returns once it accepts connections.
+func start(t *testing.T, env ...string) *instance {
 	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	require.NoError(t, err)
-	port := strconv.Itoa(l.Addr().(*net.TCPAddr).Port)
-	l.Close()
-	cmd := exec.Command(bin)
-	for _, kv := range os.Environ() {
-		if name, _, _ := strings.Cut(kv, "="); !strings.HasPrefix(name, "PASETO_") && name != "PORT" && name != "REDIS_URL" {
-			cmd.Env = append(cmd.Env, kv)
-		}
-	}
-	cmd.Env = append(cmd.Env, append(env, "PORT="+port, "GIN_MODE=release")...)
-	stderr := new(strings.Builder)
-	cmd.Stderr = stderr
-	require.NoError(t, cmd.Start())
-	exited := make(chan struct{})
-	go func() {
-		_ = cmd.Wait()
-		close(exited)
-	}()
-	t.Cleanup(func() {
-		_ = cmd.Process.Kill()
-		<-exited
-		if t.Failed() {
-			t.Logf("the program on port %s wrote:\n%s", port, stderr)
-		}
-	})
-	deadline := time.After(hangGuard)
-	for {
-		conn, err := net.Dial("tcp", "127.0.0.1:"+port)
-		if err == nil {
-			conn.Close()
-			return &instance{"http://127.0.0.1:" + port}
-		}
-		select {
-		case <-exited:
-			t.Fatalf("the program exited before listening: %s", stderr)
-		case <-deadline:
-			t.Fatalf("the program is not listening on port %s: %s", port, stderr)
-		case <-time.After(10 * time.Millisecond):
-		}
-	}
+	port := exampletest.FreePort(t)
+	exampletest.Start(t, exampletest.Program(t, append(env, "PORT="+port, "GIN_MODE=release")...))
+	return &instance{"http://127.0.0.1:" + port}
+}
+
+func TestMain(m *testing.M) { exampletest.Main(m, main) }
+
+// TestLogsHoldNoToken runs the program as a service would and sends it
+// tokens every way a client might: none reaches its output.
+func TestLogsHoldNoToken(t *testing.T) {
+	exampletest.LogsHoldNoToken(t, exampletest.Program(t))
 }
