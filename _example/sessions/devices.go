@@ -5,6 +5,7 @@ import (
 	"crypto/subtle"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/coder/websocket"
 	"github.com/coder/websocket/wsjson"
@@ -68,6 +69,9 @@ func addDevices(r *gin.Engine, auth *ginpaseto.Authorizer) {
 	r.GET("/ws", auth.Required(ginpaseto.AddTokenLocations(ginpaseto.InWebSocketProtocol), ginpaseto.CloseWebSocket()), socket(auth))
 }
 
+// writeTimeout bounds a write to a client that does not read.
+const writeTimeout = 10 * time.Second
+
 // socket upgrades an authenticated request, greets the user, and closes
 // the connection with 1008 and the reason ("Token has been revoked",
 // "Token has expired") as soon as the token it was opened with stops
@@ -83,10 +87,15 @@ func socket(auth *ginpaseto.Authorizer) gin.HandlerFunc {
 		watched, stop := auth.Watch(c.Request.Context(), claims)
 		defer stop()
 		// This socket only speaks: reading in the background answers pings
-		// and notices the client's close. Its context is not watched, whose
-		// end would drop the connection before the close frame.
+		// and notices the client's close. Neither the reads nor the writes
+		// take watched as their context: a context that ends drops the
+		// connection without a close frame, even when it ends just after
+		// the write it was given for.
 		gone := conn.CloseRead(context.Background())
-		if err := wsjson.Write(watched, conn, gin.H{"user": claims.Subject}); err != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), writeTimeout)
+		err = wsjson.Write(ctx, conn, gin.H{"user": claims.Subject})
+		cancel()
+		if err != nil {
 			return
 		}
 		select {

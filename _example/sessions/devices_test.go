@@ -246,3 +246,20 @@ func TestSocketsWhenRedisIsDown(t *testing.T) {
 	}
 	stillOpen(t, dialSocket(t, srv.URL, p.access, false))
 }
+
+// TestSocketClosedRightAfterGreeting logs out sessions the moment their
+// socket's greeting arrives: each socket still gets its close frame, 1008
+// with the reason, never a connection dropped without one.
+func TestSocketClosedRightAfterGreeting(t *testing.T) {
+	auth, err := ginpaseto.New(ginpaseto.WithSecretKey(exampletest.SecretKey))
+	require.NoError(t, err)
+	srv := exampletest.Serve(t, newRouter(auth))
+	for range 500 {
+		p := loginUser(t, srv, "test", "test")
+		socket := dialSocket(t, srv.URL, p.access, false)
+		require.Equal(t, http.StatusNoContent, srv.Call(http.MethodPost, "/logout", nil, exampletest.Bearer(p.access)...).Status)
+		code, reason := closedWith(t, socket)
+		require.Equal(t, websocket.StatusPolicyViolation, code)
+		require.Equal(t, "Token has been revoked", reason)
+	}
+}
