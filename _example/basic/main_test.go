@@ -56,9 +56,8 @@ func TestProgram(t *testing.T) {
 	}
 
 	t.Run("ephemeral key", func(t *testing.T) {
-		port := exampletest.FreePort(t)
-		p := exampletest.Start(t, exampletest.Program(t, "PORT="+port))
-		transcript(t, exampletest.At(t, "http://127.0.0.1:"+port))
+		p, srv := exampletest.StartProgram(t)
+		transcript(t, srv)
 		p.Stop()
 		stderr := p.Stderr()
 		lines := strings.Split(strings.TrimSpace(stderr), "\n")

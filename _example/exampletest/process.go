@@ -50,6 +50,16 @@ func Program(t testing.TB, env ...string) *exec.Cmd {
 	return cmd
 }
 
+// StartProgram runs the example program of the calling test's package
+// (see Main) with env on a free loopback port, and returns it once it
+// accepts connections, with a Server that drives it.
+func StartProgram(t testing.TB, env ...string) (*Process, *Server) {
+	t.Helper()
+	port := FreePort(t)
+	p := Start(t, Program(t, append(env, "PORT="+port)...))
+	return p, At(t, "http://127.0.0.1:"+port)
+}
+
 // Environ returns the test's environment without the variables the
 // example programs read (PASETO_*, PORT, API_PORT, REDIS_URL, KEYSET_URL,
 // GIN_MODE, TRUSTED_PROXIES), plus env. A program built with the race
@@ -59,7 +69,7 @@ func Environ(env ...string) []string {
 	for _, kv := range os.Environ() {
 		name, _, _ := strings.Cut(kv, "=")
 		switch {
-		case strings.HasPrefix(name, "PASETO_"), name == programVariable, name == "GORACE":
+		case strings.HasPrefix(name, "PASETO_"), name == "GORACE":
 		case name == "PORT", name == "API_PORT", name == "REDIS_URL", name == "KEYSET_URL", name == "GIN_MODE", name == "TRUSTED_PROXIES":
 		default:
 			out = append(out, kv)
@@ -186,12 +196,4 @@ func (p *Process) Stop() string {
 		}
 	})
 	return p.Output()
-}
-
-// Kill stops the process at once, as a crash would, and waits for it.
-func (p *Process) Kill() {
-	p.once.Do(func() {
-		_ = p.cmd.Process.Kill()
-		<-p.exited
-	})
 }

@@ -6,6 +6,7 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"os"
 	"os/exec"
@@ -43,33 +44,37 @@ func (s *service) keySet(t *testing.T) keySet {
 	return set
 }
 
-// built holds the two programs, built once for the tests that run them.
-var built struct {
-	once sync.Once
-	dir  string
-	err  error
-	out  []byte
-}
+// programsDir holds the two programs once built; TestMain makes it and
+// removes it.
+var programsDir string
 
-// programs builds the signer and the API, once, and returns the directory
-// that holds them.
+// buildPrograms builds the signer and the API, once for the tests that
+// run them.
+var buildPrograms = sync.OnceValue(func() error {
+	out, err := exampletest.GoBuild("-o", programsDir+string(filepath.Separator), "./signer", "./api").CombinedOutput()
+	if err != nil {
+		return fmt.Errorf("go build: %w: %s", err, out)
+	}
+	return nil
+})
+
+// programs builds the programs if no test has yet, and returns their
+// directory.
 func programs(t *testing.T) string {
 	t.Helper()
-	built.once.Do(func() {
-		built.dir, built.err = os.MkdirTemp("", "keyset-programs")
-		if built.err == nil {
-			built.out, built.err = exampletest.GoBuild("-o", built.dir+string(filepath.Separator), "./signer", "./api").CombinedOutput()
-		}
-	})
-	require.NoError(t, built.err, "go build: %s", built.out)
-	return built.dir
+	require.NoError(t, buildPrograms())
+	return programsDir
 }
 
 func TestMain(m *testing.M) {
-	code := m.Run()
-	if built.dir != "" {
-		os.RemoveAll(built.dir)
+	dir, err := os.MkdirTemp("", "keyset-programs")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
 	}
+	programsDir = dir
+	code := m.Run()
+	os.RemoveAll(dir)
 	os.Exit(code)
 }
 

@@ -143,9 +143,8 @@ var client = &http.Client{Timeout: hangGuard}
 // accepts connections.
 func start(t *testing.T, env ...string) *instance {
 	t.Helper()
-	port := exampletest.FreePort(t)
-	exampletest.Start(t, exampletest.Program(t, append(env, "PORT="+port, "GIN_MODE=release")...))
-	return &instance{srv: exampletest.At(t, "http://127.0.0.1:"+port)}
+	_, srv := exampletest.StartProgram(t, append(env, "GIN_MODE=release")...)
+	return &instance{srv: srv}
 }
 
 // get and post send a request with a Bearer token and return the answer.

@@ -142,9 +142,8 @@ type instance struct{ url string }
 // free port with env, and returns once it accepts connections.
 func start(t *testing.T, env ...string) *instance {
 	t.Helper()
-	port := exampletest.FreePort(t)
-	exampletest.Start(t, exampletest.Program(t, append(env, "PORT="+port, "GIN_MODE=release")...))
-	return &instance{"http://127.0.0.1:" + port}
+	_, srv := exampletest.StartProgram(t, append(env, "GIN_MODE=release")...)
+	return &instance{srv.URL}
 }
 
 func TestMain(m *testing.M) { exampletest.Main(m, main) }
